@@ -1,0 +1,55 @@
+# civicloop — two commands set everything up: `make demo` and `make test`.
+PY      ?= python3
+VENV    ?= .venv
+BIN     := $(VENV)/bin
+PORT    ?= 8000
+SCALE   ?= 0.02
+SEED    ?= 1
+export PORT
+
+.PHONY: demo test lint bench install install-test static migrate serve clean messages
+
+$(BIN)/python:
+	$(PY) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+
+# Installed when pyproject.toml changes (stamp files keep re-runs quick).
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install -q -e .
+	touch $@
+
+$(VENV)/.installed-test: pyproject.toml $(VENV)/.installed
+	$(BIN)/pip install -q -e '.[test]'
+	touch $@
+
+install: $(VENV)/.installed static messages
+install-test: $(VENV)/.installed-test static messages
+
+static:
+	@scripts/vendor-static.sh
+
+messages: $(VENV)/.installed
+	@$(BIN)/civicloop compilemessages -v0 --ignore '.venv/*' --ignore 'node_modules/*'
+
+migrate: install
+	$(BIN)/civicloop migrate -v0
+
+# Demo: a small Xuhui (ready in well under two minutes); full scale: `make demo SCALE=1`.
+demo: migrate
+	$(BIN)/civicloop demo --preset xuhui --scale $(SCALE) --seed $(SEED)
+	$(BIN)/civicloop serve --port $(PORT)
+
+serve: migrate
+	$(BIN)/civicloop serve --port $(PORT)
+
+lint: $(VENV)/.installed-test
+	$(BIN)/ruff check src tests
+
+test: install-test
+	@scripts/test.sh
+
+bench: install-test
+	@scripts/bench.sh
+
+clean:
+	rm -rf var node_modules src/civicloop/static/vendor

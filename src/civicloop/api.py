@@ -1,0 +1,70 @@
+"""The JSON API: one NinjaAPI, one router per app, CivicError rendered in one place."""
+
+from django.utils.translation import gettext_lazy as _
+from ninja import NinjaAPI, Schema
+from ninja.errors import AuthenticationError, ValidationError
+from ninja.security import django_auth
+
+from civicloop.core.errors import CivicError, ErrorCode
+
+
+class ErrorDetail(Schema):
+    where: str | None = None
+    field: str | None = None
+    reason: str | None = None
+
+
+class ErrorOut(Schema):
+    """Every refusal: a stable `code`, a translated `message`, and per-item `details` when there are several."""
+
+    code: str
+    message: str
+    details: list[dict] = []
+
+
+api = NinjaAPI(
+    title="civicloop API",
+    version="1",
+    description=str(_("民情闭环 JSON API。所有错误返回 {code, message, details}，code 稳定。")),
+    auth=django_auth,
+    urls_namespace="api",
+    docs_url="/docs",
+    openapi_url="/openapi.json",
+)
+
+
+@api.exception_handler(CivicError)
+def _civic_error(request, exc: CivicError):
+    return api.create_response(request, exc.as_dict(), status=exc.status)
+
+
+@api.exception_handler(ValidationError)
+def _validation_error(request, exc: ValidationError):
+    details = [
+        {"where": ".".join(str(p) for p in e.get("loc", [])), "field": str(e.get("loc", [""])[-1]), "reason": e.get("msg", "")}
+        for e in exc.errors
+    ]
+    err = CivicError(ErrorCode.INVALID, details=details)
+    return api.create_response(request, err.as_dict(), status=422)
+
+
+@api.exception_handler(AuthenticationError)
+def _auth_error(request, exc):
+    return api.create_response(request, {"code": "unauthenticated", "message": str(_("请先登录。")), "details": []}, status=401)
+
+
+def _register_routers() -> None:
+    # Imported here so each app's api module can import `ErrorOut` from this one.
+    from importlib import import_module
+
+    for app in ("places", "orgs", "imports", "cases"):
+        try:
+            module = import_module(f"civicloop.{app}.api")
+        except ModuleNotFoundError as exc:  # an app without an API yet
+            if exc.name != f"civicloop.{app}.api":
+                raise
+            continue
+        api.add_router(f"/{app}/", module.router)
+
+
+_register_routers()

@@ -1,0 +1,1 @@
+"""cases — the closed loop (工单闭环)."""

@@ -1,0 +1,1 @@
+"""demo — deterministic generated data for a district (preset `xuhui`)."""

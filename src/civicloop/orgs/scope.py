@@ -1,0 +1,124 @@
+"""Scope: the single place that answers "what may this user see and do".
+
+A user's *territory* is the subtree of places they see:
+- staff of district-wide units (district offices, the research office, consultation bodies) and superusers
+  see their whole district (superusers: every district);
+- street-office staff see their street; committee staff see their community;
+- department staff see the district's places (their duties run across the district), but handle only the
+  cases dispatched to their unit (the cases app adds that rule on top of this one);
+- anyone else (no unit, a party organisation without territory, another district) sees nothing.
+
+Every selector starts from `scope_for(user)`. Objects outside scope are reported as *not found*, exactly like
+objects that do not exist, so nobody learns what another street holds.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from django.db.models import Q, QuerySet
+
+from civicloop.places.constants import PlaceLevel
+
+from .constants import DISTRICT_WIDE_KINDS, UnitKind
+
+
+@dataclass(frozen=True)
+class Scope:
+    user_id: int | None
+    is_superuser: bool = False
+    district_id: int | None = None
+    # The root of the visible territory: a Place id and its level; None with no district means nothing.
+    root_id: int | None = None
+    root_level: str | None = None
+    root_path: str = ""
+    unit_id: int | None = None
+    unit_kind: str | None = None
+    roles: frozenset[str] = field(default_factory=frozenset)
+
+    # ----- what kind of viewer
+    @property
+    def sees_nothing(self) -> bool:
+        return not self.is_superuser and self.root_id is None
+
+    @property
+    def is_department(self) -> bool:
+        return self.unit_kind == UnitKind.DEPARTMENT
+
+    def has_role(self, *roles: str) -> bool:
+        return self.is_superuser or bool(self.roles.intersection(roles))
+
+    # ----- filters
+    def territorial_q(self, *, district: str = "district", street: str = "street", community: str = "community") -> Q:
+        """A Q object restricting rows with denormalised district/street/community columns to the territory."""
+        if self.is_superuser and self.root_id is None:
+            return Q()
+        if self.root_id is None:
+            return Q(pk__in=[])
+        if self.root_level == PlaceLevel.DISTRICT:
+            return Q(**{f"{district}_id": self.root_id})
+        if self.root_level == PlaceLevel.STREET:
+            return Q(**{f"{street}_id": self.root_id})
+        if self.root_level == PlaceLevel.COMMUNITY:
+            return Q(**{f"{community}_id": self.root_id})
+        return Q(pk__in=[])
+
+    def filter_territorial(self, qs: QuerySet, **fields: str) -> QuerySet:
+        return qs.filter(self.territorial_q(**fields))
+
+    def filter_places(self, qs: QuerySet) -> QuerySet:
+        """Places: the root's subtree (root included) — and the root's ancestors are *not* visible."""
+        if self.is_superuser and self.root_id is None:
+            return qs
+        if self.root_id is None:
+            return qs.none()
+        return qs.filter(path__startswith=self.root_path)
+
+    def filter_district(self, qs: QuerySet, district: str = "district") -> QuerySet:
+        """For district-level objects (units, zones, people): the viewer's district only."""
+        if self.is_superuser and self.district_id is None:
+            return qs
+        if self.district_id is None or self.root_id is None:
+            return qs.none()
+        return qs.filter(**{f"{district}_id": self.district_id})
+
+    def covers_place(self, place) -> bool:
+        if self.is_superuser and self.root_id is None:
+            return True
+        return self.root_id is not None and place.path.startswith(self.root_path)
+
+
+NOBODY = Scope(user_id=None)
+
+
+def scope_for(user) -> Scope:
+    """The scope of `user`, cached on the user object for the request."""
+    if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
+        return NOBODY
+    cached = getattr(user, "_civicloop_scope", None)
+    if cached is not None:
+        return cached
+    scope = _compute_scope(user)
+    user._civicloop_scope = scope
+    return scope
+
+
+def _compute_scope(user) -> Scope:
+    unit = user.unit if user.unit_id else None
+    roles = frozenset(user.roles)
+    if user.is_superuser and unit is None:
+        return Scope(user_id=user.pk, is_superuser=True, roles=roles)
+    if unit is None or not unit.active:
+        return Scope(user_id=user.pk, roles=roles)
+    base = dict(user_id=user.pk, is_superuser=user.is_superuser, district_id=unit.district_id,
+                unit_id=unit.pk, unit_kind=unit.kind, roles=roles)
+    district = unit.district
+    if unit.kind in DISTRICT_WIDE_KINDS or unit.kind == UnitKind.DEPARTMENT:
+        root = district
+    elif unit.kind in (UnitKind.STREET_OFFICE, UnitKind.COMMITTEE) and unit.territory_id:
+        root = unit.territory
+    else:
+        root = unit.territory  # party organisations etc.: only what they are given, else nothing
+    if root is None:
+        return Scope(**base)
+    return Scope(**base, root_id=root.pk, root_level=root.level, root_path=root.path)

@@ -1,0 +1,1 @@
+"""web — the staff web shell: login, layout, navigation, home, places browser."""
