@@ -1,7 +1,7 @@
 """The JSON API: one NinjaAPI, one router per app, CivicError rendered in one place."""
 
 from django.utils.translation import gettext_lazy as _
-from ninja import NinjaAPI, Schema
+from ninja import Field, NinjaAPI, Schema
 from ninja.errors import AuthenticationError, ValidationError
 from ninja.security import django_auth
 
@@ -20,6 +20,22 @@ class ErrorOut(Schema):
     code: str
     message: str
     details: list[dict] = []
+
+
+class PageIn(Schema):
+    """limit/offset paging for every list endpoint."""
+
+    limit: int = Field(50, ge=1, le=500)
+    offset: int = Field(0, ge=0)
+
+
+def paged(qs, page: PageIn) -> dict:
+    """One page of a queryset: {"count", "items"} (items still model instances, for the response schema)."""
+    return {"count": qs.count(), "items": list(qs[page.offset : page.offset + page.limit])}
+
+
+# The refusals every read endpoint may answer; merge with {200: ...} in `response=`.
+READ_ERRORS = {401: ErrorOut, 404: ErrorOut, 422: ErrorOut}
 
 
 api = NinjaAPI(

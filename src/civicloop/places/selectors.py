@@ -1,0 +1,218 @@
+"""Readers for places. Every function takes the acting user and starts from `scope_for(actor)`.
+
+Out-of-scope objects raise the same `not_found()` as missing ones (docs/decisions.md §5).
+Counts for a list of places are computed with one grouped query per kind of count, never one per row.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db.models import Count, Q, QuerySet
+
+from civicloop.core.errors import not_found
+from civicloop.orgs.constants import Role, UnitKind
+from civicloop.orgs.scope import scope_for
+
+from .constants import PlaceLevel
+from .models import Enterprise, Household, ParkBuilding, Place, Zone
+
+# Which household/enterprise column holds the ancestor of a given level (for grouped counts).
+_HOUSEHOLD_GROUP = {
+    PlaceLevel.DISTRICT: "district_id",
+    PlaceLevel.STREET: "street_id",
+    PlaceLevel.COMMUNITY: "community_id",
+    PlaceLevel.COMPOUND: "building__parent_id",
+    PlaceLevel.BUILDING: "building_id",
+}
+_ENTERPRISE_GROUP = {
+    PlaceLevel.DISTRICT: "district_id",
+    PlaceLevel.STREET: "street_id",
+    PlaceLevel.COMMUNITY: "community_id",
+}
+
+
+@dataclass(frozen=True)
+class PlaceRow:
+    """A child place with its counts, as the browser and the API show it."""
+
+    place: Place
+    children: int
+    households: int
+    enterprises: int | None  # None where enterprises are not attached at this level
+
+
+# ----- places
+
+
+def place_list_for(actor, *, parent: Place | None = None, level: str | None = None, q: str | None = None) -> QuerySet:
+    qs = scope_for(actor).filter_places(Place.objects.all())
+    if parent is not None:
+        qs = qs.filter(parent=parent)
+    if level:
+        qs = qs.filter(level=level)
+    if q:
+        qs = qs.filter(Q(name__icontains=q) | Q(code__startswith=q))
+    return qs.order_by("code")
+
+
+def place_get_for(actor, code: str) -> Place:
+    place = scope_for(actor).filter_places(Place.objects.filter(code=code)).select_related("parent").first()
+    if place is None:
+        raise not_found()
+    return place
+
+
+def place_roots_for(actor) -> list[Place]:
+    """Where the browser starts: the viewer's territory root (every district for a superuser without unit)."""
+    scope = scope_for(actor)
+    if scope.root_id is not None:
+        return list(Place.objects.filter(pk=scope.root_id))
+    if scope.is_superuser:
+        return list(Place.objects.filter(level=PlaceLevel.DISTRICT).order_by("code"))
+    return []
+
+
+def place_breadcrumbs_for(actor, place: Place) -> list[Place]:
+    """The visible ancestors of `place` (root first), `place` included; nothing above the viewer's root."""
+    codes = [c for c in place.path.strip("/").split("/") if c]
+    ancestors = {p.code: p for p in scope_for(actor).filter_places(Place.objects.filter(code__in=codes))}
+    return [ancestors[c] for c in codes if c in ancestors]
+
+
+def place_rows(places: list[Place]) -> list[PlaceRow]:
+    """Attach child/household/enterprise counts to places of one level: three grouped queries in all."""
+    if not places:
+        return []
+    level = places[0].level
+    ids = [p.pk for p in places]
+    children = dict(
+        Place.objects.filter(parent_id__in=ids).values_list("parent_id").annotate(n=Count("id")).values_list("parent_id", "n")
+    )
+    hh_col = _HOUSEHOLD_GROUP[level]
+    households = dict(
+        Household.objects.filter(**{f"{hh_col}__in": ids}).values_list(hh_col).annotate(n=Count("id")).values_list(hh_col, "n")
+    )
+    ent_col = _ENTERPRISE_GROUP.get(level)
+    enterprises = {}
+    if ent_col:
+        enterprises = dict(
+            Enterprise.objects.filter(**{f"{ent_col}__in": ids}).values_list(ent_col).annotate(n=Count("id")).values_list(ent_col, "n")
+        )
+    return [
+        PlaceRow(p, children.get(p.pk, 0), households.get(p.pk, 0), enterprises.get(p.pk, 0) if ent_col else None)
+        for p in places
+    ]
+
+
+def place_rows_mixed(places: list[Place]) -> list[PlaceRow]:
+    """`place_rows` for places of several levels (at most three queries per level), order kept."""
+    by_level: dict[str, list[Place]] = {}
+    for p in places:
+        by_level.setdefault(p.level, []).append(p)
+    rows = {row.place.pk: row for group in by_level.values() for row in place_rows(group)}
+    return [rows[p.pk] for p in places]
+
+
+def place_children_for(actor, place: Place) -> list[PlaceRow]:
+    """The children of a visible place, with counts. `place` must come from `place_get_for`."""
+    if not scope_for(actor).covers_place(place):
+        raise not_found()
+    return place_rows(list(Place.objects.filter(parent=place).order_by("code")))
+
+
+def scope_counts_for(actor) -> dict[str, int]:
+    """How many places, households and enterprises the viewer's scope holds (the home page)."""
+    scope = scope_for(actor)
+    return {
+        "places": scope.filter_places(Place.objects.all()).count(),
+        "households": scope.filter_territorial(Household.objects.all()).count(),
+        "enterprises": scope.filter_territorial(Enterprise.objects.all()).count(),
+    }
+
+
+# ----- households
+
+
+def household_list_for(actor, *, place: Place | None = None, tag: str | None = None, q: str | None = None) -> QuerySet:
+    """Households in scope, optionally under `place` (any level) or with a tag code."""
+    qs = scope_for(actor).filter_territorial(Household.objects.all())
+    if place is not None:
+        col = _HOUSEHOLD_GROUP[PlaceLevel(place.level)]
+        qs = qs.filter(**{col: place.pk})
+    if tag:
+        qs = qs.filter(tags__code=tag)
+    if q:
+        qs = qs.filter(Q(address__icontains=q) | Q(code__startswith=q))
+    return qs.select_related("building").order_by("code")
+
+
+def household_get_for(actor, code: str) -> Household:
+    hh = (
+        scope_for(actor)
+        .filter_territorial(Household.objects.filter(code=code))
+        .select_related("street", "community", "building", "building__parent")
+        .prefetch_related("tags")
+        .first()
+    )
+    if hh is None:
+        raise not_found()
+    return hh
+
+
+def household_may_unmask(actor, household: Household) -> bool:
+    """District administrators, and the staff of the household's own committee, may see unmasked data."""
+    scope = scope_for(actor)
+    if scope.has_role(Role.DISTRICT_ADMIN):
+        if scope.district_id == household.district_id or (scope.is_superuser and scope.district_id is None):
+            return True
+    return scope.unit_kind == UnitKind.COMMITTEE and scope.root_id == household.community_id
+
+
+# ----- enterprises, zones, park buildings
+
+
+def enterprise_list_for(actor, *, place: Place | None = None, park_building: str | None = None, q: str | None = None) -> QuerySet:
+    qs = scope_for(actor).filter_territorial(Enterprise.objects.all())
+    if place is not None:
+        col = _ENTERPRISE_GROUP.get(PlaceLevel(place.level))
+        qs = qs.filter(**{col: place.pk}) if col else qs.none()
+    if park_building:
+        qs = qs.filter(park_building__code=park_building)
+    if q:
+        qs = qs.filter(Q(name__icontains=q) | Q(credit_code__startswith=q))
+    return qs.select_related("street", "community", "park_building").order_by("credit_code")
+
+
+def enterprise_get_for(actor, credit_code: str) -> Enterprise:
+    ent = enterprise_list_for(actor).filter(credit_code=credit_code).prefetch_related("tags").first()
+    if ent is None:
+        raise not_found()
+    return ent
+
+
+def zone_list_for(actor) -> QuerySet:
+    """Functional zones are district-level: anyone with a territory in the district sees them."""
+    return scope_for(actor).filter_district(Zone.objects.all()).order_by("code")
+
+
+def zone_get_for(actor, code: str) -> Zone:
+    zone = zone_list_for(actor).filter(code=code).first()
+    if zone is None:
+        raise not_found()
+    return zone
+
+
+def park_building_list_for(actor, *, zone: str | None = None) -> QuerySet:
+    """Park buildings sit in a street: district and street viewers see them; a committee's scope holds none."""
+    qs = scope_for(actor).filter_territorial(ParkBuilding.objects.all(), community="street")
+    if zone:
+        qs = qs.filter(zone__code=zone)
+    return qs.select_related("zone", "street").order_by("code")
+
+
+def park_building_get_for(actor, code: str) -> ParkBuilding:
+    pb = park_building_list_for(actor).filter(code=code).first()
+    if pb is None:
+        raise not_found()
+    return pb

@@ -1,0 +1,86 @@
+"""The places browser: drill down district → street → community → compound → building → households.
+
+Thin handlers: one selector each. htmx requests get the panel fragment only; full requests get the page,
+so every URL works without JavaScript too.
+"""
+
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from civicloop.core.errors import CivicError, ErrorCode
+from civicloop.core.masking import mask_id_number, mask_name, mask_phone
+from civicloop.core.services import unmask_log
+
+from . import selectors
+from .constants import PlaceLevel
+
+HOUSEHOLDS_PER_PAGE = 50
+
+
+def _page_or_panel(request, context: dict):
+    template = "places/_panel.html" if request.headers.get("HX-Request") else "places/place.html"
+    return render(request, template, context)
+
+
+@login_required
+def browse(request):
+    roots = selectors.place_roots_for(request.user)
+    if len(roots) == 1:
+        return redirect("places:place", code=roots[0].code)
+    rows = selectors.place_rows_mixed(roots)
+    return _page_or_panel(request, {"place": None, "crumbs": [], "rows": rows, "show_enterprises": True})
+
+
+@login_required
+def place_detail(request, code: str):
+    place = selectors.place_get_for(request.user, code)
+    context = {"place": place, "crumbs": selectors.place_breadcrumbs_for(request.user, place)}
+    if place.level == PlaceLevel.BUILDING:
+        households = selectors.household_list_for(request.user, place=place)
+        context["page"] = Paginator(households, HOUSEHOLDS_PER_PAGE).get_page(request.GET.get("page"))
+    else:
+        rows = selectors.place_children_for(request.user, place)
+        context.update(rows=rows, show_enterprises=bool(rows) and rows[0].enterprises is not None)
+    return _page_or_panel(request, context)
+
+
+def _head(household, *, unmasked: bool) -> dict:
+    if unmasked:
+        return {"name": household.head_name, "phone": household.head_phone, "id_number": household.head_id_number}
+    return {
+        "name": mask_name(household.head_name),
+        "phone": mask_phone(household.head_phone),
+        "id_number": mask_id_number(household.head_id_number),
+    }
+
+
+@login_required
+def household_detail(request, code: str):
+    household = selectors.household_get_for(request.user, code)
+    context = {
+        "household": household,
+        "crumbs": selectors.place_breadcrumbs_for(request.user, household.building),
+        "head": _head(household, unmasked=False),
+        "may_unmask": selectors.household_may_unmask(request.user, household),
+        "unmasked": False,
+    }
+    return render(request, "places/household.html", context)
+
+
+@login_required
+@require_POST
+def household_unmask(request, code: str):
+    household = selectors.household_get_for(request.user, code)
+    if not selectors.household_may_unmask(request.user, household):
+        raise CivicError(ErrorCode.FORBIDDEN)
+    unmask_log(
+        user=request.user, district_id=household.district_id, object_type="household", object_id=household.code,
+        fields=["head_name", "head_phone", "head_id_number"],
+    )
+    context = {"household": household, "head": _head(household, unmasked=True), "may_unmask": False, "unmasked": True}
+    if request.headers.get("HX-Request"):
+        return render(request, "places/_household_head.html", context)
+    context["crumbs"] = selectors.place_breadcrumbs_for(request.user, household.building)
+    return render(request, "places/household.html", context)
