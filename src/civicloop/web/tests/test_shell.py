@@ -1,0 +1,59 @@
+"""The shell: login, home with scope and counts, navigation, language switch, error pages."""
+
+from django.test import RequestFactory
+from django.urls import reverse
+
+from civicloop.core.errors import CivicError, ErrorCode
+from civicloop.core.middleware import CivicErrorMiddleware
+from civicloop.places.models import Household
+from civicloop.testing import PASSWORD
+from civicloop.web import context
+
+
+def test_login_then_home_shows_unit_roles_scope_and_counts(client, world):
+    page = client.get(reverse("web:login")).content.decode()
+    assert 'lang="zh-hans"' in page and "vendor/htmx.min.js" in page and "street_dispatcher" not in page
+    response = client.post(reverse("web:login"), {"username": "street_dispatcher", "password": PASSWORD})
+    assert response.status_code == 302 and response["Location"] == reverse("web:home")
+    page = client.get(reverse("web:home")).content.decode()
+    assert world.street_a_office.name in page and "派单员" in page and world.street_a.name in page
+    households = Household.objects.filter(street=world.street_a).count()
+    assert f'data-count="households">{households}<' in page
+    assert 'id="messages"' in page and "X-CSRFToken" in page
+    client.post(reverse("web:logout"))
+    assert client.get(reverse("web:home")).status_code == 302
+
+
+def test_wrong_password_is_refused(client, world):
+    page = client.post(reverse("web:login"), {"username": "street_dispatcher", "password": "nope"}).content.decode()
+    assert "用户名或密码不正确" in page
+
+
+def test_navigation_skips_names_that_do_not_reverse(rf, world, monkeypatch):
+    monkeypatch.setattr(context, "NAVIGATION", [*context.NAVIGATION, ("nowhere:inbox", "x")])
+    request = rf.get("/")
+    request.user = world.street_dispatcher
+    labels = [str(item["label"]) for item in context.navigation(request)["navigation"]]
+    assert labels == ["首页", "地点"]
+
+
+def test_language_switch_to_english(client, world):
+    client.login(username="street_dispatcher", password=PASSWORD)
+    response = client.post(reverse("set_language"), {"language": "en", "next": reverse("web:home")})
+    assert response.status_code == 302
+    page = client.get(reverse("web:home")).content.decode()
+    assert 'lang="en"' in page and ">Home<" in page and ">Places<" in page
+
+
+def test_civic_error_renders_page_and_fragment(world):
+    error = CivicError(ErrorCode.IMPORT_ROWS_INVALID, details=[{"where": "3", "field": "电话", "reason": "格式不对"}])
+    middleware = CivicErrorMiddleware(lambda r: None)
+    request = RequestFactory().get("/imports/")
+    request.user = world.street_dispatcher
+    page = middleware.process_exception(request, error)
+    assert page.status_code == 400 and "<html" in page.content.decode() and "格式不对" in page.content.decode()
+    request = RequestFactory().get("/imports/", HTTP_HX_REQUEST="true")
+    request.user = world.street_dispatcher
+    fragment = middleware.process_exception(request, error)
+    body = fragment.content.decode()
+    assert "<html" not in body and "import_rows_invalid" in body and fragment["HX-Retarget"] == "#messages"
