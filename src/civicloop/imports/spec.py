@@ -20,6 +20,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.db import models
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 from civicloop.core import validators
@@ -126,8 +127,12 @@ class Column:
     example: str = ""
 
     def accepts(self, title: str) -> bool:
+        """A header cell names this column by its Chinese header, English header, key, or the header in the
+        active language; a trailing "*" (the templates mark required columns) is ignored."""
         t = title.strip().rstrip("*＊").strip().lower()
-        return t in {self.key.lower(), str(self.header).lower(), self.header_en.lower()}
+        with translation.override(None):  # the msgid: the Chinese header whatever the language
+            source = str(self.header).lower()
+        return t in {self.key.lower(), source, str(self.header).lower(), self.header_en.lower()}
 
 
 @dataclass
