@@ -14,3 +14,9 @@ def _zh_hans():
 
     with translation.override("zh-hans"):
         yield
+
+
+@pytest.fixture(autouse=True)
+def _fast_password_hasher(settings):
+    # build_world() creates a dozen accounts per test; the production hasher would dominate the suite's time.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
