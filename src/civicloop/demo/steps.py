@@ -1,0 +1,32 @@
+"""The generation steps: a plain list of callables, run in order by `generator.generate`.
+
+Each step is `step(ctx: GenerationContext) -> None`; it writes its rows (bulk, in batches) and records them with
+`ctx.stats.add("<table>", n)`. Later steps read what earlier ones left on the context (district, streets,
+committees, units, tags …). Another app extends the demo by appending its own step, e.g. in its AppConfig.ready():
+
+    from civicloop.demo.steps import RESET_STEPS, STEPS
+    STEPS.append(generate_cases)          # runs after units and staff exist
+    RESET_STEPS.append(delete_cases)      # `demo --reset`: runs first, before the demo's own rows go
+
+A reset step is `reset(district: Place) -> None` and must delete its app's rows of that district (they usually
+point at places, units and users with PROTECT, so they have to go first).
+Use `ctx.rng_for("<step name>")` / `ctx.faker_for(...)` for randomness, never the global `random`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from .economy import generate_economy
+from .organisation import generate_people, generate_units_and_staff
+from .territory import generate_households, generate_territory
+
+STEPS: list[Callable] = [
+    generate_territory,  # district, 13 streets, 312 committees, compounds, buildings, tags
+    generate_households,  # households with key-group tags
+    generate_economy,  # 8 zones, 154 park buildings, enterprises
+    generate_units_and_staff,  # units and demo logins
+    generate_people,  # representatives, lawyers, volunteers, party members, cadres
+]
+
+RESET_STEPS: list[Callable] = []
