@@ -26,7 +26,7 @@ class PageIn(Schema):
     """limit/offset paging for every list endpoint."""
 
     limit: int = Field(50, ge=1, le=500)
-    offset: int = Field(0, ge=0)
+    offset: int = Field(0, ge=0, le=1_000_000_000)  # bounded: the database offset is a 64-bit integer
 
 
 def paged(qs, page: PageIn) -> dict:
