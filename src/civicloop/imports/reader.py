@@ -23,6 +23,8 @@ CSV_ENCODINGS = ("utf-8-sig", "gb18030")  # utf-8 (with or without BOM), then GB
 
 
 def cell_text(value) -> str:
+    if type(value) is str:  # the common case first: this runs for every cell of 180,000-row files
+        return value.replace("\u3000", " ").strip() if value else value
     if value is None:
         return ""
     if isinstance(value, bool):
