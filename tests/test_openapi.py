@@ -4,6 +4,8 @@ Runs through the WSGI application in-process, authenticated with the session coo
 """
 
 import pytest
+from django.core.signals import request_finished, request_started
+from django.db import close_old_connections
 from hypothesis import HealthCheck, settings
 from schemathesis.checks import not_a_server_error
 from schemathesis.openapi import from_wsgi
@@ -16,7 +18,18 @@ schema = from_wsgi("/api/openapi.json", application)
 
 
 @pytest.fixture
-def session_cookie(client, world):
+def _keep_test_connection():
+    """Like Django's test client: a request must not close the connection holding the test's transaction
+    (the WSGI app is called directly here, so its request signals would)."""
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
+
+
+@pytest.fixture
+def session_cookie(client, world, _keep_test_connection):
     assert client.login(username=world.district_admin.username, password=PASSWORD)
     return {"sessionid": client.cookies["sessionid"].value}
 

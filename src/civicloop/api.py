@@ -1,5 +1,7 @@
 """The JSON API: one NinjaAPI, one router per app, CivicError rendered in one place."""
 
+from typing import Annotated
+
 from django.utils.translation import gettext_lazy as _
 from ninja import Field, NinjaAPI, Schema
 from ninja.errors import AuthenticationError, ValidationError
@@ -20,6 +22,10 @@ class ErrorOut(Schema):
     code: str
     message: str
     details: list[dict] = []
+
+
+# Free-text and code filters: bounded, and without NUL (PostgreSQL text cannot hold it; a 422, not a 500).
+FilterText = Annotated[str, Field(max_length=100, pattern=r"^[^\x00]*$")]
 
 
 class PageIn(Schema):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from ninja import Query, Router, Schema
 
-from civicloop.api import READ_ERRORS, PageIn, paged
+from civicloop.api import READ_ERRORS, FilterText, PageIn, paged
 from civicloop.core.masking import mask_id_number, mask_phone
 
 from . import selectors
@@ -35,8 +35,8 @@ class UnitPage(Schema):
 
 
 class UnitFilter(PageIn):
-    kind: str | None = None
-    q: str | None = None
+    kind: FilterText | None = None
+    q: FilterText | None = None
 
 
 class PersonOut(Schema):
@@ -71,8 +71,8 @@ class PersonPage(Schema):
 
 
 class PersonFilter(PageIn):
-    kind: str | None = None
-    q: str | None = None
+    kind: FilterText | None = None
+    q: FilterText | None = None
 
 
 class StaffOut(Schema):
@@ -96,8 +96,8 @@ class StaffPage(Schema):
 
 
 class StaffFilter(PageIn):
-    unit: str | None = None
-    role: str | None = None
+    unit: FilterText | None = None
+    role: FilterText | None = None
 
 
 @router.get("/units", response={200: UnitPage, **READ_ERRORS}, summary="Units of the viewer's district")

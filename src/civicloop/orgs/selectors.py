@@ -28,6 +28,8 @@ def unit_list_for(actor, *, kind: str | None = None, q: str | None = None, activ
 
 
 def unit_get_for(actor, code: str) -> Unit:
+    if "\x00" in code:  # cannot exist (PostgreSQL text holds no NUL): answer like any missing key
+        raise not_found()
     unit = unit_list_for(actor).filter(code=code).first()
     if unit is None:
         raise not_found()
@@ -44,6 +46,8 @@ def person_list_for(actor, *, kind: str | None = None, q: str | None = None) -> 
 
 
 def person_get_for(actor, code: str) -> Person:
+    if "\x00" in code:  # cannot exist (PostgreSQL text holds no NUL): answer like any missing key
+        raise not_found()
     person = person_list_for(actor).filter(code=code).first()
     if person is None:
         raise not_found()

@@ -10,7 +10,7 @@ from decimal import Decimal
 
 from ninja import Query, Router, Schema
 
-from civicloop.api import READ_ERRORS, PageIn, paged
+from civicloop.api import READ_ERRORS, FilterText, PageIn, paged
 from civicloop.core.masking import mask_id_number, mask_name, mask_phone
 
 from . import selectors
@@ -40,9 +40,9 @@ class PlacePage(Schema):
 
 
 class PlaceFilter(PageIn):
-    parent: str | None = None
-    level: str | None = None
-    q: str | None = None
+    parent: FilterText | None = None
+    level: FilterText | None = None
+    q: FilterText | None = None
 
 
 def _place_out(row: selectors.PlaceRow) -> dict:
@@ -102,9 +102,9 @@ class HouseholdPage(Schema):
 
 
 class HouseholdFilter(PageIn):
-    place: str | None = None
-    tag: str | None = None
-    q: str | None = None
+    place: FilterText | None = None
+    tag: FilterText | None = None
+    q: FilterText | None = None
 
 
 class EnterpriseOut(Schema):
@@ -146,9 +146,9 @@ class EnterprisePage(Schema):
 
 
 class EnterpriseFilter(PageIn):
-    place: str | None = None
-    park_building: str | None = None
-    q: str | None = None
+    place: FilterText | None = None
+    park_building: FilterText | None = None
+    q: FilterText | None = None
 
 
 class ZoneOut(Schema):
@@ -183,7 +183,7 @@ class ParkBuildingPage(Schema):
 
 
 class ParkBuildingFilter(PageIn):
-    zone: str | None = None
+    zone: FilterText | None = None
 
 
 # ----- endpoints

@@ -57,6 +57,8 @@ def place_list_for(actor, *, parent: Place | None = None, level: str | None = No
 
 
 def place_get_for(actor, code: str) -> Place:
+    if "\x00" in code:  # cannot exist (PostgreSQL text holds no NUL): answer like any missing key
+        raise not_found()
     place = scope_for(actor).filter_places(Place.objects.filter(code=code)).select_related("parent").first()
     if place is None:
         raise not_found()
@@ -148,6 +150,8 @@ def household_list_for(actor, *, place: Place | None = None, tag: str | None = N
 
 
 def household_get_for(actor, code: str) -> Household:
+    if "\x00" in code:  # cannot exist (PostgreSQL text holds no NUL): answer like any missing key
+        raise not_found()
     hh = (
         scope_for(actor)
         .filter_territorial(Household.objects.filter(code=code))
@@ -185,6 +189,8 @@ def enterprise_list_for(actor, *, place: Place | None = None, park_building: str
 
 
 def enterprise_get_for(actor, credit_code: str) -> Enterprise:
+    if "\x00" in credit_code:  # cannot exist (PostgreSQL text holds no NUL): answer like any missing key
+        raise not_found()
     ent = enterprise_list_for(actor).filter(credit_code=credit_code).prefetch_related("tags").first()
     if ent is None:
         raise not_found()
@@ -197,6 +203,8 @@ def zone_list_for(actor) -> QuerySet:
 
 
 def zone_get_for(actor, code: str) -> Zone:
+    if "\x00" in code:  # cannot exist (PostgreSQL text holds no NUL): answer like any missing key
+        raise not_found()
     zone = zone_list_for(actor).filter(code=code).first()
     if zone is None:
         raise not_found()
@@ -212,6 +220,8 @@ def park_building_list_for(actor, *, zone: str | None = None) -> QuerySet:
 
 
 def park_building_get_for(actor, code: str) -> ParkBuilding:
+    if "\x00" in code:  # cannot exist (PostgreSQL text holds no NUL): answer like any missing key
+        raise not_found()
     pb = park_building_list_for(actor).filter(code=code).first()
     if pb is None:
         raise not_found()

@@ -68,3 +68,11 @@ def test_openapi_schema_and_docs(as_user, world):
         assert path in paths, path
         assert {"200", "401", "404"} <= set(paths[path]["get"]["responses"])
     assert client.get("/api/docs").status_code == 200
+
+
+def test_nul_in_a_key_or_filter_is_refused_not_a_crash(as_user, world):
+    client = as_user(world.district_admin)
+    assert client.get("/api/places/places/a%00b").status_code == 404
+    assert client.get("/api/orgs/people/a%00b").status_code == 404
+    assert client.get("/api/places/households", {"q": "a\x00b"}).status_code == 422
+    assert client.get("/places/a%00b/").status_code == 404
