@@ -7,7 +7,7 @@ SCALE   ?= 0.02
 SEED    ?= 1
 export PORT
 
-.PHONY: demo test lint bench install install-test static migrate serve clean messages
+.PHONY: demo test lint bench install install-test static migrate serve clean messages messages-update
 
 $(BIN)/python:
 	$(PY) -m venv $(VENV)
@@ -30,6 +30,10 @@ static:
 
 messages: $(VENV)/.installed
 	@$(BIN)/civicloop compilemessages -v0 --ignore '.venv/*' --ignore 'node_modules/*'
+
+# Refresh the English catalogue from code and templates, compile, and list untranslated strings.
+messages-update: $(VENV)/.installed-test
+	@scripts/i18n-check.sh
 
 migrate: install
 	$(BIN)/civicloop migrate -v0
