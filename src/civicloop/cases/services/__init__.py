@@ -1,0 +1,35 @@
+"""The only writers of the cases app. Every case service is `case_<verb>(*, actor, case_id, expected_version=None,
+…)`, atomic, locks the row, checks scope (NOT_FOUND), permission (FORBIDDEN) and the transition table
+(TRANSITION_NOT_ALLOWED), writes one CaseEvent per step, notifies after commit. See ../README.md."""
+
+from ..permissions import SYSTEM
+from .categories import categories_ensure_defaults
+from .closing import case_close, case_rate, case_reopen, case_reply, case_reply_unreachable
+from .consultation import (
+    meeting_agenda_add,
+    meeting_create,
+    meeting_decide,
+    meeting_minutes_generate,
+    minutes_text,
+)
+from .handling import (
+    case_accept,
+    case_add_progress,
+    case_approve_extension,
+    case_deny_extension,
+    case_request_extension,
+    case_resolve,
+    case_return,
+)
+from .intake import case_dispatch, case_register, case_triage, next_tracking_code
+from .notifications import notification_mark_read, notify_event
+from .oversight import case_escalate, case_merge, case_supervise, case_supervision_reply, case_withdraw
+
+__all__ = [
+    "SYSTEM", "case_accept", "case_add_progress", "case_approve_extension", "case_close", "case_deny_extension",
+    "case_dispatch", "case_escalate", "case_merge", "case_rate", "case_register", "case_reopen", "case_reply",
+    "case_reply_unreachable", "case_request_extension", "case_resolve", "case_return", "case_supervise",
+    "case_supervision_reply", "case_triage", "case_withdraw", "categories_ensure_defaults", "meeting_agenda_add",
+    "meeting_create", "meeting_decide", "meeting_minutes_generate", "minutes_text", "next_tracking_code",
+    "notification_mark_read", "notify_event",
+]

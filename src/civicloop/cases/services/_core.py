@@ -1,0 +1,103 @@
+"""The machinery every case service shares: load-and-lock in scope, check, apply with a conditional UPDATE,
+write the event, schedule notifications after commit."""
+
+from __future__ import annotations
+
+import datetime as dt
+from functools import partial
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from civicloop.core.errors import CivicError, ErrorCode, not_found
+from civicloop.orgs.scope import scope_for
+
+from ..constants import Action, CaseState
+from ..events import TRACKED_FIELDS, diff, event_write, snapshot
+from ..models import Case, CaseCoUnit, CaseEvent
+from ..permissions import is_system, may, visible_q
+from ..transitions import next_state
+
+CONFLICT_MESSAGE = _("该工单已被他人修改，请刷新后重试。")
+
+
+def now() -> dt.datetime:
+    return timezone.now()
+
+
+def yellow_at(dispatched_at: dt.datetime, deadline: dt.datetime) -> dt.datetime:
+    """The moment YELLOW_SHARE (80 %) of the time between dispatch and deadline is used."""
+    share = settings.CIVICLOOP.get("YELLOW_SHARE", 0.8)
+    return dispatched_at + (deadline - dispatched_at) * share
+
+
+def load_for_update(actor, case_id: int, expected_version: int | None = None) -> Case:
+    """The case locked FOR UPDATE, if `actor` may see it (else NOT_FOUND, as if missing); version checked."""
+    qs = Case.objects.select_for_update()
+    if not is_system(actor):
+        qs = qs.filter(visible_q(scope_for(actor)))
+    case = qs.filter(pk=case_id).first()
+    if case is None:
+        raise not_found()
+    if expected_version is not None and case.version != expected_version:
+        raise CivicError(ErrorCode.CONFLICT, CONFLICT_MESSAGE)
+    case._before = snapshot(case)
+    return case
+
+
+def check(actor, case: Case, action: str, *, permission: bool = True) -> str:
+    """The next state for `action`, or a refusal: FORBIDDEN (this actor may not), TRANSITION_NOT_ALLOWED."""
+    if permission and not may(actor, case, action):
+        raise CivicError(ErrorCode.FORBIDDEN, _("您无权对该工单执行「%(action)s」。"), action=Action(action).label)
+    target = next_state(case.state, action)
+    if target is None:
+        raise CivicError(
+            ErrorCode.TRANSITION_NOT_ALLOWED, _("工单当前状态为「%(state)s」，不能执行「%(action)s」。"),
+            state=CaseState(case.state).label, action=Action(action).label,
+        )
+    return target
+
+
+def apply(actor, case: Case, action: str, *, changes: dict | None = None, co_unit_ids=None, note: str = "",
+          attachments: list | None = None, permission: bool = True, at: dt.datetime | None = None) -> CaseEvent:
+    """Check and apply one table step: set fields, bump the version with a conditional UPDATE, append the event.
+
+    `changes` are model field values; `co_unit_ids` (a list) replaces the co-units. Raises CONFLICT when the
+    row's version moved under us (0 rows updated) — the lock makes that rare, the check makes it impossible.
+    """
+    target = check(actor, case, action, permission=permission)
+    before = case._before
+    for field, value in (changes or {}).items():
+        setattr(case, field, value)
+    case.state = target
+    old_version = case.version
+    case.version = old_version + 1
+    if co_unit_ids is not None:
+        co_unit_ids = sorted(set(co_unit_ids) - {case.lead_unit_id})
+        CaseCoUnit.objects.filter(case=case).exclude(unit_id__in=co_unit_ids).delete()
+        existing = set(CaseCoUnit.objects.filter(case=case).values_list("unit_id", flat=True))
+        CaseCoUnit.objects.bulk_create(
+            [CaseCoUnit(district_id=case.district_id, case=case, unit_id=u) for u in co_unit_ids if u not in existing])
+    after = snapshot(case, co_unit_ids=co_unit_ids if co_unit_ids is not None else before["co_unit_ids"])
+    _b, changed = diff(before, after)
+    fields = {f: getattr(case, f) for f in changed if f in TRACKED_FIELDS and f != "co_unit_ids"}
+    case.updated_at = at or now()
+    updated = Case.objects.filter(pk=case.pk, version=old_version).update(updated_at=case.updated_at, **fields)
+    if updated != 1:
+        raise CivicError(ErrorCode.CONFLICT, CONFLICT_MESSAGE)
+    event = event_write(case=case, actor=actor, action=action, before=before, after=after, note=note,
+                        attachments=attachments, at=at)
+    case._before = after
+    from .notifications import notify_event
+
+    transaction.on_commit(partial(notify_event, event.pk))
+    return event
+
+
+def require_text(value: str | None, label) -> str:
+    value = (value or "").strip()
+    if not value:
+        raise CivicError(ErrorCode.INVALID, _("请填写%(field)s。"), field=label)
+    return value

@@ -1,0 +1,167 @@
+"""Intake and routing: register, triage, dispatch."""
+
+from __future__ import annotations
+
+from functools import partial
+
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from civicloop.core.errors import CivicError, ErrorCode, not_found
+from civicloop.orgs.constants import Role, UnitKind
+from civicloop.orgs.models import Unit
+from civicloop.orgs.scope import scope_for
+from civicloop.places.constants import PlaceLevel
+from civicloop.places.models import Enterprise, Household, Place
+from civicloop.workdays.calendar import deadline_for
+
+from ..constants import DEFAULT_TIME_LIMITS, Action, CaseState, Channel, Layer, Urgency
+from ..events import event_write, snapshot
+from ..models import Case, CaseCounter, Category
+from ..permissions import is_system
+from ._core import apply, load_for_update, now, require_text, yellow_at
+
+REGISTRAR_ROLES = (Role.DISPATCHER, Role.GRID_WORKER, Role.VISIT_MEMBER, Role.INSPECTOR, Role.HANDLER,
+                   Role.DISTRICT_ADMIN)
+
+
+def next_tracking_code(*, district: Place, when) -> str:
+    """`XH2026-0004711`: district abbreviation, year, 7-digit sequence per district and year (row-locked)."""
+    year = timezone.localtime(when).year
+    counters = CaseCounter.objects.filter(district=district, year=year)
+    if not counters.update(last=F("last") + 1):
+        try:
+            with transaction.atomic():
+                CaseCounter.objects.create(district=district, year=year, last=1)
+        except IntegrityError:  # created concurrently: take the next number from the existing row
+            counters.update(last=F("last") + 1)
+    last = counters.values_list("last", flat=True).get()
+    return f"{district.abbr or district.code[:6]}{year}-{last:07d}"
+
+
+def _where(*, place: Place | None, household: Household | None, enterprise: Enterprise | None) -> dict:
+    if household is not None:
+        place = household.building
+    if place is None and enterprise is not None:
+        place = enterprise.community or enterprise.street
+    if place is None:
+        return {"place": None, "street": None, "community": None}
+    street = place if place.level == PlaceLevel.STREET else place.street
+    community = place if place.level == PlaceLevel.COMMUNITY else place.community
+    return {"place": place, "street": street, "community": community, "district_id": place.district_id}
+
+
+@transaction.atomic
+def case_register(
+    *, actor, channel: str, description: str, district_id: int | None = None, place_id: int | None = None,
+    household_id: int | None = None, enterprise_id: int | None = None, category_id: int | None = None,
+    urgency: str = Urgency.NORMAL, reporter_name: str = "", reporter_phone: str = "", reporter_id_number: str = "",
+    reporter_anonymous: bool = False, external_id: str = "", lat=None, lng=None, address: str = "",
+    attachments: list | None = None, note: str = "",
+) -> Case:
+    """Register a case. Idempotent by (district, channel, external_id): a repeat returns the existing case.
+
+    Staff register inside their territory (a place outside it answers NOT_FOUND); with no place given, a
+    street/committee user's own territory is used. The SYSTEM actor (portal, sensors) must give `district_id`.
+    """
+    description = require_text(description, _("诉求内容"))
+    Channel(channel), Urgency(urgency)
+    household = Household.objects.filter(pk=household_id).first() if household_id else None
+    enterprise = Enterprise.objects.filter(pk=enterprise_id).first() if enterprise_id else None
+    place = Place.objects.filter(pk=place_id).first() if place_id else None
+    if (household_id and household is None) or (enterprise_id and enterprise is None) or (place_id and place is None):
+        raise not_found()
+    if is_system(actor):
+        if district_id is None:
+            raise CivicError(ErrorCode.INVALID, _("缺少所属区。"))
+    else:
+        scope = scope_for(actor)
+        if not scope.has_role(*REGISTRAR_ROLES) or (scope.district_id is None and district_id is None):
+            raise CivicError(ErrorCode.FORBIDDEN)
+        district_id = scope.district_id or district_id
+        if place is None and household is None and enterprise is None and scope.root_level in (
+                PlaceLevel.STREET, PlaceLevel.COMMUNITY):
+            place = Place.objects.get(pk=scope.root_id)
+        for p in (place, household and household.building, enterprise and (enterprise.community or enterprise.street)):
+            if p is not None and not scope.covers_place(p):
+                raise not_found()
+    where = _where(place=place, household=household, enterprise=enterprise)
+    if where.pop("district_id", district_id) != district_id:
+        raise not_found()
+    if external_id:
+        existing = Case.objects.filter(district_id=district_id, channel=channel, external_id=external_id).first()
+        if existing is not None:
+            return existing
+    if category_id is not None and not Category.objects.filter(pk=category_id, active=True).exists():
+        raise CivicError(ErrorCode.INVALID, _("分类不存在。"))
+    district = Place.objects.get(pk=district_id, level=PlaceLevel.DISTRICT)
+    at = now()
+    case = Case(
+        district=district, tracking_code=next_tracking_code(district=district, when=at), channel=channel,
+        external_id=external_id, category_id=category_id, urgency=urgency, household=household, enterprise=enterprise,
+        lat=lat, lng=lng, address=address or (household.address if household else ""), description=description,
+        reporter_name="" if reporter_anonymous else reporter_name,
+        reporter_phone="" if reporter_anonymous else reporter_phone,
+        reporter_id_number="" if reporter_anonymous else reporter_id_number,
+        reporter_anonymous=reporter_anonymous, registered_by=None if is_system(actor) else actor,
+        state=CaseState.REGISTERED, version=1, **where,
+    )
+    try:
+        with transaction.atomic():
+            case.save()
+    except IntegrityError:
+        if not external_id:
+            raise
+        return Case.objects.get(district_id=district_id, channel=channel, external_id=external_id)
+    event = event_write(case=case, actor=actor, action=Action.REGISTER, before={}, after=snapshot(case, co_unit_ids=[]),
+                        note=note, attachments=attachments, at=at)
+    from .notifications import notify_event
+
+    transaction.on_commit(partial(notify_event, event.pk))
+    return case
+
+
+@transaction.atomic
+def case_triage(*, actor, case_id: int, category_id: int, urgency: str = Urgency.NORMAL, layer: str = Layer.LOCAL,
+                expected_version: int | None = None, note: str = "") -> Case:
+    """Set category, urgency and layer. A 三跨 (cross) case goes to consultation at once (escalate event)."""
+    case = load_for_update(actor, case_id, expected_version)
+    category = Category.objects.filter(pk=category_id, active=True).first()
+    if category is None:
+        raise CivicError(ErrorCode.INVALID, _("分类不存在。"))
+    apply(actor, case, Action.TRIAGE, note=note,
+          changes={"category_id": category.pk, "urgency": Urgency(urgency), "layer": Layer(layer)})
+    if layer == Layer.CROSS:
+        apply(actor, case, Action.ESCALATE, permission=False, note=str(_("三跨问题，提交会商。")))
+    return case
+
+
+def _units(district_id: int, lead_unit_id: int, co_unit_ids) -> tuple[Unit, list[int]]:
+    ids = {lead_unit_id, *co_unit_ids}
+    units = {u.pk: u for u in Unit.objects.filter(pk__in=ids, district_id=district_id, active=True)}
+    if set(units) != ids or units[lead_unit_id].kind == UnitKind.CONSULTATION_BODY:
+        raise CivicError(ErrorCode.INVALID, _("承办单位无效。"))
+    return units[lead_unit_id], sorted(set(co_unit_ids) - {lead_unit_id})
+
+
+@transaction.atomic
+def case_dispatch(*, actor, case_id: int, lead_unit_id: int, co_unit_ids=(), time_limit_days: int | None = None,
+                  expected_version: int | None = None, note: str = "") -> Case:
+    """Dispatch to a lead unit (+ co-units). Deadline = end of the Nth working day, N from category × urgency."""
+    case = load_for_update(actor, case_id, expected_version)
+    lead, co = _units(case.district_id, lead_unit_id, co_unit_ids)
+    if time_limit_days is None:
+        category = Category.objects.filter(pk=case.category_id).first()
+        time_limit_days = category.time_limit(case.urgency) if category else DEFAULT_TIME_LIMITS[Urgency(case.urgency)]
+    if time_limit_days < 1:
+        raise CivicError(ErrorCode.INVALID, _("办理时限至少为1个工作日。"))
+    at = now()
+    deadline = deadline_for(at, time_limit_days)
+    apply(actor, case, Action.DISPATCH, note=note, at=at, co_unit_ids=co, changes={
+        "lead_unit_id": lead.pk, "dispatching_unit_id": getattr(actor, "unit_id", None), "dispatched_at": at,
+        "time_limit_days": time_limit_days, "deadline": deadline, "yellow_at": yellow_at(at, deadline),
+        "resolved_at": None, "replied_at": None,
+    })
+    return case

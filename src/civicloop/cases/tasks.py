@@ -1,0 +1,48 @@
+"""Background jobs: idempotent wrappers around services."""
+
+from __future__ import annotations
+
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django_tasks import task
+
+from civicloop.core.errors import CivicError
+
+from .constants import CLOCK_STATES, SupervisionKind
+from .models import Case, Supervision
+from .services import SYSTEM, case_supervise, notify_event
+
+
+def overdue_episode(case: Case) -> str:
+    """An overdue episode is identified by the deadline it overran; an extension starts a new one."""
+    return timezone.localtime(case.deadline).isoformat()
+
+
+def supervise_overdue_now(*, now=None, limit: int = 5000) -> int:
+    """Open an automatic supervision for each red case not yet supervised for its current deadline."""
+    now = now or timezone.now()
+    done = 0
+    candidates = (Case.objects.filter(state__in=CLOCK_STATES, deadline__lt=now)
+                  .order_by("deadline").values_list("pk", "deadline")[:limit])
+    for case_id, deadline in candidates:
+        episode = timezone.localtime(deadline).isoformat()
+        if Supervision.objects.filter(case_id=case_id, kind=SupervisionKind.AUTO, overdue_episode=episode).exists():
+            continue
+        try:
+            case_supervise(actor=SYSTEM, case_id=case_id, kind=SupervisionKind.AUTO, overdue_episode=episode,
+                           notice=_("工单已超期（期限 %(deadline)s），请尽快办理并回复督办。")
+                           % {"deadline": timezone.localtime(deadline).strftime("%Y-%m-%d %H:%M")})
+            done += 1
+        except CivicError:
+            continue  # changed meanwhile (resolved, extended …): the next run sees the new truth
+    return done
+
+
+@task()
+def supervise_overdue() -> int:
+    return supervise_overdue_now()
+
+
+@task()
+def deliver_notifications(event_id: int) -> int:
+    return notify_event(event_id)
