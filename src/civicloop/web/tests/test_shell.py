@@ -57,3 +57,14 @@ def test_civic_error_renders_page_and_fragment(world):
     fragment = middleware.process_exception(request, error)
     body = fragment.content.decode()
     assert "<html" not in body and "import_rows_invalid" in body and fragment["HX-Retarget"] == "#messages"
+
+
+def test_pages_stay_chinese_for_an_english_browser_but_the_api_negotiates(client, world):
+    page = client.get(reverse("web:login"), HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9").content.decode()
+    assert 'lang="zh-hans"' in page and "登录" in page
+    client.cookies["django_language"] = "xx-bogus"
+    assert 'lang="zh-hans"' in client.get(reverse("web:login")).content.decode()
+    del client.cookies["django_language"]
+    api = client.get("/api/places/places", HTTP_ACCEPT_LANGUAGE="en")
+    assert api.status_code == 401 and api.json()["message"] == "Please log in first."
+    assert client.get("/api/places/places").json()["message"] == "请先登录。"
