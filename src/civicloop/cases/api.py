@@ -1,0 +1,436 @@
+"""JSON API of the closed loop (mounted at /api/cases/).
+
+Handlers are thin: parse the schema, call one service (or selector), answer a schema. Every write takes
+`expected_version` (optimistic lock: a stale one answers 409 `conflict`). Cases outside the actor's scope answer
+404 like missing ones. Request field names are the service's keyword names, so `payload.dict()` is passed as is.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from ninja import Field, Query, Router, Schema
+
+from civicloop.api import READ_ERRORS, ErrorOut, FilterText, PageIn, paged
+from civicloop.core.errors import not_found
+from civicloop.orgs.constants import Role
+from civicloop.orgs.scope import scope_for
+from civicloop.places.constants import PlaceLevel
+
+from . import selectors, services
+from .constants import Action, CaseState, Channel, Layer, ReplyChannel, Satisfaction, Urgency
+from .models import AgendaItem, Meeting
+from .permissions import may_unmask
+
+router = Router(tags=["cases"])
+
+# every refusal a write may answer (403 forbidden: visible, but not this actor's action)
+WRITE_ERRORS = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut}
+
+
+# ----- schemas out
+
+
+class CaseOut(Schema):
+    id: int
+    tracking_code: str
+    state: str
+    state_label: str
+    channel: str
+    category: str | None
+    urgency: str
+    layer: str
+    description: str
+    street: str | None
+    community: str | None
+    address: str
+    lead_unit: str | None
+    deadline: dt.datetime | None
+    time_state: str
+    version: int
+    created_at: dt.datetime
+
+    @staticmethod
+    def resolve_state_label(obj) -> str:
+        return str(CaseState(obj.state).label)
+
+    @staticmethod
+    def resolve_category(obj) -> str | None:
+        return obj.category.name if obj.category_id else None
+
+    @staticmethod
+    def resolve_street(obj) -> str | None:
+        return obj.street.name if obj.street_id else None
+
+    @staticmethod
+    def resolve_community(obj) -> str | None:
+        return obj.community.name if obj.community_id else None
+
+    @staticmethod
+    def resolve_lead_unit(obj) -> str | None:
+        return obj.lead_unit.name if obj.lead_unit_id else None
+
+    @staticmethod
+    def resolve_time_state(obj) -> str:
+        return getattr(obj, "time_state", "none")
+
+
+class CasePage(Schema):
+    count: int
+    items: list[CaseOut]
+
+
+class ReporterOut(Schema):
+    name: str
+    phone: str
+    id_number: str
+    anonymous: bool
+    masked: bool
+
+
+class EventOut(Schema):
+    seq: int
+    action: str
+    action_label: str
+    actor: str | None
+    unit: str | None
+    at: dt.datetime
+    note: str
+
+
+class CaseDetailOut(CaseOut):
+    reporter: ReporterOut
+    co_unit_names: list[str]
+    satisfaction: str
+    return_count: int
+    unsatisfied_count: int
+    timeline: list[EventOut]
+    allowed_actions: list[str]
+
+
+class InboxSectionOut(Schema):
+    count: int
+    cases: list[CaseOut]
+
+
+class InboxOut(Schema):
+    sections: dict[str, InboxSectionOut]
+    unread_notifications: int
+
+
+class NotificationOut(Schema):
+    id: int
+    kind: str
+    text: str
+    case_id: int | None
+    created_at: dt.datetime
+    read_at: dt.datetime | None
+
+
+class NotificationPage(Schema):
+    count: int
+    items: list[NotificationOut]
+
+
+class MeetingOut(Schema):
+    id: int
+    body: str
+    date: dt.date
+    title: str
+    state: str
+    minutes: str
+    items: list[dict]
+
+
+# ----- schemas in
+
+
+class CaseFilterIn(PageIn):
+    state: CaseState | None = None
+    time_state: FilterText | None = None
+    channel: Channel | None = None
+    category: int | None = None
+    q: FilterText | None = None
+    open_only: bool = False
+
+
+class RegisterIn(Schema):
+    channel: Channel
+    description: str = Field(..., max_length=4000)
+    place_code: FilterText | None = None
+    category_id: int | None = None
+    urgency: Urgency = Urgency.NORMAL
+    reporter_name: str = Field("", max_length=40)
+    reporter_phone: str = Field("", max_length=20)
+    reporter_id_number: str = Field("", max_length=18)
+    reporter_anonymous: bool = False
+    external_id: str = Field("", max_length=64)
+    address: str = Field("", max_length=200)
+    note: str = Field("", max_length=2000)
+
+
+class VersionIn(Schema):
+    expected_version: int
+
+
+class NoteIn(VersionIn):
+    note: str = Field("", max_length=2000)
+
+
+class TriageIn(NoteIn):
+    category_id: int
+    urgency: Urgency = Urgency.NORMAL
+    layer: Layer = Layer.LOCAL
+
+
+class DispatchIn(NoteIn):
+    lead_unit_id: int
+    co_unit_ids: list[int] = []
+    time_limit_days: int | None = Field(None, ge=1, le=365)
+
+
+class ReasonIn(VersionIn):
+    reason: str = Field(..., max_length=2000)
+
+
+class ExtensionIn(ReasonIn):
+    days: int = Field(..., ge=1, le=60)
+
+
+class ExtensionDecideIn(NoteIn):
+    extension_id: int | None = None
+
+
+class ProgressIn(VersionIn):
+    note: str = Field(..., max_length=2000)
+
+
+class ResolveIn(VersionIn):
+    result: str = Field(..., max_length=4000)
+    measures: str = Field("", max_length=4000)
+
+
+class ReplyIn(VersionIn):
+    channel: ReplyChannel
+    content: str = Field(..., max_length=4000)
+
+
+class RateIn(NoteIn):
+    value: Satisfaction
+
+
+class SuperviseIn(VersionIn):
+    notice: str = Field(..., max_length=2000)
+
+
+class SupervisionReplyIn(VersionIn):
+    reply: str = Field(..., max_length=4000)
+    supervision_id: int | None = None
+
+
+class MergeIn(NoteIn):
+    into_case_id: int
+
+
+class MeetingIn(Schema):
+    body_unit_id: int
+    date: dt.date
+    title: str = Field(..., max_length=200)
+
+
+class AgendaIn(Schema):
+    case_id: int
+
+
+class DecideIn(Schema):
+    lead_unit_id: int
+    co_unit_ids: list[int] = []
+    measures: str = Field(..., max_length=4000)
+    deadline: dt.date
+
+
+# ----- helpers shared with the pages
+
+
+def case_detail(actor, case_id, *, reveal: bool = False) -> dict:
+    """Everything the case page and the detail endpoint show (reporter masked unless `reveal`, then logged)."""
+    case = selectors.case_get_for(actor, case_id)
+    events = selectors.case_events_for(actor, case.pk)
+    return {
+        "case": case,
+        "reporter": selectors.case_reporter_for(actor, case, reveal=reveal),
+        "may_unmask": may_unmask(actor, case),
+        "co_unit_names": [link.unit.name for link in case.co_unit_links.select_related("unit").order_by("unit__code")],
+        "timeline": [{
+            "seq": e.seq, "action": e.action, "action_label": _action_label(e.action),
+            "actor": (e.actor.display_name or e.actor.username) if e.actor_id else None,
+            "unit": e.actor_unit.name if e.actor_unit_id else None, "at": e.at, "note": e.note,
+        } for e in events],
+        "allowed_actions": selectors.case_available_actions(actor, case),
+    }
+
+
+def _action_label(action: str) -> str:
+    try:
+        return str(Action(action).label)
+    except ValueError:
+        return action
+
+
+def meetings_for(actor):
+    """Meetings of the actor's district, for district-level (non-department) staff; nothing for others.
+    (The cases selectors have no meeting read yet; this is the same rule the consultation services apply.)"""
+    scope = scope_for(actor)
+    qs = Meeting.objects.select_related("body").order_by("-date", "-id")
+    if scope.is_superuser and scope.root_id is None:
+        return qs
+    if scope.root_level == PlaceLevel.DISTRICT and not scope.is_department and scope.has_role(
+            Role.DISPATCHER, Role.LEADER, Role.DISTRICT_ADMIN):
+        return qs.filter(district_id=scope.district_id)
+    return qs.none()
+
+
+def meeting_get_for(actor, meeting_id: int) -> Meeting:
+    meeting = meetings_for(actor).filter(pk=meeting_id).first()
+    if meeting is None:
+        raise not_found()
+    return meeting
+
+
+def _meeting_out(m: Meeting) -> dict:
+    items = []
+    for item in m.items.select_related("case", "decision", "decision__lead_unit").order_by("position", "pk"):
+        d = getattr(item, "decision", None)
+        items.append({"id": item.pk, "case_id": item.case_id, "tracking_code": item.case.tracking_code,
+                      "decided": d is not None, "lead_unit": d.lead_unit.name if d else None,
+                      "measures": d.measures if d else ""})
+    return {"id": m.pk, "body": m.body.name, "date": m.date, "title": m.title, "state": m.state,
+            "minutes": m.minutes, "items": items}
+
+
+def _detail_out(actor, case_id):
+    """The case instance with the detail fields attached (the response schema reads attributes)."""
+    d = case_detail(actor, case_id)
+    case = d.pop("case")
+    d.pop("may_unmask")
+    for key, value in d.items():
+        setattr(case, key, value)
+    return case
+
+
+# ----- reads (static paths first: "/{key}" would swallow them)
+
+
+@router.get("/", response={200: CasePage, **READ_ERRORS})
+def case_list(request, filters: Query[CaseFilterIn]):
+    qs = selectors.case_list_for(request.user, selectors.CaseFilters(
+        state=filters.state, time_state=filters.time_state, channel=filters.channel,
+        category_id=filters.category, text=filters.q, open_only=filters.open_only))
+    return paged(qs, filters)
+
+
+@router.get("/inbox", response={200: InboxOut, 401: ErrorOut})
+def inbox(request):
+    data = selectors.inbox_for(request.user)
+    unread = data.pop("unread_notifications")
+    return {"sections": data, "unread_notifications": unread}
+
+
+@router.get("/notifications", response={200: NotificationPage, **READ_ERRORS})
+def notification_list(request, page: Query[PageIn], unread: bool = False):
+    qs = selectors.notifications_for(request.user)
+    if unread:
+        qs = qs.filter(read_at__isnull=True)
+    return paged(qs, page)
+
+
+@router.post("/notifications/{notification_id}/read", response={200: NotificationOut, **READ_ERRORS})
+def notification_read(request, notification_id: int):
+    return services.notification_mark_read(actor=request.user, notification_id=notification_id)
+
+
+@router.get("/meetings", response={200: list[MeetingOut], **READ_ERRORS})
+def meeting_list(request):
+    return [_meeting_out(m) for m in meetings_for(request.user)[:200]]
+
+
+@router.post("/meetings", response={201: MeetingOut, **WRITE_ERRORS})
+def meeting_create(request, payload: MeetingIn):
+    meeting = services.meeting_create(actor=request.user, **payload.dict())
+    return 201, _meeting_out(meeting)
+
+
+@router.get("/meetings/{meeting_id}", response={200: MeetingOut, **READ_ERRORS})
+def meeting_detail(request, meeting_id: int):
+    return _meeting_out(meeting_get_for(request.user, meeting_id))
+
+
+@router.post("/meetings/{meeting_id}/agenda", response={200: MeetingOut, **WRITE_ERRORS})
+def meeting_agenda_add(request, meeting_id: int, payload: AgendaIn):
+    item = services.meeting_agenda_add(actor=request.user, meeting_id=meeting_id, case_id=payload.case_id)
+    return _meeting_out(item.meeting)
+
+
+@router.post("/agenda/{item_id}/decide", response={200: MeetingOut, **WRITE_ERRORS})
+def agenda_decide(request, item_id: int, payload: DecideIn):
+    decision = services.meeting_decide(actor=request.user, item_id=item_id, **payload.dict())
+    return _meeting_out(AgendaItem.objects.get(pk=decision.item_id).meeting)
+
+
+@router.post("/meetings/{meeting_id}/minutes", response={200: MeetingOut, **WRITE_ERRORS})
+def meeting_minutes(request, meeting_id: int):
+    return _meeting_out(services.meeting_minutes_generate(actor=request.user, meeting_id=meeting_id))
+
+
+@router.post("/register", response={201: CaseDetailOut, **WRITE_ERRORS})
+def case_register(request, payload: RegisterIn):
+    data = payload.dict()
+    code = data.pop("place_code")
+    if code:
+        from civicloop.places.selectors import place_get_for
+
+        data["place_id"] = place_get_for(request.user, code).pk
+    case = services.case_register(actor=request.user, **data)
+    return 201, _detail_out(request.user, case.pk)
+
+
+@router.get("/{key}", response={200: CaseDetailOut, **READ_ERRORS})
+def case_get(request, key: FilterText):
+    """One case by id or tracking code: masked reporter, timeline, the actions this actor may take now."""
+    return _detail_out(request.user, key)
+
+
+# ----- one POST per action
+
+
+def _action(name: str, schema, service):
+    def handler(request, case_id: int, payload):
+        service(actor=request.user, case_id=case_id, **payload.dict())
+        return _detail_out(request.user, case_id)
+
+    handler.__name__ = f"case_{name}"
+    handler.__annotations__ = {"case_id": int, "payload": schema}
+    handler.__doc__ = f"{Action(name).label if name in Action.values else name}"
+    router.post(f"/{{case_id}}/{name}", response={200: CaseDetailOut, **WRITE_ERRORS}, operation_id=f"cases_{name}")(handler)
+
+
+# the request schema of each action, for the pages (same field names)
+ACTION_SCHEMAS = {
+    "triage": TriageIn, "dispatch": DispatchIn, "accept": NoteIn, "return": ReasonIn, "request_extension": ExtensionIn,
+    "approve_extension": ExtensionDecideIn, "deny_extension": ExtensionDecideIn, "add_progress": ProgressIn,
+    "resolve": ResolveIn, "reply": ReplyIn, "reply_unreachable": ProgressIn, "rate": RateIn, "reopen": ReasonIn,
+    "close": NoteIn, "supervise": SuperviseIn, "supervision_reply": SupervisionReplyIn, "escalate": ReasonIn,
+    "merge": MergeIn, "withdraw": ReasonIn,
+}
+ACTION_SERVICES = {
+    "triage": services.case_triage, "dispatch": services.case_dispatch, "accept": services.case_accept,
+    "return": services.case_return, "request_extension": services.case_request_extension,
+    "approve_extension": services.case_approve_extension, "deny_extension": services.case_deny_extension,
+    "add_progress": services.case_add_progress, "resolve": services.case_resolve, "reply": services.case_reply,
+    "reply_unreachable": services.case_reply_unreachable, "rate": services.case_rate, "reopen": services.case_reopen,
+    "close": services.case_close, "supervise": services.case_supervise,
+    "supervision_reply": services.case_supervision_reply, "escalate": services.case_escalate,
+    "merge": services.case_merge, "withdraw": services.case_withdraw,
+}
+for _name in ACTION_SCHEMAS:
+    _action(_name, ACTION_SCHEMAS[_name], ACTION_SERVICES[_name])
