@@ -28,3 +28,6 @@ class UnmaskLog(TenantModel):
         verbose_name = _("个人信息查看记录")
         verbose_name_plural = _("个人信息查看记录")
         ordering = ["-at"]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.user_id} {self.object_type}:{self.object_id}"
