@@ -17,6 +17,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from civicloop.cases.demo import delete_cases, generate_cases
+
 from .economy import generate_economy
 from .organisation import generate_people, generate_units_and_staff
 from .territory import generate_households, generate_territory
@@ -27,6 +29,9 @@ STEPS: list[Callable] = [
     generate_economy,  # 8 zones, 154 park buildings, enterprises
     generate_units_and_staff,  # units and demo logins
     generate_people,  # representatives, lawyers, volunteers, party members, cadres
+    generate_cases,  # two years of cases through their lifecycles (cases/demo.py)
 ]
 
-RESET_STEPS: list[Callable] = []
+RESET_STEPS: list[Callable] = [
+    delete_cases,  # cases, events, replies, ratings, supervisions, meetings … of the district
+]

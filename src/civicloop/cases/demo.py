@@ -1,0 +1,533 @@
+"""Demo step: two years of cases for the demo district, through realistic lifecycles.
+
+Speed: cases, events and their side rows are built in memory and written with `bulk_create`. Correctness: every
+step goes through `Sim.step`, which is the in-memory twin of `services._core.apply` — the same transition table
+(`transitions.next_state`), the same snapshot/diff (`events.snapshot`, `events.diff`), the same field changes as
+the matching service (register, triage, dispatch, accept, return, extension, progress, resolve, reply, rate,
+reopen, close, supervise, escalate, decide, merge, merged_reply, withdraw). So `replay.replay(events)` equals the
+row for every generated case (tests/test_demo_cases.py checks all of them at small scale).
+
+Volume: `CASES_AT_SCALE_1` (500,000) × scale. Time: two years ending at the day of generation (the draws do not
+depend on the day, so the same seed gives the same cases shifted in time). Cases registered near the end are
+still open, in whatever state their lifecycle reached — some of them yellow or red.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from functools import lru_cache
+
+from django.conf import settings
+from django.db import connection
+from django.utils import timezone
+
+from civicloop.orgs.constants import UnitKind
+from civicloop.orgs.models import Unit, User
+from civicloop.workdays.calendar import SHANGHAI, deadline_for
+
+from .constants import (
+    RETURNS_BEFORE_ESCALATION,
+    Action,
+    CaseState,
+    Channel,
+    ExtensionState,
+    Layer,
+    MeetingState,
+    ReplyChannel,
+    Satisfaction,
+    SupervisionKind,
+    Urgency,
+)
+from .events import diff, snapshot
+from .models import (
+    AgendaItem,
+    Case,
+    CaseCoUnit,
+    CaseCounter,
+    CaseEvent,
+    Category,
+    Decision,
+    ExtensionRequest,
+    Meeting,
+    Notification,
+    Rating,
+    Reply,
+    Supervision,
+)
+from .services.categories import categories_ensure_defaults
+from .transitions import next_state
+
+CASES_AT_SCALE_1 = 500_000
+DAYS = 730
+BATCH = 5000
+
+# Believable shares (12345 dominates; MISSION §2 channels).
+CHANNELS = [(Channel.HOTLINE_12345, 62), (Channel.GRID_INSPECTION, 14), (Channel.VISIT, 7), (Channel.PORTAL, 7),
+            (Channel.SENSOR, 4), (Channel.CITIZEN_INSPECTION, 3), (Channel.DELIBERATION, 2),
+            (Channel.LEADER_INSTRUCTION, 1)]
+CATEGORY_WEIGHTS = {"01": 26, "02": 22, "03": 12, "04": 11, "05": 10, "06": 9, "07": 5, "08": 5}
+URGENCIES = [(Urgency.NORMAL, 85), (Urgency.URGENT, 12), (Urgency.CRITICAL, 3)]
+SATISFACTION = [(Satisfaction.SATISFIED, 82), (Satisfaction.BASICALLY, 12), (Satisfaction.UNSATISFIED, 6)]
+REPLY_CHANNELS = [(ReplyChannel.PHONE, 70), (ReplyChannel.SMS, 15), (ReplyChannel.VISIT, 8), (ReplyChannel.PORTAL, 5),
+                  (ReplyChannel.LETTER, 2)]
+PROBLEMS = ["楼道堆物影响通行", "小区路灯损坏", "夜间施工噪声扰民", "窨井盖缺失", "绿化带杂草丛生", "共享单车乱停放",
+            "外墙渗水", "电梯故障频发", "垃圾清运不及时", "占道经营", "违章搭建", "油烟扰民", "消防通道被占",
+            "公交站台破损", "停车位不足", "道路积水", "养老服务咨询", "低保申请进度", "食品安全投诉", "物业服务不到位"]
+
+
+def _pick(rng, table):
+    return rng.choices([v for v, _w in table], weights=[w for _v, w in table])[0]
+
+
+@lru_cache(maxsize=8192)
+def _deadline(day: dt.date, days: int) -> dt.datetime:
+    return deadline_for(dt.datetime.combine(day, dt.time(12), tzinfo=SHANGHAI), days)
+
+
+def _yellow(dispatched: dt.datetime, deadline: dt.datetime) -> dt.datetime:
+    return dispatched + (deadline - dispatched) * settings.CIVICLOOP.get("YELLOW_SHARE", 0.8)
+
+
+class Sim:
+    """One case in memory; `step` mirrors services._core.apply (state, version, snapshot diff, event)."""
+
+    def __init__(self, case: Case, actor, at: dt.datetime, note: str):
+        self.case, self.co, self.events, self.stopped, self.replies = case, [], [], False, []
+        self.episodes: set[str] = set()
+        case.state, case.version, case.updated_at = CaseState.REGISTERED, 1, at
+        self.snap = snapshot(case, co_unit_ids=[])
+        self.events.append(self._event(actor, Action.REGISTER, {}, self.snap, note, at))
+
+    def _event(self, actor, action, before, after, note, at) -> CaseEvent:
+        return CaseEvent(district_id=self.case.district_id, case=self.case, seq=self.case.version,
+                         actor=actor, actor_unit_id=getattr(actor, "unit_id", None), at=at, action=action,
+                         before=before, after=after, note=note, attachments=[])
+
+    def step(self, actor, action: str, at: dt.datetime, note: str = "", changes=None, co_unit_ids=None) -> bool:
+        if self.stopped:
+            return False
+        case = self.case
+        target = next_state(case.state, action)
+        assert target is not None, (case.state, action)
+        for name, value in (changes or {}).items():
+            setattr(case, name, value)
+        case.state, case.version, case.updated_at = target, case.version + 1, at
+        if co_unit_ids is not None:
+            self.co = sorted(set(co_unit_ids) - {case.lead_unit_id})
+        after = snapshot(case, co_unit_ids=self.co)
+        b, a = diff(self.snap, after)
+        self.events.append(self._event(actor, action, b, a, note, at))
+        self.snap = after
+        return True
+
+
+class Generator:
+    def __init__(self, ctx, end: dt.datetime):
+        self.ctx, self.end = ctx, end
+        self.rng = ctx.rng_for("cases")
+        d = ctx.district
+        self.district = d
+        categories_ensure_defaults()
+        leaves = list(Category.objects.filter(parent__isnull=False, active=True).select_related("parent").order_by("code"))
+        self.categories = leaves
+        self.cat_weights = [CATEGORY_WEIGHTS.get(c.parent.code, 3) / max(1, sum(
+            1 for x in leaves if x.parent_id == c.parent_id)) for c in leaves]
+        units = list(Unit.objects.filter(district=d).order_by("code"))
+        self.dept_by_name = {u.name: u for u in units if u.kind == UnitKind.DEPARTMENT}
+        self.depts = sorted(self.dept_by_name.values(), key=lambda u: u.code)
+        self.office_of_street = {u.territory_id: u for u in units if u.kind == UnitKind.STREET_OFFICE}
+        self.unit_of_committee = {u.territory_id: u for u in units if u.kind == UnitKind.COMMITTEE}
+        self.consult = next(u for u in units if u.kind == UnitKind.CONSULTATION_BODY)
+        users = list(User.objects.filter(district=d).order_by("username"))
+        self.user = {u.username: u for u in users}
+        self.handler_of = {}
+        for u in users:
+            self.handler_of.setdefault(u.unit_id, u)
+        for u in users:  # street offices: the street dispatcher (also a handler)
+            if u.username.endswith("_dispatcher"):
+                self.handler_of[u.unit_id] = u
+        self.street_dispatcher = {s.pk: self.handler_of[self.office_of_street[s.pk].pk] for s in ctx.streets}
+        self.xh_admin, self.consult_user = self.user["xh_admin"], self.user["xh_consult"]
+        self.visitors = [self.user[k] for k in sorted(self.user) if k.startswith("xh_visit")]
+        self.inspectors = [self.user[k] for k in sorted(self.user) if k.startswith("xh_inspect")]
+        from civicloop.places.constants import PlaceLevel
+        from civicloop.places.models import Place
+
+        self.buildings = {}
+        for pk, community_id in Place.objects.filter(district=d, level=PlaceLevel.BUILDING).order_by("pk").values_list(
+                "pk", "community_id"):
+            self.buildings.setdefault(community_id, []).append(pk)
+        self.committee_weights = [len(self.buildings.get(c.pk, ())) or 1 for c in ctx.committees]
+        self.counters: dict[int, int] = {}
+        self.meetings: dict[dt.date, Meeting] = {}
+        self.recent: dict[int, list] = {}  # community id → recent sims (merge targets)
+        self.side: dict[str, list] = {k: [] for k in ("reply", "rating", "ext", "sup", "item", "decision")}
+        first = Case.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
+        self.next_pk = first + 1
+
+    # --- one case --------------------------------------------------------------------------------------------
+    def _registrar(self, channel, community_id, street_id):
+        rng = self.rng
+        if channel in (Channel.GRID_INSPECTION, Channel.DELIBERATION):
+            return self.handler_of[self.unit_of_committee[community_id].pk]
+        if channel == Channel.VISIT:
+            return rng.choice(self.visitors)
+        if channel == Channel.CITIZEN_INSPECTION:
+            return rng.choice(self.inspectors)
+        if channel in (Channel.PORTAL, Channel.SENSOR):
+            return None  # the system (SYSTEM actor → actor NULL)
+        return self.xh_admin
+
+    def _code(self, at: dt.datetime) -> str:
+        year = timezone.localtime(at).year
+        self.counters[year] = self.counters.get(year, 0) + 1
+        return f"{self.district.abbr or self.district.code[:6]}{year}-{self.counters[year]:07d}"
+
+    def case(self, t0: dt.datetime) -> Sim:
+        rng, ctx = self.rng, self.ctx
+        channel = _pick(rng, CHANNELS)
+        committee = rng.choices(ctx.committees, weights=self.committee_weights)[0]
+        buildings = self.buildings.get(committee.pk)
+        place_id = rng.choice(buildings) if buildings else committee.pk
+        category = rng.choices(self.categories, weights=self.cat_weights)[0]
+        anonymous = channel in (Channel.SENSOR, Channel.GRID_INSPECTION) or rng.random() < 0.08
+        name = "" if anonymous else f"{rng.choice('王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗')}{rng.choice(('先生', '女士'))}"
+        phone = "" if anonymous else f"1{rng.choice('35789')}{rng.randint(0, 999_999_999):09d}"
+        lat = ctx.centre.get(committee.pk, (31.18, 121.43))
+        case = Case(
+            pk=self.next_pk, district=self.district, tracking_code=self._code(t0), channel=channel,
+            external_id=f"{channel[:3].upper()}{self.next_pk:09d}" if channel in (Channel.HOTLINE_12345, Channel.SENSOR) else "",
+            category_id=None, urgency=Urgency.NORMAL, place_id=place_id, street_id=committee.street_id,
+            community_id=committee.pk, lat=round(lat[0] + rng.uniform(-0.004, 0.004), 6),
+            lng=round(lat[1] + rng.uniform(-0.004, 0.004), 6),
+            description=f"{committee.name}：{category.name}，{rng.choice(PROBLEMS)}，请尽快处理。",
+            reporter_name=name, reporter_phone=phone, reporter_anonymous=anonymous, created_at=t0,
+        )
+        self.next_pk += 1
+        actor = self._registrar(channel, committee.pk, committee.street_id)
+        case.registered_by = actor
+        sim = Sim(case, actor, t0, "")
+        self._lifecycle(sim, category, t0)
+        return sim
+
+    def _at(self, t: dt.datetime, lo_h: float, hi_h: float) -> dt.datetime:
+        return t + dt.timedelta(hours=self.rng.uniform(lo_h, hi_h))
+
+    def _step(self, sim: Sim, actor, action, at, **kw) -> bool:
+        if at > self.end:
+            sim.stopped = True
+        return sim.step(actor, action, at, **kw)
+
+    def _lifecycle(self, sim: Sim, category: Category, t: dt.datetime) -> None:
+        rng, case = self.rng, sim.case
+        dispatcher = self.street_dispatcher[case.street_id]
+        router = self.xh_admin if case.channel == Channel.HOTLINE_12345 else dispatcher
+        r = rng.random()
+        if r < 0.015:  # withdrawn by the reporter
+            self._step(sim, dispatcher, Action.WITHDRAW, self._at(t, 0.5, 20), note="诉求人来电撤回诉求。")
+            return
+        if r < 0.035 and self._merge(sim, dispatcher, t):
+            return
+        t = self._at(t, 0.2, 6)
+        urgency = _pick(rng, URGENCIES)
+        layer = Layer.CROSS if rng.random() < 0.015 else Layer.LOCAL
+        if not self._step(sim, router, Action.TRIAGE, t, changes={
+                "category_id": category.pk, "urgency": urgency, "layer": layer}):
+            return
+        if layer == Layer.CROSS:
+            self._step(sim, router, Action.ESCALATE, t, note="三跨问题，提交会商。")
+            t = self._decide(sim, t)
+        else:
+            t = self._dispatch(sim, router, category, self._at(t, 0.1, 4))
+        rounds = 0
+        while t is not None and not sim.stopped and rounds < 8:
+            rounds += 1
+            t = self._handle(sim, router, category, t)
+
+    def _lead_for(self, case: Case, category: Category) -> Unit:
+        r = self.rng.random()
+        if r < 0.45 and category.default_lead in self.dept_by_name:
+            return self.dept_by_name[category.default_lead]
+        if r < 0.75:
+            return self.office_of_street[case.street_id]
+        return self.unit_of_committee[case.community_id]
+
+    def _dispatch(self, sim: Sim, router, category: Category, at: dt.datetime, lead: Unit | None = None):
+        case, rng = sim.case, self.rng
+        lead = lead or self._lead_for(case, category)
+        co = [rng.choice(self.depts).pk] if rng.random() < 0.08 else []
+        days = category.time_limit(case.urgency)
+        deadline = _deadline(timezone.localtime(at, SHANGHAI).date(), days)
+        ok = self._step(sim, router, Action.DISPATCH, at, co_unit_ids=co, changes={
+            "lead_unit_id": lead.pk, "dispatching_unit_id": router.unit_id, "dispatched_at": at,
+            "time_limit_days": days, "deadline": deadline, "yellow_at": _yellow(at, deadline),
+            "resolved_at": None, "replied_at": None})
+        return at if ok else None
+
+    def _decide(self, sim: Sim, t: dt.datetime):
+        """Consultation: the next Thursday's meeting of the "2+1" platform decides and re-dispatches."""
+        case, rng = sim.case, self.rng
+        day = timezone.localtime(t, SHANGHAI).date() + dt.timedelta(days=1)
+        day += dt.timedelta(days=(3 - day.weekday()) % 7)
+        at = dt.datetime.combine(day, dt.time(15), tzinfo=SHANGHAI)
+        if at > self.end:
+            sim.stopped = True
+            return None
+        meeting = self.meetings.get(day)
+        if meeting is None:
+            meeting = self.meetings[day] = Meeting(
+                district=self.district, body=self.consult, date=day, title=f"{day:%Y年%m月%d日}“2+1”会商",
+                state=MeetingState.HELD, created_by=self.consult_user, minutes="")
+        lead = rng.choice(self.depts)
+        co = [self.office_of_street[case.street_id].pk]
+        days = 15
+        deadline = _deadline(day, days)
+        measures = "明确牵头部门，属地街道配合，限期办结。"
+        item = AgendaItem(district=self.district, meeting=meeting, case=case, position=0)
+        self.side["item"].append(item)
+        self.side["decision"].append(Decision(district=self.district, item=item, lead_unit=lead, co_unit_ids=co,
+                                              measures=measures, deadline=deadline, decided_by=self.consult_user,
+                                              decided_at=at))
+        sim.step(self.consult_user, Action.DECIDE, at, co_unit_ids=co,
+                 note=f"会商决定（{meeting.title}）：{measures}", changes={
+                     "lead_unit_id": lead.pk, "dispatching_unit_id": self.consult.pk, "dispatched_at": at,
+                     "deadline": deadline, "yellow_at": _yellow(at, deadline), "time_limit_days": days,
+                     "resolved_at": None, "replied_at": None})
+        return at
+
+    def _handle(self, sim: Sim, router, category: Category, t: dt.datetime):
+        """From dispatched (or reopened): accept … close. Returns the time to continue from on a reopen, else None."""
+        rng, case = self.rng, sim.case
+        handler = self.handler_of[case.lead_unit_id]
+        t = self._at(t, 0.3, 20)
+        if case.state == CaseState.DISPATCHED and rng.random() < 0.06:  # not our duty
+            if not self._step(sim, handler, Action.RETURN, t, note="经核实不属于本单位职责。", co_unit_ids=[],
+                              changes={"return_count": case.return_count + 1, "lead_unit_id": None}):
+                return None
+            if case.return_count >= RETURNS_BEFORE_ESCALATION:
+                self._step(sim, handler, Action.ESCALATE, t, note="多次退单，职责不清，提交会商。")
+                return self._decide(sim, t)
+            other = self.rng.choice(self.depts) if rng.random() < 0.6 else self.office_of_street[case.street_id]
+            return self._dispatch(sim, router, category, self._at(t, 0.5, 8), lead=other)
+        if not self._step(sim, handler, Action.ACCEPT, t):
+            return None
+        total = (case.deadline - case.dispatched_at).total_seconds() / 3600
+        late = rng.random() < 0.1
+        work = total * (rng.uniform(1.02, 1.6) if late else rng.uniform(0.1, 0.95))
+        if rng.random() < 0.05:  # extension
+            t = self._at(t, 2, 30)
+            days = rng.choice((3, 5, 10))
+            if not self._step(sim, handler, Action.REQUEST_EXTENSION, t, note="需协调多方，申请延期。"):
+                return None
+            req = ExtensionRequest(district=self.district, case=case, days=days, reason="需协调多方，申请延期。",
+                                   requested_by=handler, requested_at=t)
+            self.side["ext"].append(req)
+            t = self._at(t, 1, 24)
+            approver = self.user["xh_admin"] if case.dispatching_unit_id == self.xh_admin.unit_id else router
+            approver = self.handler_of.get(case.dispatching_unit_id, approver)
+            if rng.random() < 0.8:
+                deadline = _deadline(timezone.localtime(case.deadline, SHANGHAI).date(), days)
+                ok = self._step(sim, approver, Action.APPROVE_EXTENSION, t, note=f"同意延期{days}个工作日。", changes={
+                    "deadline": deadline, "yellow_at": _yellow(case.dispatched_at, deadline),
+                    "time_limit_days": (case.time_limit_days or 0) + days})
+                req.state = ExtensionState.APPROVED
+            else:
+                ok = self._step(sim, approver, Action.DENY_EXTENSION, t)
+                req.state = ExtensionState.DENIED
+            if not ok:
+                return None
+            req.decided_by, req.decided_at = approver, t
+        if rng.random() < 0.4:
+            t = self._at(t, 2, max(3, work / 2))
+            if not self._step(sim, handler, Action.ADD_PROGRESS, t, note="已现场查看，正在协调处理。"):
+                return None
+        done = max(case.dispatched_at + dt.timedelta(hours=work), t + dt.timedelta(minutes=30))
+        if done > case.deadline:  # red: supervised automatically the next morning, the lead unit answers
+            sup_at = max(case.deadline + dt.timedelta(hours=9), t + dt.timedelta(minutes=10))
+            episode = timezone.localtime(case.deadline).isoformat()
+            if sup_at < done and episode not in sim.episodes:  # one automatic supervision per overdue episode
+                sim.episodes.add(episode)
+                notice = f"工单 {case.tracking_code} 已超期，请立即办理并回复。"
+                if not self._step(sim, None, Action.SUPERVISE, sup_at, note=notice):
+                    return None
+                sup = Supervision(district=self.district, case=case, kind=SupervisionKind.AUTO, opened_at=sup_at,
+                                  notice=notice, overdue_episode=episode)
+                self.side["sup"].append(sup)
+                rep_at = sup_at + dt.timedelta(hours=rng.uniform(1, 8))
+                if rep_at < done:
+                    if not self._step(sim, handler, Action.SUPERVISION_REPLY, rep_at, note="已加派人手，尽快办结。"):
+                        return None
+                    sup.reply, sup.replied_at = "已加派人手，尽快办结。", rep_at
+        result = f"已处理：{case.description[:30]}"
+        if not self._step(sim, handler, Action.RESOLVE, done, note=result, changes={"resolved_at": done}):
+            return None
+        t = self._at(done, 0.5, 30)
+        replier = handler if rng.random() < 0.7 else router
+        if case.reporter_anonymous and case.channel not in (Channel.SENSOR, Channel.GRID_INSPECTION):
+            ok = self._reply(sim, replier, Action.REPLY_UNREACHABLE, t, "", "匿名来电，无法回访。", True)
+        elif case.reporter_anonymous:
+            ok = self._reply(sim, replier, Action.REPLY, t, ReplyChannel.PORTAL, "问题已处理完毕。", False)
+        else:
+            ok = self._reply(sim, replier, Action.REPLY, t, _pick(rng, REPLY_CHANNELS), "您反映的问题已处理，感谢监督。", False)
+        if not ok:
+            return None
+        if not case.reporter_anonymous and rng.random() < 0.85:
+            t = self._at(t, 1, 48)
+            value = _pick(rng, SATISFACTION)
+            unsatisfied = case.unsatisfied_count + (value == Satisfaction.UNSATISFIED)
+            if not self._step(sim, router, Action.RATE, t, changes={"satisfaction": value,
+                                                                     "unsatisfied_count": unsatisfied}):
+                return None
+            self.side["rating"].append(Rating(district=self.district, case=case, value=value, recorded_by=router, at=t))
+            if value == Satisfaction.UNSATISFIED:
+                if unsatisfied >= 3:
+                    sim.step(router, Action.ESCALATE, t, note=f"第{unsatisfied}次不满意，提交会商。")
+                    return self._decide(sim, t)
+                sim.step(router, Action.REOPEN, t, note="诉求人不满意，重办。",
+                         changes={"resolved_at": None, "replied_at": None})
+                return t
+        t = self._at(t, 0.5, 24)
+        self._step(sim, router, Action.CLOSE, t, changes={"closed_at": t})
+        return None
+
+    def _reply(self, sim: Sim, actor, action, at, channel, content, unreachable) -> bool:
+        if not self._step(sim, actor, action, at, note=content, changes={"replied_at": at}):
+            return False
+        reply = Reply(district=self.district, case=sim.case, channel=channel, content=content,
+                      unreachable=unreachable, by=actor, at=at)
+        self.side["reply"].append(reply)
+        sim.replies.append(reply)
+        return True
+
+    def _merge(self, sim: Sim, dispatcher, t: dt.datetime) -> bool:
+        """A near-duplicate of a recent case of the same committee that was open and not replied at that moment:
+        merged into it; every later reply of the target reaches this reporter too (merged_reply, as the service)."""
+        at = self._at(t, 0.2, 3)
+        for target in reversed(self.recent.get(sim.case.community_id, [])[-5:]):
+            if not target.events:  # already written: too old to be a duplicate anyway
+                continue
+            state, replied = CaseState.REGISTERED, None
+            for e in target.events:
+                if e.at > at:
+                    break
+                state, replied = e.after.get("state", state), e.after.get("replied_at", replied)
+            if state not in ("registered", "triaged", "dispatched", "accepted", "in_progress") or replied:
+                continue
+            tc = target.case
+            if not self._step(sim, dispatcher, Action.MERGE, at, note=f"合并到 {tc.tracking_code}。",
+                              changes={"merged_into_id": tc.pk}):
+                return True
+            replies = [r for r in target.replies if r.at > at]
+            for r in replies:
+                sim.step(None, Action.MERGED_REPLY, r.at, note=f"随主工单 {tc.tracking_code} 答复。",
+                         changes={"replied_at": r.at})
+                self.side["reply"].append(Reply(district=self.district, case=sim.case, channel=r.channel,
+                                                content=r.content, unreachable=r.unreachable, via_case=tc, by=r.by,
+                                                at=r.at))
+            return True
+        return False
+
+
+# --- the demo step and its reset --------------------------------------------------------------------------------
+
+def _times(rng, n: int, end: dt.datetime) -> list[dt.datetime]:
+    """n registration moments over DAYS days before `end`: weekdays busier, office hours busier, slow growth."""
+    start = end - dt.timedelta(days=DAYS)
+    out = []
+    while len(out) < n:
+        day = rng.triangular(0, DAYS, DAYS)  # more recent → more cases (the platform grows)
+        moment = start + dt.timedelta(days=int(day))
+        local = timezone.localtime(moment, SHANGHAI)
+        if local.weekday() >= 5 and rng.random() < 0.45:
+            continue
+        hour = rng.choices(range(24), weights=[1, 1, 1, 1, 1, 2, 4, 8, 14, 16, 15, 12, 9, 12, 14, 14, 13, 11, 9, 8,
+                                                7, 5, 3, 2])[0]
+        local = local.replace(hour=hour, minute=rng.randrange(60), second=rng.randrange(60), microsecond=0)
+        if local < end:
+            out.append(local)
+    out.sort()
+    return out
+
+
+def generate_cases(ctx) -> None:
+    """STEPS entry: CASES_AT_SCALE_1 × scale cases (ctx.extra["cases_per_scale"] overrides; ["cases_end"] pins the
+    end of the two years, default: now)."""
+    n = max(1, round(ctx.extra.get("cases_per_scale", CASES_AT_SCALE_1) * ctx.scale))
+    end = ctx.extra.get("cases_end") or timezone.now().replace(microsecond=0)
+    gen = Generator(ctx, end)
+    moments = _times(gen.rng, n, end)
+    auto = [(Case, "created_at"), (Case, "updated_at")]
+    saved = [(m, f, m._meta.get_field(f).auto_now, m._meta.get_field(f).auto_now_add) for m, f in auto]
+    for m, f, *_ in saved:
+        m._meta.get_field(f).auto_now = m._meta.get_field(f).auto_now_add = False
+    pending: list[Sim] = []
+    totals = {"cases.case": 0, "cases.case_event": 0}
+    try:
+        for i, t0 in enumerate(moments):
+            sim = gen.case(t0)
+            pending.append(sim)
+            recent = gen.recent.setdefault(sim.case.community_id, [])
+            recent.append(sim)
+            del recent[:-5]
+            if len(pending) >= BATCH:
+                _flush(gen, pending[: BATCH // 2], totals)  # keep the newest half: merges may still point at them
+                pending = pending[BATCH // 2:]
+            if ctx.stdout is not None and (i + 1) % 50_000 == 0:
+                ctx.log(f"  cases {i + 1:,}/{n:,}")
+        _flush(gen, pending, totals)
+    finally:
+        for m, f, now_, add in saved:
+            m._meta.get_field(f).auto_now, m._meta.get_field(f).auto_now_add = now_, add
+    Meeting.objects.bulk_create(gen.meetings.values())  # saved before items in _flush? no: items wait for meetings
+    items = gen.side["item"]
+    AgendaItem.objects.bulk_create(items, batch_size=BATCH)
+    Decision.objects.bulk_create(gen.side["decision"], batch_size=BATCH)
+    for year, last in gen.counters.items():
+        CaseCounter.objects.update_or_create(district=gen.district, year=year, defaults={"last": last})
+    if connection.vendor == "postgresql":
+        from django.core.management.color import no_style
+
+        with connection.cursor() as cursor:
+            for sql in connection.ops.sequence_reset_sql(no_style(), [Case]):
+                cursor.execute(sql)
+    for k, v in totals.items():
+        ctx.stats.add(k, v)
+    for key, label in (("reply", "cases.reply"), ("rating", "cases.rating"), ("ext", "cases.extension_request"),
+                       ("sup", "cases.supervision"), ("item", "cases.agenda_item")):
+        ctx.stats.add(label, gen.counted.get(key, 0) if key != "item" else len(items))
+    ctx.stats.add("cases.meeting", len(gen.meetings))
+
+
+def _flush(gen: Generator, sims: list[Sim], totals: dict) -> None:
+    if not sims:
+        return
+    cases = [s.case for s in sims]
+    Case.objects.bulk_create(cases, batch_size=BATCH)
+    CaseCoUnit.objects.bulk_create([CaseCoUnit(district_id=c.district_id, case=c, unit_id=u) for s in sims
+                                    for c in (s.case,) for u in s.co], batch_size=BATCH)
+    events = [e for s in sims for e in s.events]
+    CaseEvent.objects.bulk_create(events, batch_size=BATCH)
+    totals["cases.case"] += len(cases)
+    totals["cases.case_event"] += len(events)
+    flushed = {id(c) for c in cases}
+    gen.counted = getattr(gen, "counted", {})
+    for key, model in (("reply", Reply), ("rating", Rating), ("ext", ExtensionRequest), ("sup", Supervision)):
+        rows = [r for r in gen.side[key] if id(r.case) in flushed]
+        keep = [r for r in gen.side[key] if id(r.case) not in flushed]
+        model.objects.bulk_create(rows, batch_size=BATCH)
+        gen.counted[key] = gen.counted.get(key, 0) + len(rows)
+        gen.side[key] = keep
+    for s in sims:  # the events and side rows are written; let them go
+        s.events = []
+
+
+def delete_cases(district) -> None:
+    """RESET_STEPS entry: every cases row of `district`, children first."""
+    for model in (Notification, Decision, AgendaItem, Meeting, Rating, Reply, Supervision, ExtensionRequest,
+                  CaseEvent, CaseCoUnit):
+        qs = model.objects.filter(district=district)
+        qs._raw_delete(qs.db)
+    Case.objects.filter(district=district).exclude(merged_into=None).update(merged_into=None)
+    qs = Case.objects.filter(district=district)
+    qs._raw_delete(qs.db)
+    CaseCounter.objects.filter(district=district).delete()
