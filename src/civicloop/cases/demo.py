@@ -449,11 +449,16 @@ def _times(rng, n: int, end: dt.datetime) -> list[dt.datetime]:
     return out
 
 
+def cases_end() -> dt.datetime:
+    """The end of the generated two years (tests pin it)."""
+    return timezone.now().replace(microsecond=0)
+
+
 def generate_cases(ctx) -> None:
     """STEPS entry: CASES_AT_SCALE_1 × scale cases (ctx.extra["cases_per_scale"] overrides; ["cases_end"] pins the
     end of the two years, default: now)."""
     n = max(1, round(ctx.extra.get("cases_per_scale", CASES_AT_SCALE_1) * ctx.scale))
-    end = ctx.extra.get("cases_end") or timezone.now().replace(microsecond=0)
+    end = ctx.extra.get("cases_end") or cases_end()
     gen = Generator(ctx, end)
     moments = _times(gen.rng, n, end)
     auto = [(Case, "created_at"), (Case, "updated_at")]

@@ -1,0 +1,84 @@
+"""Forms of the case pages: registration (a Django form) and the fields of each action form.
+
+Action forms post the same field names as the API's request schemas (api.ACTION_SCHEMAS), which validate them.
+"""
+
+from __future__ import annotations
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from civicloop.orgs.constants import UnitKind
+from civicloop.orgs.models import Unit
+from civicloop.places.constants import PlaceLevel
+
+from .constants import Channel, Layer, ReplyChannel, Satisfaction, Urgency
+from .models import Category
+
+
+def category_choices() -> list[tuple]:
+    rows = Category.objects.filter(active=True, parent__isnull=False).select_related("parent").order_by("code")
+    return [(c.pk, f"{c.parent.name} / {c.name}") for c in rows]
+
+
+def unit_choices(district_id: int) -> list[tuple]:
+    rows = Unit.objects.filter(district_id=district_id, active=True).exclude(kind=UnitKind.CONSULTATION_BODY)
+    return [(u.pk, u.name) for u in rows.order_by("kind", "code")]
+
+
+class RegisterForm(forms.Form):
+    channel = forms.ChoiceField(label=_("来源"), choices=Channel.choices, initial=Channel.HOTLINE_12345)
+    category_id = forms.TypedChoiceField(label=_("分类"), coerce=int, required=False, empty_value=None)
+    urgency = forms.ChoiceField(label=_("紧急程度"), choices=Urgency.choices, initial=Urgency.NORMAL)
+    community = forms.ChoiceField(label=_("居委"), required=False)
+    place_code = forms.CharField(label=_("地点编码"), max_length=100, required=False,
+                                 help_text=_("可填写小区、楼栋等地点编码；不填则使用所选居委。"))
+    address = forms.CharField(label=_("地址"), max_length=200, required=False)
+    description = forms.CharField(label=_("诉求内容"), widget=forms.Textarea(attrs={"rows": 4}), max_length=4000)
+    reporter_name = forms.CharField(label=_("诉求人"), max_length=40, required=False)
+    reporter_phone = forms.CharField(label=_("联系电话"), max_length=20, required=False)
+    reporter_id_number = forms.CharField(label=_("身份证号"), max_length=18, required=False)
+    reporter_anonymous = forms.BooleanField(label=_("匿名"), required=False)
+
+    def __init__(self, *args, communities=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["category_id"].choices = [("", "—"), *category_choices()]
+        self.fields["community"].choices = [("", "—"), *((p.code, p.name) for p in communities)]
+        for field in self.fields.values():
+            css = "form-check-input" if isinstance(field.widget, forms.CheckboxInput) else "form-control"
+            if isinstance(field.widget, forms.Select):
+                css = "form-select"
+            field.widget.attrs.setdefault("class", css)
+
+
+def community_places(places_qs):
+    return places_qs.filter(level=PlaceLevel.COMMUNITY).order_by("code")
+
+
+# the fields each action form shows: (name, label, kind, choices-or-None); kind is text/textarea/number/select/multi
+def action_fields(action: str, case) -> list[dict]:
+    units = lambda: unit_choices(case.district_id)  # noqa: E731
+    table = {
+        "triage": [("category_id", _("分类"), "select", category_choices()),
+                   ("urgency", _("紧急程度"), "select", Urgency.choices), ("layer", _("层级"), "select", Layer.choices)],
+        "dispatch": [("lead_unit_id", _("牵头单位"), "select", units()), ("co_unit_ids", _("协办单位"), "multi", units()),
+                     ("time_limit_days", _("时限（工作日，可空）"), "number", None)],
+        "accept": [("note", _("备注"), "text", None)],
+        "return": [("reason", _("退单理由"), "textarea", None)],
+        "request_extension": [("days", _("延期天数（工作日）"), "number", None), ("reason", _("理由"), "textarea", None)],
+        "approve_extension": [("note", _("意见"), "text", None)],
+        "deny_extension": [("note", _("意见"), "text", None)],
+        "add_progress": [("note", _("进展情况"), "textarea", None)],
+        "resolve": [("result", _("办理结果"), "textarea", None), ("measures", _("措施"), "textarea", None)],
+        "reply": [("channel", _("答复方式"), "select", ReplyChannel.choices), ("content", _("答复内容"), "textarea", None)],
+        "reply_unreachable": [("note", _("联系情况"), "textarea", None)],
+        "rate": [("value", _("评价"), "select", Satisfaction.choices), ("note", _("备注"), "text", None)],
+        "reopen": [("reason", _("重办理由"), "textarea", None)],
+        "close": [("note", _("备注"), "text", None)],
+        "supervise": [("notice", _("督办通知"), "textarea", None)],
+        "supervision_reply": [("reply", _("督办回复"), "textarea", None)],
+        "escalate": [("reason", _("升级理由"), "textarea", None)],
+        "merge": [("into_case_id", _("主工单编号（ID）"), "number", None), ("note", _("备注"), "text", None)],
+        "withdraw": [("reason", _("撤回理由"), "textarea", None)],
+    }
+    return [{"name": n, "label": label, "kind": kind, "choices": choices} for n, label, kind, choices in table.get(action, [])]

@@ -1,0 +1,65 @@
+"""Two people act on one case at the same moment: exactly one wins, the other gets CONFLICT. PostgreSQL only."""
+
+import threading
+
+import pytest
+from django.db import connection
+
+from civicloop.cases import services as s
+from civicloop.cases.models import Case
+from civicloop.core.errors import CivicError, ErrorCode
+
+pytestmark = [pytest.mark.postgres_only, pytest.mark.django_db(transaction=True)]
+
+
+def _race(calls):
+    barrier = threading.Barrier(len(calls))
+    outcomes = [None] * len(calls)
+
+    def run(i, fn):
+        try:
+            barrier.wait()
+            fn()
+            outcomes[i] = "ok"
+        except CivicError as exc:
+            outcomes[i] = exc.code
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=run, args=(i, fn)) for i, fn in enumerate(calls)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(30)
+    return outcomes
+
+
+@pytest.mark.parametrize("rounds", [5])
+def test_accept_and_return_race(world, flow, rounds):
+    from civicloop.orgs.models import UserRole
+
+    # a second handler of the same unit, acting at the same time
+    other = type(world.dept_handler).objects.create_user(username="dept_handler_2", password="x-pass-123",
+                                                         unit=world.housing, district=world.district)
+    UserRole.objects.create(user=other, role="handler")
+    for _ in range(rounds):
+        case = flow.dispatched()
+        v = case.version
+        outcomes = _race([
+            lambda: s.case_accept(actor=type(other).objects.get(pk=world.dept_handler.pk), case_id=case.pk, expected_version=v),
+            lambda: s.case_return(actor=type(other).objects.get(pk=other.pk), case_id=case.pk, reason="非本部门职责",
+                                  expected_version=v),
+        ])
+        assert sorted(map(str, outcomes)) == sorted(["ok", ErrorCode.CONFLICT.value]), outcomes
+        case.refresh_from_db()
+        assert case.version == v + 1 and case.events.count() == v + 1
+
+
+def test_two_accepts_without_expected_version_never_double_apply(world, flow):
+    case = flow.dispatched()
+    outcomes = _race([
+        lambda: s.case_accept(actor=type(world.dept_handler).objects.get(pk=world.dept_handler.pk), case_id=case.pk),
+        lambda: s.case_accept(actor=type(world.dept_handler).objects.get(pk=world.dept_handler.pk), case_id=case.pk),
+    ])
+    assert sorted(map(str, outcomes)) == sorted(["ok", ErrorCode.TRANSITION_NOT_ALLOWED.value]), outcomes
+    assert Case.objects.get(pk=case.pk).events.filter(action="accept").count() == 1

@@ -1,0 +1,130 @@
+"""Reads: scope, time state, inbox, masking."""
+
+import datetime as dt
+
+import pytest
+from django.utils import timezone
+
+from civicloop.cases import services as s
+from civicloop.cases.constants import CaseState, SupervisionKind, TimeState
+from civicloop.cases.models import Case, Supervision
+from civicloop.cases.selectors import (
+    case_available_actions,
+    case_get_for,
+    case_list_for,
+    case_reporter_for,
+    inbox_for,
+    with_time_state,
+)
+from civicloop.cases.tasks import supervise_overdue_now
+from civicloop.core.errors import CivicError, ErrorCode
+from civicloop.core.models import UnmaskLog
+
+
+def not_found(actor, key):
+    with pytest.raises(CivicError) as exc:
+        case_get_for(actor, key)
+    assert exc.value.code == ErrorCode.NOT_FOUND
+
+
+def test_outsider_sees_not_found_like_a_missing_id(world, flow):
+    case = flow.dispatched()
+    for actor in (world.outsider, world.stranger, world.city_handler, world.nobody):
+        not_found(actor, case.pk)
+        not_found(actor, case.tracking_code)
+        assert not case_list_for(actor).filter(pk=case.pk).exists()
+    not_found(world.street_dispatcher, 999999)
+    for actor in (world.street_dispatcher, world.committee_worker, world.dept_handler, world.leader, world.district_admin):
+        assert case_get_for(actor, case.tracking_code).pk == case.pk
+
+
+def test_committee_sees_only_its_community(world, flow):
+    a1 = flow.register(place=world.comm_a1)
+    a2 = flow.register(place=world.comm_a2)
+    assert set(case_list_for(world.committee_worker).values_list("pk", flat=True)) == {a1.pk}
+    assert set(case_list_for(world.street_dispatcher).values_list("pk", flat=True)) == {a1.pk, a2.pk}
+
+
+def test_time_state_derived_from_deadline(world, flow):
+    case = flow.dispatched()
+    at = lambda moment: with_time_state(Case.objects.filter(pk=case.pk), moment).get().time_state  # noqa: E731
+    assert at(case.dispatched_at + dt.timedelta(seconds=1)) == TimeState.GREEN
+    assert at(case.yellow_at) == TimeState.YELLOW
+    assert at(case.deadline + dt.timedelta(seconds=1)) == TimeState.RED
+    s.case_accept(actor=world.dept_handler, case_id=case.pk)
+    s.case_resolve(actor=world.dept_handler, case_id=case.pk, result="好了")
+    assert at(case.deadline + dt.timedelta(days=3)) == TimeState.NONE  # the clock stopped
+    red_list = case_list_for(world.street_dispatcher, {"time_state": "red"}, now=case.deadline + dt.timedelta(days=1))
+    assert not red_list.exists()
+
+
+def test_inbox_sections_and_red_first(world, flow):
+    green = flow.dispatched()
+    red = flow.dispatched()
+    Case.objects.filter(pk=red.pk).update(deadline=timezone.now() - dt.timedelta(hours=1),
+                                          yellow_at=timezone.now() - dt.timedelta(days=2))
+    registered = flow.register()
+    box = inbox_for(world.dept_handler)
+    assert box["to_accept"]["count"] == 2
+    assert [c.pk for c in box["to_accept"]["cases"]] == [red.pk, green.pk]
+    assert box["to_triage"]["count"] == 0
+    disp = inbox_for(world.street_dispatcher)
+    assert [c.pk for c in disp["to_triage"]["cases"]] == [registered.pk]
+    assert disp["to_accept"]["count"] == 0
+    assert inbox_for(world.outsider)["to_triage"]["count"] == 0
+
+
+def test_inbox_extensions_and_supervisions(world, flow):
+    case = flow.dispatched()
+    s.case_accept(actor=world.dept_handler, case_id=case.pk)
+    s.case_request_extension(actor=world.dept_handler, case_id=case.pk, days=3, reason="协调中")
+    s.case_supervise(actor=world.street_dispatcher, case_id=case.pk, notice="请加快")
+    assert inbox_for(world.street_dispatcher)["extensions"]["count"] == 1
+    assert inbox_for(world.district_admin)["extensions"]["count"] == 1
+    assert inbox_for(world.outsider)["extensions"]["count"] == 0
+    assert inbox_for(world.dept_handler)["supervisions"]["count"] == 1
+
+
+def test_inbox_query_count_is_bounded(world, flow, django_assert_max_num_queries):
+    for _ in range(5):
+        flow.dispatched()
+    world.dept_handler = type(world.dept_handler).objects.get(pk=world.dept_handler.pk)
+    with django_assert_max_num_queries(24):
+        inbox_for(world.dept_handler)
+
+
+def test_reporter_masked_and_unmask_logged(world, flow):
+    case = flow.dispatched()
+    masked = case_reporter_for(world.committee_worker, case, reveal=True)  # a committee worker may not unmask
+    assert masked["phone"] == "139****5678" and masked["masked"]
+    assert not UnmaskLog.objects.exists()
+    clear = case_reporter_for(world.dept_handler, case, reveal=True, reason="回访")
+    assert clear["phone"] == "13912345678" and not clear["masked"]
+    log = UnmaskLog.objects.get()
+    assert (log.user, log.object_id) == (world.dept_handler, str(case.pk))
+
+
+def test_available_actions(world, flow):
+    case = flow.dispatched()
+    assert set(case_available_actions(world.dept_handler, case)) == {"accept", "return", "supervision_reply"}
+    assert "accept" not in case_available_actions(world.street_dispatcher, case)
+    assert "supervise" in case_available_actions(world.street_dispatcher, case)
+
+
+def test_supervise_overdue_is_idempotent_per_episode(world, flow, django_capture_on_commit_callbacks):
+    case = flow.dispatched()
+    s.case_accept(actor=world.dept_handler, case_id=case.pk)
+    case.refresh_from_db()
+    later = case.deadline + dt.timedelta(hours=1)
+    with django_capture_on_commit_callbacks(execute=True):
+        assert supervise_overdue_now(now=later) == 1
+    assert supervise_overdue_now(now=later) == 0
+    assert Supervision.objects.filter(case=case, kind=SupervisionKind.AUTO).count() == 1
+    assert case.events.filter(action="supervise", actor__isnull=True).count() == 1
+    # an extension starts a new episode
+    s.case_request_extension(actor=world.dept_handler, case_id=case.pk, days=2, reason="需要时间")
+    s.case_approve_extension(actor=world.street_dispatcher, case_id=case.pk)
+    case.refresh_from_db()
+    assert supervise_overdue_now(now=case.deadline - dt.timedelta(hours=1)) == 0
+    assert supervise_overdue_now(now=case.deadline + dt.timedelta(hours=1)) == 1
+    assert Case.objects.get(pk=case.pk).state == CaseState.ACCEPTED

@@ -1,0 +1,92 @@
+"""The staff pages render for the personas and show only the actions each may take now."""
+
+from civicloop.cases import services as s
+from civicloop.cases.models import Case
+from civicloop.core.models import UnmaskLog
+from civicloop.testing import PASSWORD
+
+
+def login(client, user):
+    client.logout()
+    assert client.login(username=user.username, password=PASSWORD)
+
+
+def action_forms(html: str) -> set[str]:
+    import re
+
+    return set(re.findall(r'<form[^>]*data-action="([a-z_]+)"', html))
+
+
+def test_inbox_shows_what_needs_me(client, world, flow):
+    case = flow.dispatched()
+    login(client, world.dept_handler)
+    html = client.get("/cases/").content.decode()
+    assert 'data-section="to_accept"' in html and case.tracking_code in html
+    login(client, world.outsider)
+    html = client.get("/cases/").content.decode()
+    assert case.tracking_code not in html
+
+
+def test_case_page_shows_only_allowed_actions(client, world, flow):
+    case = flow.dispatched()
+    login(client, world.dept_handler)
+    html = client.get(f"/cases/{case.tracking_code}/").content.decode()
+    assert {"accept", "return"} <= action_forms(html) and "close" not in action_forms(html)
+    assert "13912345678" not in html
+    login(client, world.street_dispatcher)
+    html = client.get(f"/cases/{case.pk}/").content.decode()
+    assert "accept" not in action_forms(html) and "supervise" in action_forms(html)
+    login(client, world.leader)
+    assert action_forms(client.get(f"/cases/{case.pk}/").content.decode()) <= {"supervise"}
+    login(client, world.outsider)
+    assert client.get(f"/cases/{case.pk}/").status_code == 404
+
+
+def test_action_via_htmx_and_conflict(client, world, flow):
+    case = flow.dispatched()
+    login(client, world.dept_handler)
+    r = client.post(f"/cases/{case.pk}/act/accept/", {"expected_version": case.version}, HTTP_HX_REQUEST="true")
+    assert r.status_code == 204 and r["HX-Redirect"] == f"/cases/{case.pk}/"
+    assert Case.objects.get(pk=case.pk).state == "accepted"
+    r = client.post(f"/cases/{case.pk}/act/resolve/", {"expected_version": case.version, "result": "已清理"},
+                    HTTP_HX_REQUEST="true")
+    assert r.status_code == 409 and "刷新" in r.content.decode()
+    assert Case.objects.get(pk=case.pk).state == "accepted"
+
+
+def test_unmask_is_logged_and_refused_to_others(client, world, flow):
+    case = flow.dispatched()
+    login(client, world.dept_handler)
+    r = client.post(f"/cases/{case.pk}/reporter/", HTTP_HX_REQUEST="true")
+    assert r.status_code == 200 and "13912345678" in r.content.decode()
+    assert UnmaskLog.objects.filter(user=world.dept_handler).count() == 1
+    login(client, world.leader)
+    assert client.post(f"/cases/{case.pk}/reporter/").status_code == 403
+
+
+def test_register_form(client, world, cats):
+    login(client, world.committee_worker)
+    assert client.get("/cases/register/").status_code == 200
+    r = client.post("/cases/register/", {"channel": "grid_inspection", "urgency": "normal", "community": world.comm_a1.code,
+                                         "description": "井盖缺失", "category_id": cats["0201"].pk})
+    assert r.status_code == 302
+    case = Case.objects.get()
+    assert case.community_id == world.comm_a1.pk and case.registered_by == world.committee_worker
+
+
+def test_consultation_and_notification_pages(client, world, flow, django_capture_on_commit_callbacks):
+    case = flow.register()
+    s.case_escalate(actor=world.street_dispatcher, case_id=case.pk, reason="职责不清")
+    login(client, world.consultation_staff)
+    r = client.post("/cases/meetings/", {"body_unit_id": world.consultation.pk, "date": "2026-03-02", "title": "会商"})
+    assert r.status_code == 302
+    mid = r["Location"].rstrip("/").split("/")[-1]
+    assert client.post(f"/cases/meetings/{mid}/agenda/", {"case_id": case.pk}).status_code == 302
+    html = client.get(f"/cases/meetings/{mid}/").content.decode()
+    assert case.tracking_code in html and "lead_unit_id" in html
+    login(client, world.outsider)
+    assert client.get(f"/cases/meetings/{mid}/").status_code == 404
+    with django_capture_on_commit_callbacks(execute=True):
+        other = flow.dispatched()
+    login(client, world.dept_handler)
+    assert other.tracking_code in client.get("/cases/notifications/").content.decode()

@@ -1,0 +1,188 @@
+"""Staff pages of the closed loop: my inbox, the case page, registration, consultation, notifications.
+
+Thin handlers: parse, one service or selector, render. A CivicError raised here is shown once by
+core.middleware (in #messages for htmx requests). Action forms post via htmx with `expected_version`; on
+success the page reloads (HX-Refresh), so the timeline and the allowed actions are always fresh.
+"""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+from pydantic import ValidationError
+
+from civicloop.core.errors import CivicError, ErrorCode, not_found
+from civicloop.places.selectors import place_get_for, place_list_for
+
+from . import api, selectors, services
+from .constants import Action, Channel, TimeState
+from .forms import RegisterForm, action_fields, community_places, unit_choices
+from .models import Meeting
+
+_L = gettext_lazy
+SECTION_LABELS = {
+    "to_accept": _L("待签收"), "to_handle": _L("办理中"), "to_reply": _L("待答复"), "to_triage": _L("待研判"),
+    "to_dispatch": _L("待派单"), "to_close": _L("待结案"), "supervisions": _L("待回复督办"), "extensions": _L("待审批延期"),
+}
+
+
+def _done(request, url: str, text: str) -> HttpResponse:
+    messages.success(request, text)
+    if request.headers.get("HX-Request"):
+        response = HttpResponse(status=204)
+        response["HX-Redirect"] = url
+        return response
+    return redirect(url)
+
+
+def _validated(schema, data: dict):
+    try:
+        return schema(**data)
+    except ValidationError as exc:
+        details = [{"where": ".".join(str(p) for p in e["loc"]), "field": str(e["loc"][-1]) if e["loc"] else "",
+                    "reason": e["msg"]} for e in exc.errors()]
+        raise CivicError(ErrorCode.INVALID, details=details) from None
+
+
+def _form_data(request, schema) -> dict:
+    data = {}
+    for name in schema.model_fields:
+        if name.endswith("_ids"):
+            data[name] = [v for v in request.POST.getlist(name) if v]
+        elif request.POST.get(name, "") != "":
+            data[name] = request.POST[name]
+    return data
+
+
+@login_required
+def inbox(request):
+    sections = selectors.inbox_for(request.user)
+    unread = sections.pop("unread_notifications")
+    filters = selectors.CaseFilters(open_only=True, channel=request.GET.get("channel") or None,
+                                    time_state=request.GET.get("time_state") or None,
+                                    text=(request.GET.get("q") or "")[:100] or None)
+    page = Paginator(selectors.case_list_for(request.user, filters), 50).get_page(request.GET.get("page"))
+    context = {
+        "sections": [{"key": k, "label": SECTION_LABELS.get(k, k), **v} for k, v in sections.items()],
+        "unread": unread, "page": page, "channels": Channel.choices,
+        "time_states": [c for c in TimeState.choices if c[0] != TimeState.NONE], "q": request.GET,
+    }
+    template = "cases/_case_list.html" if request.headers.get("HX-Target") == "case-list" else "cases/inbox.html"
+    return render(request, template, context)
+
+
+@login_required
+def case_page(request, key: str):
+    detail = api.case_detail(request.user, key)
+    case = detail["case"]
+    detail["forms"] = [{"action": a, "label": Action(a).label, "fields": action_fields(a, case)}
+                       for a in detail["allowed_actions"]]
+    return render(request, "cases/case.html", detail)
+
+
+@login_required
+@require_POST
+def reporter_unmask(request, pk: int):
+    case = selectors.case_get_for(request.user, pk)
+    if not api.may_unmask(request.user, case):
+        raise CivicError(ErrorCode.FORBIDDEN)
+    reporter = selectors.case_reporter_for(request.user, case, reveal=True, reason=request.POST.get("reason", ""))
+    return render(request, "cases/_reporter.html", {"case": case, "reporter": reporter, "may_unmask": False,
+                                                     "unmasked": True})
+
+
+@login_required
+@require_POST
+def case_act(request, pk: int, action: str):
+    schema = api.ACTION_SCHEMAS.get(action)
+    if schema is None:
+        raise not_found()
+    payload = _validated(schema, _form_data(request, schema))
+    api.ACTION_SERVICES[action](actor=request.user, case_id=pk, **payload.dict())
+    return _done(request, reverse("cases:case", args=[pk]), _("已完成：%(action)s") % {"action": Action(action).label})
+
+
+def _communities(user):
+    return community_places(place_list_for(user))
+
+
+@login_required
+def register(request):
+    communities = _communities(request.user)
+    form = RegisterForm(request.POST or None, communities=communities)
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        code = data.pop("place_code") or data.pop("community")
+        data.pop("community", None)
+        place_id = place_get_for(request.user, code).pk if code else None
+        case = services.case_register(actor=request.user, place_id=place_id, **data)
+        return _done(request, reverse("cases:case", args=[case.tracking_code]),
+                     _("已登记工单 %(code)s。") % {"code": case.tracking_code})
+    return render(request, "cases/register.html", {"form": form})
+
+
+@login_required
+def notifications(request):
+    qs = selectors.notifications_for(request.user)
+    page = Paginator(qs, 50).get_page(request.GET.get("page"))
+    return render(request, "cases/notifications.html", {"page": page})
+
+
+@login_required
+@require_POST
+def notification_read(request, pk: int):
+    services.notification_mark_read(actor=request.user, notification_id=pk)
+    return _done(request, reverse("cases:notifications"), _("已标记为已读。"))
+
+
+@login_required
+def meetings(request):
+    if request.method == "POST":
+        payload = _validated(api.MeetingIn, _form_data(request, api.MeetingIn))
+        meeting = services.meeting_create(actor=request.user, **payload.dict())
+        return _done(request, reverse("cases:meeting", args=[meeting.pk]), _("已创建会商会议。"))
+    from civicloop.orgs.constants import UnitKind
+    from civicloop.orgs.models import Unit
+
+    user = request.user
+    bodies = Unit.objects.filter(kind=UnitKind.CONSULTATION_BODY, district_id=user.district_id, active=True)
+    return render(request, "cases/meetings.html", {"meetings": api.meetings_for(user)[:200], "bodies": bodies})
+
+
+@login_required
+def meeting_page(request, pk: int):
+    meeting: Meeting = api.meeting_get_for(request.user, pk)
+    escalated = selectors.case_list_for(request.user, selectors.CaseFilters(state="escalated"))[:100]
+    items = meeting.items.select_related("case", "decision", "decision__lead_unit").order_by("position", "pk")
+    return render(request, "cases/meeting.html", {
+        "meeting": meeting, "items": items, "escalated": escalated, "units": unit_choices(meeting.district_id)})
+
+
+@login_required
+@require_POST
+def meeting_agenda(request, pk: int):
+    payload = _validated(api.AgendaIn, _form_data(request, api.AgendaIn))
+    services.meeting_agenda_add(actor=request.user, meeting_id=pk, case_id=payload.case_id)
+    return _done(request, reverse("cases:meeting", args=[pk]), _("已列入议程。"))
+
+
+@login_required
+@require_POST
+def agenda_decide(request, pk: int):
+    payload = _validated(api.DecideIn, _form_data(request, api.DecideIn))
+    decision = services.meeting_decide(actor=request.user, item_id=pk, **payload.dict())
+    return _done(request, reverse("cases:meeting", args=[decision.item.meeting_id]), _("已记录会商决定。"))
+
+
+@login_required
+@require_POST
+def meeting_minutes(request, pk: int):
+    services.meeting_minutes_generate(actor=request.user, meeting_id=pk)
+    return _done(request, reverse("cases:meeting", args=[pk]), _("已生成会议纪要。"))
