@@ -8,6 +8,8 @@ from django.utils.translation import gettext_lazy as _
 NAVIGATION = [
     ("web:home", _("首页")),
     ("places:browse", _("地点")),
+    ("cases:inbox", _("我的待办")),
+    ("cases:register", _("登记工单")),
 ]
 
 
