@@ -1,0 +1,193 @@
+"""Cases benches against a running `civicloop serve` (gunicorn) on loopback, PostgreSQL (issue 4, Bench).
+
+1. Intake: BENCH_INTAKE_CLIENTS threads (default 16), each logged in as a street dispatcher with its own session,
+   POST /api/cases/register until BENCH_INTAKE_CASES (default 4,000) cases are in → cases/s.
+   Then the same rows (case + register event + counter) inserted with raw psycopg, one transaction per case, same
+   number of threads and connections → rows/s, and the ratio.
+2. Inbox: GET /api/cases/inbox as a street dispatcher, a department handler, a committee grid worker and the
+   district dispatcher, BENCH_INBOX_REQUESTS each (default 100), sequential → p50 / p95 in ms.
+Bounded loops, loopback only. The server is started here and stopped by its process group id.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import statistics
+import subprocess
+import threading
+import time
+from pathlib import Path
+
+import requests
+
+ROOT = Path(__file__).resolve().parent.parent
+BIN = ROOT / ".venv" / "bin"
+PORT = int(os.environ.get("BENCH_HTTP_PORT", "8391"))
+BASE = f"http://127.0.0.1:{PORT}"
+CLIENTS = int(os.environ.get("BENCH_INTAKE_CLIENTS", "16"))
+INTAKE = int(os.environ.get("BENCH_INTAKE_CASES", "4000"))
+INBOX_REQUESTS = int(os.environ.get("BENCH_INBOX_REQUESTS", "100"))
+PASSWORD = os.environ.get("CIVICLOOP_DEMO_PASSWORD", "civicloop2026")
+DISPATCHERS = ["tpl_dispatcher", "hnl_dispatcher", "xtl_dispatcher", "fll_dispatcher", "xjh_dispatcher",
+               "tl_dispatcher", "lh_dispatcher", "cq_dispatcher"]
+INBOX_USERS = ["tpl_dispatcher", "fg_handler", "tpl_c01_grid", "xh_admin"]
+
+
+def login(username: str) -> requests.Session:
+    s = requests.Session()
+    s.get(f"{BASE}/login/", timeout=30)
+    r = s.post(f"{BASE}/login/", data={"username": username, "password": PASSWORD,
+                                       "csrfmiddlewaretoken": s.cookies.get("csrftoken", "")},
+               headers={"Referer": f"{BASE}/login/"}, timeout=30, allow_redirects=False)
+    if r.status_code != 302 or "sessionid" not in s.cookies:
+        raise SystemExit(f"login failed for {username}: {r.status_code}")
+    s.get(f"{BASE}/", timeout=30)  # rotates the CSRF cookie after login
+    s.headers.update({"X-CSRFToken": s.cookies.get("csrftoken", ""), "Referer": f"{BASE}/"})
+    return s
+
+
+def start_server(env: dict) -> subprocess.Popen:
+    proc = subprocess.Popen([str(BIN / "civicloop"), "serve", "--port", str(PORT), "--workers", "2", "--threads", "8",
+                             "--no-worker"], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                            start_new_session=True)
+    for _ in range(240):  # ≤ 60 s
+        try:
+            if requests.get(f"{BASE}/login/", timeout=2).status_code == 200:
+                return proc
+        except requests.RequestException:
+            pass
+        time.sleep(0.25)
+    stop_server(proc)
+    raise SystemExit("civicloop serve did not answer within 60 s")
+
+
+def stop_server(proc: subprocess.Popen) -> None:
+    try:
+        os.killpg(proc.pid, signal.SIGTERM)
+        proc.wait(timeout=30)
+    except (ProcessLookupError, subprocess.TimeoutExpired):
+        os.killpg(proc.pid, signal.SIGKILL)
+
+
+def intake_http() -> tuple[float, int, int]:
+    sessions = [login(DISPATCHERS[i % len(DISPATCHERS)]) for i in range(CLIENTS)]
+    per = [INTAKE // CLIENTS + (i < INTAKE % CLIENTS) for i in range(CLIENTS)]
+    ok, failed = [0] * CLIENTS, [0] * CLIENTS
+
+    def client(i: int) -> None:
+        s = sessions[i]
+        for n in range(per[i]):
+            body = {"channel": "hotline_12345", "description": f"压测登记 {i}-{n}：楼道堆物影响通行",
+                    "reporter_name": "王先生", "reporter_phone": "13800000000", "external_id": f"bench-{i}-{n}"}
+            r = s.post(f"{BASE}/api/cases/register", data=json.dumps(body),
+                       headers={"Content-Type": "application/json"}, timeout=60)
+            if r.status_code == 201:
+                ok[i] += 1
+            else:
+                failed[i] += 1
+
+    threads = [threading.Thread(target=client, args=(i,)) for i in range(CLIENTS)]
+    start = time.perf_counter()
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    return time.perf_counter() - start, sum(ok), sum(failed)
+
+
+def intake_raw(url: str) -> float:
+    """The same rows with psycopg: counter update, case insert, register event insert — one transaction each."""
+    import psycopg
+
+    with psycopg.connect(url) as conn:
+        district_id, street_id, unit_id, user_id = conn.execute(
+            "SELECT p.district_id, p.id, u.id, us.id FROM places_place p JOIN orgs_unit u ON u.territory_id = p.id "
+            "JOIN orgs_user us ON us.unit_id = u.id WHERE us.username = 'tpl_dispatcher'").fetchone()
+    per = [INTAKE // CLIENTS + (i < INTAKE % CLIENTS) for i in range(CLIENTS)]
+
+    def client(i: int) -> None:
+        with psycopg.connect(url) as conn:
+            for n in range(per[i]):
+                with conn.transaction():
+                    last = conn.execute("UPDATE cases_casecounter SET last = last + 1 WHERE district_id = %s "
+                                        "AND year = 2099 RETURNING last", (district_id,)).fetchone()[0]
+                    case_id = conn.execute(
+                        "INSERT INTO cases_case (district_id, tracking_code, channel, external_id, urgency, layer,"
+                        " place_id, street_id, address, description, reporter_name, reporter_phone,"
+                        " reporter_id_number, reporter_anonymous, registered_by_id, state, satisfaction,"
+                        " return_count, unsatisfied_count, version, created_at, updated_at) VALUES (%s, %s,"
+                        " 'hotline_12345', %s, 'normal', '', %s, %s, '', %s, '王先生', '13800000000', '', false, %s,"
+                        " 'registered', '', 0, 0, 1, now(), now()) RETURNING id",
+                        (district_id, f"RAW2099-{last:07d}", f"raw-{i}-{n}", street_id, street_id,
+                         f"压测登记 {i}-{n}：楼道堆物影响通行", user_id)).fetchone()[0]
+                    conn.execute(
+                        "INSERT INTO cases_caseevent (district_id, case_id, seq, actor_id, actor_unit_id, at, action,"
+                        " before, after, note, attachments) VALUES (%s, %s, 1, %s, %s, now(), 'register', '{}',"
+                        " %s, '', '[]')",
+                        (district_id, case_id, user_id, unit_id, json.dumps({"state": "registered", "version": 1})))
+
+    with psycopg.connect(url, autocommit=True) as conn:
+        conn.execute("INSERT INTO cases_casecounter (district_id, year, last) VALUES (%s, 2099, 0) "
+                     "ON CONFLICT DO NOTHING", (district_id,))
+    threads = [threading.Thread(target=client, args=(i,)) for i in range(CLIENTS)]
+    start = time.perf_counter()
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    seconds = time.perf_counter() - start
+    with psycopg.connect(url, autocommit=True) as conn:  # leave the database as the demo made it (plus HTTP cases)
+        conn.execute("DELETE FROM cases_caseevent WHERE case_id IN (SELECT id FROM cases_case WHERE tracking_code "
+                     "LIKE 'RAW2099-%%')")
+        conn.execute("DELETE FROM cases_case WHERE tracking_code LIKE 'RAW2099-%%'")
+        conn.execute("DELETE FROM cases_casecounter WHERE year = 2099")
+    return seconds
+
+
+def inbox_p95() -> dict[str, tuple[float, float]]:
+    out = {}
+    for username in INBOX_USERS:
+        s = login(username)
+        s.get(f"{BASE}/api/cases/inbox", timeout=60)  # warm
+        times = []
+        for _ in range(INBOX_REQUESTS):
+            t = time.perf_counter()
+            r = s.get(f"{BASE}/api/cases/inbox", timeout=60)
+            times.append((time.perf_counter() - t) * 1000)
+            if r.status_code != 200:
+                raise SystemExit(f"inbox {username}: {r.status_code}")
+        times.sort()
+        out[username] = (statistics.median(times), times[max(0, int(len(times) * 0.95) - 1)])
+    return out
+
+
+def case_count(url: str) -> int:
+    import psycopg
+
+    with psycopg.connect(url) as conn:
+        return conn.execute("SELECT count(*) FROM cases_case").fetchone()[0]
+
+
+def measure(env: dict, tmp: Path) -> list[dict]:
+    url = env["DATABASE_URL"]
+    server = start_server(env)
+    try:
+        http_s, ok, failed = intake_http()
+        raw_s = intake_raw(url)
+        cases = case_count(url)
+        inbox = inbox_p95()
+    finally:
+        stop_server(server)
+    http_rate, raw_rate = ok / http_s, INTAKE / raw_s
+    worst = max(p95 for _p50, p95 in inbox.values())
+    return [
+        {"name": f"intake over HTTP, {CLIENTS} clients (gunicorn 2×8)", "seconds": http_s, "rows": ok,
+         "note": f"goal ≥ 400 cases/s; {failed} failed; raw psycopg ratio {http_rate / raw_rate:.2f}"},
+        {"name": f"same rows, raw psycopg, {CLIENTS} connections, 1 tx/case", "seconds": raw_s, "rows": INTAKE,
+         "note": f"HTTP reaches {100 * http_rate / raw_rate:.0f} % of this"},
+        {"name": f"inbox p95 ({INBOX_REQUESTS} requests × {len(INBOX_USERS)} users, {cases:,} cases)",
+         "seconds": worst / 1000, "note": "goal ≤ 30 ms (1,000,000 cases); " + ", ".join(
+             f"{u}: p50 {p50:.0f} / p95 {p95:.0f} ms" for u, (p50, p95) in inbox.items())},
+    ]

@@ -1,0 +1,174 @@
+"""`make bench`: measured numbers, written to docs/benchmarks.md.
+
+Each step runs the real `civicloop` command in a child process on a fresh database (SQLite file and a throwaway
+PostgreSQL started by scripts/pg.sh with fsync on), and records wall time and the child's peak RSS (wait4).
+Ratios compare numbers from the same run; the machine is shared and noisy.
+"""
+
+from __future__ import annotations
+
+import os
+import platform
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+BIN = ROOT / ".venv" / "bin"
+SCALE = float(os.environ.get("BENCH_SCALE", "1"))
+HOUSEHOLDS = int(os.environ.get("BENCH_IMPORT_ROWS", str(round(180_000 * min(1.0, SCALE)))))
+
+
+@dataclass
+class Result:
+    name: str
+    database: str
+    seconds: float
+    peak_mb: float
+    rows: int = 0
+    note: str = ""
+    extra: dict = field(default_factory=dict)
+
+    @property
+    def rows_per_s(self) -> str:
+        return f"{self.rows / self.seconds:,.0f}" if self.rows and self.seconds else "–"
+
+
+def run_measured(args: list[str], env: dict) -> tuple[float, float, str]:
+    start = time.perf_counter()
+    proc = subprocess.Popen(args, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    out = proc.stdout.read()
+    _, status, rusage = os.wait4(proc.pid, 0)
+    seconds = time.perf_counter() - start
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    if proc.returncode != 0:
+        print(out[-4000:], file=sys.stderr)
+        raise SystemExit(f"bench step failed: {' '.join(args)}")
+    return seconds, rusage.ru_maxrss / 1024, out
+
+
+def machine() -> str:
+    cpu = "?"
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    mem = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
+    return f"{os.cpu_count()} cores ({cpu}), {mem:.0f} GiB RAM, {platform.system()} {platform.release()}, Python {platform.python_version()}"
+
+
+def databases(tmp: Path):
+    yield "SQLite", f"sqlite:///{tmp / 'bench.sqlite3'}", None
+    env = dict(os.environ, PGPORT="54391", PGDATA_DIR=str(tmp / "pg"), PG_FSYNC="on", PG_SYNC_COMMIT="on")
+    url = subprocess.check_output([str(ROOT / "scripts" / "pg.sh"), "start"], env=env, text=True).strip()
+    try:
+        yield "PostgreSQL 15", url, env
+    finally:
+        subprocess.run([str(ROOT / "scripts" / "pg.sh"), "stop"], env=env, check=False)
+
+
+STEPS = []  # callables (db_label, env, tmp) -> list[Result]; registered below
+
+
+def step(fn):
+    STEPS.append(fn)
+    return fn
+
+
+COUNT_LINE = re.compile(r"^\s{2}([a-z_]+\.[a-z_]+)\s+([\d,]+)$")
+
+
+def demo_counts(out: str) -> dict[str, int]:
+    """The per-table counts `civicloop demo` prints ("  cases.case     500,000")."""
+    counts = {}
+    for line in out.splitlines():
+        if m := COUNT_LINE.match(line):
+            counts[m.group(1)] = int(m.group(2).replace(",", ""))
+    return counts
+
+
+@step
+def demo_generation(db: str, env: dict, tmp: Path) -> list[Result]:
+    subprocess.run([str(BIN / "civicloop"), "migrate", "-v0"], env=env, check=True)
+    seconds, peak, out = run_measured(
+        [str(BIN / "civicloop"), "demo", "--preset", "xuhui", "--scale", str(SCALE), "--seed", "1"], env
+    )
+    counts = demo_counts(out)
+    note = f"{counts.get('cases.case', 0):,} cases, {counts.get('cases.case_event', 0):,} case events"
+    return [Result(f"demo generation, xuhui scale {SCALE:g}", db, seconds, peak, sum(counts.values()), note)]
+
+
+@step
+def household_import(db: str, env: dict, tmp: Path) -> list[Result]:
+    path = tmp / "households.xlsx"
+    if not path.exists():
+        subprocess.run([str(BIN / "python"), str(ROOT / "bench" / "make_households.py"), str(path), str(HOUSEHOLDS)], env=env, check=True)
+    seconds, peak, _ = run_measured([str(BIN / "civicloop"), "import", "households", str(path), "--user", "xh_admin"], env)
+    return [Result(f"import {HOUSEHOLDS:,} households (.xlsx)", db, seconds, peak, HOUSEHOLDS, "goal ≤ 30 s")]
+
+
+@step
+def cases_http(db: str, env: dict, tmp: Path) -> list[Result]:
+    """PostgreSQL only: intake over HTTP with concurrent clients vs raw psycopg, and inbox p95 (bench/cases_http.py)."""
+    if not db.startswith("PostgreSQL"):
+        return []
+    sys.path.insert(0, str(ROOT / "bench"))
+    from cases_http import measure
+
+    return [Result(r["name"], db, r["seconds"], r.get("peak_mb", 0), r.get("rows", 0), r.get("note", ""), r.get("extra", {}))
+            for r in measure(env, tmp)]
+
+
+def write_report(results: list[Result], total: float) -> None:
+    lines = [
+        "# Benchmarks",
+        "",
+        f"Written by `make bench` on {datetime.now():%Y-%m-%d %H:%M}, total {total:.0f} s.",
+        "",
+        f"Machine: {machine()}.",
+        "",
+        "PostgreSQL: a throwaway 15.x server on loopback, fsync and synchronous_commit **on**. SQLite: a file in WAL mode.",
+        "Peak memory is the child process's maximum resident set (wait4). Each step runs on a freshly migrated database.",
+        "",
+        "| benchmark | database | time (s) | peak RSS (MB) | rows | rows/s | note |",
+        "| --- | --- | ---: | ---: | ---: | ---: | --- |",
+    ]
+    for r in results:
+        lines.append(f"| {r.name} | {r.database} | {r.seconds:.1f} | {r.peak_mb:.0f} | {r.rows:,} | {r.rows_per_s} | {r.note} |")
+    for r in results:
+        for k, v in r.extra.items():
+            lines.append(f"\n- {r.name} ({r.database}) — {k}: {v}")
+    (ROOT / "docs" / "benchmarks.md").write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
+def main() -> None:
+    started = time.perf_counter()
+    results: list[Result] = []
+    only = set(filter(None, os.environ.get("BENCH_ONLY", "").split(",")))
+    with tempfile.TemporaryDirectory(prefix="civicloop-bench-") as t:
+        tmp = Path(t)
+        for label, url, extra_env in databases(tmp):
+            env = dict(os.environ, DATABASE_URL=url, CIVICLOOP_VAR=str(tmp / "var"), **(extra_env or {}))
+            env.pop("PGPORT", None)
+            for fn in STEPS:
+                if only and fn.__name__ not in only:
+                    continue
+                print(f"== {label}: {fn.__name__}", flush=True)
+                for r in fn(label, env, tmp):
+                    print(f"   {r.name}: {r.seconds:.1f} s, {r.peak_mb:.0f} MB, {r.rows_per_s} rows/s", flush=True)
+                    results.append(r)
+    write_report(results, time.perf_counter() - started)
+    shutil.rmtree(ROOT / "var" / "bench", ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
