@@ -4,7 +4,7 @@ from typing import Annotated
 
 from django.utils.translation import gettext_lazy as _
 from ninja import Field, NinjaAPI, Schema
-from ninja.errors import AuthenticationError, ValidationError
+from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.security import django_auth
 
 from civicloop.core.errors import CivicError, ErrorCode
@@ -68,6 +68,14 @@ def _validation_error(request, exc: ValidationError):
     ]
     err = CivicError(ErrorCode.INVALID, details=details)
     return api.create_response(request, err.as_dict(), status=422)
+
+
+@api.exception_handler(HttpError)
+def _http_error(request, exc: HttpError):
+    # ninja's own refusals (e.g. a missing CSRF token on a session-authenticated POST) in our one error shape
+    code = "csrf_failed" if "CSRF" in str(exc) else ("forbidden" if exc.status_code == 403 else "http_error")
+    message = _("安全校验失败（CSRF），请刷新页面后重试。") if code == "csrf_failed" else str(exc)
+    return api.create_response(request, {"code": code, "message": str(message), "details": []}, status=exc.status_code)
 
 
 @api.exception_handler(AuthenticationError)

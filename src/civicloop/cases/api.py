@@ -344,7 +344,7 @@ def notification_list(request, page: Query[PageIn], unread: bool = False):
     return paged(qs, page)
 
 
-@router.post("/notifications/{notification_id}/read", response={200: NotificationOut, **READ_ERRORS})
+@router.post("/notifications/{notification_id}/read", response={200: NotificationOut, 403: ErrorOut, **READ_ERRORS})
 def notification_read(request, notification_id: int):
     return services.notification_mark_read(actor=request.user, notification_id=notification_id)
 
