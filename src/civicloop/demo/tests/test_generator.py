@@ -149,7 +149,7 @@ def test_command_runs_twice_and_resets():
 def test_registered_steps_run_with_the_context(monkeypatch):
     seen = []
     monkeypatch.setattr(steps, "STEPS", [*steps.STEPS, lambda ctx: seen.append((ctx.district.code, len(ctx.units)))])
-    monkeypatch.setattr(steps, "RESET_STEPS", [lambda district: seen.append(("reset", district.code))])
+    monkeypatch.setattr(steps, "RESET_STEPS", [*steps.RESET_STEPS, lambda district: seen.append(("reset", district.code))])
     generate("xuhui", scale=SCALE, seed=1)
     district_reset(_district())
     assert seen == [("310104000000", 3 + 12 + 20 + 13 + 312), ("reset", "310104000000")]
