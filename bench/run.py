@@ -68,12 +68,15 @@ def machine() -> str:
 
 def databases(tmp: Path):
     yield "SQLite", f"sqlite:///{tmp / 'bench.sqlite3'}", None
-    env = dict(os.environ, PGPORT="54391", PGDATA_DIR=str(tmp / "pg"), PG_FSYNC="on", PG_SYNC_COMMIT="on")
+    # Not inside `tmp` (mode 0700): as root, the cluster belongs to the `postgres` user, which must reach it.
+    pgdata = Path(f"/tmp/civicloop-bench-pg-{os.getpid()}")
+    env = dict(os.environ, PGPORT="54391", PGDATA_DIR=str(pgdata), PG_FSYNC="on", PG_SYNC_COMMIT="on")
     url = subprocess.check_output([str(ROOT / "scripts" / "pg.sh"), "start"], env=env, text=True).strip()
     try:
         yield "PostgreSQL 15", url, env
     finally:
         subprocess.run([str(ROOT / "scripts" / "pg.sh"), "stop"], env=env, check=False)
+        shutil.rmtree(pgdata, ignore_errors=True)
 
 
 STEPS = []  # callables (db_label, env, tmp) -> list[Result]; registered below

@@ -7,7 +7,7 @@ the matching service (register, triage, dispatch, accept, return, extension, pro
 reopen, close, supervise, escalate, decide, merge, merged_reply, withdraw). So `replay.replay(events)` equals the
 row for every generated case (tests/test_demo_cases.py checks all of them at small scale).
 
-Volume: `CASES_AT_SCALE_1` (500,000) × scale. Time: two years ending at the day of generation (the draws do not
+Volume: `CASES_AT_SCALE_1` (500,000) × scale; env `CIVICLOOP_DEMO_CASES_PER_SCALE` changes the 500,000. Time: two years ending at the day of generation (the draws do not
 depend on the day, so the same seed gives the same cases shifted in time). Cases registered near the end are
 still open, in whatever state their lifecycle reached — some of them yellow or red.
 """
@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import os
 from functools import lru_cache
 from typing import NamedTuple
 
@@ -474,9 +475,10 @@ def cases_end() -> dt.datetime:
 
 
 def generate_cases(ctx) -> None:
-    """STEPS entry: CASES_AT_SCALE_1 × scale cases (ctx.extra["cases_per_scale"] overrides; ["cases_end"] pins the
-    end of the two years, default: now)."""
-    n = max(1, round(ctx.extra.get("cases_per_scale", CASES_AT_SCALE_1) * ctx.scale))
+    """STEPS entry: CASES_AT_SCALE_1 × scale cases (the knob: env CIVICLOOP_DEMO_CASES_PER_SCALE, or
+    ctx.extra["cases_per_scale"]; ctx.extra["cases_end"] pins the end of the two years, default: now)."""
+    per_scale = ctx.extra.get("cases_per_scale") or int(os.environ.get("CIVICLOOP_DEMO_CASES_PER_SCALE", CASES_AT_SCALE_1))
+    n = max(1, round(per_scale * ctx.scale))
     end = ctx.extra.get("cases_end") or cases_end()
     gen = Generator(ctx, end)
     moments = _times(gen.rng, n, end)
