@@ -1,0 +1,5 @@
+#!/usr/bin/env bash
+# Benchmarks (not part of CI): rewrites docs/benchmarks.md. BENCH_SCALE / BENCH_ONLY=step1,step2 narrow a run.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+exec .venv/bin/python bench/run.py
