@@ -40,11 +40,30 @@ def load_for_update(actor, case_id: int, expected_version: int | None = None) ->
         qs = qs.filter(visible_q(scope_for(actor)))
     case = qs.filter(pk=case_id).first()
     if case is None:
+        if expected_version is not None and _lost_sight(actor, case_id, expected_version):
+            raise CivicError(ErrorCode.CONFLICT, CONFLICT_MESSAGE)
         raise not_found()
     if expected_version is not None and case.version != expected_version:
         raise CivicError(ErrorCode.CONFLICT, CONFLICT_MESSAGE)
     case._before = snapshot(case)
     return case
+
+
+def _lost_sight(actor, case_id: int, expected_version: int) -> bool:
+    """Did a concurrent change take the case out of the actor's sight (e.g. another handler returned it)?
+
+    Only when the actor's unit was assigned to the case at the version they acted on: then the honest answer is
+    CONFLICT ("reload"), and it reveals nothing they had not seen. Everyone else still gets NOT_FOUND.
+    """
+    unit_id = getattr(actor, "unit_id", None)
+    if unit_id is None or not Case.objects.filter(pk=case_id).exclude(version=expected_version).exists():
+        return False
+    lead, co = None, []
+    for after in CaseEvent.objects.filter(case_id=case_id, seq__lte=expected_version).order_by("seq").values_list(
+            "after", flat=True):
+        lead = after.get("lead_unit_id", lead)
+        co = after.get("co_unit_ids", co)
+    return unit_id == lead or unit_id in co
 
 
 def check(actor, case: Case, action: str, *, permission: bool = True) -> str:

@@ -46,9 +46,10 @@ def test_accept_and_return_race(world, flow, rounds):
         case = flow.dispatched()
         v = case.version
         outcomes = _race([
-            lambda: s.case_accept(actor=type(other).objects.get(pk=world.dept_handler.pk), case_id=case.pk, expected_version=v),
-            lambda: s.case_return(actor=type(other).objects.get(pk=other.pk), case_id=case.pk, reason="非本部门职责",
-                                  expected_version=v),
+            lambda case=case, v=v: s.case_accept(actor=type(other).objects.get(pk=world.dept_handler.pk),
+                                                 case_id=case.pk, expected_version=v),
+            lambda case=case, v=v: s.case_return(actor=type(other).objects.get(pk=other.pk), case_id=case.pk,
+                                                 reason="非本部门职责", expected_version=v),
         ])
         assert sorted(map(str, outcomes)) == sorted(["ok", ErrorCode.CONFLICT.value]), outcomes
         case.refresh_from_db()

@@ -230,3 +230,12 @@ def test_system_register_needs_district(world):
                            place_id=world.comm_b1.pk)
     assert case.street_id == world.street_b.pk and case.registered_by is None
     refused(ErrorCode.INVALID, s.case_register, actor=s.SYSTEM, channel=Channel.SENSOR, description="x")
+
+
+def test_stale_page_after_losing_sight_is_conflict_not_not_found(world, flow):
+    """The other handler returned the case (it left our unit's sight): acting on the stale page says CONFLICT."""
+    case = flow.dispatched()
+    s.case_return(actor=world.dept_handler, case_id=case.pk, reason="非本部门职责")
+    refused(ErrorCode.CONFLICT, s.case_accept, actor=world.dept_handler, case_id=case.pk, expected_version=case.version)
+    refused(ErrorCode.NOT_FOUND, s.case_accept, actor=world.dept_handler, case_id=case.pk)
+    refused(ErrorCode.NOT_FOUND, s.case_accept, actor=world.city_handler, case_id=case.pk, expected_version=case.version)

@@ -33,6 +33,13 @@ MAX_EXAMPLES, STEPS = 50, 60
 MIN_TOTAL_STEPS = 2000
 
 
+def was_assigned(actor, case) -> bool:
+    unit_id = getattr(actor, "unit_id", None)
+    return unit_id is not None and any(
+        e.after.get("lead_unit_id") == unit_id or unit_id in e.after.get("co_unit_ids", [])
+        for e in CaseEvent.objects.filter(case=case))
+
+
 def make_machine(world, counter):
     class CaseLoop(RuleBasedStateMachine):
         def __init__(self):
@@ -88,6 +95,8 @@ def make_machine(world, counter):
                     # out of scope answers "not found"; only meeting creation (before any case is read) may say
                     # FORBIDDEN, which reveals nothing about the case
                     allowed = {ErrorCode.NOT_FOUND} | ({ErrorCode.FORBIDDEN} if action == Action.DECIDE else set())
+                    if was_assigned(actor, case):  # lost sight by a change it had not seen: "reload"
+                        allowed.add(ErrorCode.CONFLICT)
                     assert exc.code in allowed, (actor, action, exc.code)
                 # a refusal changes nothing at all
                 assert {c.pk: c.version for c in Case.objects.all()} == before
