@@ -12,10 +12,6 @@ import datetime as dt
 from ninja import Field, Query, Router, Schema
 
 from civicloop.api import READ_ERRORS, ErrorOut, FilterText, PageIn, paged
-from civicloop.core.errors import not_found
-from civicloop.orgs.constants import Role
-from civicloop.orgs.scope import scope_for
-from civicloop.places.constants import PlaceLevel
 
 from . import selectors, services
 from .constants import Action, CaseState, Channel, Layer, ReplyChannel, Satisfaction, Urgency
@@ -277,26 +273,6 @@ def _action_label(action: str) -> str:
         return action
 
 
-def meetings_for(actor):
-    """Meetings of the actor's district, for district-level (non-department) staff; nothing for others.
-    (The cases selectors have no meeting read yet; this is the same rule the consultation services apply.)"""
-    scope = scope_for(actor)
-    qs = Meeting.objects.select_related("body").order_by("-date", "-id")
-    if scope.is_superuser and scope.root_id is None:
-        return qs
-    if scope.root_level == PlaceLevel.DISTRICT and not scope.is_department and scope.has_role(
-            Role.DISPATCHER, Role.LEADER, Role.DISTRICT_ADMIN):
-        return qs.filter(district_id=scope.district_id)
-    return qs.none()
-
-
-def meeting_get_for(actor, meeting_id: int) -> Meeting:
-    meeting = meetings_for(actor).filter(pk=meeting_id).first()
-    if meeting is None:
-        raise not_found()
-    return meeting
-
-
 def _meeting_out(m: Meeting) -> dict:
     items = []
     for item in m.items.select_related("case", "decision", "decision__lead_unit").order_by("position", "pk"):
@@ -351,7 +327,7 @@ def notification_read(request, notification_id: int):
 
 @router.get("/meetings", response={200: list[MeetingOut], **READ_ERRORS})
 def meeting_list(request):
-    return [_meeting_out(m) for m in meetings_for(request.user)[:200]]
+    return [_meeting_out(m) for m in selectors.meetings_for(request.user)[:200]]
 
 
 @router.post("/meetings", response={201: MeetingOut, **WRITE_ERRORS})
@@ -362,7 +338,7 @@ def meeting_create(request, payload: MeetingIn):
 
 @router.get("/meetings/{meeting_id}", response={200: MeetingOut, **READ_ERRORS})
 def meeting_detail(request, meeting_id: int):
-    return _meeting_out(meeting_get_for(request.user, meeting_id))
+    return _meeting_out(selectors.meeting_get_for(request.user, meeting_id))
 
 
 @router.post("/meetings/{meeting_id}/agenda", response={200: MeetingOut, **WRITE_ERRORS})

@@ -16,12 +16,14 @@ from django.utils import timezone
 
 from civicloop.core.errors import not_found
 from civicloop.core.masking import mask_id_number, mask_name, mask_phone
+from civicloop.core.selectors import first_or_not_found
 from civicloop.core.services import unmask_log
 from civicloop.orgs.constants import Role
 from civicloop.orgs.scope import scope_for
+from civicloop.places.constants import PlaceLevel
 
 from .constants import CLOCK_STATES, CaseState, ExtensionState, TimeState
-from .models import Case, CaseEvent, ExtensionRequest, Notification, Supervision
+from .models import Case, CaseEvent, ExtensionRequest, Meeting, Notification, Supervision
 from .permissions import covers, is_system, may_unmask, visible_q
 
 
@@ -184,3 +186,20 @@ def covers_case(actor, case: Case) -> bool:
 def case_counts_by_state(actor) -> dict[str, int]:
     rows = cases_visible_to(actor).values("state").annotate(n=Count("id")).order_by()
     return {r["state"]: r["n"] for r in rows}
+
+
+def meetings_for(actor):
+    """Meetings of the actor's district, for district-level (non-department) staff; nothing for others
+    (the same rule the consultation services apply)."""
+    scope = scope_for(actor)
+    qs = Meeting.objects.select_related("body").order_by("-date", "-id")
+    if scope.is_superuser and scope.root_id is None:
+        return qs
+    if scope.root_level == PlaceLevel.DISTRICT and not scope.is_department and scope.has_role(
+            Role.DISPATCHER, Role.LEADER, Role.DISTRICT_ADMIN):
+        return qs.filter(district_id=scope.district_id)
+    return qs.none()
+
+
+def meeting_get_for(actor, meeting_id: int) -> Meeting:
+    return first_or_not_found(meetings_for(actor), pk=meeting_id)

@@ -153,12 +153,12 @@ def meetings(request):
 
     user = request.user
     bodies = Unit.objects.filter(kind=UnitKind.CONSULTATION_BODY, district_id=user.district_id, active=True)
-    return render(request, "cases/meetings.html", {"meetings": api.meetings_for(user)[:200], "bodies": bodies})
+    return render(request, "cases/meetings.html", {"meetings": selectors.meetings_for(user)[:200], "bodies": bodies})
 
 
 @login_required
 def meeting_page(request, pk: int):
-    meeting: Meeting = api.meeting_get_for(request.user, pk)
+    meeting: Meeting = selectors.meeting_get_for(request.user, pk)
     escalated = selectors.case_list_for(request.user, selectors.CaseFilters(state="escalated"))[:100]
     items = meeting.items.select_related("case", "decision", "decision__lead_unit").order_by("position", "pk")
     return render(request, "cases/meeting.html", {

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from django.db.models import Q, QuerySet
 
-from civicloop.core.errors import not_found
+from civicloop.core.selectors import first_or_not_found
 
 from .constants import Role
 from .models import Person, Unit, User
@@ -28,12 +28,7 @@ def unit_list_for(actor, *, kind: str | None = None, q: str | None = None, activ
 
 
 def unit_get_for(actor, code: str) -> Unit:
-    if "\x00" in code:  # cannot exist (PostgreSQL text holds no NUL): answer like any missing key
-        raise not_found()
-    unit = unit_list_for(actor).filter(code=code).first()
-    if unit is None:
-        raise not_found()
-    return unit
+    return first_or_not_found(unit_list_for(actor), code=code)
 
 
 def person_list_for(actor, *, kind: str | None = None, q: str | None = None) -> QuerySet:
@@ -46,12 +41,7 @@ def person_list_for(actor, *, kind: str | None = None, q: str | None = None) -> 
 
 
 def person_get_for(actor, code: str) -> Person:
-    if "\x00" in code:  # cannot exist (PostgreSQL text holds no NUL): answer like any missing key
-        raise not_found()
-    person = person_list_for(actor).filter(code=code).first()
-    if person is None:
-        raise not_found()
-    return person
+    return first_or_not_found(person_list_for(actor), code=code)
 
 
 def staff_list_for(actor, *, unit: Unit | None = None, role: str | None = None) -> QuerySet:

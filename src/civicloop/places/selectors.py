@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from django.db.models import Count, Q, QuerySet
 
 from civicloop.core.errors import not_found
+from civicloop.core.selectors import first_or_not_found
 from civicloop.orgs.constants import Role, UnitKind
 from civicloop.orgs.scope import scope_for
 
@@ -57,12 +58,7 @@ def place_list_for(actor, *, parent: Place | None = None, level: str | None = No
 
 
 def place_get_for(actor, code: str) -> Place:
-    if "\x00" in code:  # cannot exist (PostgreSQL text holds no NUL): answer like any missing key
-        raise not_found()
-    place = scope_for(actor).filter_places(Place.objects.filter(code=code)).select_related("parent").first()
-    if place is None:
-        raise not_found()
-    return place
+    return first_or_not_found(scope_for(actor).filter_places(Place.objects).select_related("parent"), code=code)
 
 
 def place_roots_for(actor) -> list[Place]:
@@ -150,18 +146,13 @@ def household_list_for(actor, *, place: Place | None = None, tag: str | None = N
 
 
 def household_get_for(actor, code: str) -> Household:
-    if "\x00" in code:  # cannot exist (PostgreSQL text holds no NUL): answer like any missing key
-        raise not_found()
-    hh = (
+    qs = (
         scope_for(actor)
-        .filter_territorial(Household.objects.filter(code=code))
+        .filter_territorial(Household.objects.all())
         .select_related("street", "community", "building", "building__parent")
         .prefetch_related("tags")
-        .first()
     )
-    if hh is None:
-        raise not_found()
-    return hh
+    return first_or_not_found(qs, code=code)
 
 
 def household_may_unmask(actor, household: Household) -> bool:
@@ -189,12 +180,7 @@ def enterprise_list_for(actor, *, place: Place | None = None, park_building: str
 
 
 def enterprise_get_for(actor, credit_code: str) -> Enterprise:
-    if "\x00" in credit_code:  # cannot exist (PostgreSQL text holds no NUL): answer like any missing key
-        raise not_found()
-    ent = enterprise_list_for(actor).filter(credit_code=credit_code).prefetch_related("tags").first()
-    if ent is None:
-        raise not_found()
-    return ent
+    return first_or_not_found(enterprise_list_for(actor).prefetch_related("tags"), credit_code=credit_code)
 
 
 def zone_list_for(actor) -> QuerySet:
@@ -203,12 +189,7 @@ def zone_list_for(actor) -> QuerySet:
 
 
 def zone_get_for(actor, code: str) -> Zone:
-    if "\x00" in code:  # cannot exist (PostgreSQL text holds no NUL): answer like any missing key
-        raise not_found()
-    zone = zone_list_for(actor).filter(code=code).first()
-    if zone is None:
-        raise not_found()
-    return zone
+    return first_or_not_found(zone_list_for(actor), code=code)
 
 
 def park_building_list_for(actor, *, zone: str | None = None) -> QuerySet:
@@ -220,9 +201,4 @@ def park_building_list_for(actor, *, zone: str | None = None) -> QuerySet:
 
 
 def park_building_get_for(actor, code: str) -> ParkBuilding:
-    if "\x00" in code:  # cannot exist (PostgreSQL text holds no NUL): answer like any missing key
-        raise not_found()
-    pb = park_building_list_for(actor).filter(code=code).first()
-    if pb is None:
-        raise not_found()
-    return pb
+    return first_or_not_found(park_building_list_for(actor), code=code)
