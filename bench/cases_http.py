@@ -112,7 +112,7 @@ def intake_raw(url: str) -> float:
             for n in range(per[i]):
                 with conn.transaction():
                     last = conn.execute("UPDATE cases_casecounter SET last = last + 1 WHERE district_id = %s "
-                                        "AND year = 2099 RETURNING last", (district_id,)).fetchone()[0]
+                                        "AND year = 2099 RETURNING last, prefix", (district_id,)).fetchone()[0]
                     case_id = conn.execute(
                         "INSERT INTO cases_case (district_id, tracking_code, channel, external_id, urgency, layer,"
                         " place_id, street_id, address, description, reporter_name, reporter_phone,"
@@ -129,7 +129,7 @@ def intake_raw(url: str) -> float:
                         (district_id, case_id, user_id, unit_id, json.dumps({"state": "registered", "version": 1})))
 
     with psycopg.connect(url, autocommit=True) as conn:
-        conn.execute("INSERT INTO cases_casecounter (district_id, year, last) VALUES (%s, 2099, 0) "
+        conn.execute("INSERT INTO cases_casecounter (district_id, year, last, prefix) VALUES (%s, 2099, 0, 'RAW') "
                      "ON CONFLICT DO NOTHING", (district_id,))
     threads = [threading.Thread(target=client, args=(i,)) for i in range(CLIENTS)]
     start = time.perf_counter()

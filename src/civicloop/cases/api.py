@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from ninja import Field, Query, Router, Schema
+from ninja import Field, Query, Router, Schema, Status
 
 from civicloop.api import READ_ERRORS, ErrorOut, FilterText, PageIn, paged
 
@@ -25,6 +25,16 @@ WRITE_ERRORS = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409:
 
 
 # ----- schemas out
+
+
+class CaseRefOut(Schema):
+    """What a registration answers: enough to find the case and act on it (`version` for the next write)."""
+
+    id: int
+    tracking_code: str
+    state: str
+    version: int
+    created_at: dt.datetime
 
 
 class CaseOut(Schema):
@@ -333,7 +343,7 @@ def meeting_list(request):
 @router.post("/meetings", response={201: MeetingOut, **WRITE_ERRORS})
 def meeting_create(request, payload: MeetingIn):
     meeting = services.meeting_create(actor=request.user, **payload.dict())
-    return 201, _meeting_out(meeting)
+    return Status(201, _meeting_out(meeting))
 
 
 @router.get("/meetings/{meeting_id}", response={200: MeetingOut, **READ_ERRORS})
@@ -358,16 +368,17 @@ def meeting_minutes(request, meeting_id: int):
     return _meeting_out(services.meeting_minutes_generate(actor=request.user, meeting_id=meeting_id))
 
 
-@router.post("/register", response={201: CaseDetailOut, **WRITE_ERRORS})
+@router.post("/register", response={201: CaseRefOut, **WRITE_ERRORS})
 def case_register(request, payload: RegisterIn):
+    """Register a case; answers its reference (GET /api/cases/{id} for the whole case). A repeated
+    `external_id` of the same channel answers the case registered the first time."""
     data = payload.dict()
     code = data.pop("place_code")
     if code:
         from civicloop.places.selectors import place_get_for
 
         data["place_id"] = place_get_for(request.user, code).pk
-    case = services.case_register(actor=request.user, **data)
-    return 201, _detail_out(request.user, case.pk)
+    return Status(201, services.case_register(actor=request.user, **data))
 
 
 @router.get("/{key}", response={200: CaseDetailOut, **READ_ERRORS})

@@ -58,6 +58,7 @@ from .models import (
     Supervision,
 )
 from .services.categories import categories_ensure_defaults
+from .services.intake import tracking_prefix
 from .transitions import next_state
 
 CASES_AT_SCALE_1 = 500_000
@@ -201,7 +202,7 @@ class Generator:
     def _code(self, at: dt.datetime) -> str:
         year = timezone.localtime(at).year
         self.counters[year] = self.counters.get(year, 0) + 1
-        return f"{self.district.abbr or self.district.code[:6]}{year}-{self.counters[year]:07d}"
+        return f"{tracking_prefix(self.district)}{year}-{self.counters[year]:07d}"
 
     def case(self, t0: dt.datetime) -> Sim:
         rng, ctx = self.rng, self.ctx
@@ -509,7 +510,8 @@ def generate_cases(ctx) -> None:
     AgendaItem.objects.bulk_create(items, batch_size=BATCH)
     Decision.objects.bulk_create(gen.side["decision"], batch_size=BATCH)
     for year, last in gen.counters.items():
-        CaseCounter.objects.update_or_create(district=gen.district, year=year, defaults={"last": last})
+        CaseCounter.objects.update_or_create(district=gen.district, year=year,
+                                             defaults={"last": last, "prefix": tracking_prefix(gen.district)})
     if connection.vendor == "postgresql":
         from django.core.management.color import no_style
 

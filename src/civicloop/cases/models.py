@@ -50,10 +50,11 @@ class Category(models.Model):
 
 
 class CaseCounter(TenantModel):
-    """Per-district, per-year sequence for tracking codes; locked with SELECT … FOR UPDATE."""
+    """Per-district, per-year sequence for tracking codes, taken with `UPDATE … RETURNING` (row-locked)."""
 
     year = models.PositiveSmallIntegerField()
     last = models.PositiveIntegerField(default=0)
+    prefix = models.CharField(max_length=8, blank=True)  # the district's abbreviation when the year began
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["district", "year"], name="uniq_case_counter")]

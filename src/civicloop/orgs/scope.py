@@ -32,6 +32,7 @@ class Scope:
     root_id: int | None = None
     root_level: str | None = None
     root_path: str = ""
+    root_street_id: int | None = None  # the root's street (itself for a street, its parent for a community)
     unit_id: int | None = None
     unit_kind: str | None = None
     roles: frozenset[str] = field(default_factory=frozenset)
@@ -104,7 +105,10 @@ def scope_for(user) -> Scope:
 
 
 def _compute_scope(user) -> Scope:
-    unit = user.unit if user.unit_id else None
+    from .models import Unit
+
+    # one query for the unit with its district and territory (the places the root is taken from)
+    unit = Unit.objects.select_related("district", "territory").filter(pk=user.unit_id).first() if user.unit_id else None
     roles = frozenset(user.roles)
     if user.is_superuser and unit is None:
         return Scope(user_id=user.pk, is_superuser=True, roles=roles)
@@ -121,4 +125,5 @@ def _compute_scope(user) -> Scope:
         root = unit.territory  # party organisations etc.: only what they are given, else nothing
     if root is None:
         return Scope(**base)
-    return Scope(**base, root_id=root.pk, root_level=root.level, root_path=root.path)
+    street_id = root.pk if root.level == PlaceLevel.STREET else root.street_id
+    return Scope(**base, root_id=root.pk, root_level=root.level, root_path=root.path, root_street_id=street_id)

@@ -4,10 +4,8 @@ write the event, schedule notifications after commit."""
 from __future__ import annotations
 
 import datetime as dt
-from functools import partial
 
 from django.conf import settings
-from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -109,9 +107,9 @@ def apply(actor, case: Case, action: str, *, changes: dict | None = None, co_uni
     event = event_write(case=case, actor=actor, action=action, before=before, after=after, note=note,
                         attachments=attachments, at=at)
     case._before = after
-    from .notifications import notify_event
+    from .notifications import notify_after_commit
 
-    transaction.on_commit(partial(notify_event, event.pk))
+    notify_after_commit(event)
     return event
 
 

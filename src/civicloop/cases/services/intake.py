@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-from functools import partial
-
-from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -27,18 +24,34 @@ REGISTRAR_ROLES = (Role.DISPATCHER, Role.GRID_WORKER, Role.VISIT_MEMBER, Role.IN
                    Role.DISTRICT_ADMIN)
 
 
-def next_tracking_code(*, district: Place, when) -> str:
-    """`XH2026-0004711`: district abbreviation, year, 7-digit sequence per district and year (row-locked)."""
+def tracking_prefix(district: Place) -> str:
+    return district.abbr or district.code[:6]
+
+
+def next_tracking_code(*, district_id: int, when) -> str:
+    """`XH2026-0004711`: district abbreviation, year, 7-digit sequence per district and year.
+
+    One `UPDATE … RETURNING` takes the number (the row lock serialises concurrent registrations until commit;
+    a rolled-back registration gives its number back). The prefix is stored on the year's counter row when the
+    year's first case creates it, so a year's codes share one prefix.
+    """
     year = timezone.localtime(when).year
-    counters = CaseCounter.objects.filter(district=district, year=year)
-    if not counters.update(last=F("last") + 1):
-        try:
-            with transaction.atomic():
-                CaseCounter.objects.create(district=district, year=year, last=1)
-        except IntegrityError:  # created concurrently: take the next number from the existing row
-            counters.update(last=F("last") + 1)
-    last = counters.values_list("last", flat=True).get()
-    return f"{district.abbr or district.code[:6]}{year}-{last:07d}"
+    table = CaseCounter._meta.db_table
+    sql = f"UPDATE {table} SET last = last + 1 WHERE district_id = %s AND year = %s RETURNING last, prefix"
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [district_id, year])
+        row = cursor.fetchone()
+        if row is None:
+            district = Place.objects.get(pk=district_id, level=PlaceLevel.DISTRICT)
+            try:
+                with transaction.atomic():
+                    CaseCounter.objects.create(district=district, year=year, last=1, prefix=tracking_prefix(district))
+                row = (1, tracking_prefix(district))
+            except IntegrityError:  # created concurrently: take the next number from the existing row
+                cursor.execute(sql, [district_id, year])
+                row = cursor.fetchone()
+    last, prefix = row
+    return f"{prefix}{year}-{last:07d}"
 
 
 def _where(*, place: Place | None, household: Household | None, enterprise: Enterprise | None) -> dict:
@@ -47,32 +60,51 @@ def _where(*, place: Place | None, household: Household | None, enterprise: Ente
     if place is None and enterprise is not None:
         place = enterprise.community or enterprise.street
     if place is None:
-        return {"place": None, "street": None, "community": None}
-    street = place if place.level == PlaceLevel.STREET else place.street
-    community = place if place.level == PlaceLevel.COMMUNITY else place.community
-    return {"place": place, "street": street, "community": community, "district_id": place.district_id}
+        return {"place_id": None, "street_id": None, "community_id": None}
+    street_id = place.pk if place.level == PlaceLevel.STREET else place.street_id
+    community_id = place.pk if place.level == PlaceLevel.COMMUNITY else place.community_id
+    return {"place_id": place.pk, "street_id": street_id, "community_id": community_id,
+            "district_id": place.district_id if place.level != PlaceLevel.DISTRICT else place.pk}
+
+
+def case_register(*, actor, channel: str, external_id: str = "", **fields) -> Case:
+    """Register a case. Idempotent by (district, channel, external_id): a repeat returns the existing case.
+
+    Staff register inside their territory (a place outside it answers NOT_FOUND); with no place given, a
+    street/committee user's own territory is used. The SYSTEM actor (portal, sensors) must give `district_id`.
+    A repeat is caught by the unique constraint (no lookup before every insert): the losing transaction rolls
+    back whole — its tracking number included — and the existing case is returned.
+    """
+    try:
+        return _register(actor=actor, channel=channel, external_id=external_id, **fields)
+    except IntegrityError:
+        if not external_id:
+            raise
+        district_id = fields.get("district_id")
+        if not is_system(actor):
+            district_id = scope_for(actor).district_id or district_id
+        existing = Case.objects.filter(district_id=district_id, channel=channel, external_id=external_id).first()
+        if existing is None:
+            raise
+        return existing
 
 
 @transaction.atomic
-def case_register(
+def _register(
     *, actor, channel: str, description: str, district_id: int | None = None, place_id: int | None = None,
     household_id: int | None = None, enterprise_id: int | None = None, category_id: int | None = None,
     urgency: str = Urgency.NORMAL, reporter_name: str = "", reporter_phone: str = "", reporter_id_number: str = "",
     reporter_anonymous: bool = False, external_id: str = "", lat=None, lng=None, address: str = "",
     attachments: list | None = None, note: str = "",
 ) -> Case:
-    """Register a case. Idempotent by (district, channel, external_id): a repeat returns the existing case.
-
-    Staff register inside their territory (a place outside it answers NOT_FOUND); with no place given, a
-    street/committee user's own territory is used. The SYSTEM actor (portal, sensors) must give `district_id`.
-    """
     description = require_text(description, _("诉求内容"))
     Channel(channel), Urgency(urgency)
-    household = Household.objects.filter(pk=household_id).first() if household_id else None
+    household = Household.objects.select_related("building").filter(pk=household_id).first() if household_id else None
     enterprise = Enterprise.objects.filter(pk=enterprise_id).first() if enterprise_id else None
     place = Place.objects.filter(pk=place_id).first() if place_id else None
     if (household_id and household is None) or (enterprise_id and enterprise is None) or (place_id and place is None):
         raise not_found()
+    where = None
     if is_system(actor):
         if district_id is None:
             raise CivicError(ErrorCode.INVALID, _("缺少所属区。"))
@@ -81,25 +113,25 @@ def case_register(
         if not scope.has_role(*REGISTRAR_ROLES) or (scope.district_id is None and district_id is None):
             raise CivicError(ErrorCode.FORBIDDEN)
         district_id = scope.district_id or district_id
-        if place is None and household is None and enterprise is None and scope.root_level in (
-                PlaceLevel.STREET, PlaceLevel.COMMUNITY):
-            place = Place.objects.get(pk=scope.root_id)
         for p in (place, household and household.building, enterprise and (enterprise.community or enterprise.street)):
             if p is not None and not scope.covers_place(p):
                 raise not_found()
-    where = _where(place=place, household=household, enterprise=enterprise)
-    if where.pop("district_id", district_id) != district_id:
-        raise not_found()
-    if external_id:
-        existing = Case.objects.filter(district_id=district_id, channel=channel, external_id=external_id).first()
-        if existing is not None:
-            return existing
+        if place is None and household is None and enterprise is None and scope.root_level in (
+                PlaceLevel.STREET, PlaceLevel.COMMUNITY):
+            # the registrar's own street or committee (ids from the scope: no place lookup)
+            where = {"place_id": scope.root_id, "street_id": scope.root_street_id,
+                     "community_id": scope.root_id if scope.root_level == PlaceLevel.COMMUNITY else None}
+    if where is None:
+        where = _where(place=place, household=household, enterprise=enterprise)
+        if where.pop("district_id", district_id) != district_id:
+            raise not_found()
     if category_id is not None and not Category.objects.filter(pk=category_id, active=True).exists():
         raise CivicError(ErrorCode.INVALID, _("分类不存在。"))
-    district = Place.objects.get(pk=district_id, level=PlaceLevel.DISTRICT)
+    if is_system(actor) and not Place.objects.filter(pk=district_id, level=PlaceLevel.DISTRICT).exists():
+        raise not_found()
     at = now()
     case = Case(
-        district=district, tracking_code=next_tracking_code(district=district, when=at), channel=channel,
+        district_id=district_id, tracking_code=next_tracking_code(district_id=district_id, when=at), channel=channel,
         external_id=external_id, category_id=category_id, urgency=urgency, household=household, enterprise=enterprise,
         lat=lat, lng=lng, address=address or (household.address if household else ""), description=description,
         reporter_name="" if reporter_anonymous else reporter_name,
@@ -108,19 +140,10 @@ def case_register(
         reporter_anonymous=reporter_anonymous, registered_by=None if is_system(actor) else actor,
         state=CaseState.REGISTERED, version=1, **where,
     )
-    try:
-        with transaction.atomic():
-            case.save()
-    except IntegrityError:
-        if not external_id:
-            raise
-        return Case.objects.get(district_id=district_id, channel=channel, external_id=external_id)
-    event = event_write(case=case, actor=actor, action=Action.REGISTER, before={}, after=snapshot(case, co_unit_ids=[]),
-                        note=note, attachments=attachments, at=at)
-    from .notifications import notify_event
-
-    transaction.on_commit(partial(notify_event, event.pk))
-    return case
+    case.save(force_insert=True)
+    event_write(case=case, actor=actor, action=Action.REGISTER, before={}, after=snapshot(case, co_unit_ids=[]),
+                note=note, attachments=attachments, at=at)
+    return case  # register notifies nobody (it shows in the territory's inbox)
 
 
 @transaction.atomic

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import partial
+
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -16,6 +18,15 @@ from ..models import CaseCoUnit, CaseEvent, Notification
 _TO_LEAD_AND_CO = {Action.DISPATCH, Action.DECIDE}
 _TO_LEAD = {Action.APPROVE_EXTENSION, Action.DENY_EXTENSION, Action.SUPERVISE, Action.REOPEN}
 _TO_DISPATCHER = {Action.RETURN, Action.REQUEST_EXTENSION, Action.RESOLVE, Action.SUPERVISION_REPLY}
+
+
+_NOTIFYING = _TO_LEAD_AND_CO | _TO_LEAD | _TO_DISPATCHER | {Action.ESCALATE}
+
+
+def notify_after_commit(event: CaseEvent) -> None:
+    """Schedule `notify_event` for after the commit — only for actions that notify anyone (not, e.g., register)."""
+    if event.action in _NOTIFYING:
+        transaction.on_commit(partial(notify_event, event.pk))
 
 
 def recipients_for(event: CaseEvent) -> list[int]:

@@ -36,6 +36,8 @@ def registered(client, world, cats):
 def test_whole_loop_over_http(client, world, cats, registered):
     c = registered
     assert c["state"] == "registered" and c["version"] == 1
+    assert set(c) == {"id", "tracking_code", "state", "version", "created_at"}  # a reference, not the whole case
+    c = client.get(f"/api/cases/{c['id']}").json()
     assert c["reporter"]["masked"] and c["reporter"]["phone"] != "13912345678"
     assert "triage" in c["allowed_actions"]
     cid = c["id"]

@@ -64,3 +64,25 @@ def test_two_accepts_without_expected_version_never_double_apply(world, flow):
     ])
     assert sorted(map(str, outcomes)) == sorted(["ok", ErrorCode.TRANSITION_NOT_ALLOWED.value]), outcomes
     assert Case.objects.get(pk=case.pk).events.filter(action="accept").count() == 1
+
+
+def test_concurrent_registrations_take_distinct_consecutive_codes(world, flow):
+    """Eight registrations at once, the year's counter not yet created: eight codes 1…8, no gap, no repeat."""
+    outcomes = _race([lambda: flow.register(actor=type(world.street_dispatcher).objects.get(pk=world.street_dispatcher.pk))
+                      for _ in range(8)])
+    assert outcomes == ["ok"] * 8
+    numbers = sorted(int(code.rsplit("-", 1)[1]) for code in Case.objects.values_list("tracking_code", flat=True))
+    assert numbers == list(range(1, 9))
+
+
+def test_concurrent_repeats_of_one_external_id_make_one_case(world, flow):
+    found = []
+
+    def register():
+        actor = type(world.street_dispatcher).objects.get(pk=world.street_dispatcher.pk)
+        found.append(flow.register(actor=actor, external_id="12345-RACE").pk)
+
+    outcomes = _race([register for _ in range(4)])
+    assert outcomes == ["ok"] * 4
+    assert Case.objects.filter(external_id="12345-RACE").count() == 1 and len(set(found)) == 1
+    assert flow.register().tracking_code.endswith("-0000002")  # the repeats took no numbers

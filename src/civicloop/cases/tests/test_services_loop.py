@@ -36,6 +36,19 @@ def test_register_is_idempotent_by_external_id(world, flow):
     c = flow.register(external_id="12345-2026-001", channel=Channel.PORTAL)
     assert a.pk == b.pk != c.pk
     assert Case.objects.count() == 2
+    # the refused repeat rolled back whole: it took no tracking number
+    year = timezone.localdate().year
+    assert (a.tracking_code, c.tracking_code) == (f"XH{year}-0000001", f"XH{year}-0000002")
+    assert flow.register().tracking_code == f"XH{year}-0000003"
+
+
+def test_register_without_place_uses_the_registrars_territory(world, flow):
+    from civicloop.cases import services as s
+
+    case = s.case_register(actor=world.committee_worker, channel=Channel.HOTLINE_12345, description="路灯不亮")
+    assert (case.place_id, case.street_id, case.community_id) == (world.comm_a1.pk, world.street_a.pk, world.comm_a1.pk)
+    case = s.case_register(actor=world.street_dispatcher, channel=Channel.HOTLINE_12345, description="路灯不亮")
+    assert (case.place_id, case.street_id, case.community_id) == (world.street_a.pk, world.street_a.pk, None)
 
 
 def test_register_outside_territory_is_not_found(world, flow):
