@@ -132,6 +132,7 @@ TASKS = {
 }
 
 SESSION_COOKIE_HTTPONLY = True
+AUTHENTICATION_BACKENDS = ["civicloop.orgs.auth.Backend"]  # ModelBackend + the user's unit in the same query
 CSRF_COOKIE_HTTPONLY = False  # htmx reads the token from the cookie-less meta tag; keep default-safe elsewhere
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"

@@ -105,10 +105,16 @@ def scope_for(user) -> Scope:
 
 
 def _compute_scope(user) -> Scope:
-    from .models import Unit
+    from .models import Unit, User
 
-    # one query for the unit with its district and territory (the places the root is taken from)
-    unit = Unit.objects.select_related("district", "territory").filter(pk=user.unit_id).first() if user.unit_id else None
+    # the unit with its district and territory (the places the root is taken from): loaded with the user by
+    # orgs.auth.Backend on a request, else one query here
+    if not user.unit_id:
+        unit = None
+    elif User.unit.is_cached(user):
+        unit = user.unit
+    else:
+        unit = Unit.objects.select_related("district", "territory").filter(pk=user.unit_id).first()
     roles = frozenset(user.roles)
     if user.is_superuser and unit is None:
         return Scope(user_id=user.pk, is_superuser=True, roles=roles)

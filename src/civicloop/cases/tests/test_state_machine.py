@@ -125,7 +125,7 @@ def test_case_loop_state_machine(world, cats):
     counter = Counter()
     machine = make_machine(world, counter)
     run_state_machine_as_test(machine, settings=settings(
-        max_examples=MAX_EXAMPLES, stateful_step_count=STEPS, deadline=None, database=None, phases=[Phase.explicit, Phase.generate],  # shrinking DB steps is slow
+        max_examples=MAX_EXAMPLES, stateful_step_count=STEPS, deadline=None, database=None, phases=[Phase.explicit, Phase.generate, Phase.shrink],  # shrinking runs only after a failure
         suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much, HealthCheck.data_too_large],
     ))
     assert counter["steps"] >= MIN_TOTAL_STEPS, counter
