@@ -22,9 +22,10 @@ from civicloop.orgs.constants import Role
 from civicloop.orgs.scope import scope_for
 from civicloop.places.constants import PlaceLevel
 
-from .constants import CLOCK_STATES, CaseState, ExtensionState, TimeState
+from .constants import CLOCK_STATES, Action, CaseState, ExtensionState, TimeState
 from .models import Case, CaseEvent, ExtensionRequest, Meeting, Notification, Supervision
 from .permissions import covers, is_system, may_unmask, visible_q
+from .transitions import states_allowing
 
 
 def cases_visible_to(actor) -> QuerySet:
@@ -125,41 +126,62 @@ def case_reporter_for(actor, case: Case, *, reveal: bool = False, reason: str = 
 
 
 INBOX_LIMIT = 20
+INBOX_SECTIONS = ("to_accept", "to_handle", "to_reply", "to_triage", "to_dispatch", "to_close", "supervisions",
+                  "extensions")
 
 
-def inbox_for(actor, *, now: dt.datetime | None = None, limit: int = INBOX_LIMIT) -> dict:
-    """What needs *me* now, by section, each `{"count": n, "cases": [...]}` red/yellow first.
+def inbox_conditions(actor) -> dict[str, Q]:
+    """Each inbox section as a Q over the actor's visible cases (state included).
 
     to_accept / to_handle / supervisions: my unit leads (handler role). to_triage / to_dispatch / to_close:
     cases my territory covers (dispatcher role). to_reply: either. extensions: pending requests I may decide.
     """
     scope = scope_for(actor)
-    base = with_time_state(cases_visible_to(actor), now).select_related("category", "lead_unit")
-    mine = Q(lead_unit_id=actor.unit_id) if (actor.unit_id and scope.has_role(Role.HANDLER)) else Q(pk__in=[])
+    none = Q(pk__in=[])
+    mine = Q(lead_unit_id=actor.unit_id) if (actor.unit_id and scope.has_role(Role.HANDLER)) else none
     # the territory's own cases (not those a department merely handles)
     dispatching = scope.has_role(Role.DISPATCHER) and not scope.is_department and scope.root_id is not None
     if scope.is_superuser and scope.root_id is None:
         dispatching = True
-    territory = scope.territorial_q() if dispatching else Q(pk__in=[])
-    sections = {
-        "to_accept": base.filter(mine, state__in=(CaseState.DISPATCHED, CaseState.REOPENED)),
-        "to_handle": base.filter(mine, state__in=(CaseState.ACCEPTED, CaseState.IN_PROGRESS)),
-        "to_reply": base.filter(mine | territory, state=CaseState.RESOLVED),
-        "to_triage": base.filter(territory, state=CaseState.REGISTERED),
-        "to_dispatch": base.filter(territory, state__in=(CaseState.TRIAGED, CaseState.RETURNED)),
-        "to_close": base.filter(territory, state__in=(CaseState.REPLIED, CaseState.RATED)),
-        "supervisions": base.filter(mine, pk__in=Supervision.objects.filter(replied_at__isnull=True).values("case_id")),
-    }
-    approvals = Q(pk__in=[])
+    territory = scope.territorial_q() if dispatching else none
+    approvals = none
     if scope.has_role(Role.DISPATCHER):
         approvals = Q(dispatching_unit_id=actor.unit_id) if actor.unit_id else approvals
         if scope.root_level == "district" and not scope.is_department:
             approvals = Q(district_id=scope.district_id)
-    sections["extensions"] = base.filter(approvals, pk__in=ExtensionRequest.objects.filter(
-        state=ExtensionState.PENDING).values("case_id"))
+    return {
+        "to_accept": mine & Q(state__in=(CaseState.DISPATCHED, CaseState.REOPENED)),
+        "to_handle": mine & Q(state__in=(CaseState.ACCEPTED, CaseState.IN_PROGRESS)),
+        "to_reply": (mine | territory) & Q(state=CaseState.RESOLVED),
+        "to_triage": territory & Q(state=CaseState.REGISTERED),
+        "to_dispatch": territory & Q(state__in=(CaseState.TRIAGED, CaseState.RETURNED)),
+        "to_close": territory & Q(state__in=(CaseState.REPLIED, CaseState.RATED)),
+        "supervisions": mine & Q(state__in=states_allowing(Action.SUPERVISION_REPLY),
+                                 pk__in=Supervision.objects.filter(replied_at__isnull=True).values("case_id")),
+        "extensions": approvals & Q(state__in=states_allowing(Action.APPROVE_EXTENSION), pk__in=ExtensionRequest.objects.filter(
+            state=ExtensionState.PENDING).values("case_id")),
+    }
+
+
+def inbox_for(actor, *, now: dt.datetime | None = None, limit: int = INBOX_LIMIT) -> dict:
+    """What needs *me* now, by section, each `{"count": n, "cases": [...]}` red/yellow first.
+
+    One query counts every section (an aggregate with a FILTER per section over the visible cases that are in
+    any section); then one query lists the first `limit` cases of each non-empty section.
+    """
+    conditions = inbox_conditions(actor)
+    visible = cases_visible_to(actor)
+    any_section = Q(pk__in=[])
+    for q in conditions.values():
+        any_section |= q
+    counts = visible.filter(any_section).aggregate(
+        **{name: Count("pk", filter=q) for name, q in conditions.items()})
+    base = with_time_state(visible, now).select_related("category", "lead_unit")
     result = {}
-    for name, qs in sections.items():
-        result[name] = {"count": qs.count(), "cases": list(qs.order_by("time_rank", "deadline", "id")[:limit])}
+    for name, q in conditions.items():
+        n = counts[name] or 0
+        cases = list(base.filter(q).order_by("time_rank", "deadline", "id")[:limit]) if n else []
+        result[name] = {"count": n, "cases": cases}
     result["unread_notifications"] = notifications_for(actor).filter(read_at__isnull=True).count()
     return result
 

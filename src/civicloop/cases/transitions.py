@@ -102,3 +102,8 @@ def next_state(state: str, action: str) -> str | None:
 def actions_from(state: str) -> list[str]:
     """Actions the table allows from `state` (before asking who the actor is)."""
     return [a for (s, a) in TRANSITIONS if s == state]
+
+
+def states_allowing(action: str) -> tuple[str, ...]:
+    """States from which the table allows `action` (for queries: e.g. the cases awaiting a supervision reply)."""
+    return tuple(sorted({s for (s, a) in TRANSITIONS if a == action}))
