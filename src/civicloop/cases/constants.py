@@ -92,6 +92,7 @@ class ExtensionState(models.TextChoices):
     PENDING = "pending", _("待审批")
     APPROVED = "approved", _("已批准")
     DENIED = "denied", _("已驳回")
+    LAPSED = "lapsed", _("已失效")  # still pending when the case left the handling states (resolve, return …)
 
 
 class SupervisionKind(models.TextChoices):

@@ -265,9 +265,10 @@ class Decision(TenantModel):
 
 
 class Notification(TenantModel):
-    """In-app notice to a user or to every member of a unit; created after commit, idempotent by `dedupe_key`."""
+    """In-app notice to one person (`user`), with its own `read_at`; `unit` is the unit it reached them through
+    (the case's lead unit, co-unit, dispatching unit …). Created after commit, idempotent by `dedupe_key`."""
 
-    user = models.ForeignKey(USER, null=True, blank=True, on_delete=models.CASCADE, related_name="+")
+    user = models.ForeignKey(USER, on_delete=models.CASCADE, related_name="+")
     unit = models.ForeignKey("orgs.Unit", null=True, blank=True, on_delete=models.CASCADE, related_name="+")
     case = models.ForeignKey(Case, null=True, blank=True, on_delete=models.CASCADE, related_name="notifications")
     kind = models.CharField(max_length=24)
@@ -280,4 +281,4 @@ class Notification(TenantModel):
         verbose_name = _("通知")
         verbose_name_plural = _("通知")
         ordering = ["-created_at", "-id"]
-        indexes = [models.Index(fields=["unit", "read_at"]), models.Index(fields=["user", "read_at"])]
+        indexes = [models.Index(fields=["user", "read_at"])]

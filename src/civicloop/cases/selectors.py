@@ -187,10 +187,10 @@ def inbox_for(actor, *, now: dt.datetime | None = None, limit: int = INBOX_LIMIT
 
 
 def notifications_for(actor) -> QuerySet:
-    q = Q(user_id=actor.pk)
-    if getattr(actor, "unit_id", None):
-        q |= Q(unit_id=actor.unit_id)
-    return Notification.objects.filter(q).select_related("case")
+    """The actor's own notifications (personal rows, each with its own read state), newest first."""
+    if not getattr(actor, "pk", None):
+        return Notification.objects.none()
+    return Notification.objects.filter(user_id=actor.pk).select_related("case")
 
 
 def case_available_actions(actor, case: Case) -> list[str]:

@@ -1,75 +1,128 @@
-"""In-app notifications, written after commit. Idempotent: one row per (event, recipient) by `dedupe_key`."""
+"""In-app notifications, written after commit. Personal: one row per (event, person) — each with its own `read_at` —
+idempotent by `dedupe_key` `e{event}:p{user}`.
+
+Who gets one: the event is routed to units (the lead unit and co-units for a dispatch, the dispatching unit for a
+return …) and, inside each unit, to the active staff who can take the *next* step — the roles of the rule
+`transitions.WHO` names for that step (a dispatch → `accept` → handlers; a return → `dispatch` → dispatchers).
+A unit without any such person gets it for all its active staff, so nothing lands nowhere. The actor never
+notifies themselves.
+"""
 
 from __future__ import annotations
 
 from functools import partial
 
 from django.db import transaction
+from django.db.models import Exists, OuterRef
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from civicloop.core.errors import not_found
-from civicloop.orgs.constants import UnitKind
-from civicloop.orgs.models import Unit
+from civicloop.orgs.constants import Role, UnitKind
+from civicloop.orgs.models import Unit, User, UserRole
 
 from ..constants import Action
 from ..models import CaseCoUnit, CaseEvent, Notification
+from ..transitions import WHO, Who
 
-_TO_LEAD_AND_CO = {Action.DISPATCH, Action.DECIDE}
-_TO_LEAD = {Action.APPROVE_EXTENSION, Action.DENY_EXTENSION, Action.SUPERVISE, Action.REOPEN}
-_TO_DISPATCHER = {Action.RETURN, Action.REQUEST_EXTENSION, Action.RESOLVE, Action.SUPERVISION_REPLY}
+# Which units hear of an action.
+_LEAD_AND_CO, _LEAD, _DISPATCHING, _CONSULTATION = "lead_and_co", "lead", "dispatching", "consultation"
 
+# action → (units to notify, the step they are expected to take next: its WHO rule picks the roles).
+ROUTES: dict[str, tuple[str, str]] = {
+    Action.DISPATCH: (_LEAD_AND_CO, Action.ACCEPT),
+    Action.DECIDE: (_LEAD_AND_CO, Action.ACCEPT),
+    Action.APPROVE_EXTENSION: (_LEAD, Action.RESOLVE),
+    Action.DENY_EXTENSION: (_LEAD, Action.RESOLVE),
+    Action.SUPERVISE: (_LEAD, Action.SUPERVISION_REPLY),
+    Action.REOPEN: (_LEAD, Action.ACCEPT),
+    Action.RETURN: (_DISPATCHING, Action.DISPATCH),
+    Action.REQUEST_EXTENSION: (_DISPATCHING, Action.APPROVE_EXTENSION),
+    Action.RESOLVE: (_DISPATCHING, Action.CLOSE),
+    Action.SUPERVISION_REPLY: (_DISPATCHING, Action.SUPERVISE),
+    Action.ESCALATE: (_CONSULTATION, Action.DECIDE),
+}
 
-_NOTIFYING = _TO_LEAD_AND_CO | _TO_LEAD | _TO_DISPATCHER | {Action.ESCALATE}
+# The roles behind each permission rule (permissions.may): who, inside a unit, can act on the case.
+ROLES_FOR_RULE: dict[str, tuple[str, ...]] = {
+    Who.LEAD_HANDLER: (Role.HANDLER,),
+    Who.DISPATCHER: (Role.DISPATCHER,),
+    Who.REPLIER: (Role.HANDLER, Role.DISPATCHER),
+    Who.EXTENSION_APPROVER: (Role.DISPATCHER,),
+    Who.SUPERVISOR: (Role.DISPATCHER, Role.LEADER),
+    Who.CONSULTATION: (Role.DISPATCHER,),
+}
 
 
 def notify_after_commit(event: CaseEvent) -> None:
     """Schedule `notify_event` for after the commit — only for actions that notify anyone (not, e.g., register)."""
-    if event.action in _NOTIFYING:
+    if event.action in ROUTES:
         transaction.on_commit(partial(notify_event, event.pk))
 
 
-def recipients_for(event: CaseEvent) -> list[int]:
-    """Unit ids to notify of `event` (never the acting unit itself)."""
+def recipient_units(event: CaseEvent) -> list[int]:
+    """Unit ids `event` is routed to (the acting unit too: its other staff may have to act)."""
+    route = ROUTES.get(event.action)
+    if route is None:
+        return []
     case = event.case
-    units: list[int] = []
-    if event.action in _TO_LEAD_AND_CO:
+    units: list[int | None] = []
+    if route[0] == _LEAD_AND_CO:
         units = [case.lead_unit_id, *CaseCoUnit.objects.filter(case=case).values_list("unit_id", flat=True)]
-    elif event.action in _TO_LEAD:
+    elif route[0] == _LEAD:
         units = [case.lead_unit_id]
-    elif event.action in _TO_DISPATCHER:
+    elif route[0] == _DISPATCHING:
         units = [case.dispatching_unit_id]
-    elif event.action == Action.ESCALATE:
+    elif route[0] == _CONSULTATION:
         units = list(Unit.objects.filter(district_id=case.district_id, kind=UnitKind.CONSULTATION_BODY, active=True)
                      .values_list("pk", flat=True))
-    return sorted({u for u in units if u is not None and u != event.actor_unit_id})
+    return sorted({u for u in units if u is not None})
+
+
+def recipients_for(event: CaseEvent) -> list[tuple[int, int]]:
+    """`(user_id, unit_id)` pairs to notify of `event`: per unit, the active staff holding a role that acts on
+    the next step (all its active staff if none does) — never the actor."""
+    units = recipient_units(event)
+    if not units:
+        return []
+    roles = ROLES_FOR_RULE.get(WHO[ROUTES[event.action][1]], ())
+    staff = (User.objects.filter(unit_id__in=units, is_active=True)
+             .annotate(acts=Exists(UserRole.objects.filter(user_id=OuterRef("pk"), role__in=roles)))
+             .values_list("pk", "unit_id", "acts"))
+    by_unit: dict[int, list[tuple[int, bool]]] = {}
+    for user_id, unit_id, acts in staff:
+        by_unit.setdefault(unit_id, []).append((user_id, acts))
+    pairs = []
+    for unit_id, people in by_unit.items():
+        chosen = [u for u, acts in people if acts] or [u for u, _acts in people]
+        pairs += [(u, unit_id) for u in chosen if u != event.actor_id]
+    return sorted(pairs)
 
 
 @transaction.atomic
 def notify_event(event_id: int) -> int:
-    """Create the notifications for one event; safe to run twice. Returns how many recipients it covers."""
+    """Create the notifications for one event; safe to run twice. Returns how many people it covers."""
     event = CaseEvent.objects.select_related("case").filter(pk=event_id).first()
     if event is None:
         return 0
-    units = recipients_for(event)
+    pairs = recipients_for(event)
     text = _("工单 %(code)s：%(action)s") % {"code": event.case.tracking_code, "action": Action(event.action).label}
     if event.note:
         text = f"{text} — {event.note}"[:300]
     Notification.objects.bulk_create(
-        [Notification(district_id=event.district_id, unit_id=u, case_id=event.case_id, kind=event.action, text=text,
-                      dedupe_key=f"e{event.pk}:u{u}") for u in units],
+        [Notification(district_id=event.district_id, user_id=user_id, unit_id=unit_id, case_id=event.case_id,
+                      kind=event.action, text=text, dedupe_key=f"e{event.pk}:p{user_id}")
+         for user_id, unit_id in pairs],
         ignore_conflicts=True,
     )
-    return len(units)
+    return len(pairs)
 
 
 @transaction.atomic
 def notification_mark_read(*, actor, notification_id: int) -> Notification:
-    """Mark a notification (addressed to the actor or to the actor's unit) as read."""
-    from django.db.models import Q
-
-    n = Notification.objects.filter(Q(user_id=actor.pk) | Q(unit_id=actor.unit_id, unit_id__isnull=False),
-                                    pk=notification_id).first()
+    """Mark the actor's own notification as read; anyone else's answers NOT_FOUND (as if missing)."""
+    user_id = getattr(actor, "pk", None)
+    n = Notification.objects.filter(pk=notification_id, user_id=user_id).first() if user_id else None
     if n is None:
         raise not_found()
     if n.read_at is None:

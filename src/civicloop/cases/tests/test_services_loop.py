@@ -63,7 +63,7 @@ def test_full_loop_happy_path(world, flow, cats, django_capture_on_commit_callba
     assert case.time_limit_days == 15
     assert case.deadline == deadline_for(case.dispatched_at, 15)
     assert case.dispatched_at < case.yellow_at < case.deadline
-    assert Notification.objects.filter(unit=world.housing, case=case, kind="dispatch").count() == 1
+    assert Notification.objects.filter(user=world.dept_handler, unit=world.housing, case=case, kind="dispatch").count() == 1
     s.case_accept(actor=world.dept_handler, case_id=case.pk)
     s.case_add_progress(actor=world.dept_handler, case_id=case.pk, note="已联系物业")
     s.case_resolve(actor=world.dept_handler, case_id=case.pk, result="已清理", measures="物业每周巡查")
@@ -148,7 +148,7 @@ def test_extensions(world, flow, django_capture_on_commit_callbacks):
     s.case_accept(actor=world.dept_handler, case_id=case.pk)
     with django_capture_on_commit_callbacks(execute=True):
         s.case_request_extension(actor=world.dept_handler, case_id=case.pk, days=5, reason="需协调施工队")
-    assert Notification.objects.filter(unit=world.street_a_office, kind="request_extension").exists()
+    assert Notification.objects.filter(user=world.street_dispatcher, kind="request_extension").exists()
     refused(ErrorCode.EXTENSION_PENDING, s.case_request_extension, actor=world.dept_handler, case_id=case.pk,
             days=3, reason="再延")
     refused(ErrorCode.FORBIDDEN, s.case_approve_extension, actor=world.dept_handler, case_id=case.pk)
@@ -203,7 +203,7 @@ def test_supervise_and_reply(world, flow, django_capture_on_commit_callbacks):
             reply="在办")
     with django_capture_on_commit_callbacks(execute=True):
         s.case_supervise(actor=world.leader, case_id=case.pk, notice="请加快办理")
-    assert Notification.objects.filter(unit=world.housing, kind="supervise").exists()
+    assert Notification.objects.filter(user=world.dept_handler, kind="supervise").exists()
     sup = s.case_supervision_reply(actor=world.dept_handler, case_id=case.pk, reply="本周内完成")
     assert sup.replied_at and sup.reply == "本周内完成"
     assert Case.objects.get(pk=case.pk).state == CaseState.DISPATCHED
