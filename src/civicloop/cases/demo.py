@@ -1,11 +1,11 @@
 """Demo step: two years of cases for the demo district, through realistic lifecycles.
 
 Speed: cases, events and their side rows are built in memory and written with `bulk_create`. Correctness: every
-step goes through `Sim.step`, which is the in-memory twin of `services._core.apply` — the same transition table
-(`transitions.next_state`), the same snapshot/diff (`events.snapshot`, `events.diff`), the same field changes as
-the matching service (register, triage, dispatch, accept, return, extension, progress, resolve, reply, rate,
-reopen, close, supervise, escalate, decide, merge, merged_reply, withdraw). So `replay.replay(events)` equals the
-row for every generated case (tests/test_demo_cases.py checks all of them at small scale).
+step goes through `Sim.step`, which applies `steps.step` — the one rule `services._core.apply` uses too (transition
+table, version bump, field values, the event's before/after) — with the same field changes as the matching service
+(register, triage, dispatch, accept, return, extension, progress, resolve, reply, rate, reopen, close, supervise,
+escalate, decide, merge, merged_reply, withdraw). So `replay.replay(events)` equals the row for every generated
+case (tests/test_demo_cases.py checks all of them at small scale).
 
 Volume: `CASES_AT_SCALE_1` (500,000) × scale; env `CIVICLOOP_DEMO_CASES_PER_SCALE` changes the 500,000. Time: two years ending at the day of generation (the draws do not
 depend on the day, so the same seed gives the same cases shifted in time). Cases registered near the end are
@@ -41,7 +41,7 @@ from .constants import (
     SupervisionKind,
     Urgency,
 )
-from .events import diff, snapshot
+from .events import snapshot
 from .models import (
     AgendaItem,
     Case,
@@ -59,7 +59,7 @@ from .models import (
 )
 from .services.categories import categories_ensure_defaults
 from .services.intake import tracking_prefix
-from .transitions import next_state
+from .steps import step
 
 CASES_AT_SCALE_1 = 500_000
 DAYS = 730
@@ -109,7 +109,7 @@ class Ev(NamedTuple):
 
 
 class Sim:
-    """One case in memory; `step` mirrors services._core.apply (state, version, snapshot diff, event)."""
+    """One case in memory; `step` is `steps.step`, the rule services._core.apply uses (state, version, event)."""
 
     def __init__(self, case: Case, actor, at: dt.datetime, note: str):
         self.case, self.co, self.events, self.stopped, self.replies = case, [], [], False, []
@@ -126,17 +126,14 @@ class Sim:
         if self.stopped:
             return False
         case = self.case
-        target = next_state(case.state, action)
-        assert target is not None, (case.state, action)
-        for name, value in (changes or {}).items():
+        st = step(self.snap, action, changes=changes, co_unit_ids=co_unit_ids)
+        for name, value in st.values.items():
             setattr(case, name, value)
-        case.state, case.version, case.updated_at = target, case.version + 1, at
-        if co_unit_ids is not None:
-            self.co = sorted(set(co_unit_ids) - {case.lead_unit_id})
-        after = snapshot(case, co_unit_ids=self.co)
-        b, a = diff(self.snap, after)
-        self.events.append(self._event(actor, action, b, a, note, at))
-        self.snap = after
+        case.updated_at = at
+        if st.co_unit_ids is not None:
+            self.co = st.co_unit_ids
+        self.events.append(self._event(actor, action, st.before, st.after, note, at))
+        self.snap = st.snapshot
         return True
 
 

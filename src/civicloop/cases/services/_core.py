@@ -12,11 +12,11 @@ from django.utils.translation import gettext_lazy as _
 from civicloop.core.errors import CivicError, ErrorCode, not_found
 from civicloop.orgs.scope import scope_for
 
-from ..constants import Action, CaseState
-from ..events import TRACKED_FIELDS, diff, event_write, snapshot
+from ..constants import Action
+from ..events import event_write, snapshot
 from ..models import Case, CaseCoUnit, CaseEvent
 from ..permissions import is_system, may, visible_q
-from ..transitions import next_state
+from ..steps import step, target_state
 
 CONFLICT_MESSAGE = _("该工单已被他人修改，请刷新后重试。")
 
@@ -66,47 +66,42 @@ def _lost_sight(actor, case_id: int, expected_version: int) -> bool:
 
 def check(actor, case: Case, action: str, *, permission: bool = True) -> str:
     """The next state for `action`, or a refusal: FORBIDDEN (this actor may not), TRANSITION_NOT_ALLOWED."""
+    _permit(actor, case, action, permission)
+    return target_state(case.state, action)
+
+
+def _permit(actor, case: Case, action: str, permission: bool) -> None:
     if permission and not may(actor, case, action):
         raise CivicError(ErrorCode.FORBIDDEN, _("您无权对该工单执行「%(action)s」。"), action=Action(action).label)
-    target = next_state(case.state, action)
-    if target is None:
-        raise CivicError(
-            ErrorCode.TRANSITION_NOT_ALLOWED, _("工单当前状态为「%(state)s」，不能执行「%(action)s」。"),
-            state=CaseState(case.state).label, action=Action(action).label,
-        )
-    return target
 
 
 def apply(actor, case: Case, action: str, *, changes: dict | None = None, co_unit_ids=None, note: str = "",
           attachments: list | None = None, permission: bool = True, at: dt.datetime | None = None) -> CaseEvent:
     """Check and apply one table step: set fields, bump the version with a conditional UPDATE, append the event.
 
-    `changes` are model field values; `co_unit_ids` (a list) replaces the co-units. Raises CONFLICT when the
-    row's version moved under us (0 rows updated) — the lock makes that rare, the check makes it impossible.
+    The step itself (next state, field values, event before/after) is `steps.step`; this adds the permission
+    check, the co-unit rows, the UPDATE, the event row and notifications. `changes` are model field values;
+    `co_unit_ids` (a list) replaces the co-units. Raises CONFLICT when the row's version moved under us (0 rows
+    updated) — the lock makes that rare, the check makes it impossible.
     """
-    target = check(actor, case, action, permission=permission)
-    before = case._before
-    for field, value in (changes or {}).items():
-        setattr(case, field, value)
-    case.state = target
+    _permit(actor, case, action, permission)
+    st = step(case._before, action, changes=changes, co_unit_ids=co_unit_ids)
     old_version = case.version
-    case.version = old_version + 1
-    if co_unit_ids is not None:
-        co_unit_ids = sorted(set(co_unit_ids) - {case.lead_unit_id})
-        CaseCoUnit.objects.filter(case=case).exclude(unit_id__in=co_unit_ids).delete()
+    for field, value in st.values.items():
+        setattr(case, field, value)
+    if st.co_unit_ids is not None:
+        CaseCoUnit.objects.filter(case=case).exclude(unit_id__in=st.co_unit_ids).delete()
         existing = set(CaseCoUnit.objects.filter(case=case).values_list("unit_id", flat=True))
-        CaseCoUnit.objects.bulk_create(
-            [CaseCoUnit(district_id=case.district_id, case=case, unit_id=u) for u in co_unit_ids if u not in existing])
-    after = snapshot(case, co_unit_ids=co_unit_ids if co_unit_ids is not None else before["co_unit_ids"])
-    _b, changed = diff(before, after)
-    fields = {f: getattr(case, f) for f in changed if f in TRACKED_FIELDS and f != "co_unit_ids"}
+        CaseCoUnit.objects.bulk_create([CaseCoUnit(district_id=case.district_id, case=case, unit_id=u)
+                                        for u in st.co_unit_ids if u not in existing])
+    fields = {f: getattr(case, f) for f in st.after if f != "co_unit_ids"}
     case.updated_at = at or now()
     updated = Case.objects.filter(pk=case.pk, version=old_version).update(updated_at=case.updated_at, **fields)
     if updated != 1:
         raise CivicError(ErrorCode.CONFLICT, CONFLICT_MESSAGE)
-    event = event_write(case=case, actor=actor, action=action, before=before, after=after, note=note,
+    event = event_write(case=case, actor=actor, action=action, before=st.before, after=st.after, note=note,
                         attachments=attachments, at=at)
-    case._before = after
+    case._before = st.snapshot
     from .notifications import notify_after_commit
 
     notify_after_commit(event)
