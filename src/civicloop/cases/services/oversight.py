@@ -70,6 +70,7 @@ def case_escalate(*, actor, case_id: int, reason: str, expected_version: int | N
 def case_merge(*, actor, case_id: int, into_case_id: int, note: str = "", expected_version: int | None = None) -> Case:
     """Fold a near-duplicate into another open case; its reporter will receive the target's reply."""
     if case_id == into_case_id:
+        load_for_update(actor, case_id, expected_version)  # out of sight: NOT_FOUND, like any other request
         raise CivicError(ErrorCode.MERGE_INVALID)
     # Lock both rows in id order so two crossing merges cannot deadlock.
     first, second = sorted((case_id, into_case_id))
