@@ -114,10 +114,13 @@ class Case(TenantModel):
                                     name="uniq_case_external_id"),
         ]
         indexes = [
-            models.Index(fields=["district", "state", "deadline"]),
-            models.Index(fields=["street", "state"]),
-            models.Index(fields=["community", "state"]),
-            models.Index(fields=["lead_unit", "state"]),
+            # inbox and lists: who (territory or unit) + state, then the columns of the time state (red/yellow
+            # first) and the id, so counting and ordering a section can read the index alone
+            models.Index(fields=["district", "state", "deadline", "yellow_at", "id"], name="case_district_inbox"),
+            models.Index(fields=["street", "state", "deadline", "yellow_at", "id"], name="case_street_inbox"),
+            models.Index(fields=["community", "state", "deadline", "yellow_at", "id"], name="case_community_inbox"),
+            models.Index(fields=["lead_unit", "state", "deadline", "yellow_at", "id"], name="case_lead_unit_inbox"),
+            models.Index(fields=["dispatching_unit", "state"]),  # the extensions an approver decides
         ]
 
     def __str__(self) -> str:
@@ -178,6 +181,7 @@ class Supervision(TenantModel):
             models.UniqueConstraint(fields=["case", "overdue_episode"], condition=Q(kind=SupervisionKind.AUTO),
                                     name="uniq_auto_supervision_episode"),
         ]
+        indexes = [models.Index(fields=["case"], condition=Q(replied_at__isnull=True), name="supervision_open")]
 
 
 class ExtensionRequest(TenantModel):
@@ -195,6 +199,7 @@ class ExtensionRequest(TenantModel):
         verbose_name = _("延期申请")
         verbose_name_plural = _("延期申请")
         ordering = ["-requested_at"]
+        indexes = [models.Index(fields=["case"], condition=Q(state=ExtensionState.PENDING), name="extension_pending")]
 
 
 class Reply(TenantModel):

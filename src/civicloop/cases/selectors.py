@@ -10,8 +10,10 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+from django.core.exceptions import EmptyResultSet
+from django.db import connection
 from django.db.models import Case as When_
-from django.db.models import CharField, Count, IntegerField, Q, QuerySet, Value, When
+from django.db.models import CharField, Count, Exists, F, IntegerField, OuterRef, Q, QuerySet, Value, When
 from django.utils import timezone
 
 from civicloop.core.errors import not_found
@@ -56,7 +58,7 @@ def with_time_state(qs: QuerySet, now: dt.datetime | None = None) -> QuerySet:
 
 def case_get_for(actor, case_id_or_code: int | str) -> Case:
     """One case by id or tracking code, if visible (else NOT_FOUND, same as missing)."""
-    qs = with_time_state(cases_visible_to(actor)).select_related("category", "lead_unit", "place", "street", "community")
+    qs = with_related(with_time_state(cases_visible_to(actor))).select_related("place").defer("place__boundary")
     key = str(case_id_or_code)
     case = qs.filter(pk=int(key)).first() if key.isdigit() else qs.filter(tracking_code=key).first()
     if case is None:
@@ -81,7 +83,7 @@ class CaseFilters:
 def case_list_for(actor, filters: CaseFilters | dict | None = None, *, now: dt.datetime | None = None) -> QuerySet:
     """Visible cases, filtered, red/yellow first then newest. Returns a queryset (paginate in the handler)."""
     f = filters if isinstance(filters, CaseFilters) else CaseFilters(**(filters or {}))
-    qs = with_time_state(cases_visible_to(actor), now).select_related("category", "lead_unit", "street")
+    qs = with_related(with_time_state(cases_visible_to(actor), now))
     if f.state:
         qs = qs.filter(state=f.state)
     if f.open_only:
@@ -131,7 +133,11 @@ INBOX_SECTIONS = ("to_accept", "to_handle", "to_reply", "to_triage", "to_dispatc
 
 
 def inbox_conditions(actor) -> dict[str, Q]:
-    """Each inbox section as a Q over the actor's visible cases (state included).
+    """Each inbox section as a complete Q over all cases: state, and visibility included.
+
+    `mine` (lead unit = my unit) and `territory` (my territory's cases) are visible by definition
+    (`permissions.visible_q` admits both), so they need no second visibility test — which keeps every section an
+    indexable condition; `approvals` by dispatching unit is ANDed with `visible_q` explicitly.
 
     to_accept / to_handle / supervisions: my unit leads (handler role). to_triage / to_dispatch / to_close:
     cases my territory covers (dispatcher role). to_reply: either. extensions: pending requests I may decide.
@@ -149,6 +155,8 @@ def inbox_conditions(actor) -> dict[str, Q]:
         approvals = Q(dispatching_unit_id=actor.unit_id) if actor.unit_id else approvals
         if scope.root_level == "district" and not scope.is_department:
             approvals = Q(district_id=scope.district_id)
+        elif approvals != none:
+            approvals &= visible_q(scope)
     return {
         "to_accept": mine & Q(state__in=(CaseState.DISPATCHED, CaseState.REOPENED)),
         "to_handle": mine & Q(state__in=(CaseState.ACCEPTED, CaseState.IN_PROGRESS)),
@@ -156,32 +164,86 @@ def inbox_conditions(actor) -> dict[str, Q]:
         "to_triage": territory & Q(state=CaseState.REGISTERED),
         "to_dispatch": territory & Q(state__in=(CaseState.TRIAGED, CaseState.RETURNED)),
         "to_close": territory & Q(state__in=(CaseState.REPLIED, CaseState.RATED)),
-        "supervisions": mine & Q(state__in=states_allowing(Action.SUPERVISION_REPLY),
-                                 pk__in=Supervision.objects.filter(replied_at__isnull=True).values("case_id")),
-        "extensions": approvals & Q(state__in=states_allowing(Action.APPROVE_EXTENSION), pk__in=ExtensionRequest.objects.filter(
-            state=ExtensionState.PENDING).values("case_id")),
+        # correlated EXISTS, checked per candidate case (my unit's few) through the partial index on open
+        # supervisions, instead of reading every open supervision of the district
+        "supervisions": mine & Q(state__in=states_allowing(Action.SUPERVISION_REPLY)) & Q(Exists(
+            Supervision.objects.filter(case_id=OuterRef("pk"), replied_at__isnull=True))),
+        # pending requests are few: their case ids (partial index) make an indexable `id IN (…)`
+        "extensions": approvals & Q(state__in=states_allowing(Action.APPROVE_EXTENSION),
+                                    pk__in=_pending_extension_case_ids(scope)) if approvals != none else none,
     }
+
+
+def _pending_extension_case_ids(scope) -> list[int]:
+    qs = ExtensionRequest.objects.filter(state=ExtensionState.PENDING)
+    if scope.district_id is not None:
+        qs = qs.filter(district_id=scope.district_id)
+    return sorted(set(qs.values_list("case_id", flat=True)))
+
+
+def with_related(qs: QuerySet) -> QuerySet:
+    """Cases with what a list row shows (category, lead unit, street, committee) in the same query — without
+    the places' outlines."""
+    return qs.select_related("category", "lead_unit", "street", "community").defer(
+        "street__boundary", "community__boundary")
+
+
+def _compiled(qs: QuerySet) -> tuple[str, tuple] | None:
+    """The SQL of `qs`, or None when it can match nothing (Django raises EmptyResultSet for `pk__in=[]`)."""
+    try:
+        return qs.query.sql_with_params()
+    except EmptyResultSet:
+        return None
+
+
+def _one_statement(parts: list[tuple[str, tuple]], joiner: str) -> tuple[str, list]:
+    sql = joiner.join(part for part, _params in parts)
+    return sql, [p for _sql, params in parts for p in params]
 
 
 def inbox_for(actor, *, now: dt.datetime | None = None, limit: int = INBOX_LIMIT) -> dict:
     """What needs *me* now, by section, each `{"count": n, "cases": [...]}` red/yellow first.
 
-    One query counts every section (an aggregate with a FILTER per section over the visible cases that are in
-    any section); then one query lists the first `limit` cases of each non-empty section.
+    Three statements, whatever the number of sections: the counts (one scalar subquery per section, so the
+    database plans each on its own index), the first `limit` ids of each non-empty section (a UNION ALL of
+    per-section ORDER BY … LIMIT, sorted on the case table alone), and the rows of those ids with their
+    related names. The section queries are built by the ORM; only their joining is written here.
     """
     conditions = inbox_conditions(actor)
-    visible = cases_visible_to(actor)
-    any_section = Q(pk__in=[])
-    for q in conditions.values():
-        any_section |= q
-    counts = visible.filter(any_section).aggregate(
-        **{name: Count("pk", filter=q) for name, q in conditions.items()})
-    base = with_time_state(visible, now).select_related("category", "lead_unit")
-    result = {}
-    for name, q in conditions.items():
-        n = counts[name] or 0
-        cases = list(base.filter(q).order_by("time_rank", "deadline", "id")[:limit]) if n else []
-        result[name] = {"count": n, "cases": cases}
+    now = now or timezone.now()
+    names = list(conditions)
+    counts = dict.fromkeys(names, 0)
+    compiled = {name: _compiled(Case.objects.filter(conditions[name]).order_by().values("pk")) for name in names}
+    live = [name for name in names if compiled[name] is not None]
+    if live:
+        sql, params = _one_statement(
+            [(f"(SELECT COUNT(*) FROM ({compiled[n][0]}) AS c{i})", compiled[n][1]) for i, n in enumerate(live)],
+            ", ")
+        with connection.cursor() as cursor:
+            cursor.execute(f"SELECT {sql}", params)
+            counts.update(zip(live, cursor.fetchone(), strict=True))
+    order = ("time_rank", F("deadline").asc(nulls_last=True), "id")
+    base = with_time_state(Case.objects.all(), now)
+    tops = [(n, _compiled(base.filter(conditions[n]).order_by(*order).values_list("pk")[:limit]))
+            for n in names if counts[n]]
+    ids: dict[str, list[int]] = {n: [] for n in names}
+    if tops:
+        sql, params = _one_statement(
+            [(f"SELECT {names.index(n)}, t{i}.* FROM ({part[0]}) AS t{i}", part[1]) for i, (n, part) in enumerate(tops)],
+            " UNION ALL ")
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            for section, pk in cursor.fetchall():
+                ids[names[section]].append(pk)
+    wanted = {pk for section in ids.values() for pk in section}
+    rows = {c.pk: c for c in with_related(with_time_state(Case.objects.filter(pk__in=wanted), now))} if wanted else {}
+    far = dt.datetime.max.replace(tzinfo=dt.UTC)
+
+    def key(case):
+        return case.time_rank, case.deadline or far, case.pk
+
+    result = {n: {"count": counts[n], "cases": sorted((rows[pk] for pk in ids[n] if pk in rows), key=key)}
+              for n in names}
     result["unread_notifications"] = notifications_for(actor).filter(read_at__isnull=True).count()
     return result
 

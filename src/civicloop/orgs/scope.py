@@ -114,7 +114,8 @@ def _compute_scope(user) -> Scope:
     elif User.unit.is_cached(user):
         unit = user.unit
     else:
-        unit = Unit.objects.select_related("district", "territory").filter(pk=user.unit_id).first()
+        unit = (Unit.objects.select_related("district", "territory").defer("district__boundary", "territory__boundary")
+                .filter(pk=user.unit_id).first())
     roles = frozenset(user.roles)
     if user.is_superuser and unit is None:
         return Scope(user_id=user.pk, is_superuser=True, roles=roles)

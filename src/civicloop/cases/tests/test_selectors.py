@@ -89,8 +89,8 @@ def test_inbox_query_count_is_bounded(world, flow, django_assert_max_num_queries
     for _ in range(5):
         flow.dispatched()
     world.dept_handler = type(world.dept_handler).objects.get(pk=world.dept_handler.pk)
-    # scope (unit, roles), one count for all sections, one list per non-empty section, unread notifications
-    with django_assert_max_num_queries(5):
+    # scope (unit, roles), one count for all sections, the ids of each non-empty section, their rows, unread
+    with django_assert_max_num_queries(6):
         box = inbox_for(world.dept_handler)
     assert [name for name in box if name != "unread_notifications" and box[name]["count"]] == ["to_accept"]
 
