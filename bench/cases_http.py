@@ -28,6 +28,8 @@ PORT = int(os.environ.get("BENCH_HTTP_PORT", "8391"))
 BASE = f"http://127.0.0.1:{PORT}"
 CLIENTS = int(os.environ.get("BENCH_INTAKE_CLIENTS", "16"))
 INTAKE = int(os.environ.get("BENCH_INTAKE_CASES", "4000"))
+WORKERS = int(os.environ.get("BENCH_WORKERS", "2"))
+THREADS = int(os.environ.get("BENCH_THREADS", "8"))
 INBOX_REQUESTS = int(os.environ.get("BENCH_INBOX_REQUESTS", "100"))
 PASSWORD = os.environ.get("CIVICLOOP_DEMO_PASSWORD", "civicloop2026")
 DISPATCHERS = ["tpl_dispatcher", "hnl_dispatcher", "xtl_dispatcher", "fll_dispatcher", "xjh_dispatcher",
@@ -49,7 +51,8 @@ def login(username: str) -> requests.Session:
 
 
 def start_server(env: dict) -> subprocess.Popen:
-    proc = subprocess.Popen([str(BIN / "civicloop"), "serve", "--port", str(PORT), "--workers", "2", "--threads", "8",
+    proc = subprocess.Popen([str(BIN / "civicloop"), "serve", "--port", str(PORT), "--workers", str(WORKERS),
+                             "--threads", str(THREADS),
                              "--no-worker"], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
                             start_new_session=True)
     for _ in range(240):  # ≤ 60 s
@@ -195,7 +198,7 @@ def measure(env: dict, tmp: Path) -> list[dict]:
     http_rate, raw_rate = ok / http_s, INTAKE / raw_s
     worst = max(p95 for _p50, p95 in inbox.values())
     return [
-        {"name": f"intake over HTTP, {CLIENTS} clients (gunicorn 2×8)", "seconds": http_s, "rows": ok,
+        {"name": f"intake over HTTP, {CLIENTS} clients (gunicorn {WORKERS}×{THREADS})", "seconds": http_s, "rows": ok,
          "note": f"goal ≥ 400 cases/s; {failed} failed; raw psycopg ratio {http_rate / raw_rate:.2f}"},
         {"name": f"same rows, raw psycopg, {CLIENTS} connections, 1 tx/case", "seconds": raw_s, "rows": INTAKE,
          "note": f"HTTP reaches {100 * http_rate / raw_rate:.0f} % of this"},
