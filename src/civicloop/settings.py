@@ -126,6 +126,7 @@ USE_TZ = True
 
 STATIC_URL = "static/"
 STATIC_ROOT = VAR_DIR / "static"
+STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # WhiteNoise warns at start-up when it is missing (before collectstatic)
 STATICFILES_DIRS = [PACKAGE_DIR / "static"] if (PACKAGE_DIR / "static").exists() else []
 
 TASKS = {
