@@ -1,7 +1,8 @@
 """`civicloop serve [--port P] [--workers N]`: the whole application in one command.
 
-collectstatic (WhiteNoise serves the result), then gunicorn (threads) and the django-tasks `db_worker`, both as
-children of this process; Ctrl-C or SIGTERM stops both, and if either dies the other is stopped too.
+collectstatic (WhiteNoise serves the result), then gunicorn (threads), the django-tasks `db_worker` and
+`civicloop scheduler` (enqueues periodic tasks such as overdue supervision), all children of this process;
+Ctrl-C or SIGTERM stops them all, and if one dies the others are stopped too.
 """
 
 from __future__ import annotations
@@ -25,7 +26,7 @@ class Command(BaseCommand):
         parser.add_argument("--host", default=os.environ.get("HOST", "127.0.0.1"))
         parser.add_argument("--workers", type=int, default=2, help="gunicorn worker processes (each has 4 threads)")
         parser.add_argument("--threads", type=int, default=4)
-        parser.add_argument("--no-worker", action="store_true", help="do not start the task worker")
+        parser.add_argument("--no-worker", action="store_true", help="do not start the task worker and scheduler")
 
     def handle(self, *args, port: int, host: str, workers: int, threads: int, no_worker: bool, **options):
         call_command("collectstatic", interactive=False, verbosity=0)
@@ -36,9 +37,11 @@ class Command(BaseCommand):
             "--worker-class", "gthread", "--access-logfile", "-", "--graceful-timeout", "10",
         ]
         worker_cmd = [sys.executable, "-m", "civicloop", "db_worker"]
+        scheduler_cmd = [sys.executable, "-m", "civicloop", "scheduler"]
         children = [subprocess.Popen(web_cmd, env=env)]
         if not no_worker:
             children.append(subprocess.Popen(worker_cmd, env=env))
+            children.append(subprocess.Popen(scheduler_cmd, env=env))
         self.stdout.write(self.style.SUCCESS(f"civicloop: http://{host}:{port}/  (Ctrl-C to stop)"))
 
         stopping = False

@@ -1,0 +1,63 @@
+"""`civicloop scheduler [--once]`: enqueue the periodic tasks of `settings.CIVICLOOP["PERIODIC_TASKS"]`.
+
+The django-tasks API has no scheduler of its own, so this small loop enqueues each task when its interval has
+passed; the `db_worker` (or any other backend's worker) runs it. Every periodic task is idempotent (e.g.
+`cases.tasks.supervise_overdue`: one supervision per case per overdue episode), so a task enqueued twice — two
+schedulers, a restart — does no harm. `--once` enqueues each task once and exits (for cron).
+"""
+
+from __future__ import annotations
+
+import signal
+import time
+
+from django.conf import settings
+from django.core.management.base import BaseCommand
+from django.utils.module_loading import import_string
+
+
+def periodic_tasks() -> list[tuple[str, object, int]]:
+    return [(path, import_string(path), int(every))
+            for path, every in settings.CIVICLOOP.get("PERIODIC_TASKS", {}).items()]
+
+
+def enqueue_due(tasks, last: dict[str, float], now: float) -> list[str]:
+    """Enqueue every task whose interval has passed since it was last enqueued; returns their paths."""
+    done = []
+    for path, task, every in tasks:
+        if now - last.get(path, float("-inf")) >= every:
+            task.enqueue()
+            last[path] = now
+            done.append(path)
+    return done
+
+
+class Command(BaseCommand):
+    help = "Enqueue the periodic background tasks (overdue supervision …) at their intervals."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--once", action="store_true", help="enqueue each periodic task once and exit")
+
+    def handle(self, *args, once: bool, **options):
+        tasks = periodic_tasks()
+        last: dict[str, float] = {}
+        if once:
+            for path in enqueue_due(tasks, last, time.monotonic()):
+                self.stdout.write(f"enqueued {path}")
+            return
+        stopping = False
+
+        def stop(*_):
+            nonlocal stopping
+            stopping = True
+
+        signal.signal(signal.SIGTERM, stop)
+        signal.signal(signal.SIGINT, stop)
+        while not stopping:
+            for path in enqueue_due(tasks, last, time.monotonic()):
+                self.stdout.write(f"enqueued {path}", ending="\n")
+                self.stdout.flush()
+            for _ in range(10):
+                if stopping:
+                    break
+                time.sleep(0.5)
