@@ -1,4 +1,4 @@
-"""`civicloop serve` starts gunicorn and the task worker, serves pages and static files, and stops both on SIGTERM."""
+"""`civicloop serve` starts gunicorn, the task worker and the scheduler, serves pages and static files, and stops both on SIGTERM."""
 
 import os
 import signal
@@ -51,10 +51,11 @@ def test_serve_runs_web_and_worker_and_stops_cleanly(tmp_path):
         assert _get(f"http://127.0.0.1:{port}/static/vendor/htmx.min.js")[0] == 200
         assert (tmp_path / "static" / "vendor" / "htmx.min.js").exists()  # collectstatic ran
         children = _children(proc.pid)
-        assert len(children) == 2  # gunicorn master + db_worker
+        assert len(children) == 3  # gunicorn master + db_worker + scheduler
     finally:
         proc.send_signal(signal.SIGTERM)
         out, _ = proc.communicate(timeout=30)
     assert f"http://127.0.0.1:{port}/" in out
+    assert "enqueued civicloop.cases.tasks.supervise_overdue" in out  # the scheduler's first round
     for pid in children:
         assert not Path(f"/proc/{pid}").exists() or "zombie" in Path(f"/proc/{pid}/status").read_text()
