@@ -35,9 +35,18 @@ def is_system(actor) -> bool:
     return actor is SYSTEM
 
 
-def visible_q(scope: Scope) -> Q:
-    """Q over Case rows visible to `scope` (a subquery, not a join, so it combines with FOR UPDATE)."""
-    from .models import CaseCoUnit
+INLINE_CO_CASES = 5000
+
+
+def visible_q(scope: Scope, *, inline_co_cases: bool | Q = False) -> Q:
+    """Q over Case rows visible to `scope` (a subquery, not a join, so it combines with FOR UPDATE).
+
+    `inline_co_cases`: read the ids of the cases the unit co-handles now and put them in the query as a list (up
+    to INLINE_CO_CASES), so every arm of the OR is indexable and the database can combine index scans instead
+    of reading the whole table — for lists over large territories. A Q (over the case, e.g. its state) narrows
+    the ids read to those the list will keep anyway.
+    """
+    from .models import Case, CaseCoUnit
 
     if scope.is_superuser and scope.root_id is None:
         return Q()
@@ -45,8 +54,13 @@ def visible_q(scope: Scope) -> Q:
         return Q(pk__in=[])
     by_unit = Q()
     if scope.unit_id is not None:
-        by_unit = Q(lead_unit_id=scope.unit_id) | Q(
-            pk__in=CaseCoUnit.objects.filter(unit_id=scope.unit_id).values("case_id"))
+        co = CaseCoUnit.objects.filter(unit_id=scope.unit_id).values("case_id")
+        if inline_co_cases is not False:
+            narrowed = co if inline_co_cases is True else co.filter(
+                case_id__in=Case.objects.filter(inline_co_cases).values("pk"))
+            ids = list(narrowed.values_list("case_id", flat=True)[:INLINE_CO_CASES + 1])
+            co = ids if len(ids) <= INLINE_CO_CASES else co
+        by_unit = Q(lead_unit_id=scope.unit_id) | Q(pk__in=co) if co != [] else Q(lead_unit_id=scope.unit_id)
     if scope.is_department or scope.root_id is None:
         return by_unit if scope.unit_id is not None else Q(pk__in=[])
     return scope.territorial_q() | by_unit

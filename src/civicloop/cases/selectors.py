@@ -24,16 +24,16 @@ from civicloop.orgs.constants import Role
 from civicloop.orgs.scope import scope_for
 from civicloop.places.constants import PlaceLevel
 
-from .constants import CLOCK_STATES, Action, CaseState, ExtensionState, TimeState
+from .constants import CLOCK_STATES, OPEN_STATES, Action, CaseState, ExtensionState, TimeState
 from .models import Case, CaseEvent, ExtensionRequest, Meeting, Notification, Supervision
 from .permissions import covers, is_system, may_unmask, visible_q
 from .transitions import states_allowing
 
 
-def cases_visible_to(actor) -> QuerySet:
+def cases_visible_to(actor, *, inline_co_cases: bool | Q = False) -> QuerySet:
     if is_system(actor):
         return Case.objects.all()
-    return Case.objects.filter(visible_q(scope_for(actor)))
+    return Case.objects.filter(visible_q(scope_for(actor), inline_co_cases=inline_co_cases))
 
 
 def with_time_state(qs: QuerySet, now: dt.datetime | None = None) -> QuerySet:
@@ -83,11 +83,12 @@ class CaseFilters:
 def case_list_for(actor, filters: CaseFilters | dict | None = None, *, now: dt.datetime | None = None) -> QuerySet:
     """Visible cases, filtered, red/yellow first then newest. Returns a queryset (paginate in the handler)."""
     f = filters if isinstance(filters, CaseFilters) else CaseFilters(**(filters or {}))
-    qs = with_related(with_time_state(cases_visible_to(actor), now))
+    states = Q()
     if f.state:
-        qs = qs.filter(state=f.state)
+        states &= Q(state=f.state)
     if f.open_only:
-        qs = qs.exclude(state__in=(CaseState.CLOSED, CaseState.MERGED, CaseState.WITHDRAWN))
+        states &= Q(state__in=OPEN_STATES)  # IN, not NOT IN: the (who, state, …) indexes serve it
+    qs = with_related(with_time_state(cases_visible_to(actor, inline_co_cases=states or True), now)).filter(states)
     if f.channel:
         qs = qs.filter(channel=f.channel)
     if f.category_id:

@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from civicloop.cases import services as s
 from civicloop.cases.constants import CaseState, SupervisionKind, TimeState
-from civicloop.cases.models import Case, Supervision
+from civicloop.cases.models import Case, Category, Supervision
 from civicloop.cases.selectors import (
     case_available_actions,
     case_get_for,
@@ -130,3 +130,20 @@ def test_supervise_overdue_is_idempotent_per_episode(world, flow, django_capture
     assert supervise_overdue_now(now=case.deadline - dt.timedelta(hours=1)) == 0
     assert supervise_overdue_now(now=case.deadline + dt.timedelta(hours=1)) == 1
     assert Case.objects.get(pk=case.pk).state == CaseState.ACCEPTED
+
+
+@pytest.mark.parametrize("inline_limit", [5000, 0])  # ids inlined in the query, or the subquery past the limit
+def test_list_shows_co_handled_cases_to_the_co_unit(world, flow, monkeypatch, inline_limit):
+    from civicloop.cases import permissions
+
+    monkeypatch.setattr(permissions, "INLINE_CO_CASES", inline_limit)
+    shared = flow.register()
+    s.case_triage(actor=world.street_dispatcher, case_id=shared.pk, category_id=Category.objects.filter(
+        parent__isnull=False).first().pk)
+    s.case_dispatch(actor=world.street_dispatcher, case_id=shared.pk, lead_unit_id=world.housing.pk,
+                    co_unit_ids=[world.city_mgmt.pk])
+    flow.dispatched()  # housing alone: not the co-unit's
+    for filters in ({}, {"open_only": True}, {"state": "dispatched"}):
+        assert [c.pk for c in case_list_for(world.city_handler, filters)] == [shared.pk], filters
+    assert not case_list_for(world.city_handler, {"state": "closed"}).exists()
+    assert not case_list_for(world.outsider, {"open_only": True}).exists()
