@@ -1,32 +1,15 @@
 """A real Chromium against a live server: log in, drill down to a household, switch language.
 
-Debian's chromium is used (scripts/test.sh installs it with apt); Playwright's own browser download is not.
+The browser comes from the `browser_page` fixture in tests/conftest.py.
 """
 
 import pytest
-from playwright.sync_api import expect, sync_playwright
+from playwright.sync_api import expect
 
 from civicloop.places.models import Household
 from civicloop.testing import PASSWORD
 
-CHROMIUM = "/usr/bin/chromium"
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-        "--disable-component-update", "--no-first-run"]
-
 pytestmark = pytest.mark.browser
-
-
-@pytest.fixture
-def browser_page(monkeypatch):
-    # Playwright's sync API keeps an event loop in this thread; the ORM calls of fixtures' teardown are still
-    # synchronous code, so Django's async-safety guard is lifted for the test only.
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        page = browser.new_page(locale="zh-CN")
-        page.set_default_timeout(15_000)
-        yield page
-        browser.close()
 
 
 def test_street_dispatcher_browses_to_a_masked_household_and_switches_language(transactional_db, live_server, world,

@@ -8,29 +8,16 @@ the eight steps in order, the reporter's phone masked, and no action form.
 import re
 
 import pytest
-from playwright.sync_api import expect, sync_playwright
+from playwright.sync_api import expect
 
 from civicloop.cases.constants import Action, CaseState
 from civicloop.cases.models import Case, CaseEvent, Category
 from civicloop.cases.services import categories_ensure_defaults
 from civicloop.testing import PASSWORD
-from tests.test_browser import ARGS, CHROMIUM
 
 pytestmark = pytest.mark.browser
 
 LOOP = ["register", "triage", "dispatch", "accept", "resolve", "reply", "rate", "close"]
-
-
-@pytest.fixture
-def browser_page(monkeypatch):
-    # as in tests/test_browser.py: Playwright's sync API keeps an event loop in this thread
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        page = browser.new_page(locale="zh-CN")
-        page.set_default_timeout(15_000)
-        yield page
-        browser.close()
 
 
 def _login(page, base, user):
