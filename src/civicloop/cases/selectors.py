@@ -133,6 +133,21 @@ INBOX_SECTIONS = ("to_accept", "to_handle", "to_reply", "to_triage", "to_dispatc
                   "extensions")
 
 
+# The states of the sections defined by state alone (supervisions and extensions: transitions.states_allowing).
+SECTION_STATES = {
+    "to_accept": (CaseState.DISPATCHED, CaseState.REOPENED),
+    "to_handle": (CaseState.ACCEPTED, CaseState.IN_PROGRESS),
+    "to_reply": (CaseState.RESOLVED,),
+    "to_triage": (CaseState.REGISTERED,),
+    "to_dispatch": (CaseState.TRIAGED, CaseState.RETURNED),
+    "to_close": (CaseState.REPLIED, CaseState.RATED),
+}
+# Sections whose cases never run a clock: time_rank is the same for all of them, so they are ordered by
+# (deadline, yellow_at, id) alone — the order of the (who, state, deadline, yellow_at, id) indexes, so a one-state
+# section (e.g. a backlog of registrations to triage) reads just its first rows instead of sorting them all.
+UNTIMED_SECTIONS = frozenset(n for n, states in SECTION_STATES.items() if not set(states) & set(CLOCK_STATES))
+
+
 def inbox_conditions(actor) -> dict[str, Q]:
     """Each inbox section as a complete Q over all cases: state, and visibility included.
 
@@ -158,13 +173,14 @@ def inbox_conditions(actor) -> dict[str, Q]:
             approvals = Q(district_id=scope.district_id)
         elif approvals != none:
             approvals &= visible_q(scope)
+    st = {name: Q(state__in=states) for name, states in SECTION_STATES.items()}
     return {
-        "to_accept": mine & Q(state__in=(CaseState.DISPATCHED, CaseState.REOPENED)),
-        "to_handle": mine & Q(state__in=(CaseState.ACCEPTED, CaseState.IN_PROGRESS)),
-        "to_reply": (mine | territory) & Q(state=CaseState.RESOLVED),
-        "to_triage": territory & Q(state=CaseState.REGISTERED),
-        "to_dispatch": territory & Q(state__in=(CaseState.TRIAGED, CaseState.RETURNED)),
-        "to_close": territory & Q(state__in=(CaseState.REPLIED, CaseState.RATED)),
+        "to_accept": mine & st["to_accept"],
+        "to_handle": mine & st["to_handle"],
+        "to_reply": (mine | territory) & st["to_reply"],
+        "to_triage": territory & st["to_triage"],
+        "to_dispatch": territory & st["to_dispatch"],
+        "to_close": territory & st["to_close"],
         # correlated EXISTS, checked per candidate case (my unit's few) through the partial index on open
         # supervisions, instead of reading every open supervision of the district
         "supervisions": mine & Q(state__in=states_allowing(Action.SUPERVISION_REPLY)) & Q(Exists(
@@ -223,9 +239,11 @@ def inbox_for(actor, *, now: dt.datetime | None = None, limit: int = INBOX_LIMIT
         with connection.cursor() as cursor:
             cursor.execute(f"SELECT {sql}", params)
             counts.update(zip(live, cursor.fetchone(), strict=True))
-    order = ("time_rank", F("deadline").asc(nulls_last=True), "id")
+    untimed = (F("deadline").asc(nulls_last=True), F("yellow_at").asc(nulls_last=True), "id")
+    timed = ("time_rank", *untimed)
     base = with_time_state(Case.objects.all(), now)
-    tops = [(n, _compiled(base.filter(conditions[n]).order_by(*order).values_list("pk")[:limit]))
+    tops = [(n, _compiled(base.filter(conditions[n]).order_by(*(untimed if n in UNTIMED_SECTIONS else timed))
+                          .values_list("pk")[:limit]))
             for n in names if counts[n]]
     ids: dict[str, list[int]] = {n: [] for n in names}
     if tops:
@@ -240,8 +258,8 @@ def inbox_for(actor, *, now: dt.datetime | None = None, limit: int = INBOX_LIMIT
     rows = {c.pk: c for c in with_related(with_time_state(Case.objects.filter(pk__in=wanted), now))} if wanted else {}
     far = dt.datetime.max.replace(tzinfo=dt.UTC)
 
-    def key(case):
-        return case.time_rank, case.deadline or far, case.pk
+    def key(case):  # the order of the SQL above (time_rank is constant in the untimed sections)
+        return case.time_rank, case.deadline or far, case.yellow_at or far, case.pk
 
     result = {n: {"count": counts[n], "cases": sorted((rows[pk] for pk in ids[n] if pk in rows), key=key)}
               for n in names}
