@@ -148,7 +148,7 @@ def _previous_rows() -> list[str]:
         return []
     rows = [line for line in path.read_text(encoding="utf-8").splitlines()
             if line.startswith("| ") and not line.startswith(("| benchmark", "| ---")) and line.count("|") >= 8]
-    return [r.removesuffix(" (earlier run)") for r in rows]
+    return [r.replace(" (earlier run) |", " |") for r in rows]
 
 
 def write_report(results: list[Result], total: float) -> None:
@@ -169,7 +169,7 @@ def write_report(results: list[Result], total: float) -> None:
     ran = {r.database for r in results}
     for line in _previous_rows():  # a run limited by BENCH_DATABASES keeps the other database's rows
         if line.split("|")[2].strip() not in ran:
-            lines.append(line + " (earlier run)")
+            lines.append(line.removesuffix(" |") + " (earlier run) |")
     for r in results:
         lines.append(f"| {r.name} | {r.database} | {r.seconds:.1f} | {r.peak_mb:.0f} | {r.rows:,} | {r.rows_per_s} | {r.note} |")
     for r in results:
