@@ -12,11 +12,12 @@ from django.utils.translation import gettext_lazy as _
 from civicloop.core.errors import CivicError, ErrorCode, not_found
 from civicloop.orgs.scope import scope_for
 
-from ..constants import Action
+from ..constants import Action, CaseState, ExtensionState
 from ..events import event_write, snapshot
 from ..models import Case, CaseCoUnit, CaseEvent
 from ..permissions import is_system, may, visible_q
 from ..steps import step, target_state
+from ..transitions import states_allowing
 
 CONFLICT_MESSAGE = _("该工单已被他人修改，请刷新后重试。")
 
@@ -75,6 +76,22 @@ def _permit(actor, case: Case, action: str, permission: bool) -> None:
         raise CivicError(ErrorCode.FORBIDDEN, _("您无权对该工单执行「%(action)s」。"), action=Action(action).label)
 
 
+# The handling states: where an extension request can be decided (accepted, in progress).
+EXTENSION_STATES = states_allowing(Action.APPROVE_EXTENSION)
+LAPSED_MESSAGE = _("该延期申请已失效（工单已不在办理中），无需再审批。")
+
+
+def extensions_lapse(case: Case, *, at=None) -> int:
+    """A pending extension request dies with the handling. Once a step has taken the case out of the handling
+    states (resolve, return, escalate, merge, withdraw), its pending requests become LAPSED with the reason —
+    in the step's transaction. `apply` calls it for every step that leaves those states."""
+    if case.state in EXTENSION_STATES:
+        return 0
+    note = str(_("工单状态变为「%(state)s」，延期申请自动失效。") % {"state": CaseState(case.state).label})
+    return case.extension_requests.filter(state=ExtensionState.PENDING).update(
+        state=ExtensionState.LAPSED, decided_by=None, decided_at=at or now(), decision_note=note)
+
+
 def apply(actor, case: Case, action: str, *, changes: dict | None = None, co_unit_ids=None, note: str = "",
           attachments: list | None = None, permission: bool = True, at: dt.datetime | None = None) -> CaseEvent:
     """Check and apply one table step: set fields, bump the version with a conditional UPDATE, append the event.
@@ -86,7 +103,7 @@ def apply(actor, case: Case, action: str, *, changes: dict | None = None, co_uni
     """
     _permit(actor, case, action, permission)
     st = step(case._before, action, changes=changes, co_unit_ids=co_unit_ids)
-    old_version = case.version
+    old_version, state_before = case.version, case.state
     for field, value in st.values.items():
         setattr(case, field, value)
     if st.co_unit_ids is not None:
@@ -102,6 +119,8 @@ def apply(actor, case: Case, action: str, *, changes: dict | None = None, co_uni
     event = event_write(case=case, actor=actor, action=action, before=st.before, after=st.after, note=note,
                         attachments=attachments, at=at)
     case._before = st.snapshot
+    if state_before in EXTENSION_STATES and case.state not in EXTENSION_STATES:
+        extensions_lapse(case, at=at)
     from .notifications import notify_after_commit
 
     notify_after_commit(event)

@@ -8,25 +8,9 @@ from django.utils.translation import gettext_lazy as _
 from civicloop.core.errors import CivicError, ErrorCode
 from civicloop.workdays.calendar import deadline_for
 
-from ..constants import RETURNS_BEFORE_ESCALATION, Action, CaseState, ExtensionState
+from ..constants import RETURNS_BEFORE_ESCALATION, Action, ExtensionState
 from ..models import Case, ExtensionRequest
-from ..transitions import states_allowing
-from ._core import apply, load_for_update, now, require_text, yellow_at
-
-# The handling states: where an extension request can be decided (accepted, in progress).
-EXTENSION_STATES = states_allowing(Action.APPROVE_EXTENSION)
-LAPSED_MESSAGE = _("该延期申请已失效（工单已不在办理中），无需再审批。")
-
-
-def extensions_lapse(case: Case, *, at=None) -> int:
-    """A pending extension request dies with the handling. Once a step has taken the case out of the handling
-    states (resolve, return, escalate, merge, withdraw), its pending requests become LAPSED with the reason —
-    in the step's transaction. Every service that can leave those states calls this after `apply`."""
-    if case.state in EXTENSION_STATES:
-        return 0
-    note = str(_("工单状态变为「%(state)s」，延期申请自动失效。") % {"state": CaseState(case.state).label})
-    return case.extension_requests.filter(state=ExtensionState.PENDING).update(
-        state=ExtensionState.LAPSED, decided_by=None, decided_at=at or now(), decision_note=note)
+from ._core import LAPSED_MESSAGE, apply, load_for_update, now, require_text, yellow_at
 
 
 @transaction.atomic
@@ -45,7 +29,6 @@ def case_return(*, actor, case_id: int, reason: str, expected_version: int | Non
           changes={"return_count": case.return_count + 1, "lead_unit_id": None})
     if case.return_count >= RETURNS_BEFORE_ESCALATION:
         apply(actor, case, Action.ESCALATE, permission=False, note=str(_("多次退单，职责不清，提交会商。")))
-    extensions_lapse(case)
     return case
 
 
@@ -127,5 +110,4 @@ def case_resolve(*, actor, case_id: int, result: str, measures: str = "", attach
     text = f"{result}\n{_('措施')}：{measures.strip()}" if measures.strip() else result
     at = now()
     apply(actor, case, Action.RESOLVE, note=text, attachments=attachments, at=at, changes={"resolved_at": at})
-    extensions_lapse(case, at=at)
     return case

@@ -12,7 +12,6 @@ from ..constants import FINAL_STATES, Action, SupervisionKind
 from ..models import Case, Supervision
 from ..permissions import is_system, visible_q
 from ._core import apply, check, load_for_update, now, require_text
-from .handling import extensions_lapse
 
 
 @transaction.atomic
@@ -62,7 +61,6 @@ def case_escalate(*, actor, case_id: int, reason: str, expected_version: int | N
     """Send the case to consultation (会商)."""
     case = load_for_update(actor, case_id, expected_version)
     apply(actor, case, Action.ESCALATE, note=require_text(reason, _("升级理由")))
-    extensions_lapse(case)
     return case
 
 
@@ -89,7 +87,6 @@ def case_merge(*, actor, case_id: int, into_case_id: int, note: str = "", expect
     at = now()
     text = note or str(_("合并到 %(code)s。") % {"code": target.tracking_code})
     apply(actor, case, Action.MERGE, note=text, at=at, changes={"merged_into_id": target.pk})
-    extensions_lapse(case, at=at)
     if target.replied_at is not None:
         from ..models import Reply
         from .closing import _propagate_reply
@@ -104,5 +101,4 @@ def case_withdraw(*, actor, case_id: int, reason: str, expected_version: int | N
     """The reporter cancels (recorded by the dispatcher on their behalf)."""
     case = load_for_update(actor, case_id, expected_version)
     apply(actor, case, Action.WITHDRAW, note=require_text(reason, _("撤回原因")))
-    extensions_lapse(case)
     return case
