@@ -137,7 +137,8 @@ TASKS = {
 }
 
 SESSION_COOKIE_HTTPONLY = True
-AUTHENTICATION_BACKENDS = ["civicloop.orgs.auth.Backend"]  # ModelBackend + the user's unit in the same query
+AUTHENTICATION_BACKENDS = ["civicloop.orgs.auth.Backend"]  # ModelBackend + unit, places, roles in one statement
+SESSION_ENGINE = "civicloop.orgs.sessions"  # the database store, read without an ORM compile (decision 30)
 CSRF_COOKIE_HTTPONLY = False  # htmx reads the token from the cookie-less meta tag; keep default-safe elsewhere
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"

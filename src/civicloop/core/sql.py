@@ -1,0 +1,83 @@
+"""Hand-written SQL for the few statements that run on every request, without losing what the ORM gives.
+
+The ORM compiles every query afresh (~0.5–1 ms of CPU for a join with `select_related`); on the paths that run
+for every request — loading the signed-in user, inserting a case and its event — that compile is most of the
+cost (docs/decisions.md, decision 30). `Columns` compiles a model's column list, the converters Django would
+apply to the values (SQLite datetimes, booleans, JSON) and the insert statement once per database connection
+vendor, and builds model instances with `Model.from_db` exactly as a queryset would.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+
+from django.db import connections
+
+
+class Columns:
+    """Some concrete fields of `model`, read as `alias.column, …` and turned back into an instance."""
+
+    def __init__(self, model, fields: tuple[str, ...] | None, alias: str):
+        self.model, self.alias = model, alias
+        concrete = model._meta.concrete_fields
+        wanted = None if fields is None else {model._meta.pk.name, *fields}
+        self.fields = [f for f in concrete if wanted is None or f.name in wanted or f.attname in wanted]
+        self.attnames = [f.attname for f in self.fields]
+
+    def select(self, connection) -> str:
+        qn = connection.ops.quote_name
+        return ", ".join(f"{self.alias}.{qn(f.column)}" for f in self.fields)
+
+    def converters(self, connection) -> list[tuple[int, list]]:
+        return _converters(self, connection.alias, connection.vendor)
+
+    def build(self, connection, values):
+        """The instance for `values` (this projection's slice of a row); None when the primary key is NULL
+        (an outer join found nothing)."""
+        values = list(values)
+        if values[0] is None and self.fields[0].primary_key:
+            return None
+        for i, convs in self.converters(connection):
+            for conv in convs:
+                values[i] = conv(values[i], None, connection)
+        return self.model.from_db(connection.alias, self.attnames, values)
+
+
+@cache
+def _converters(columns: Columns, alias: str, vendor: str) -> list[tuple[int, list]]:
+    connection = connections[alias]
+    out = []
+    for i, field in enumerate(columns.fields):
+        col = field.get_col(columns.alias)
+        convs = connection.ops.get_db_converters(col) + col.get_db_converters(connection)
+        if convs:
+            out.append((i, convs))
+    return out
+
+
+@cache
+def insert_sql(model, vendor: str, alias: str) -> tuple[str, list]:
+    """`INSERT INTO table (columns…) VALUES (%s, …) RETURNING pk` for every concrete field but an auto pk,
+    and the fields in that order."""
+    connection = connections[alias]
+    qn = connection.ops.quote_name
+    meta = model._meta
+    fields = [f for f in meta.concrete_fields if not (f.primary_key and getattr(f, "db_returning", False))]
+    cols = ", ".join(qn(f.column) for f in fields)
+    marks = ", ".join(["%s"] * len(fields))
+    return f"INSERT INTO {qn(meta.db_table)} ({cols}) VALUES ({marks}) RETURNING {qn(meta.pk.column)}", fields
+
+
+def insert(obj) -> None:
+    """Insert `obj` as `obj.save(force_insert=True)` would (field defaults, `auto_now_add`, the database's
+    value adaptation), without compiling an ORM query; sets the primary key. No signals are sent: only for
+    models that have none (the case and its events)."""
+    connection = connections["default"]
+    sql, fields = insert_sql(type(obj), connection.vendor, connection.alias)
+    values = [f.get_db_prep_save(f.pre_save(obj, True), connection) for f in fields]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, values)
+        pk = cursor.fetchone()[0]
+    setattr(obj, type(obj)._meta.pk.attname, pk)
+    obj._state.adding = False
+    obj._state.db = connection.alias
