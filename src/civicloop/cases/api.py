@@ -8,6 +8,7 @@ Handlers are thin: parse the schema, call one service (or selector), answer a sc
 from __future__ import annotations
 
 import datetime as dt
+from typing import Literal
 
 from ninja import Field, Query, Router, Schema, Status
 
@@ -173,6 +174,24 @@ class RegisterIn(Schema):
     external_id: str = Field("", max_length=64)
     address: str = Field("", max_length=200)
     note: str = Field("", max_length=2000)
+
+
+class RegisterBatchIn(Schema):
+    cases: list[RegisterIn] = Field(..., min_length=1, max_length=services.BATCH_MAX)
+
+
+class RegisterBatchItemOut(Schema):
+    index: int
+    outcome: Literal["registered", "repeated", "refused"]
+    case: CaseRefOut | None = None
+    error: ErrorOut | None = None
+
+
+class RegisterBatchOut(Schema):
+    registered: int
+    repeated: int
+    refused: int
+    results: list[RegisterBatchItemOut]
 
 
 class VersionIn(Schema):
@@ -372,13 +391,24 @@ def meeting_minutes(request, meeting_id: int):
 def case_register(request, payload: RegisterIn):
     """Register a case; answers its reference (GET /api/cases/{id} for the whole case). A repeated
     `external_id` of the same channel answers the case registered the first time."""
-    data = payload.dict()
-    code = data.pop("place_code")
-    if code:
-        from civicloop.places.selectors import place_get_for
+    return Status(201, services.case_register(actor=request.user, **payload.dict()))
 
-        data["place_id"] = place_get_for(request.user, code).pk
-    return Status(201, services.case_register(actor=request.user, **data))
+
+@router.post("/register-batch", response={200: RegisterBatchOut, **WRITE_ERRORS})
+def case_register_batch(request, payload: RegisterBatchIn):
+    """Register 1–100 cases in one request — for systems that hand cases over in bulk (the 12345 platform,
+    sensor gateways). Each item is registered as by `/register`, in its own transaction; `results` answers
+    each item in order: `registered`, `repeated` (its external_id was registered before: the existing case)
+    or `refused` with the error that a single `/register` would have answered. Refused items change nothing."""
+    results = services.case_register_batch(actor=request.user, items=[item.dict() for item in payload.cases])
+    out = []
+    for i, r in enumerate(results):
+        if r.error is not None:
+            out.append({"index": i, "outcome": "refused", "error": r.error.as_dict()})
+        else:
+            out.append({"index": i, "outcome": "repeated" if r.repeated else "registered", "case": r.case})
+    counts = {k: sum(1 for o in out if o["outcome"] == k) for k in ("registered", "repeated", "refused")}
+    return {**counts, "results": out}
 
 
 @router.get("/{key}", response={200: CaseDetailOut, **READ_ERRORS})

@@ -21,13 +21,21 @@ from .handling import (
     case_resolve,
     case_return,
 )
-from .intake import case_dispatch, case_register, case_triage, next_tracking_code
+from .intake import (
+    BATCH_MAX,
+    Registered,
+    case_dispatch,
+    case_register,
+    case_register_batch,
+    case_triage,
+    next_tracking_code,
+)
 from .notifications import notification_mark_read, notify_event
 from .oversight import case_escalate, case_merge, case_supervise, case_supervision_reply, case_withdraw
 
 __all__ = [
-    "SYSTEM", "case_accept", "case_add_progress", "case_approve_extension", "case_close", "case_deny_extension",
-    "case_dispatch", "case_escalate", "case_merge", "case_rate", "case_register", "case_reopen", "case_reply",
+    "BATCH_MAX", "SYSTEM", "Registered", "case_accept", "case_add_progress", "case_approve_extension", "case_close", "case_deny_extension",
+    "case_dispatch", "case_escalate", "case_merge", "case_rate", "case_register", "case_register_batch", "case_reopen", "case_reply",
     "case_reply_unreachable", "case_request_extension", "case_resolve", "case_return", "case_supervise",
     "case_supervision_reply", "case_triage", "case_withdraw", "categories_ensure_defaults", "meeting_agenda_add",
     "meeting_create", "meeting_decide", "meeting_minutes_generate", "minutes_text", "next_tracking_code",

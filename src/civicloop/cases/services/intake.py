@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -76,8 +78,50 @@ def case_register(*, actor, channel: str, external_id: str = "", **fields) -> Ca
     A repeat is caught by the unique constraint (no lookup before every insert): the losing transaction rolls
     back whole — its tracking number included — and the existing case is returned.
     """
+    return _register_or_repeat(actor=actor, channel=channel, external_id=external_id, **fields)[0]
+
+
+@dataclass(frozen=True)
+class Registered:
+    """One item of a batch registration: the case (new or, for a repeated external id, the existing one), or
+    the refusal that left this item unregistered."""
+
+    case: Case | None = None
+    repeated: bool = False
+    error: CivicError | None = None
+
+
+def case_register_batch(*, actor, items: list[dict]) -> list[Registered]:
+    """Register up to `BATCH_MAX` cases for a system that sends them in bulk (the 12345 platform, sensors).
+
+    Each item is registered exactly as `case_register` would, in its own transaction: a refused item (its
+    error says why) changes nothing and does not stop the others; re-sending a batch after a lost answer
+    registers nothing twice (external ids). The results are in the items' order.
+    """
+    if not 1 <= len(items) <= BATCH_MAX:
+        raise CivicError(ErrorCode.INVALID, _("一次登记 1 至 %(max)d 件。"), max=BATCH_MAX)
+    out = []
+    for fields in items:
+        try:
+            case, repeated = _register_or_repeat(actor=actor, **fields)
+        except CivicError as e:
+            out.append(Registered(error=e))
+        else:
+            out.append(Registered(case=case, repeated=repeated))
+    return out
+
+
+BATCH_MAX = 100
+
+
+def _register_or_repeat(*, actor, channel: str, external_id: str = "", place_code: str = "",
+                        **fields) -> tuple[Case, bool]:
+    if place_code:
+        from civicloop.places.selectors import place_get_for
+
+        fields["place_id"] = place_get_for(actor, place_code).pk
     try:
-        return _register(actor=actor, channel=channel, external_id=external_id, **fields)
+        return _register(actor=actor, channel=channel, external_id=external_id, **fields), False
     except IntegrityError:
         if not external_id:
             raise
@@ -87,7 +131,7 @@ def case_register(*, actor, channel: str, external_id: str = "", **fields) -> Ca
         existing = Case.objects.filter(district_id=district_id, channel=channel, external_id=external_id).first()
         if existing is None:
             raise
-        return existing
+        return existing, True
 
 
 @transaction.atomic

@@ -1,0 +1,53 @@
+"""Batch registration (`POST /api/cases/register-batch`): each item as `/register` would, in its own transaction;
+refused items change nothing and do not stop the others; re-sending registers nothing twice."""
+
+from civicloop.cases.models import Case, CaseCounter, CaseEvent
+from civicloop.cases.services import BATCH_MAX
+
+from .test_api import client_for, post
+
+
+def item(n, **extra):
+    return {"channel": "hotline_12345", "description": f"批量登记 {n}：路灯不亮", "external_id": f"12345-{n}",
+            "reporter_phone": "13912345678", **extra}
+
+
+def test_batch_registers_each_item_and_reports_refusals(client, world, cats):
+    client_for(client, world.street_dispatcher)
+    items = [item(1, place_code=world.comm_a1.code), item(2, place_code=world.comm_b1.code),  # outside: refused
+             item(3, category_id=10**9), item(4)]
+    r = post(client, "register-batch", {"cases": items})
+    assert r.status_code == 200, r.json()
+    body = r.json()
+    assert (body["registered"], body["repeated"], body["refused"]) == (2, 0, 2)
+    outcomes = [(x["index"], x["outcome"], (x["error"] or {}).get("code")) for x in body["results"]]
+    assert outcomes == [(0, "registered", None), (1, "refused", "not_found"), (2, "refused", "invalid"),
+                        (3, "registered", None)]
+    codes = [x["case"]["tracking_code"] for x in body["results"] if x["case"]]
+    assert codes[1][-7:] == f"{int(codes[0][-7:]) + 1:07d}"  # refused items took no number
+    assert Case.objects.count() == 2 and CaseEvent.objects.count() == 2
+    assert CaseCounter.objects.get().last == 2
+    assert Case.objects.get(external_id="12345-1").community_id == world.comm_a1.pk
+
+    again = post(client, "register-batch", {"cases": items}).json()  # a lost answer: the platform sends again
+    assert (again["registered"], again["repeated"], again["refused"]) == (0, 2, 2)
+    assert [x["case"]["id"] for x in again["results"] if x["case"]] == [x["case"]["id"] for x in body["results"]
+                                                                         if x["case"]]
+    assert Case.objects.count() == 2 and CaseCounter.objects.get().last == 2
+
+
+def test_batch_refused_whole_when_malformed_or_too_large(client, world, cats):
+    client_for(client, world.street_dispatcher)
+    assert post(client, "register-batch", {"cases": []}).status_code == 422
+    assert post(client, "register-batch", {"cases": [item(n) for n in range(BATCH_MAX + 1)]}).status_code == 422
+    assert post(client, "register-batch", {"cases": [item(1), {"channel": "nope"}]}).status_code == 422
+    assert Case.objects.count() == 0
+
+
+def test_batch_for_someone_who_may_not_register(client, world, cats):
+    client_for(client, world.leader)
+    body = post(client, "register-batch", {"cases": [item(1), item(2)]}).json()
+    assert [x["error"]["code"] for x in body["results"]] == ["forbidden", "forbidden"]
+    assert Case.objects.count() == 0
+    client.logout()
+    assert post(client, "register-batch", {"cases": [item(1)]}).status_code == 401
