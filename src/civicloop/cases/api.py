@@ -130,8 +130,14 @@ class NotificationOut(Schema):
     kind: str
     text: str
     case_id: int | None
+    unit_id: int | None
+    unit: str | None  # the unit it reached the reader through (lead unit, co-unit, dispatching unit …)
     created_at: dt.datetime
     read_at: dt.datetime | None
+
+    @staticmethod
+    def resolve_unit(obj) -> str | None:
+        return obj.unit.name if obj.unit_id else None
 
 
 class NotificationPage(Schema):

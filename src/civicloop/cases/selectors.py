@@ -268,10 +268,11 @@ def inbox_for(actor, *, now: dt.datetime | None = None, limit: int = INBOX_LIMIT
 
 
 def notifications_for(actor) -> QuerySet:
-    """The actor's own notifications (personal rows, each with its own read state), newest first."""
+    """The actor's own notifications (personal rows, each with its own read state), newest first, with the case
+    and the unit they reached the actor through."""
     if not getattr(actor, "pk", None):
         return Notification.objects.none()
-    return Notification.objects.filter(user_id=actor.pk).select_related("case")
+    return Notification.objects.filter(user_id=actor.pk).select_related("case", "unit")
 
 
 def case_available_actions(actor, case: Case) -> list[str]:

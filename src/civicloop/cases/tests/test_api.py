@@ -104,6 +104,7 @@ def test_notifications_list_and_mark_read(client, world, cats, registered, djang
     client_for(client, world.dept_handler)
     page = client.get("/api/cases/notifications", {"unread": True}).json()
     assert page["count"] >= 1 and page["items"][0]["case_id"] == cid
+    assert (page["items"][0]["unit_id"], page["items"][0]["unit"]) == (world.housing.pk, world.housing.name)
     nid = page["items"][0]["id"]
     r = client.post(f"/api/cases/notifications/{nid}/read")
     assert r.status_code == 200 and r.json()["read_at"]

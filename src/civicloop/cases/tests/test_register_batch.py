@@ -51,3 +51,16 @@ def test_batch_for_someone_who_may_not_register(client, world, cats):
     assert Case.objects.count() == 0
     client.logout()
     assert post(client, "register-batch", {"cases": [item(1)]}).status_code == 401
+
+
+def test_service_refuses_empty_and_oversized_batches(world):
+    import pytest
+
+    from civicloop.cases.services import case_register_batch
+    from civicloop.core.errors import CivicError
+
+    for items in ([], [item(n) for n in range(BATCH_MAX + 1)]):
+        with pytest.raises(CivicError) as e:
+            case_register_batch(actor=world.street_dispatcher, items=items)
+        assert e.value.code == "invalid" and str(BATCH_MAX) in e.value.message
+    assert Case.objects.count() == 0

@@ -89,4 +89,5 @@ def test_consultation_and_notification_pages(client, world, flow, django_capture
     with django_capture_on_commit_callbacks(execute=True):
         other = flow.dispatched()
     login(client, world.dept_handler)
-    assert other.tracking_code in client.get("/cases/notifications/").content.decode()
+    html = client.get("/cases/notifications/").content.decode()
+    assert other.tracking_code in html and f"经{world.housing.name}" in html  # the unit it came through
