@@ -8,12 +8,13 @@ schedulers, a restart — does no harm. `--once` enqueues each task once and exi
 
 from __future__ import annotations
 
-import signal
 import time
 
 from django.conf import settings
 from django.core.management.base import BaseCommand
 from django.utils.module_loading import import_string
+
+from ..stop import StopFlag
 
 
 def periodic_tasks() -> list[tuple[str, object, int]]:
@@ -45,19 +46,9 @@ class Command(BaseCommand):
             for path in enqueue_due(tasks, last, time.monotonic()):
                 self.stdout.write(f"enqueued {path}")
             return
-        stopping = False
-
-        def stop(*_):
-            nonlocal stopping
-            stopping = True
-
-        signal.signal(signal.SIGTERM, stop)
-        signal.signal(signal.SIGINT, stop)
-        while not stopping:
+        stop = StopFlag()
+        while not stop.stopping:
             for path in enqueue_due(tasks, last, time.monotonic()):
                 self.stdout.write(f"enqueued {path}", ending="\n")
                 self.stdout.flush()
-            for _ in range(10):
-                if stopping:
-                    break
-                time.sleep(0.5)
+            stop.wait(5)

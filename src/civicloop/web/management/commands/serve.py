@@ -17,6 +17,8 @@ from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
+from ..stop import StopFlag
+
 
 class Command(BaseCommand):
     help = "Run the web server (gunicorn) and the task worker (db_worker) together."
@@ -44,16 +46,9 @@ class Command(BaseCommand):
             children.append(subprocess.Popen(scheduler_cmd, env=env))
         self.stdout.write(self.style.SUCCESS(f"civicloop: http://{host}:{port}/  (Ctrl-C to stop)"))
 
-        stopping = False
-
-        def stop(*_):
-            nonlocal stopping
-            stopping = True
-
-        signal.signal(signal.SIGTERM, stop)
-        signal.signal(signal.SIGINT, stop)
+        stop = StopFlag()
         try:
-            while not stopping and all(c.poll() is None for c in children):
+            while not stop.stopping and all(c.poll() is None for c in children):
                 time.sleep(0.3)
         finally:
             for child in children:
@@ -67,6 +62,6 @@ class Command(BaseCommand):
                     child.kill()
                     child.wait()
         failed = [c.args[2] if c.args[1] == "-m" else c.args[0] for c in children if c.returncode not in (0, -15, None)]
-        if failed and not stopping:
+        if failed and not stop.stopping:
             self.stderr.write(f"civicloop serve: {', '.join(failed)} stopped unexpectedly")
             sys.exit(1)
