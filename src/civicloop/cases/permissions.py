@@ -59,7 +59,13 @@ def visible_q(scope: Scope, *, inline_co_cases: bool | Q = False) -> Q:
             narrowed = co if inline_co_cases is True else co.filter(
                 case_id__in=Case.objects.filter(inline_co_cases).values("pk"))
             ids = list(narrowed.values_list("case_id", flat=True)[:INLINE_CO_CASES + 1])
-            co = ids if len(ids) <= INLINE_CO_CASES else co
+            if len(ids) <= INLINE_CO_CASES:
+                co = ids
+            elif scope.is_department or scope.root_id is None:
+                # too many to inline: one IN over "led or co-handled" (a semi-join on the primary key) instead of
+                # an OR with a subquery, which the database can only answer by reading every case
+                return Q(pk__in=Case.objects.filter(lead_unit_id=scope.unit_id).order_by().values("pk").union(
+                    co.order_by()))
         by_unit = Q(lead_unit_id=scope.unit_id) | Q(pk__in=co) if co != [] else Q(lead_unit_id=scope.unit_id)
     if scope.is_department or scope.root_id is None:
         return by_unit if scope.unit_id is not None else Q(pk__in=[])
