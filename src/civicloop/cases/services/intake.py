@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import hashlib
+import logging
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 from django.db import IntegrityError, connection, transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -23,6 +27,8 @@ from ..models import Case, CaseCounter, Category
 from ..permissions import is_system
 from ._core import apply, load_for_update, now, require_text, yellow_at
 
+log = logging.getLogger(__name__)
+
 REGISTRAR_ROLES = (Role.DISPATCHER, Role.GRID_WORKER, Role.VISIT_MEMBER, Role.INSPECTOR, Role.HANDLER,
                    Role.DISTRICT_ADMIN)
 
@@ -38,23 +44,40 @@ def next_tracking_code(*, district_id: int, when) -> str:
     a rolled-back registration gives its number back). The prefix is stored on the year's counter row when the
     year's first case creates it, so a year's codes share one prefix.
     """
+    return tracking_codes(district_id=district_id, when=when, count=1)[0]
+
+
+def tracking_codes(*, district_id: int, when, count: int) -> list[str]:
+    """`count` consecutive tracking codes of the district and year of `when` (see `next_tracking_code`)."""
     year = timezone.localtime(when).year
     table = CaseCounter._meta.db_table
-    sql = f"UPDATE {table} SET last = last + 1 WHERE district_id = %s AND year = %s RETURNING last, prefix"
+    sql = f"UPDATE {table} SET last = last + %s WHERE district_id = %s AND year = %s RETURNING last, prefix"
     with connection.cursor() as cursor:
-        cursor.execute(sql, [district_id, year])
+        cursor.execute(sql, [count, district_id, year])
         row = cursor.fetchone()
         if row is None:
             district = Place.objects.get(pk=district_id, level=PlaceLevel.DISTRICT)
             try:
                 with transaction.atomic():
-                    CaseCounter.objects.create(district=district, year=year, last=1, prefix=tracking_prefix(district))
-                row = (1, tracking_prefix(district))
-            except IntegrityError:  # created concurrently: take the next number from the existing row
-                cursor.execute(sql, [district_id, year])
+                    CaseCounter.objects.create(district=district, year=year, last=count,
+                                               prefix=tracking_prefix(district))
+                row = (count, tracking_prefix(district))
+            except IntegrityError:  # created concurrently: take the next numbers from the existing row
+                cursor.execute(sql, [count, district_id, year])
                 row = cursor.fetchone()
     last, prefix = row
-    return f"{prefix}{year}-{last:07d}"
+    return [f"{prefix}{year}-{n:07d}" for n in range(last - count + 1, last + 1)]
+
+
+def _give_back(*, district_id: int, when, last_code: str, count: int) -> bool:
+    """Return the last `count` numbers of a reservation ending at `last_code`, if nobody has taken a number
+    since (else they stay unused: a gap)."""
+    year = timezone.localtime(when).year
+    last = int(last_code.rsplit("-", 1)[1])
+    with connection.cursor() as cursor:
+        cursor.execute(f"UPDATE {CaseCounter._meta.db_table} SET last = last - %s WHERE district_id = %s AND "
+                       f"year = %s AND last = %s", [count, district_id, year, last])
+        return cursor.rowcount == 1
 
 
 def _where(*, place: Place | None, household: Household | None, enterprise: Enterprise | None) -> dict:
@@ -94,32 +117,120 @@ class Registered:
 def case_register_batch(*, actor, items: list[dict]) -> list[Registered]:
     """Register up to `BATCH_MAX` cases for a system that sends them in bulk (the 12345 platform, sensors).
 
-    Each item is registered exactly as `case_register` would, in its own transaction: a refused item (its
-    error says why) changes nothing and does not stop the others; re-sending a batch after a lost answer
-    registers nothing twice (external ids). The results are in the items' order.
+    Each item is checked exactly as `case_register` checks it; a refused item (its error says why) changes
+    nothing and does not stop the others; an item whose external id was registered before (or earlier in the
+    same batch) answers the existing case. The new ones then take consecutive tracking numbers reserved in one
+    short transaction — not one at a time under the counter's row lock, which would make every sender wait for
+    every other (decision 31) — and each is written in its own transaction. Results are in the items' order.
+
+    Numbers stay gapless: a write that fails after the reservation (another sender registered the same external
+    id in between) passes its number to the next item, and numbers left over at the end are given back when
+    nobody has reserved after them. Only a server dying mid-batch, or leftovers with a later reservation behind
+    them, leave unused numbers (logged). On PostgreSQL, batches carrying the same external ids run one after
+    the other (advisory locks), so a sender's retry cannot cause that.
     """
     if not 1 <= len(items) <= BATCH_MAX:
         raise CivicError(ErrorCode.INVALID, _("一次登记 1 至 %(max)d 件。"), max=BATCH_MAX)
-    out = []
-    for fields in items:
+    out: list[Registered | None] = [None] * len(items)
+    todo: list[tuple[int, Case, dict]] = []
+    first_of: dict[tuple, int] = {}
+    for i, fields in enumerate(items):
+        fields = dict(fields)
+        event = {"note": fields.pop("note", ""), "attachments": fields.pop("attachments", None)}
         try:
-            case, repeated = _register_or_repeat(actor=actor, **fields)
+            case = _prepare(actor=actor, **fields)
         except CivicError as e:
-            out.append(Registered(error=e))
+            out[i] = Registered(error=e)
+            continue
+        key = (case.district_id, case.channel, case.external_id)
+        if case.external_id and key in first_of:
+            out[i] = first_of[key]  # the same external id twice in one batch: resolved after the writes
+            continue
+        if case.external_id:
+            first_of[key] = i
+        todo.append((i, case, event))
+    with _external_id_locks(first_of):
+        return _register_prepared(actor, out, todo)
+
+
+def _register_prepared(actor, out: list, todo: list) -> list[Registered]:
+    existing = _existing(case for _i, case, _e in todo)
+    new = []
+    for i, case, event in todo:
+        found = existing.get((case.district_id, case.channel, case.external_id)) if case.external_id else None
+        if found is not None:
+            out[i] = Registered(case=found, repeated=True)
         else:
-            out.append(Registered(case=case, repeated=repeated))
+            new.append((i, case, event))
+    at = now()
+    by_district: dict[int, list] = {}
+    for entry in new:
+        by_district.setdefault(entry[1].district_id, []).append(entry)
+    for district_id, entries in by_district.items():
+        with transaction.atomic():
+            codes = tracking_codes(district_id=district_id, when=at, count=len(entries))
+        last_code, free = codes[-1], list(codes)
+        for i, case, event in entries:
+            case.tracking_code = free[0]
+            try:
+                with transaction.atomic():
+                    _write(case, actor=actor, at=at, **event)
+            except IntegrityError:  # registered by another sender since the lookup: the number goes to the next
+                found = _existing([case]).get((case.district_id, case.channel, case.external_id))
+                if found is None:
+                    raise
+                out[i] = Registered(case=found, repeated=True)
+                continue
+            free.pop(0)
+            out[i] = Registered(case=case)
+        if free:
+            with transaction.atomic():
+                given_back = _give_back(district_id=district_id, when=at, last_code=last_code, count=len(free))
+            if not given_back:
+                log.warning("tracking numbers %s left unused (a later reservation followed)", ", ".join(free))
+    for i, r in enumerate(out):
+        if isinstance(r, int):  # a repeat within the batch: the first occurrence's case
+            first = out[r]
+            out[i] = Registered(case=first.case, repeated=True) if first.case is not None else first
     return out
+
+
+@contextmanager
+def _external_id_locks(keys):
+    """On PostgreSQL, hold an advisory lock per (district, channel, external id) of the batch while it looks
+    them up and writes: two requests carrying the same ids (a sender retrying while its first attempt still
+    runs) then run one after the other, so the second finds the first's cases and reserves no numbers for
+    them. Taken in one sorted order (no deadlock between batches); released even when the batch fails."""
+    if connection.vendor != "postgresql" or not keys:
+        yield
+        return
+    ids = sorted({int.from_bytes(hashlib.blake2b(repr(k).encode(), digest_size=8).digest(), "big", signed=True)
+                  for k in keys})
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT count(pg_advisory_lock(k)) FROM unnest(%s::bigint[]) AS t(k)",
+                       [ids])
+    try:
+        yield
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT count(pg_advisory_unlock(k)) FROM unnest(%s::bigint[]) AS t(k)", [ids])
+
+
+def _existing(cases) -> dict[tuple, Case]:
+    """The stored cases with the same (district, channel, external id) as any of `cases`, by that key."""
+    keys = {(c.district_id, c.channel, c.external_id) for c in cases if c.external_id}
+    if not keys:
+        return {}
+    q = Q()
+    for district_id, channel, external_id in keys:
+        q |= Q(district_id=district_id, channel=channel, external_id=external_id)
+    return {(c.district_id, c.channel, c.external_id): c for c in Case.objects.filter(q)}
 
 
 BATCH_MAX = 100
 
 
-def _register_or_repeat(*, actor, channel: str, external_id: str = "", place_code: str = "",
-                        **fields) -> tuple[Case, bool]:
-    if place_code:
-        from civicloop.places.selectors import place_get_for
-
-        fields["place_id"] = place_get_for(actor, place_code).pk
+def _register_or_repeat(*, actor, channel: str, external_id: str = "", **fields) -> tuple[Case, bool]:
     try:
         return _register(actor=actor, channel=channel, external_id=external_id, **fields), False
     except IntegrityError:
@@ -135,13 +246,34 @@ def _register_or_repeat(*, actor, channel: str, external_id: str = "", place_cod
 
 
 @transaction.atomic
-def _register(
+def _register(*, actor, note: str = "", attachments: list | None = None, **fields) -> Case:
+    """One registration: checked, numbered, written — one transaction."""
+    case = _prepare(actor=actor, **fields)
+    at = now()
+    case.tracking_code = next_tracking_code(district_id=case.district_id, when=at)
+    _write(case, actor=actor, at=at, note=note, attachments=attachments)
+    return case
+
+
+def _write(case: Case, *, actor, at, note: str = "", attachments: list | None = None) -> None:
+    """Store a checked and numbered case with its register event."""
+    insert(case)  # the ORM's insert without its compile (decision 30)
+    event_write(case=case, actor=actor, action=Action.REGISTER, before={}, after=snapshot(case, co_unit_ids=[]),
+                note=note, attachments=attachments, at=at)
+
+
+def _prepare(
     *, actor, channel: str, description: str, district_id: int | None = None, place_id: int | None = None,
     household_id: int | None = None, enterprise_id: int | None = None, category_id: int | None = None,
     urgency: str = Urgency.NORMAL, reporter_name: str = "", reporter_phone: str = "", reporter_id_number: str = "",
     reporter_anonymous: bool = False, external_id: str = "", lat=None, lng=None, address: str = "",
-    attachments: list | None = None, note: str = "",
+    place_code: str | None = None,
 ) -> Case:
+    """The case `fields` describe, checked (scope, places, category) and unsaved, without a tracking code."""
+    if place_code:
+        from civicloop.places.selectors import place_get_for
+
+        place_id = place_get_for(actor, place_code).pk
     description = require_text(description, _("诉求内容"))
     Channel(channel), Urgency(urgency)
     household = Household.objects.select_related("building").filter(pk=household_id).first() if household_id else None
@@ -174,9 +306,8 @@ def _register(
         raise CivicError(ErrorCode.INVALID, _("分类不存在。"))
     if is_system(actor) and not Place.objects.filter(pk=district_id, level=PlaceLevel.DISTRICT).exists():
         raise not_found()
-    at = now()
-    case = Case(
-        district_id=district_id, tracking_code=next_tracking_code(district_id=district_id, when=at), channel=channel,
+    return Case(
+        district_id=district_id, tracking_code="", channel=channel,
         external_id=external_id, category_id=category_id, urgency=urgency, household=household, enterprise=enterprise,
         lat=lat, lng=lng, address=address or (household.address if household else ""), description=description,
         reporter_name="" if reporter_anonymous else reporter_name,
@@ -184,11 +315,7 @@ def _register(
         reporter_id_number="" if reporter_anonymous else reporter_id_number,
         reporter_anonymous=reporter_anonymous, registered_by=None if is_system(actor) else actor,
         state=CaseState.REGISTERED, version=1, **where,
-    )
-    insert(case)  # the ORM's insert without its compile (decision 30)
-    event_write(case=case, actor=actor, action=Action.REGISTER, before={}, after=snapshot(case, co_unit_ids=[]),
-                note=note, attachments=attachments, at=at)
-    return case  # register notifies nobody (it shows in the territory's inbox)
+    )  # register notifies nobody (it shows in the territory's inbox)
 
 
 @transaction.atomic

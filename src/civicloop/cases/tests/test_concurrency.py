@@ -86,3 +86,27 @@ def test_concurrent_repeats_of_one_external_id_make_one_case(world, flow):
     assert outcomes == ["ok"] * 4
     assert Case.objects.filter(external_id="12345-RACE").count() == 1 and len(set(found)) == 1
     assert flow.register().tracking_code.endswith("-0000002")  # the repeats took no numbers
+
+
+def test_concurrent_batches_with_overlapping_external_ids_stay_gapless(world, flow):
+    """Four senders at once, each a batch of 10 of which 5 external ids are shared by all: 5 shared + 4 × 5 own
+    = 25 cases, numbered 1…25 — the lost races on the shared ids pass their numbers on or give them back."""
+    results = []
+
+    def send(k):
+        def run():
+            actor = type(world.street_dispatcher).objects.get(pk=world.street_dispatcher.pk)
+            items = [{"channel": "hotline_12345", "description": f"批量 {k}-{n}", "external_id": f"shared-{n}"}
+                     for n in range(5)]
+            items += [{"channel": "hotline_12345", "description": f"批量 {k}-{n}", "external_id": f"own-{k}-{n}"}
+                      for n in range(5)]
+            results.append(s.case_register_batch(actor=actor, items=items))
+        return run
+
+    assert _race([send(k) for k in range(4)]) == ["ok"] * 4
+    assert all(r.error is None for batch in results for r in batch)
+    assert Case.objects.count() == 25
+    numbers = sorted(int(code.rsplit("-", 1)[1]) for code in Case.objects.values_list("tracking_code", flat=True))
+    assert numbers == list(range(1, 26))
+    shared = {r.case.pk for batch in results for r in batch[:5]}
+    assert len(shared) == 5

@@ -64,3 +64,57 @@ def test_service_refuses_empty_and_oversized_batches(world):
             case_register_batch(actor=world.street_dispatcher, items=items)
         assert e.value.code == "invalid" and str(BATCH_MAX) in e.value.message
     assert Case.objects.count() == 0
+
+
+def test_same_external_id_twice_in_one_batch_is_one_case(world, cats):
+    from civicloop.cases.services import case_register_batch
+
+    out = case_register_batch(actor=world.street_dispatcher, items=[item(1), item(2), item(1)])
+    assert [(r.repeated, r.error) for r in out] == [(False, None), (False, None), (True, None)]
+    assert out[2].case.pk == out[0].case.pk and Case.objects.count() == 2
+    assert sorted(c[-1] for c in Case.objects.values_list("tracking_code", flat=True)) == ["1", "2"]
+
+
+def _misses_first_lookup(monkeypatch, intake):
+    """The batch's lookup of known external ids finds nothing (as if another sender registered one just
+    after it); later lookups are real."""
+    real, calls = intake._existing, []
+
+    def existing(cases):
+        calls.append(1)
+        return {} if len(calls) == 1 else real(cases)
+
+    monkeypatch.setattr(intake, "_existing", existing)
+
+
+def test_a_lost_race_passes_its_number_on_and_gives_the_rest_back(world, cats, monkeypatch):
+    """Another sender registered item 0's external id after the lookup: the write fails, the item answers the
+    existing case, its number goes to the next item, and the leftover number returns to the counter."""
+    from civicloop.cases.services import case_register, case_register_batch, intake
+
+    earlier = case_register(actor=world.street_dispatcher, **item(0))
+    _misses_first_lookup(monkeypatch, intake)
+    out = case_register_batch(actor=world.street_dispatcher, items=[item(0), item(1), item(2)])
+    assert out[0].repeated and out[0].case.pk == earlier.pk
+    codes = [r.case.tracking_code[-7:] for r in out[1:]]
+    assert codes == ["0000002", "0000003"]
+    assert CaseCounter.objects.get().last == 3  # the fourth number, reserved but unused, was given back
+    assert case_register(actor=world.street_dispatcher, **item(9)).tracking_code.endswith("-0000004")
+
+
+def test_leftover_numbers_behind_a_later_reservation_are_logged(world, cats, monkeypatch, caplog):
+    from civicloop.cases.services import case_register, case_register_batch, intake
+
+    case_register(actor=world.street_dispatcher, **item(0))
+    real_codes = intake.tracking_codes
+
+    def reserve_then_someone_else_reserves(**kw):
+        codes = real_codes(**kw)
+        real_codes(district_id=kw["district_id"], when=kw["when"], count=1)
+        return codes
+
+    monkeypatch.setattr(intake, "tracking_codes", reserve_then_someone_else_reserves)
+    _misses_first_lookup(monkeypatch, intake)
+    out = case_register_batch(actor=world.street_dispatcher, items=[item(0), item(1)])
+    assert out[0].repeated and not out[1].repeated
+    assert "0000003" in caplog.text and "unused" in caplog.text
