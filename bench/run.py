@@ -83,11 +83,15 @@ def databases(tmp: Path):
     # The inbox goal is stated at 1,000,000 cases: PostgreSQL's demo generates twice the default per scale.
     pg_cases = os.environ.get("BENCH_PG_CASES_PER_SCALE", "1000000")
     url = subprocess.check_output([str(ROOT / "scripts" / "pg.sh"), "start"], env=env, text=True).strip()
+    keep = os.environ.get("BENCH_KEEP_PG")  # keep the server and its 1 M-case database for measuring by hand
     try:
         yield "PostgreSQL 15", url, {**env, "CIVICLOOP_DEMO_CASES_PER_SCALE": pg_cases}
     finally:
-        subprocess.run([str(ROOT / "scripts" / "pg.sh"), "stop"], env=env, check=False)
-        shutil.rmtree(pgdata, ignore_errors=True)
+        if keep:
+            print(f"   kept: DATABASE_URL={url} (stop: PGDATA_DIR={pgdata} scripts/pg.sh stop)", flush=True)
+        else:
+            subprocess.run([str(ROOT / "scripts" / "pg.sh"), "stop"], env=env, check=False)
+            shutil.rmtree(pgdata, ignore_errors=True)
 
 
 STEPS = []  # callables (db_label, env, tmp) -> list[Result]; registered below
