@@ -95,6 +95,32 @@ def test_inbox_query_count_is_bounded(world, flow, django_assert_max_num_queries
     assert [name for name in box if name != "unread_notifications" and box[name]["count"]] == ["to_accept"]
 
 
+def test_inbox_statements_compiled_once_per_scope_still_see_now_and_new_rows(world, flow, monkeypatch):
+    """The compiled plan is reused (no recompile) yet every request reads fresh rows at its own `now`, and a
+    new pending extension request (part of the key) gives a new plan."""
+    from civicloop.cases import selectors
+
+    case = flow.dispatched()
+    monkeypatch.setattr(selectors, "_PLANS", {})
+    t0 = case.deadline - dt.timedelta(days=10)
+    box = inbox_for(world.dept_handler, now=t0)
+    assert [c.time_state for c in box["to_accept"]["cases"]] == [TimeState.GREEN]
+    compiled = []
+    monkeypatch.setattr(selectors, "_compiled", lambda qs: compiled.append(qs) or None)
+    late = inbox_for(world.dept_handler, now=case.deadline + dt.timedelta(hours=1))
+    assert [c.time_state for c in late["to_accept"]["cases"]] == [TimeState.RED] and not compiled
+    other = flow.dispatched()
+    assert inbox_for(world.dept_handler, now=t0)["to_accept"]["count"] == 2 and not compiled
+    assert len(selectors._PLANS) == 1
+    monkeypatch.undo()
+    monkeypatch.setattr(selectors, "_PLANS", {})
+    s.case_accept(actor=world.dept_handler, case_id=other.pk)
+    inbox_for(world.street_dispatcher)
+    s.case_request_extension(actor=world.dept_handler, case_id=other.pk, days=3, reason="协调中")
+    assert inbox_for(world.street_dispatcher)["extensions"]["count"] == 1
+    assert len(selectors._PLANS) == 2
+
+
 def test_reporter_masked_and_unmask_logged(world, flow):
     case = flow.dispatched()
     masked = case_reporter_for(world.committee_worker, case, reveal=True)  # a committee worker may not unmask
