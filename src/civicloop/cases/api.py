@@ -11,6 +11,7 @@ import datetime as dt
 from typing import Literal
 
 from ninja import Field, Query, Router, Schema, Status
+from pydantic import BaseModel
 
 from civicloop.api import READ_ERRORS, ErrorOut, FilterText, PageIn, paged
 
@@ -38,7 +39,10 @@ class CaseRefOut(Schema):
     created_at: dt.datetime
 
 
-class CaseOut(Schema):
+class CaseOut(BaseModel):
+    """A case as lists show it. A plain pydantic model fed by `case_row` (one dict per case): the inbox answers
+    ~100 of them, and ninja's attribute getter per field cost a third of that request's time (decision 32)."""
+
     id: int
     tracking_code: str
     state: str
@@ -57,29 +61,17 @@ class CaseOut(Schema):
     version: int
     created_at: dt.datetime
 
-    @staticmethod
-    def resolve_state_label(obj) -> str:
-        return str(CaseState(obj.state).label)
 
-    @staticmethod
-    def resolve_category(obj) -> str | None:
-        return obj.category.name if obj.category_id else None
-
-    @staticmethod
-    def resolve_street(obj) -> str | None:
-        return obj.street.name if obj.street_id else None
-
-    @staticmethod
-    def resolve_community(obj) -> str | None:
-        return obj.community.name if obj.community_id else None
-
-    @staticmethod
-    def resolve_lead_unit(obj) -> str | None:
-        return obj.lead_unit.name if obj.lead_unit_id else None
-
-    @staticmethod
-    def resolve_time_state(obj) -> str:
-        return getattr(obj, "time_state", "none")
+def case_row(c) -> dict:
+    """The `CaseOut` fields of a case (loaded with `selectors.with_related`, annotated with `time_state`)."""
+    return {
+        "id": c.pk, "tracking_code": c.tracking_code, "state": c.state, "state_label": str(CaseState(c.state).label),
+        "channel": c.channel, "category": c.category.name if c.category_id else None, "urgency": c.urgency,
+        "layer": c.layer, "description": c.description, "street": c.street.name if c.street_id else None,
+        "community": c.community.name if c.community_id else None, "address": c.address,
+        "lead_unit": c.lead_unit.name if c.lead_unit_id else None, "deadline": c.deadline,
+        "time_state": getattr(c, "time_state", "none"), "version": c.version, "created_at": c.created_at,
+    }
 
 
 class CasePage(Schema):
@@ -319,14 +311,13 @@ def _meeting_out(m: Meeting) -> dict:
             "minutes": m.minutes, "items": items}
 
 
-def _detail_out(actor, case_id):
-    """The case instance with the detail fields attached (the response schema reads attributes)."""
+def _detail_out(actor, case_id) -> dict:
+    """The case's row with the detail fields (`CaseDetailOut`)."""
     d = case_detail(actor, case_id)
     case = d.pop("case")
     d.pop("may_unmask")
-    for key, value in d.items():
-        setattr(case, key, value)
-    return case
+    return {**case_row(case), "satisfaction": case.satisfaction, "return_count": case.return_count,
+            "unsatisfied_count": case.unsatisfied_count, **d}
 
 
 # ----- reads (static paths first: "/{key}" would swallow them)
@@ -337,14 +328,16 @@ def case_list(request, filters: Query[CaseFilterIn]):
     qs = selectors.case_list_for(request.user, selectors.CaseFilters(
         state=filters.state, time_state=filters.time_state, channel=filters.channel,
         category_id=filters.category, text=filters.q, open_only=filters.open_only))
-    return paged(qs, filters)
+    page = paged(qs, filters)
+    return {"count": page["count"], "items": [case_row(c) for c in page["items"]]}
 
 
 @router.get("/inbox", response={200: InboxOut, 401: ErrorOut})
 def inbox(request):
     data = selectors.inbox_for(request.user)
     unread = data.pop("unread_notifications")
-    return {"sections": data, "unread_notifications": unread}
+    return {"sections": {name: {"count": section["count"], "cases": [case_row(c) for c in section["cases"]]}
+                         for name, section in data.items()}, "unread_notifications": unread}
 
 
 @router.get("/notifications", response={200: NotificationPage, **READ_ERRORS})
