@@ -13,9 +13,17 @@ def browser_page(monkeypatch):
     # Playwright's sync API keeps an event loop in this thread; the ORM calls of fixtures' teardown are still
     # synchronous code, so Django's async-safety guard is lifted for the test only.
     monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    # The live server answers each request in a new thread: with persistent connections (CONN_MAX_AGE) those
+    # threads' connections outlive the test and PostgreSQL then refuses to drop the test database.
+    from django.db import connections
+
+    monkeypatch.setitem(connections.settings["default"], "CONN_MAX_AGE", 0)
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
         page = browser.new_page(locale="zh-CN")
         page.set_default_timeout(15_000)
         yield page
         browser.close()
+        # ORM calls made while Playwright's loop runs use their own connection (Django's connections are
+        # per async context too): close it here, in that context, or the test database cannot be dropped.
+        connections.close_all()
