@@ -267,7 +267,7 @@ def _bind_now(params, now: dt.datetime) -> list:
     Django adapts datetimes before binding, adapted the same way)."""
     adapted = connection.ops.adapt_datetimefield_value(_NOW)
     now_adapted = connection.ops.adapt_datetimefield_value(now)
-    return [now if p is _NOW or (isinstance(p, dt.datetime) and p == _NOW) else
+    return [now if isinstance(p, dt.datetime) and p == _NOW else
             now_adapted if isinstance(p, str) and p == adapted else p for p in params]
 
 

@@ -133,7 +133,8 @@ def case_register_batch(*, actor, items: list[dict]) -> list[Registered]:
         raise CivicError(ErrorCode.INVALID, _("一次登记 1 至 %(max)d 件。"), max=BATCH_MAX)
     out: list[Registered | None] = [None] * len(items)
     todo: list[tuple[int, Case, dict]] = []
-    first_of: dict[tuple, int] = {}
+    first_of: dict[tuple, int] = {}  # external id → the index of its first item
+    repeats: dict[int, int] = {}  # index of a later item with the same external id → the first's index
     for i, fields in enumerate(items):
         fields = dict(fields)
         event = {"note": fields.pop("note", ""), "attachments": fields.pop("attachments", None)}
@@ -144,16 +145,20 @@ def case_register_batch(*, actor, items: list[dict]) -> list[Registered]:
             continue
         key = (case.district_id, case.channel, case.external_id)
         if case.external_id and key in first_of:
-            out[i] = first_of[key]  # the same external id twice in one batch: resolved after the writes
+            repeats[i] = first_of[key]  # the same external id twice in one batch: answered after the writes
             continue
         if case.external_id:
             first_of[key] = i
         todo.append((i, case, event))
     with _external_id_locks(first_of):
-        return _register_prepared(actor, out, todo)
+        _register_prepared(actor, out, todo)
+    for i, first in repeats.items():
+        out[i] = Registered(case=out[first].case, repeated=True) if out[first].case is not None else out[first]
+    return out
 
 
-def _register_prepared(actor, out: list, todo: list) -> list[Registered]:
+def _register_prepared(actor, out: list, todo: list) -> None:
+    """Fill `out` for the checked items of `todo`: repeats of stored cases, else numbered and written."""
     existing = _existing(case for _i, case, _e in todo)
     new = []
     for i, case, event in todo:
@@ -188,11 +193,6 @@ def _register_prepared(actor, out: list, todo: list) -> list[Registered]:
                 given_back = _give_back(district_id=district_id, when=at, last_code=last_code, count=len(free))
             if not given_back:
                 log.warning("tracking numbers %s left unused (a later reservation followed)", ", ".join(free))
-    for i, r in enumerate(out):
-        if isinstance(r, int):  # a repeat within the batch: the first occurrence's case
-            first = out[r]
-            out[i] = Registered(case=first.case, repeated=True) if first.case is not None else first
-    return out
 
 
 @contextmanager
@@ -230,29 +230,21 @@ def _existing(cases) -> dict[tuple, Case]:
 BATCH_MAX = 100
 
 
-def _register_or_repeat(*, actor, channel: str, external_id: str = "", **fields) -> tuple[Case, bool]:
+def _register_or_repeat(*, actor, note: str = "", attachments: list | None = None, **fields) -> tuple[Case, bool]:
+    """One registration: checked, then numbered and written in one transaction; a repeat of a stored external
+    id (the unique constraint refuses it, the transaction rolls back whole) answers the stored case."""
+    case = _prepare(actor=actor, **fields)
     try:
-        return _register(actor=actor, channel=channel, external_id=external_id, **fields), False
+        with transaction.atomic():
+            at = now()
+            case.tracking_code = next_tracking_code(district_id=case.district_id, when=at)
+            _write(case, actor=actor, at=at, note=note, attachments=attachments)
     except IntegrityError:
-        if not external_id:
-            raise
-        district_id = fields.get("district_id")
-        if not is_system(actor):
-            district_id = scope_for(actor).district_id or district_id
-        existing = Case.objects.filter(district_id=district_id, channel=channel, external_id=external_id).first()
+        existing = _existing([case]).get((case.district_id, case.channel, case.external_id))
         if existing is None:
             raise
         return existing, True
-
-
-@transaction.atomic
-def _register(*, actor, note: str = "", attachments: list | None = None, **fields) -> Case:
-    """One registration: checked, numbered, written — one transaction."""
-    case = _prepare(actor=actor, **fields)
-    at = now()
-    case.tracking_code = next_tracking_code(district_id=case.district_id, when=at)
-    _write(case, actor=actor, at=at, note=note, attachments=attachments)
-    return case
+    return case, False
 
 
 def _write(case: Case, *, actor, at, note: str = "", attachments: list | None = None) -> None:
