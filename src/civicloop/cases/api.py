@@ -336,8 +336,9 @@ def case_list(request, filters: Query[CaseFilterIn]):
 def inbox(request):
     data = selectors.inbox_for(request.user)
     unread = data.pop("unread_notifications")
-    return {"sections": {name: {"count": section["count"], "cases": [case_row(c) for c in section["cases"]]}
-                         for name, section in data.items()}, "unread_notifications": unread}
+    return {"sections": {name: {"count": section["count"], "cases": [
+        {**row, "state_label": str(CaseState(row["state"]).label)} for row in section["cases"]]}
+        for name, section in data.items()}, "unread_notifications": unread}
 
 
 @router.get("/notifications", response={200: NotificationPage, **READ_ERRORS})

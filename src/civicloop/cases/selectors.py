@@ -11,7 +11,6 @@ import datetime as dt
 import threading
 from dataclasses import dataclass
 
-from django.core.exceptions import EmptyResultSet
 from django.db import connection
 from django.db.models import Case as When_
 from django.db.models import CharField, Count, Exists, F, IntegerField, OuterRef, Q, QuerySet, Value, When
@@ -21,6 +20,7 @@ from civicloop.core.errors import not_found
 from civicloop.core.masking import mask_id_number, mask_name, mask_phone
 from civicloop.core.selectors import first_or_not_found
 from civicloop.core.services import unmask_log
+from civicloop.core.sql import Prepared
 from civicloop.orgs.constants import Role
 from civicloop.orgs.scope import scope_for
 from civicloop.places.constants import PlaceLevel
@@ -194,10 +194,13 @@ def inbox_conditions(actor, *, pending_extension_ids: list[int] | None = None) -
 
 
 def _pending_extension_case_ids(scope) -> list[int]:
-    qs = ExtensionRequest.objects.filter(state=ExtensionState.PENDING)
-    if scope.district_id is not None:
-        qs = qs.filter(district_id=scope.district_id)
-    return sorted(set(qs.values_list("case_id", flat=True)))
+    if scope.district_id is None:
+        qs = ExtensionRequest.objects.filter(state=ExtensionState.PENDING)
+        return sorted(set(qs.values_list("case_id", flat=True)))
+    read = _prepared(("pending", connection.vendor, connection.alias), lambda: Prepared(
+        ExtensionRequest.objects.filter(state=ExtensionState.PENDING, district_id=_DISTRICT).values_list("case_id"),
+        district=_DISTRICT))
+    return sorted({case_id for (case_id,) in read.rows(connection, district=scope.district_id)})
 
 
 def with_related(qs: QuerySet) -> QuerySet:
@@ -207,54 +210,35 @@ def with_related(qs: QuerySet) -> QuerySet:
         "street__boundary", "community__boundary")
 
 
-def _compiled(qs: QuerySet) -> tuple[str, tuple] | None:
-    """The SQL of `qs`, or None when it can match nothing (Django raises EmptyResultSet for `pk__in=[]`)."""
-    try:
-        return qs.query.sql_with_params()
-    except EmptyResultSet:
-        return None
+# What an inbox row shows (the page's row; the API's CaseOut but for its labels), by the path it is read from:
+# plain values in one statement — building ~100 rows × 5 model instances was most of an inbox's Python time.
+INBOX_ROW = {"id": "id", "tracking_code": "tracking_code", "state": "state", "channel": "channel",
+             "category": "category__name", "urgency": "urgency", "layer": "layer", "description": "description",
+             "street": "street__name", "community": "community__name", "address": "address",
+             "lead_unit": "lead_unit__name", "deadline": "deadline", "time_state": "time_state",
+             "version": "version", "created_at": "created_at"}
 
-
-def _one_statement(parts: list[tuple[str, tuple]], joiner: str) -> tuple[str, list]:
-    sql = joiner.join(part for part, _params in parts)
-    return sql, [p for _sql, params in parts for p in params]
-
-
-# What an inbox row shows (the page's row, the API's CaseOut): the rest of a case stays in the database — ~100
-# rows × 5 model instances per inbox, and building the full ones was half its Python time at 1 M cases.
-INBOX_ROW_FIELDS = ("district_id", "tracking_code", "state", "channel", "urgency", "layer", "description", "address",
-                    "deadline", "yellow_at", "version", "created_at", "category__name", "lead_unit__name",
-                    "street__name", "community__name")
-
-# The compiled inbox statements of one scope (see `_inbox_plan`), most recently used last; bounded.
-_PLANS: dict[tuple, dict] = {}
+# Compiled statements (decision 32, 33): the inbox's per scope and the few shared ones, most recently used
+# last; bounded.
+_PLANS: dict[tuple, object] = {}
 _PLANS_MAX = 1024
 _PLANS_LOCK = threading.Lock()
-# Stands for "now" while compiling; replaced by the request's now when the statements run.
+# Stand-ins while compiling (core.sql.Prepared), replaced by the request's values when the statements run:
+# values no real parameter has.
 _NOW = dt.datetime(2000, 1, 2, 3, 4, 5, 678901, tzinfo=dt.UTC)
+_DISTRICT = _USER = -7_000_001
+_IDS = -8_000_001  # the first of a list of ids
 _UNTIMED = (F("deadline").asc(nulls_last=True), F("yellow_at").asc(nulls_last=True), "id")
 
 
-def _inbox_plan(actor, scope, pending: tuple[int, ...], limit: int) -> dict:
-    """The inbox's SQL for this scope, compiled once: the per-section count subqueries and the per-section
-    "first `limit` ids" statements. The ORM builds every section (the rule lives in `inbox_conditions`);
-    compiling ~15 querysets cost ~10 ms of CPU per inbox request, and their SQL only changes with the scope
-    and the pending extension requests — both part of the key — so it is kept per process (decision 32)."""
-    key = (scope, actor.unit_id, pending, limit, connection.vendor, connection.alias)
+def _prepared(key: tuple, build):
+    """The compiled statement(s) under `key`, built by `build()` the first time."""
     with _PLANS_LOCK:  # gunicorn threads share the cache
         plan = _PLANS.pop(key, None)
         if plan is not None:
             _PLANS[key] = plan
             return plan
-    conditions = inbox_conditions(actor, pending_extension_ids=list(pending))
-    base = with_time_state(Case.objects.all(), _NOW)
-    plan = {
-        "names": list(conditions),
-        "counts": {n: _compiled(Case.objects.filter(q).order_by().values("pk")) for n, q in conditions.items()},
-        "tops": {n: _compiled(base.filter(q).order_by(*(_UNTIMED if n in UNTIMED_SECTIONS else
-                                                         ("time_rank", *_UNTIMED))).values_list("pk")[:limit])
-                 for n, q in conditions.items()},
-    }
+    plan = build()
     with _PLANS_LOCK:
         while len(_PLANS) >= _PLANS_MAX:
             _PLANS.pop(next(iter(_PLANS)))
@@ -262,22 +246,54 @@ def _inbox_plan(actor, scope, pending: tuple[int, ...], limit: int) -> dict:
     return plan
 
 
-def _bind_now(params, now: dt.datetime) -> list:
-    """`params` with the compile-time stand-in for now replaced by `now` (as given or, on databases where
-    Django adapts datetimes before binding, adapted the same way)."""
-    adapted = connection.ops.adapt_datetimefield_value(_NOW)
-    now_adapted = connection.ops.adapt_datetimefield_value(now)
-    return [now if isinstance(p, dt.datetime) and p == _NOW else
-            now_adapted if isinstance(p, str) and p == adapted else p for p in params]
+def _inbox_plan(actor, scope, pending: tuple[int, ...], limit: int) -> dict:
+    """The inbox's SQL for this scope, compiled once: one statement of per-section counts (and the viewer's
+    unread notifications), and per section its "first `limit` ids" statement. The ORM builds every section
+    (the rule lives in `inbox_conditions`); compiling ~15 querysets cost ~10 ms of CPU per inbox request, and
+    their SQL only changes with the scope and the pending extension requests — both part of the key — so it is
+    kept per process (decision 32). Now and the viewer are stand-ins bound per request."""
+    key = ("inbox", scope, actor.unit_id, pending, limit, connection.vendor, connection.alias)
+    return _prepared(key, lambda: _build_inbox_plan(actor, pending, limit))
+
+
+def _build_inbox_plan(actor, pending: tuple[int, ...], limit: int) -> dict:
+    conditions = inbox_conditions(actor, pending_extension_ids=list(pending))
+    base = with_time_state(Case.objects.all(), _NOW)
+    counts = {n: Prepared(Case.objects.filter(q).order_by().values("pk"), now=_NOW) for n, q in conditions.items()}
+    live = [n for n in conditions if counts[n].sql is not None]
+    unread = Prepared(Notification.objects.filter(user_id=_USER, read_at__isnull=True).order_by().values("pk"),
+                      user=_USER)
+    parts = [counts[n] for n in live] + [unread]
+    return {
+        "names": list(conditions),
+        "live": live,
+        "counts": (f"SELECT {', '.join(f'(SELECT COUNT(*) FROM ({part.sql}) AS c{i})' for i, part in enumerate(parts))}",
+                   parts),
+        "tops": {n: Prepared(base.filter(q).order_by(*(_UNTIMED if n in UNTIMED_SECTIONS else
+                                                       ("time_rank", *_UNTIMED))).values_list("pk")[:limit], now=_NOW)
+                 for n, q in conditions.items()},
+    }
+
+
+def _rows_plan(size: int) -> Prepared:
+    """The inbox rows of `size` ids (a power of two: the ids are padded with the first), with `time_rank` and
+    `yellow_at` for ordering them, compiled once per size."""
+    def build():
+        ids = [_IDS - i for i in range(size)]
+        qs = with_time_state(Case.objects.filter(pk__in=ids), _NOW).order_by().values_list(
+            *INBOX_ROW.values(), "time_rank", "yellow_at")
+        return Prepared(qs, ids=ids, now=_NOW)
+    return _prepared(("inbox-rows", size, connection.vendor, connection.alias), build)
 
 
 def inbox_for(actor, *, now: dt.datetime | None = None, limit: int = INBOX_LIMIT) -> dict:
-    """What needs *me* now, by section, each `{"count": n, "cases": [...]}` red/yellow first.
+    """What needs *me* now, by section, each `{"count": n, "cases": [row, …]}` red/yellow first, a row being a
+    dict of `INBOX_ROW`'s keys.
 
     Three statements, whatever the number of sections: the counts (one scalar subquery per section, so the
     database plans each on its own index), the first `limit` ids of each non-empty section (a UNION ALL of
     per-section ORDER BY … LIMIT, sorted on the case table alone), and the rows of those ids with their
-    related names. The section queries are built by the ORM and compiled once per scope (`_inbox_plan`); only
+    related names. The statements are built by the ORM and compiled once per scope (`_inbox_plan`); only
     their joining is written here.
     """
     scope = scope_for(actor)
@@ -286,36 +302,38 @@ def inbox_for(actor, *, now: dt.datetime | None = None, limit: int = INBOX_LIMIT
     now = now or timezone.now()
     names = plan["names"]
     counts = dict.fromkeys(names, 0)
-    live = [n for n in names if plan["counts"][n] is not None]
-    if live:
-        sql, params = _one_statement(
-            [(f"(SELECT COUNT(*) FROM ({plan['counts'][n][0]}) AS c{i})", plan["counts"][n][1])
-             for i, n in enumerate(live)], ", ")
-        with connection.cursor() as cursor:
-            cursor.execute(f"SELECT {sql}", _bind_now(params, now))
-            counts.update(zip(live, cursor.fetchone(), strict=True))
-    tops = [(n, plan["tops"][n]) for n in names if counts[n] and plan["tops"][n] is not None]
+    sql, parts = plan["counts"]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [p for part in parts for p in part.bind(connection, now=now, user=actor.pk or 0)])
+        *live_counts, unread = cursor.fetchone()
+    counts.update(zip(plan["live"], live_counts, strict=True))
+    tops = [(n, plan["tops"][n]) for n in names if counts[n] and plan["tops"][n].sql is not None]
     ids: dict[str, list[int]] = {n: [] for n in names}
     if tops:
-        sql, params = _one_statement(
-            [(f"SELECT {names.index(n)}, t{i}.* FROM ({part[0]}) AS t{i}", part[1]) for i, (n, part) in enumerate(tops)],
-            " UNION ALL ")
+        sql = " UNION ALL ".join(f"SELECT {names.index(n)}, t{i}.* FROM ({part.sql}) AS t{i}"
+                                 for i, (n, part) in enumerate(tops))
         with connection.cursor() as cursor:
-            cursor.execute(sql, _bind_now(params, now))
+            cursor.execute(sql, [p for _n, part in tops for p in part.bind(connection, now=now)])
             for section, pk in cursor.fetchall():
                 ids[names[section]].append(pk)
-    wanted = {pk for section in ids.values() for pk in section}
-    rows = {c.pk: c for c in with_related(with_time_state(Case.objects.filter(pk__in=wanted), now))
-            .only(*INBOX_ROW_FIELDS)} if wanted else {}
-    far = dt.datetime.max.replace(tzinfo=dt.UTC)
-
-    def key(case):  # the order of the SQL above (time_rank is constant in the untimed sections)
-        return case.time_rank, case.deadline or far, case.yellow_at or far, case.pk
-
-    result = {n: {"count": counts[n], "cases": sorted((rows[pk] for pk in ids[n] if pk in rows), key=key)}
+    wanted = sorted({pk for section in ids.values() for pk in section})
+    rows, order = {}, {}
+    if wanted:
+        size = 1 << (len(wanted) - 1).bit_length()
+        keys = list(INBOX_ROW)
+        for values in _rows_plan(size).rows(connection, ids=wanted + wanted[:1] * (size - len(wanted)), now=now):
+            row = dict(zip(keys, values[:len(keys)], strict=True))
+            rows[row["id"]] = row
+            # the order of the SQL above (time_rank is constant in the untimed sections)
+            order[row["id"]] = (values[-2], row["deadline"] or _FAR, values[-1] or _FAR, row["id"])
+    result = {n: {"count": counts[n], "cases": [rows[pk] for pk in sorted((pk for pk in ids[n] if pk in rows),
+                                                                            key=order.__getitem__)]}
               for n in names}
-    result["unread_notifications"] = notifications_for(actor).filter(read_at__isnull=True).count()
+    result["unread_notifications"] = unread
     return result
+
+
+_FAR = dt.datetime.max.replace(tzinfo=dt.UTC)
 
 
 def notifications_for(actor) -> QuerySet:

@@ -9,8 +9,10 @@ vendor, and builds model instances with `Model.from_db` exactly as a queryset wo
 
 from __future__ import annotations
 
+import datetime as dt
 from functools import cache
 
+from django.core.exceptions import EmptyResultSet
 from django.db import connections
 
 
@@ -81,3 +83,66 @@ def insert(obj) -> None:
     setattr(obj, type(obj)._meta.pk.attname, pk)
     obj._state.adding = False
     obj._state.db = connection.alias
+
+
+class Prepared:
+    """A read the ORM builds and compiles once, run many times with other values (decision 33).
+
+    `qs` is built with stand-in values — `Prepared(Case.objects.filter(pk__in=IDS, deadline__lt=NOW),
+    ids=IDS, now=NOW)` — whose places among the compiled parameters are found once; `bind(ids=…, now=…)`
+    gives the parameters with the real values in those places. Stand-ins must be values no other parameter of
+    the query has (far-off datetimes, negative ids); a datetime is also found in the form the database adapts it
+    to (SQLite binds text). `rows()` runs the statement and converts each column as the queryset would.
+    A query that can match nothing (Django raises EmptyResultSet, e.g. for `pk__in=[]`) has `sql = None`.
+    """
+
+    def __init__(self, qs, **stand_ins):
+        compiler = qs.query.get_compiler(qs.db)
+        connection = compiler.connection
+        try:
+            sql, params = compiler.as_sql()
+        except EmptyResultSet:
+            self.sql, self.params, self.slots, self.columns = None, [], [], []
+            return
+        self.sql, self.params = sql, list(params)
+        self.columns = [col for col, _sql, _alias in compiler.select]
+        self.slots: list[tuple[int, str, int | None]] = []  # (parameter index, stand-in name, element or None)
+        for name, value in stand_ins.items():
+            many = isinstance(value, list | tuple)
+            for k, v in enumerate(value if many else [value]):
+                forms = [v]
+                if isinstance(v, dt.datetime):
+                    forms.append(connection.ops.adapt_datetimefield_value(v))
+                for i, p in enumerate(self.params):
+                    if any(type(p) is type(f) and p == f for f in forms):
+                        self.slots.append((i, name, k if many else None))
+
+    def bind(self, connection, **values) -> list:
+        """The parameters with each stand-in replaced by its value in `values`."""
+        params = list(self.params)
+        for i, name, k in self.slots:
+            value = values[name] if k is None else values[name][k]
+            if isinstance(self.params[i], str) and isinstance(value, dt.datetime):  # bound as text (SQLite)
+                value = connection.ops.adapt_datetimefield_value(value)
+            params[i] = value
+        return params
+
+    def rows(self, connection, **values) -> list[list]:
+        """The statement's rows for `values`, each column converted as the queryset would convert it."""
+        if self.sql is None:
+            return []
+        with connection.cursor() as cursor:
+            cursor.execute(self.sql, self.bind(connection, **values))
+            rows = cursor.fetchall()
+        converters = [(i, convs, col) for i, col in enumerate(self.columns)
+                      if (convs := connection.ops.get_db_converters(col) + col.get_db_converters(connection))]
+        if not converters:
+            return rows
+        out = []
+        for row in rows:
+            row = list(row)
+            for i, convs, col in converters:
+                for conv in convs:
+                    row[i] = conv(row[i], col, connection)
+            out.append(row)
+        return out

@@ -66,12 +66,29 @@ def test_inbox_sections_and_red_first(world, flow):
     registered = flow.register()
     box = inbox_for(world.dept_handler)
     assert box["to_accept"]["count"] == 2
-    assert [c.pk for c in box["to_accept"]["cases"]] == [red.pk, green.pk]
+    assert [c["id"] for c in box["to_accept"]["cases"]] == [red.pk, green.pk]
     assert box["to_triage"]["count"] == 0
     disp = inbox_for(world.street_dispatcher)
-    assert [c.pk for c in disp["to_triage"]["cases"]] == [registered.pk]
+    assert [c["id"] for c in disp["to_triage"]["cases"]] == [registered.pk]
     assert disp["to_accept"]["count"] == 0
     assert inbox_for(world.outsider)["to_triage"]["count"] == 0
+
+
+def test_inbox_rows_are_what_the_orm_reads(world, flow):
+    """The rows read by the compiled statement (core.sql.Prepared) carry the values and types the ORM gives —
+    datetimes included, which SQLite returns as text."""
+    case = flow.dispatched()
+    now = timezone.now()
+    [row] = inbox_for(world.dept_handler, now=now)["to_accept"]["cases"]
+    orm = with_time_state(Case.objects.filter(pk=case.pk), now).select_related(
+        "category", "lead_unit", "street", "community").get()
+    assert row == {
+        "id": orm.pk, "tracking_code": orm.tracking_code, "state": orm.state, "channel": orm.channel,
+        "category": orm.category.name if orm.category_id else None, "urgency": orm.urgency, "layer": orm.layer,
+        "description": orm.description, "street": orm.street.name, "community": orm.community.name
+        if orm.community_id else None, "address": orm.address, "lead_unit": orm.lead_unit.name,
+        "deadline": orm.deadline, "time_state": orm.time_state, "version": orm.version, "created_at": orm.created_at}
+    assert isinstance(row["deadline"], dt.datetime) and row["time_state"] == TimeState.GREEN
 
 
 def test_inbox_extensions_and_supervisions(world, flow):
@@ -89,8 +106,9 @@ def test_inbox_query_count_is_bounded(world, flow, django_assert_max_num_queries
     for _ in range(5):
         flow.dispatched()
     world.dept_handler = type(world.dept_handler).objects.get(pk=world.dept_handler.pk)
-    # scope (unit, roles), one count for all sections, the ids of each non-empty section, their rows, unread
-    with django_assert_max_num_queries(6):
+    # scope (unit, roles), one count for all sections and unread notifications, the ids of each non-empty
+    # section, their rows
+    with django_assert_max_num_queries(5):
         box = inbox_for(world.dept_handler)
     assert [name for name in box if name != "unread_notifications" and box[name]["count"]] == ["to_accept"]
 
@@ -104,21 +122,22 @@ def test_inbox_statements_compiled_once_per_scope_still_see_now_and_new_rows(wor
     monkeypatch.setattr(selectors, "_PLANS", {})
     t0 = case.deadline - dt.timedelta(days=10)
     box = inbox_for(world.dept_handler, now=t0)
-    assert [c.time_state for c in box["to_accept"]["cases"]] == [TimeState.GREEN]
+    assert [c["time_state"] for c in box["to_accept"]["cases"]] == [TimeState.GREEN]
     compiled = []
-    monkeypatch.setattr(selectors, "_compiled", lambda qs: compiled.append(qs) or None)
+    build = selectors._build_inbox_plan
+    monkeypatch.setattr(selectors, "_build_inbox_plan", lambda *a: compiled.append(a) or build(*a))
     late = inbox_for(world.dept_handler, now=case.deadline + dt.timedelta(hours=1))
-    assert [c.time_state for c in late["to_accept"]["cases"]] == [TimeState.RED] and not compiled
+    assert [c["time_state"] for c in late["to_accept"]["cases"]] == [TimeState.RED] and not compiled
     other = flow.dispatched()
     assert inbox_for(world.dept_handler, now=t0)["to_accept"]["count"] == 2 and not compiled
-    assert len(selectors._PLANS) == 1
+    assert sum(key[0] == "inbox" for key in selectors._PLANS) == 1
     monkeypatch.undo()
     monkeypatch.setattr(selectors, "_PLANS", {})
     s.case_accept(actor=world.dept_handler, case_id=other.pk)
     inbox_for(world.street_dispatcher)
     s.case_request_extension(actor=world.dept_handler, case_id=other.pk, days=3, reason="协调中")
     assert inbox_for(world.street_dispatcher)["extensions"]["count"] == 1
-    assert len(selectors._PLANS) == 2
+    assert sum(key[0] == "inbox" for key in selectors._PLANS) == 2
 
 
 def test_reporter_masked_and_unmask_logged(world, flow):

@@ -1,10 +1,13 @@
-"""`core.sql.insert` stores a row exactly as `Model.save(force_insert=True)` would."""
+"""`core.sql.insert` stores a row exactly as `Model.save(force_insert=True)` would; `core.sql.Prepared` reads
+what the queryset it was compiled from reads, for other values."""
 
 import datetime as dt
 
 from civicloop.cases.constants import Action, CaseState
 from civicloop.cases.models import Case, CaseEvent
-from civicloop.core.sql import insert
+from django.db import connection
+
+from civicloop.core.sql import Prepared, insert
 
 
 def _case(world, code, **extra):
@@ -40,3 +43,26 @@ def test_insert_round_trips_json_and_datetimes(world):
     stored = CaseEvent.objects.get(pk=event.pk)
     assert stored.at == at and stored.after == {"state": "registered", "note": "中文"}
     assert stored.attachments == [{"name": "照片.jpg"}] and stored.actor_id == world.street_dispatcher.pk
+
+
+def test_prepared_reads_what_the_queryset_reads_for_other_values(world):
+    """Stand-ins (a list of ids, a datetime — bound as text on SQLite) are replaced by each run's values, and
+    the columns come back converted as the queryset converts them (datetimes, JSON)."""
+    cases = [_case(world, f"XH2026-00000{n}", deadline=dt.datetime(2026, 11, n, 9, tzinfo=dt.UTC)) for n in (4, 5, 6)]
+    for case in cases:
+        insert(case)
+    never = dt.datetime(2000, 1, 2, 3, 4, 5, 678901, tzinfo=dt.UTC)
+    stand_in_ids = [-9_000_001, -9_000_002]
+
+    def qs(ids, before):
+        return Case.objects.filter(pk__in=ids, deadline__lt=before).order_by("id").values_list(
+            "id", "deadline", "street__name", "created_at")
+
+    read = Prepared(qs(stand_in_ids, never), ids=stand_in_ids, before=never)
+    assert len(read.slots) == 3
+    ids, before = [cases[0].pk, cases[2].pk], dt.datetime(2026, 11, 5, tzinfo=dt.UTC)
+    assert [tuple(row) for row in read.rows(connection, ids=ids, before=before)] == list(qs(ids, before)) != []
+    later = dt.datetime(2026, 12, 1, tzinfo=dt.UTC)
+    assert [tuple(row) for row in read.rows(connection, ids=ids, before=later)] == list(qs(ids, later))
+    assert len(list(qs(ids, later))) == 2
+    assert Prepared(Case.objects.filter(pk__in=[])).sql is None
