@@ -336,8 +336,9 @@ def case_list(request, filters: Query[CaseFilterIn]):
 def inbox(request):
     data = selectors.inbox_for(request.user)
     unread = data.pop("unread_notifications")
+    labels = {state.value: str(state.label) for state in CaseState}  # once per request, in its language
     return {"sections": {name: {"count": section["count"], "cases": [
-        {**row, "state_label": str(CaseState(row["state"]).label)} for row in section["cases"]]}
+        {**row, "state_label": labels[row["state"]]} for row in section["cases"]]}
         for name, section in data.items()}, "unread_notifications": unread}
 
 
