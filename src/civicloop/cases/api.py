@@ -344,10 +344,7 @@ def inbox(request):
 
 @router.get("/notifications", response={200: NotificationPage, **READ_ERRORS})
 def notification_list(request, page: Query[PageIn], unread: bool = False):
-    qs = selectors.notifications_for(request.user)
-    if unread:
-        qs = qs.filter(read_at__isnull=True)
-    return paged(qs, page)
+    return paged(selectors.notifications_for(request.user, unread_only=unread), page)
 
 
 @router.post("/notifications/{notification_id}/read", response={200: NotificationOut, 403: ErrorOut, **READ_ERRORS})

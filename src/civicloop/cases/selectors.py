@@ -261,8 +261,7 @@ def _build_inbox_plan(actor, pending: tuple[int, ...], limit: int) -> dict:
     base = with_time_state(Case.objects.all(), _NOW)
     counts = {n: Prepared(Case.objects.filter(q).order_by().values("pk"), now=_NOW) for n, q in conditions.items()}
     live = [n for n in conditions if counts[n].sql is not None]
-    unread = Prepared(Notification.objects.filter(user_id=_USER, read_at__isnull=True).order_by().values("pk"),
-                      user=_USER)
+    unread = Prepared(_own_notifications(_USER, unread_only=True).order_by().values("pk"), user=_USER)
     parts = [counts[n] for n in live] + [unread]
     return {
         "names": list(conditions),
@@ -336,12 +335,17 @@ def inbox_for(actor, *, now: dt.datetime | None = None, limit: int = INBOX_LIMIT
 _FAR = dt.datetime.max.replace(tzinfo=dt.UTC)
 
 
-def notifications_for(actor) -> QuerySet:
+def notifications_for(actor, *, unread_only: bool = False) -> QuerySet:
     """The actor's own notifications (personal rows, each with its own read state), newest first, with the case
     and the unit they reached the actor through."""
     if not getattr(actor, "pk", None):
         return Notification.objects.none()
-    return Notification.objects.filter(user_id=actor.pk).select_related("case", "unit")
+    return _own_notifications(actor.pk, unread_only=unread_only).select_related("case", "unit")
+
+
+def _own_notifications(user_id: int, *, unread_only: bool = False) -> QuerySet:
+    qs = Notification.objects.filter(user_id=user_id)
+    return qs.filter(read_at__isnull=True) if unread_only else qs
 
 
 def case_available_actions(actor, case: Case) -> list[str]:

@@ -3,10 +3,10 @@ what the queryset it was compiled from reads, for other values."""
 
 import datetime as dt
 
-from civicloop.cases.constants import Action, CaseState
-from civicloop.cases.models import Case, CaseEvent
 from django.db import connection
 
+from civicloop.cases.constants import Action, CaseState
+from civicloop.cases.models import Case, CaseEvent
 from civicloop.core.sql import Prepared, insert
 
 
