@@ -4,10 +4,11 @@
    POST /api/cases/register until BENCH_INTAKE_CASES (default 4,000) cases are in → cases/s; then the same number
    through POST /api/cases/register-batch, BENCH_INTAKE_BATCH (default 50) cases per request, each case still
    its own transaction.
-   Then the same rows (case + register event + counter) inserted with raw psycopg, one transaction per case, same
-   number of threads and connections → rows/s, and the ratio.
+   Before both, the same rows (case + register event + counter) inserted with raw psycopg, one transaction per
+   case, same number of threads and connections → rows/s, and the ratio.
 2. Inbox: GET /api/cases/inbox as a street dispatcher, a department handler, a committee grid worker and the
-   district dispatcher, BENCH_INBOX_REQUESTS each (default 100), sequential → p50 / p95 in ms.
+   district dispatcher, BENCH_INBOX_REQUESTS each (default 100), sequential → p50 / p95 in ms; on the generated
+   database before the intake, and again right after it (see `measure`).
 Bounded loops, loopback only. The server is started here and stopped by its process group id.
 """
 
@@ -169,11 +170,12 @@ def intake_raw(url: str) -> float:
     for t in threads:
         t.join()
     seconds = time.perf_counter() - start
-    with psycopg.connect(url, autocommit=True) as conn:  # leave the database as the demo made it (plus HTTP cases)
+    with psycopg.connect(url, autocommit=True) as conn:  # leave the database as the demo made it
         conn.execute("DELETE FROM cases_caseevent WHERE case_id IN (SELECT id FROM cases_case WHERE tracking_code "
                      "LIKE 'RAW2099-%%')")
         conn.execute("DELETE FROM cases_case WHERE tracking_code LIKE 'RAW2099-%%'")
         conn.execute("DELETE FROM cases_casecounter WHERE year = 2099")
+        conn.execute("VACUUM cases_case, cases_caseevent, cases_casecounter")
     return seconds
 
 
@@ -202,19 +204,32 @@ def case_count(url: str) -> int:
 
 
 def measure(env: dict, tmp: Path) -> list[dict]:
+    """The inbox on the generated database first (its 1,000,000 cases, as the goal states it), then the raw
+    psycopg inserts (their rows deleted and vacuumed away after: cases are never deleted in civicloop, and a
+    vacuum of 4,000 deleted rows running during the next step would measure the bench's cleanup), the HTTP
+    intakes, and the inbox again right after that burst (8,000 registrations less than a minute old, which
+    autovacuum has not yet marked all-visible: the counts read their pages)."""
     url = env["DATABASE_URL"]
     server = start_server(env)
     try:
-        http_s, ok, failed = intake_http()
-        batch_s, batch_ok, batch_failed = intake_http(BATCH)
-        raw_s = intake_raw(url)
         cases = case_count(url)
         inbox = inbox_p95()
+        raw_s = intake_raw(url)
+        http_s, ok, failed = intake_http()
+        batch_s, batch_ok, batch_failed = intake_http(BATCH)
+        burst_cases = case_count(url)
+        burst = inbox_p95()
     finally:
         stop_server(server)
     http_rate, batch_rate, raw_rate = ok / http_s, batch_ok / batch_s, INTAKE / raw_s
-    worst = max(p95 for _p50, p95 in inbox.values())
+
+    def inbox_result(name: str, figures: dict, note: str) -> dict:
+        return {"name": name, "seconds": max(p95 for _p50, p95 in figures.values()) / 1000, "note": note + ", ".join(
+            f"{u}: p50 {p50:.0f} / p95 {p95:.0f} ms" for u, (p50, p95) in figures.items())}
+
     return [
+        inbox_result(f"inbox p95 ({INBOX_REQUESTS} requests × {len(INBOX_USERS)} users, {cases:,} cases)", inbox,
+                     "goal ≤ 30 ms (1,000,000 cases); "),
         {"name": f"intake over HTTP, {CLIENTS} clients (gunicorn {WORKERS}×{THREADS})", "seconds": http_s, "rows": ok,
          "note": f"goal ≥ 400 cases/s; {failed} failed; raw psycopg ratio {http_rate / raw_rate:.2f}"},
         {"name": f"intake over HTTP in batches of {BATCH}, {CLIENTS} clients (1 tx/case)", "seconds": batch_s,
@@ -223,7 +238,6 @@ def measure(env: dict, tmp: Path) -> list[dict]:
         {"name": f"same rows, raw psycopg, {CLIENTS} connections, 1 tx/case", "seconds": raw_s, "rows": INTAKE,
          "note": f"HTTP reaches {100 * http_rate / raw_rate:.0f} % of this one request per case, "
                  f"{100 * batch_rate / raw_rate:.0f} % in batches"},
-        {"name": f"inbox p95 ({INBOX_REQUESTS} requests × {len(INBOX_USERS)} users, {cases:,} cases)",
-         "seconds": worst / 1000, "note": "goal ≤ 30 ms (1,000,000 cases); " + ", ".join(
-             f"{u}: p50 {p50:.0f} / p95 {p95:.0f} ms" for u, (p50, p95) in inbox.items())},
+        inbox_result(f"inbox p95 right after the intake ({ok + batch_ok:,} new cases in "
+                     f"{http_s + batch_s:.0f} s; {burst_cases:,} cases)", burst, "not yet vacuumed; "),
     ]

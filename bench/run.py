@@ -175,7 +175,7 @@ def write_report(results: list[Result], total: float) -> None:
         if line.split("|")[2].strip() not in ran:
             lines.append(line.removesuffix(" |") + " (earlier run) |")
     for r in results:
-        lines.append(f"| {r.name} | {r.database} | {r.seconds:.1f} | {r.peak_mb:.0f} | {r.rows:,} | {r.rows_per_s} | {r.note} |")
+        lines.append(f"| {r.name} | {r.database} | {r.seconds:.{1 if r.seconds >= 1 else 3}f} | {r.peak_mb:.0f} | {r.rows:,} | {r.rows_per_s} | {r.note} |")
     for r in results:
         for k, v in r.extra.items():
             lines.append(f"\n- {r.name} ({r.database}) — {k}: {v}")
@@ -196,7 +196,7 @@ def main() -> None:
                     continue
                 print(f"== {label}: {fn.__name__}", flush=True)
                 for r in fn(label, env, tmp):
-                    print(f"   {r.name}: {r.seconds:.1f} s, {r.peak_mb:.0f} MB, {r.rows_per_s} rows/s", flush=True)
+                    print(f"   {r.name}: {r.seconds:.{1 if r.seconds >= 1 else 3}f} s, {r.peak_mb:.0f} MB, {r.rows_per_s} rows/s", flush=True)
                     results.append(r)
     write_report(results, time.perf_counter() - started)
     shutil.rmtree(ROOT / "var" / "bench", ignore_errors=True)
