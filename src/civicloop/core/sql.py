@@ -14,6 +14,7 @@ from functools import cache
 
 from django.core.exceptions import EmptyResultSet
 from django.db import connections
+from django.db.models.fields import AutoFieldMixin
 
 
 class Columns:
@@ -146,3 +147,36 @@ class Prepared:
                     row[i] = conv(row[i], col, connection)
             out.append(row)
         return out
+
+
+def bulk_insert(objs: list, *, batch_size: int = 2000) -> None:
+    """Insert new instances of one model as `bulk_create` would (field defaults, `auto_now_add`, the database's
+    value adaptation; primary keys set on the instances; no signals), on PostgreSQL with COPY (decision 35):
+    the ids are taken from the table's sequence first, then the rows are streamed with their ids. `bulk_create`
+    spends most of a large import compiling one placeholder and one adapted value per cell. Elsewhere:
+    `bulk_create`."""
+    if not objs:
+        return
+    model = type(objs[0])
+    connection = connections["default"]
+    meta = model._meta
+    if connection.vendor != "postgresql" or not isinstance(meta.pk, AutoFieldMixin):
+        model.objects.bulk_create(objs, batch_size=batch_size)
+        return
+    qn = connection.ops.quote_name
+    fields = list(meta.concrete_fields)
+    for obj in objs:  # as bulk_create: a related instance saved since its assignment gives its id now
+        obj._prepare_related_fields_for_save(operation_name="bulk_insert")
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
+                       [qn(meta.db_table), meta.pk.column, len(objs)])
+        ids = [row[0] for row in cursor.fetchall()]
+        for obj, pk in zip(objs, ids, strict=True):
+            setattr(obj, meta.pk.attname, pk)
+        columns = ", ".join(qn(f.column) for f in fields)
+        with cursor.cursor.copy(f"COPY {qn(meta.db_table)} ({columns}) FROM STDIN") as copy:
+            for obj in objs:
+                copy.write_row([f.get_db_prep_save(f.pre_save(obj, True), connection) for f in fields])
+    for obj in objs:
+        obj._state.adding = False
+        obj._state.db = connection.alias

@@ -5,7 +5,7 @@ A kind (`kinds/*.py`) declares its columns and three steps:
     load(ctx)               read what the rows will be checked against (codes in the district) in a few queries
     resolve(ctx, row)       turn one parsed row into an `Entry` (model field values + many-to-many sets),
                             or report (column, reason) problems: unknown parent, outside the district …
-    write(ctx, plan)        bulk_create / bulk_update the planned entries (services.py wraps it in a transaction)
+    write(ctx, plan)        bulk_insert / bulk_update the planned entries (services.py wraps it in a transaction)
 
 The generic parts (header matching, required cells, parsing, duplicates, compare with what exists) live in
 services.py and here, so every kind behaves the same.
@@ -24,6 +24,7 @@ from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 from civicloop.core import validators
+from civicloop.core.sql import bulk_insert
 
 from . import BATCH_SIZE
 
@@ -234,7 +235,7 @@ class KindSpec:
             for e in batch:
                 e.instance = self.build(e)
             for chunk in ctx.progress(_chunks(batch), label=_("写入"), min_total=2):
-                self.model.objects.bulk_create([e.instance for e in chunk], batch_size=BATCH_SIZE)
+                bulk_insert([e.instance for e in chunk])
         changed = [e for e in plan.update if e.changed]
         if changed:
             meta = self.model._meta
@@ -257,7 +258,8 @@ class KindSpec:
                     rows += [through(**{source: e.existing_id, target: t}) for t in e.m2m.get(name, ())]
             for chunk in _chunks(replace, 500):
                 through.objects.filter(**{f"{source}__in": chunk}).delete()
-            through.objects.bulk_create(rows, batch_size=BATCH_SIZE)
+            for chunk in _chunks(rows):
+                bulk_insert(chunk)
 
 
 def _chunks(items: list, size: int = BATCH_SIZE):

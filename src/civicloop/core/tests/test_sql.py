@@ -7,7 +7,7 @@ from django.db import connection
 
 from civicloop.cases.constants import Action, CaseState
 from civicloop.cases.models import Case, CaseEvent
-from civicloop.core.sql import Prepared, insert
+from civicloop.core.sql import Prepared, bulk_insert, insert
 
 
 def _case(world, code, **extra):
@@ -66,3 +66,23 @@ def test_prepared_reads_what_the_queryset_reads_for_other_values(world):
     assert [tuple(row) for row in read.rows(connection, ids=ids, before=later)] == list(qs(ids, later))
     assert len(list(qs(ids, later))) == 2
     assert Prepared(Case.objects.filter(pk__in=[])).sql is None
+
+
+def test_bulk_insert_matches_bulk_create_and_leaves_the_sequence_ahead(world):
+    """On PostgreSQL through COPY with ids taken from the sequence; the stored rows are what bulk_create stores,
+    the instances get their ids, and a later ORM insert takes the next id."""
+    by_orm = [_case(world, f"XH2026-10000{n}") for n in range(3)]
+    by_copy = [_case(world, f"XH2026-20000{n}", address="徐虹北路 1 号", lat=None) for n in range(3)]
+    Case.objects.bulk_create(by_orm)
+    bulk_insert(by_copy)
+    assert all(c.pk and not c._state.adding for c in by_copy) and len({c.pk for c in by_copy}) == 3
+    for a, b in zip(by_orm, by_copy, strict=True):
+        x, y = _stored(Case, a.pk), _stored(Case, b.pk)
+        for key in ("tracking_code", "created_at", "updated_at", "address"):
+            x.pop(key), y.pop(key)
+        assert x == y
+    assert Case.objects.get(pk=by_copy[1].pk).tracking_code == "XH2026-200001"
+    later = _case(world, "XH2026-3000001")
+    later.save(force_insert=True)
+    assert later.pk > max(c.pk for c in by_copy)
+    bulk_insert([])
