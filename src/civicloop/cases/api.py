@@ -63,15 +63,21 @@ class CaseOut(BaseModel):
 
 
 def case_row(c) -> dict:
-    """The `CaseOut` fields of a case (loaded with `selectors.with_related`, annotated with `time_state`)."""
+    """The `CaseOut` fields of a case (loaded with `selectors.with_related`, annotated with `time_state`) but
+    its label (`labelled`): the keys of `selectors.INBOX_ROW`."""
     return {
-        "id": c.pk, "tracking_code": c.tracking_code, "state": c.state, "state_label": str(CaseState(c.state).label),
-        "channel": c.channel, "category": c.category.name if c.category_id else None, "urgency": c.urgency,
+        "id": c.pk, "tracking_code": c.tracking_code, "state": c.state, "channel": c.channel, "category": c.category.name if c.category_id else None, "urgency": c.urgency,
         "layer": c.layer, "description": c.description, "street": c.street.name if c.street_id else None,
         "community": c.community.name if c.community_id else None, "address": c.address,
         "lead_unit": c.lead_unit.name if c.lead_unit_id else None, "deadline": c.deadline,
         "time_state": getattr(c, "time_state", "none"), "version": c.version, "created_at": c.created_at,
     }
+
+
+def labelled(rows: list[dict]) -> list[dict]:
+    """`rows` (case rows) with their state's label, in the request's language (`CaseOut`)."""
+    labels = {state.value: str(state.label) for state in CaseState}
+    return [{**row, "state_label": labels[row["state"]]} for row in rows]
 
 
 class CasePage(Schema):
@@ -316,7 +322,7 @@ def _detail_out(actor, case_id) -> dict:
     d = case_detail(actor, case_id)
     case = d.pop("case")
     d.pop("may_unmask")
-    return {**case_row(case), "satisfaction": case.satisfaction, "return_count": case.return_count,
+    return {**labelled([case_row(case)])[0], "satisfaction": case.satisfaction, "return_count": case.return_count,
             "unsatisfied_count": case.unsatisfied_count, **d}
 
 
@@ -329,17 +335,15 @@ def case_list(request, filters: Query[CaseFilterIn]):
         state=filters.state, time_state=filters.time_state, channel=filters.channel,
         category_id=filters.category, text=filters.q, open_only=filters.open_only))
     page = paged(qs, filters)
-    return {"count": page["count"], "items": [case_row(c) for c in page["items"]]}
+    return {"count": page["count"], "items": labelled([case_row(c) for c in page["items"]])}
 
 
 @router.get("/inbox", response={200: InboxOut, 401: ErrorOut})
 def inbox(request):
     data = selectors.inbox_for(request.user)
     unread = data.pop("unread_notifications")
-    labels = {state.value: str(state.label) for state in CaseState}  # once per request, in its language
-    return {"sections": {name: {"count": section["count"], "cases": [
-        {**row, "state_label": labels[row["state"]]} for row in section["cases"]]}
-        for name, section in data.items()}, "unread_notifications": unread}
+    return {"sections": {name: {"count": section["count"], "cases": labelled(section["cases"])}
+                         for name, section in data.items()}, "unread_notifications": unread}
 
 
 @router.get("/notifications", response={200: NotificationPage, **READ_ERRORS})

@@ -195,12 +195,15 @@ def inbox_conditions(actor, *, pending_extension_ids: list[int] | None = None) -
 
 def _pending_extension_case_ids(scope) -> list[int]:
     if scope.district_id is None:
-        qs = ExtensionRequest.objects.filter(state=ExtensionState.PENDING)
-        return sorted(set(qs.values_list("case_id", flat=True)))
+        return sorted(set(_pending_extensions(None).values_list("case_id", flat=True)))
     read = _prepared(("pending", connection.vendor, connection.alias), lambda: Prepared(
-        ExtensionRequest.objects.filter(state=ExtensionState.PENDING, district_id=_DISTRICT).values_list("case_id"),
-        district=_DISTRICT))
+        _pending_extensions(_DISTRICT).values_list("case_id"), district=_DISTRICT))
     return sorted({case_id for (case_id,) in read.rows(connection, district=scope.district_id)})
+
+
+def _pending_extensions(district_id: int | None) -> QuerySet:
+    qs = ExtensionRequest.objects.filter(state=ExtensionState.PENDING)
+    return qs if district_id is None else qs.filter(district_id=district_id)
 
 
 def with_related(qs: QuerySet) -> QuerySet:
@@ -228,6 +231,7 @@ _PLANS_LOCK = threading.Lock()
 _NOW = dt.datetime(2000, 1, 2, 3, 4, 5, 678901, tzinfo=dt.UTC)
 _DISTRICT = _USER = -7_000_001
 _IDS = -8_000_001  # the first of a list of ids
+_FAR = dt.datetime.max.replace(tzinfo=dt.UTC)  # sorts a missing deadline last
 _UNTIMED = (F("deadline").asc(nulls_last=True), F("yellow_at").asc(nulls_last=True), "id")
 
 
@@ -330,9 +334,6 @@ def inbox_for(actor, *, now: dt.datetime | None = None, limit: int = INBOX_LIMIT
               for n in names}
     result["unread_notifications"] = unread
     return result
-
-
-_FAR = dt.datetime.max.replace(tzinfo=dt.UTC)
 
 
 def notifications_for(actor, *, unread_only: bool = False) -> QuerySet:

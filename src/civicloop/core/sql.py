@@ -77,7 +77,7 @@ def insert(obj) -> None:
     models that have none (the case and its events)."""
     connection = connections["default"]
     sql, fields = insert_sql(type(obj), connection.vendor, connection.alias)
-    values = [f.get_db_prep_save(f.pre_save(obj, True), connection) for f in fields]
+    values = _db_values(obj, fields, connection)
     with connection.cursor() as cursor:
         cursor.execute(sql, values)
         pk = cursor.fetchone()[0]
@@ -176,7 +176,13 @@ def bulk_insert(objs: list, *, batch_size: int = 2000) -> None:
         columns = ", ".join(qn(f.column) for f in fields)
         with cursor.cursor.copy(f"COPY {qn(meta.db_table)} ({columns}) FROM STDIN") as copy:
             for obj in objs:
-                copy.write_row([f.get_db_prep_save(f.pre_save(obj, True), connection) for f in fields])
+                copy.write_row(_db_values(obj, fields, connection))
     for obj in objs:
         obj._state.adding = False
         obj._state.db = connection.alias
+
+
+def _db_values(obj, fields, connection) -> list:
+    """`obj`'s values for a new row, as `save(force_insert=True)` prepares them (defaults, `auto_now_add`,
+    the database's adaptation)."""
+    return [f.get_db_prep_save(f.pre_save(obj, True), connection) for f in fields]

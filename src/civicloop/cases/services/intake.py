@@ -143,7 +143,7 @@ def case_register_batch(*, actor, items: list[dict]) -> list[Registered]:
         except CivicError as e:
             out[i] = Registered(error=e)
             continue
-        key = (case.district_id, case.channel, case.external_id)
+        key = _external_key(case)
         if case.external_id and key in first_of:
             repeats[i] = first_of[key]  # the same external id twice in one batch: answered after the writes
             continue
@@ -162,7 +162,7 @@ def _register_prepared(actor, out: list, todo: list) -> None:
     existing = _existing(case for _i, case, _e in todo)
     new = []
     for i, case, event in todo:
-        found = existing.get((case.district_id, case.channel, case.external_id)) if case.external_id else None
+        found = existing.get(_external_key(case)) if case.external_id else None
         if found is not None:
             out[i] = Registered(case=found, repeated=True)
         else:
@@ -181,7 +181,7 @@ def _register_prepared(actor, out: list, todo: list) -> None:
                 with transaction.atomic():
                     _write(case, actor=actor, at=at, **event)
             except IntegrityError:  # registered by another sender since the lookup: the number goes to the next
-                found = _existing([case]).get((case.district_id, case.channel, case.external_id))
+                found = _existing([case]).get(_external_key(case))
                 if found is None:
                     raise
                 out[i] = Registered(case=found, repeated=True)
@@ -218,13 +218,18 @@ def _external_id_locks(keys):
 
 def _existing(cases) -> dict[tuple, Case]:
     """The stored cases with the same (district, channel, external id) as any of `cases`, by that key."""
-    keys = {(c.district_id, c.channel, c.external_id) for c in cases if c.external_id}
+    keys = {_external_key(c) for c in cases if c.external_id}
     if not keys:
         return {}
     q = Q()
     for district_id, channel, external_id in keys:
         q |= Q(district_id=district_id, channel=channel, external_id=external_id)
-    return {(c.district_id, c.channel, c.external_id): c for c in Case.objects.filter(q)}
+    return {_external_key(c): c for c in Case.objects.filter(q)}
+
+
+def _external_key(case) -> tuple:
+    """What makes an intake idempotent: (district, channel, external id) — the unique constraint's fields."""
+    return case.district_id, case.channel, case.external_id
 
 
 BATCH_MAX = 100
@@ -240,7 +245,7 @@ def _register_or_repeat(*, actor, note: str = "", attachments: list | None = Non
             case.tracking_code = next_tracking_code(district_id=case.district_id, when=at)
             _write(case, actor=actor, at=at, note=note, attachments=attachments)
     except IntegrityError:
-        existing = _existing([case]).get((case.district_id, case.channel, case.external_id))
+        existing = _existing([case]).get(_external_key(case))
         if existing is None:
             raise
         return existing, True
