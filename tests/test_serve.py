@@ -36,8 +36,10 @@ def test_serve_runs_web_and_worker_and_stops_cleanly(tmp_path):
     env.update(CIVICLOOP_VAR=str(tmp_path), PYTHONUNBUFFERED="1")
     subprocess.run([*CLI, "migrate", "-v0"], env=env, check=True, timeout=120)
     port = _free_port()
-    proc = subprocess.Popen([*CLI, "serve", "--port", str(port), "--workers", "1"], env=env,
-                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    log = tmp_path / "serve.log"  # a file, not a pipe: read while the server runs
+    with log.open("w") as sink:
+        proc = subprocess.Popen([*CLI, "serve", "--port", str(port), "--workers", "1"], env=env,
+                                stdout=sink, stderr=subprocess.STDOUT, text=True)
     try:
         deadline = time.monotonic() + 60
         status = None
@@ -52,10 +54,14 @@ def test_serve_runs_web_and_worker_and_stops_cleanly(tmp_path):
         assert (tmp_path / "static" / "vendor" / "htmx.min.js").exists()  # collectstatic ran
         children = _children(proc.pid)
         assert len(children) == 3  # gunicorn master + db_worker + scheduler
+        first_round = "enqueued civicloop.cases.tasks.supervise_overdue"  # the scheduler's first round
+        while time.monotonic() < deadline and first_round not in log.read_text():  # it starts after the web
+            time.sleep(0.3)
     finally:
         proc.send_signal(signal.SIGTERM)
-        out, _ = proc.communicate(timeout=30)
+        proc.wait(timeout=30)
+    out = log.read_text()
     assert f"http://127.0.0.1:{port}/" in out
-    assert "enqueued civicloop.cases.tasks.supervise_overdue" in out  # the scheduler's first round
+    assert first_round in out
     for pid in children:
         assert not Path(f"/proc/{pid}").exists() or "zombie" in Path(f"/proc/{pid}/status").read_text()
