@@ -1,48 +1,15 @@
-"""The JSON API: one NinjaAPI, one router per app, CivicError rendered in one place."""
+"""The JSON API: one NinjaAPI, one router per app (from the registry), CivicError rendered in one place.
 
-from typing import Annotated
+Import this only after `django.setup()` (urls.py does): it asks the registry for every app's router, and no
+app's module imports it — the shared pieces are in `civicloop.core.api`.
+"""
 
 from django.utils.translation import gettext_lazy as _
-from ninja import Field, NinjaAPI, Schema
-from ninja.errors import AuthenticationError, HttpError, ValidationError
+from ninja import NinjaAPI
 from ninja.security import django_auth
 
-from civicloop.core.errors import CivicError, ErrorCode
-
-
-class ErrorDetail(Schema):
-    where: str | None = None
-    field: str | None = None
-    reason: str | None = None
-
-
-class ErrorOut(Schema):
-    """Every refusal: a stable `code`, a translated `message`, and per-item `details` when there are several."""
-
-    code: str
-    message: str
-    details: list[dict] = []
-
-
-# Free-text and code filters: bounded, and without NUL (PostgreSQL text cannot hold it; a 422, not a 500).
-FilterText = Annotated[str, Field(max_length=100, pattern=r"^[^\x00]*$")]
-
-
-class PageIn(Schema):
-    """limit/offset paging for every list endpoint."""
-
-    limit: int = Field(50, ge=1, le=500)
-    offset: int = Field(0, ge=0, le=1_000_000_000)  # bounded: the database offset is a 64-bit integer
-
-
-def paged(qs, page: PageIn) -> dict:
-    """One page of a queryset: {"count", "items"} (items still model instances, for the response schema)."""
-    return {"count": qs.count(), "items": list(qs[page.offset : page.offset + page.limit])}
-
-
-# The refusals every read endpoint may answer; merge with {200: ...} in `response=`.
-READ_ERRORS = {401: ErrorOut, 404: ErrorOut, 422: ErrorOut}
-
+from civicloop.core import registry
+from civicloop.core.api import install_error_handlers
 
 api = NinjaAPI(
     title="civicloop API",
@@ -53,48 +20,6 @@ api = NinjaAPI(
     docs_url="/docs",
     openapi_url="/openapi.json",
 )
-
-
-@api.exception_handler(CivicError)
-def _civic_error(request, exc: CivicError):
-    return api.create_response(request, exc.as_dict(), status=exc.status)
-
-
-@api.exception_handler(ValidationError)
-def _validation_error(request, exc: ValidationError):
-    details = [
-        {"where": ".".join(str(p) for p in e.get("loc", [])), "field": str(e.get("loc", [""])[-1]), "reason": e.get("msg", "")}
-        for e in exc.errors
-    ]
-    err = CivicError(ErrorCode.INVALID, details=details)
-    return api.create_response(request, err.as_dict(), status=422)
-
-
-@api.exception_handler(HttpError)
-def _http_error(request, exc: HttpError):
-    # ninja's own refusals (e.g. a missing CSRF token on a session-authenticated POST) in our one error shape
-    code = "csrf_failed" if "CSRF" in str(exc) else ("forbidden" if exc.status_code == 403 else "http_error")
-    message = _("安全校验失败（CSRF），请刷新页面后重试。") if code == "csrf_failed" else str(exc)
-    return api.create_response(request, {"code": code, "message": str(message), "details": []}, status=exc.status_code)
-
-
-@api.exception_handler(AuthenticationError)
-def _auth_error(request, exc):
-    return api.create_response(request, {"code": "unauthenticated", "message": str(_("请先登录。")), "details": []}, status=401)
-
-
-def _register_routers() -> None:
-    # Imported here so each app's api module can import `ErrorOut` from this one.
-    from importlib import import_module
-
-    for app in ("places", "orgs", "imports", "cases"):
-        try:
-            module = import_module(f"civicloop.{app}.api")
-        except ModuleNotFoundError as exc:  # an app without an API yet
-            if exc.name != f"civicloop.{app}.api":
-                raise
-            continue
-        api.add_router(f"/{app}/", module.router)
-
-
-_register_routers()
+install_error_handlers(api)
+for prefix, router in registry.api_routers():
+    api.add_router(f"/{prefix}", router)

@@ -154,10 +154,6 @@ CIVICLOOP = {
     # Share of the time limit after which a case turns yellow (临期).
     "YELLOW_SHARE": 0.8,
     "DEMO_PASSWORD": os.environ.get("CIVICLOOP_DEMO_PASSWORD", "civicloop2026"),
-    # Periodic background work, enqueued by `civicloop scheduler` (started by `civicloop serve`): task → seconds.
-    "PERIODIC_TASKS": {
-        "civicloop.cases.tasks.supervise_overdue": int(os.environ.get("CIVICLOOP_SUPERVISE_EVERY", "600")),
-    },
 }
 
 APP_TITLE = _("民情闭环")

@@ -1,10 +1,8 @@
-from importlib import import_module
-
-from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 
 from civicloop.api import api
+from civicloop.core import registry
 
 urlpatterns = [
     path("admin/", admin.site.urls),
@@ -12,15 +10,6 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
 ]
 
-# Each app contributes its pages at its own prefix (web owns "/").
-for app, prefix in (("places", "places/"), ("orgs", "orgs/"), ("imports", "imports/"), ("cases", "cases/"), ("web", "")):
-    try:
-        module = import_module(f"civicloop.{app}.urls")
-    except ModuleNotFoundError as exc:
-        if exc.name != f"civicloop.{app}.urls":
-            raise
-        continue
-    urlpatterns.append(path(prefix, include((module.urlpatterns, app), namespace=app)))
-
-if settings.DEBUG:
-    pass
+# Each app's pages at the prefix its AppConfig declares (web owns "/"), namespaced by the app's label.
+for prefix, patterns, namespace in registry.page_urls():
+    urlpatterns.append(path(prefix, include((patterns, namespace), namespace=namespace)))

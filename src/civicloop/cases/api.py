@@ -13,7 +13,7 @@ from typing import Literal
 from ninja import Field, Query, Router, Schema, Status
 from pydantic import BaseModel
 
-from civicloop.api import READ_ERRORS, ErrorOut, FilterText, PageIn, paged
+from civicloop.core.api import READ_ERRORS, WRITE_ERRORS, ErrorOut, FilterText, PageIn, paged
 
 from . import selectors, services
 from .constants import Action, CaseState, Channel, Layer, ReplyChannel, Satisfaction, Urgency
@@ -21,9 +21,6 @@ from .models import AgendaItem, Meeting
 from .permissions import may_unmask
 
 router = Router(tags=["cases"])
-
-# every refusal a write may answer (403 forbidden: visible, but not this actor's action)
-WRITE_ERRORS = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut}
 
 
 # ----- schemas out

@@ -1,6 +1,18 @@
-from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+from civicloop.core.registry import CivicAppConfig, Nav, PeriodicTask
 
 
-class CasesConfig(AppConfig):
+class CasesConfig(CivicAppConfig):
     name = "civicloop.cases"
     label = "cases"
+    api_prefix = "cases/"
+    pages_prefix = "cases/"
+    navigation = (
+        Nav("cases:inbox", _("我的待办")),
+        Nav("cases:register", _("登记工单"), visible="civicloop.cases.navigation.may_register"),
+    )
+    demo_steps = ("civicloop.cases.demo.generate_cases",)  # two years of cases, after units and staff exist
+    demo_reset_steps = ("civicloop.cases.demo.delete_cases",)  # every cases row of the district, children first
+    # Red cases supervised on their own (one supervision per overdue episode), every 10 minutes by default.
+    periodic_tasks = (PeriodicTask("civicloop.cases.tasks.supervise_overdue", every=600, env="CIVICLOOP_SUPERVISE_EVERY"),)

@@ -14,9 +14,10 @@ from typing import NamedTuple
 
 from django.utils.translation import gettext_lazy as _
 
-from civicloop.core.errors import CivicError, ErrorCode
+from civicloop.core.errors import CivicError
 
 from .constants import Action, CaseState
+from .error_codes import CaseErrorCode
 from .events import TRACKED_FIELDS, _json, diff
 from .transitions import next_state
 
@@ -37,7 +38,7 @@ def target_state(state: str, action: str) -> str:
     target = next_state(state, action)
     if target is None:
         raise CivicError(
-            ErrorCode.TRANSITION_NOT_ALLOWED, _("工单当前状态为「%(state)s」，不能执行「%(action)s」。"),
+            CaseErrorCode.TRANSITION_NOT_ALLOWED, _("工单当前状态为「%(state)s」，不能执行「%(action)s」。"),
             state=CaseState(state).label, action=Action(action).label,
         )
     return target

@@ -16,7 +16,7 @@ class CivicErrorMiddleware:
         if not isinstance(exception, CivicError):
             return None
         if request.path.startswith("/api/"):
-            return None  # the API renders its own (see civicloop.api)
+            return None  # the API renders its own (civicloop.core.api.install_error_handlers)
         template = "web/error_fragment.html" if request.headers.get("HX-Request") else "web/error.html"
         response = render(request, template, {"error": exception}, status=exception.status)
         if request.headers.get("HX-Request"):

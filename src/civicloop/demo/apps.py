@@ -1,6 +1,7 @@
-from django.apps import AppConfig
+from civicloop.core.registry import CivicAppConfig
 
 
-class DemoConfig(AppConfig):
+class DemoConfig(CivicAppConfig):
+    # The demo's own steps are demo/steps.py; other apps add theirs with `demo_steps` on their AppConfig.
     name = "civicloop.demo"
     label = "demo"

@@ -13,6 +13,7 @@ from django.contrib.auth.hashers import make_password
 from django.db import connection, transaction
 from django.utils.translation import gettext_lazy as _
 
+from civicloop.core import registry
 from civicloop.core.errors import CivicError, ErrorCode
 from civicloop.orgs.models import Person, Unit, User
 from civicloop.places.constants import PlaceLevel
@@ -48,7 +49,7 @@ def generate(preset: str = "xuhui", scale: float = 0.02, seed: int = 1, stdout: 
     # make_password is deliberately slow: hash once, reuse for every demo login.
     ctx.password_hash = make_password(settings.CIVICLOOP["DEMO_PASSWORD"])
     total = Timer()
-    for step in steps.STEPS:
+    for step in [*steps.STEPS, *registry.demo_steps()]:  # the demo's own, then the other apps'
         t = Timer()
         step(ctx)
         stats.step_seconds[step.__name__] = round(t.seconds, 2)
@@ -74,11 +75,11 @@ def refresh_statistics() -> float:
 
 @transaction.atomic
 def district_reset(district: Place) -> None:
-    """Delete every generated row of `district` (registered reset steps first, then the demo's own tables).
+    """Delete every generated row of `district` (the apps' registered reset steps first, then the demo's own tables).
 
     The superuser `admin` is kept (it has no district); tags are shared and kept.
     """
-    for reset_step in steps.RESET_STEPS:
+    for reset_step in registry.demo_reset_steps():
         reset_step(district)
     for model in (Household, Enterprise):
         model.tags.through.objects.filter(**{f"{model._meta.model_name}__district": district}).delete()

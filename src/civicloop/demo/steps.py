@@ -1,12 +1,12 @@
-"""The generation steps: a plain list of callables, run in order by `generator.generate`.
+"""The demo's own generation steps: a plain list of callables, run in order by `generator.generate`.
 
 Each step is `step(ctx: GenerationContext) -> None`; it writes its rows (bulk, in batches) and records them with
 `ctx.stats.add("<table>", n)`. Later steps read what earlier ones left on the context (district, streets,
-committees, units, tags …). Another app extends the demo by appending its own step, e.g. in its AppConfig.ready():
+committees, units, tags …). Another app extends the demo from its own package, on its AppConfig
+(see `civicloop.core.registry`):
 
-    from civicloop.demo.steps import RESET_STEPS, STEPS
-    STEPS.append(generate_cases)          # runs after units and staff exist
-    RESET_STEPS.append(delete_cases)      # `demo --reset`: runs first, before the demo's own rows go
+    demo_steps = ("civicloop.cases.demo.generate_cases",)       # run after these steps, in INSTALLED_APPS order
+    demo_reset_steps = ("civicloop.cases.demo.delete_cases",)   # `demo --reset`: before the demo's own rows go
 
 A reset step is `reset(district: Place) -> None` and must delete its app's rows of that district (they usually
 point at places, units and users with PROTECT, so they have to go first).
@@ -16,8 +16,6 @@ Use `ctx.rng_for("<step name>")` / `ctx.faker_for(...)` for randomness, never th
 from __future__ import annotations
 
 from collections.abc import Callable
-
-from civicloop.cases.demo import delete_cases, generate_cases
 
 from .economy import generate_economy
 from .organisation import generate_people, generate_units_and_staff
@@ -29,9 +27,4 @@ STEPS: list[Callable] = [
     generate_economy,  # 8 zones, 154 park buildings, enterprises
     generate_units_and_staff,  # units and demo logins
     generate_people,  # representatives, lawyers, volunteers, party members, cadres
-    generate_cases,  # two years of cases through their lifecycles (cases/demo.py)
-]
-
-RESET_STEPS: list[Callable] = [
-    delete_cases,  # cases, events, replies, ratings, supervisions, meetings … of the district
 ]

@@ -5,9 +5,9 @@ from __future__ import annotations
 from ninja import File, Form, Router, Schema
 from ninja.files import UploadedFile
 
-from civicloop.api import ErrorOut
+from civicloop.core.api import ErrorOut
 
-from . import ImportKind
+from .kinds import kind_choices
 from .services import import_run
 
 router = Router(tags=["imports"])
@@ -31,7 +31,7 @@ class KindOut(Schema):
 
 @router.get("/kinds", response=list[KindOut])
 def kinds(request):
-    return [{"kind": value, "label": str(label)} for value, label in ImportKind.choices]
+    return [{"kind": value, "label": str(label)} for value, label in kind_choices()]
 
 
 @router.post("/run", response={200: ImportResultOut, 400: ErrorOut, 403: ErrorOut, 409: ErrorOut, 422: ErrorOut})

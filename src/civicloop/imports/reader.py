@@ -16,7 +16,9 @@ from pathlib import Path
 import python_calamine
 from django.utils.translation import gettext_lazy as _
 
-from civicloop.core.errors import CivicError, ErrorCode
+from civicloop.core.errors import CivicError
+
+from .error_codes import ImportErrorCode
 
 SPREADSHEET_SUFFIXES = {".xlsx", ".xlsm", ".xls", ".xlsb", ".ods"}
 CSV_ENCODINGS = ("utf-8-sig", "gb18030")  # utf-8 (with or without BOM), then GBK/GB18030 from Chinese Excel
@@ -50,14 +52,14 @@ def read_rows(data: bytes, filename: str) -> list[tuple[int, list[str]]]:
     elif suffix in SPREADSHEET_SUFFIXES:
         raw_rows = _spreadsheet_rows(data)
     else:
-        raise CivicError(ErrorCode.IMPORT_FILE_UNREADABLE, _("只支持 .xlsx 或 .csv 文件。"))
+        raise CivicError(ImportErrorCode.IMPORT_FILE_UNREADABLE, _("只支持 .xlsx 或 .csv 文件。"))
     rows = []
     for number, raw in enumerate(raw_rows, start=1):
         cells = [cell_text(v) for v in raw]
         if any(cells):
             rows.append((number, cells))
     if not rows:
-        raise CivicError(ErrorCode.IMPORT_FILE_UNREADABLE, _("文件是空的。"))
+        raise CivicError(ImportErrorCode.IMPORT_FILE_UNREADABLE, _("文件是空的。"))
     return rows
 
 
@@ -69,7 +71,7 @@ def _spreadsheet_rows(data: bytes):
         return list(sheet.iter_rows())
     except Exception as exc:  # calamine raises several types for broken zips/xml/unknown formats
         raise CivicError(
-            ErrorCode.IMPORT_FILE_UNREADABLE, _("不是有效的 Excel 工作簿：%(reason)s"), reason=str(exc)
+            ImportErrorCode.IMPORT_FILE_UNREADABLE, _("不是有效的 Excel 工作簿：%(reason)s"), reason=str(exc)
         ) from exc
 
 
@@ -81,10 +83,10 @@ def _csv_rows(data: bytes):
         except UnicodeDecodeError:
             continue
     else:
-        raise CivicError(ErrorCode.IMPORT_FILE_UNREADABLE, _("CSV 文件编码无法识别（请用 UTF-8 或 GBK）。"))
+        raise CivicError(ImportErrorCode.IMPORT_FILE_UNREADABLE, _("CSV 文件编码无法识别（请用 UTF-8 或 GBK）。"))
     if "\x00" in text:
-        raise CivicError(ErrorCode.IMPORT_FILE_UNREADABLE, _("不是文本格式的 CSV 文件。"))
+        raise CivicError(ImportErrorCode.IMPORT_FILE_UNREADABLE, _("不是文本格式的 CSV 文件。"))
     try:
         return list(csv.reader(io.StringIO(text, newline="")))
     except csv.Error as exc:
-        raise CivicError(ErrorCode.IMPORT_FILE_UNREADABLE, _("CSV 格式错误：%(reason)s"), reason=str(exc)) from exc
+        raise CivicError(ImportErrorCode.IMPORT_FILE_UNREADABLE, _("CSV 格式错误：%(reason)s"), reason=str(exc)) from exc

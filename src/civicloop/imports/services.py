@@ -22,6 +22,7 @@ from civicloop.places.constants import PlaceLevel
 from civicloop.places.models import Place
 
 from . import MAX_REPORTED_ERRORS
+from .error_codes import ImportErrorCode
 from .kinds import KINDS
 from .reader import read_rows
 from .spec import Entry, KindSpec, Plan, RowProblem
@@ -98,7 +99,7 @@ def import_run(
     any row is bad; otherwise writes (unless `dry_run`) and returns the counts."""
     started = time.monotonic()
     if kind not in KINDS:
-        raise CivicError(ErrorCode.IMPORT_UNKNOWN_KIND)
+        raise CivicError(ImportErrorCode.IMPORT_UNKNOWN_KIND)
     district = import_district_for(actor, district_code=district_code)
     if isinstance(file_path_or_bytes, bytes):
         data = file_path_or_bytes
@@ -115,7 +116,7 @@ def import_run(
         details = [e.as_detail() for e in errors[:MAX_REPORTED_ERRORS]]
         if len(errors) > MAX_REPORTED_ERRORS:
             details.append({"where": "…", "field": "", "reason": _gettext("另有 %(n)s 处错误未列出。") % {"n": len(errors) - MAX_REPORTED_ERRORS}})
-        raise CivicError(ErrorCode.IMPORT_ROWS_INVALID, details=details)
+        raise CivicError(ImportErrorCode.IMPORT_ROWS_INVALID, details=details)
     result = ImportResult(kind=kind, filename=filename, dry_run=dry_run, rows=len(rows) - 1,
                           created=len(plan.create), updated=len(plan.update), unchanged=plan.unchanged)
     if not dry_run and (plan.create or plan.update):
@@ -151,7 +152,7 @@ def _match_header(spec: KindSpec, header: list[str]) -> list[tuple[int, Any]]:
         if column.required and column.key not in present:
             problems.append({"where": _gettext("表头"), "field": str(column.header), "reason": _gettext("缺少必填列。")})
     if problems:
-        raise CivicError(ErrorCode.IMPORT_BAD_HEADER, details=problems)
+        raise CivicError(ImportErrorCode.IMPORT_BAD_HEADER, details=problems)
     return matched
 
 

@@ -178,12 +178,16 @@ def _same(old, new) -> bool:
 class KindSpec:
     """Base class of a kind. Subclasses set the class attributes and implement load/resolve."""
 
-    kind: str = ""
+    kind: str = ""  # a TextChoices member (its label names the kind on the page and in the API)
     model: type[models.Model]
     natural_key: str = "code"  # column key that identifies a row
     columns: list[Column] = []
     compare_fields: list[str] = []  # model attnames loaded to compare (FKs as "<name>_id")
     m2m_fields: list[str] = []
+
+    @property
+    def label(self) -> str:
+        return getattr(self.kind, "label", self.kind)
 
     def column(self, key: str) -> Column:
         return next(c for c in self.columns if c.key == key)

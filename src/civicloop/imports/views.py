@@ -10,7 +10,8 @@ from django.views.decorators.http import require_http_methods
 
 from civicloop.core.errors import CivicError, ErrorCode
 
-from . import ImportKind
+from .error_codes import ImportErrorCode
+from .kinds import kind_choices
 from .services import import_district_for, import_run
 from .workbook import template_build
 
@@ -21,7 +22,7 @@ MAX_UPLOAD_BYTES = 50 * 1024 * 1024
 @require_http_methods(["GET", "POST"])
 def upload(request):
     import_district_for(request.user)  # refuses (403 page) anyone who may not import
-    context = {"kinds": ImportKind.choices, "kind": request.POST.get("kind", ""), "dry_run": True}
+    context = {"kinds": kind_choices(), "kind": request.POST.get("kind", ""), "dry_run": True}
     status = 200
     if request.method == "POST":
         context["dry_run"] = bool(request.POST.get("dry_run"))
@@ -30,7 +31,7 @@ def upload(request):
             if upload is None:
                 raise CivicError(ErrorCode.INVALID, _("请选择文件。"))
             if upload.size > MAX_UPLOAD_BYTES:
-                raise CivicError(ErrorCode.IMPORT_FILE_UNREADABLE, _("文件过大（上限 50 MB）。"))
+                raise CivicError(ImportErrorCode.IMPORT_FILE_UNREADABLE, _("文件过大（上限 50 MB）。"))
             context["result"] = import_run(actor=request.user, kind=context["kind"], file_path_or_bytes=upload.read(),
                                            filename=upload.name, dry_run=context["dry_run"])
         except CivicError as exc:

@@ -7,14 +7,15 @@ import io
 import xlsxwriter
 from django.utils.translation import gettext as _gettext
 
-from civicloop.core.errors import CivicError, ErrorCode
+from civicloop.core.errors import CivicError
 
+from .error_codes import ImportErrorCode
 from .kinds import KINDS
 
 
 def template_build(*, kind: str) -> bytes:
     if kind not in KINDS:
-        raise CivicError(ErrorCode.IMPORT_UNKNOWN_KIND)
+        raise CivicError(ImportErrorCode.IMPORT_UNKNOWN_KIND)
     spec = KINDS[kind]
     buffer = io.BytesIO()
     workbook = xlsxwriter.Workbook(buffer, {"in_memory": True})

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from ninja import Query, Router, Schema
 
-from civicloop.api import READ_ERRORS, FilterText, PageIn, paged
+from civicloop.core.api import READ_ERRORS, FilterText, PageIn, paged
 from civicloop.core.masking import mask_id_number, mask_phone
 
 from . import selectors

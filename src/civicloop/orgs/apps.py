@@ -1,8 +1,10 @@
-from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+from civicloop.core.registry import CivicAppConfig
 
-class OrgsConfig(AppConfig):
+
+class OrgsConfig(CivicAppConfig):
     name = "civicloop.orgs"
     label = "orgs"
     verbose_name = _("组织与人员")
+    api_prefix = "orgs/"

@@ -10,7 +10,7 @@ from decimal import Decimal
 
 from ninja import Query, Router, Schema
 
-from civicloop.api import READ_ERRORS, FilterText, PageIn, paged
+from civicloop.core.api import READ_ERRORS, FilterText, PageIn, paged
 from civicloop.core.masking import mask_id_number, mask_name, mask_phone
 
 from . import selectors

@@ -1,8 +1,12 @@
-from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+from civicloop.core.registry import CivicAppConfig, Nav
 
-class PlacesConfig(AppConfig):
+
+class PlacesConfig(CivicAppConfig):
     name = "civicloop.places"
     label = "places"
     verbose_name = _("地点")
+    api_prefix = "places/"
+    pages_prefix = "places/"
+    navigation = (Nav("places:browse", _("地点")),)

@@ -1,6 +1,10 @@
-from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+from civicloop.core.registry import CivicAppConfig, Nav
 
 
-class WebConfig(AppConfig):
+class WebConfig(CivicAppConfig):
     name = "civicloop.web"
     label = "web"
+    pages_prefix = ""  # home, login, logout at the root; last in INSTALLED_APPS, so its patterns come last
+    navigation = (Nav("web:home", _("首页"), order=0),)

@@ -1,26 +1,25 @@
-"""Template context for every page: the navigation of the staff shell."""
+"""Template context for every page: the navigation of the staff shell.
+
+The entries come from the apps (`navigation` on each app's AppConfig, see `civicloop.core.registry`); each entry
+is shown to the signed-in users its `visible` predicate accepts (all of them when it has none).
+"""
 
 from django.urls import NoReverseMatch, reverse
-from django.utils.translation import gettext_lazy as _
 
-# The navigation of the staff shell: (url name, label). Apps append their entries here, e.g.
-# ("cases:inbox", _("我的待办")). Entries whose url name does not reverse (an app not there yet) are skipped.
-NAVIGATION = [
-    ("web:home", _("首页")),
-    ("places:browse", _("地点")),
-    ("cases:inbox", _("我的待办")),
-    ("cases:register", _("登记工单")),
-]
+from civicloop.core import registry
 
 
 def navigation(request):
     if not getattr(request, "user", None) or not request.user.is_authenticated:
         return {"navigation": []}
     items = []
-    for name, label in NAVIGATION:
+    for entry in registry.navigation_entries():
         try:
-            url = reverse(name)
-        except NoReverseMatch:
+            url = reverse(entry.url_name)
+        except NoReverseMatch:  # an app whose pages are not mounted
             continue
-        items.append({"url": url, "label": label, "active": request.path == url or (url != "/" and request.path.startswith(url))})
+        if not registry.nav_visible(entry, request.user):
+            continue
+        items.append({"url": url, "label": entry.label,
+                      "active": request.path == url or (url != "/" and request.path.startswith(url))})
     return {"navigation": items}

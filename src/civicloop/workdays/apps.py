@@ -1,6 +1,6 @@
-from django.apps import AppConfig
+from civicloop.core.registry import CivicAppConfig
 
 
-class WorkdaysConfig(AppConfig):
+class WorkdaysConfig(CivicAppConfig):
     name = "civicloop.workdays"
     label = "workdays"

@@ -5,9 +5,10 @@ from __future__ import annotations
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
-from civicloop.core.errors import CivicError, ErrorCode
+from civicloop.core.errors import CivicError
 
 from ..constants import UNSATISFIED_BEFORE_ESCALATION, Action, CaseState, ReplyChannel, Satisfaction
+from ..error_codes import CaseErrorCode
 from ..models import Case, Rating, Reply
 from ..permissions import SYSTEM
 from ._core import apply, check, load_for_update, now, require_text
@@ -89,7 +90,7 @@ def case_close(*, actor, case_id: int, note: str = "", expected_version: int | N
     case = load_for_update(actor, case_id, expected_version)
     if case.state == CaseState.RESOLVED and case.replied_at is None:
         check(actor, case, Action.CLOSE)  # FORBIDDEN first, if it applies
-        raise CivicError(ErrorCode.REPLY_REQUIRED)
+        raise CivicError(CaseErrorCode.REPLY_REQUIRED)
     at = now()
     apply(actor, case, Action.CLOSE, note=note, at=at, changes={"closed_at": at})
     return case

@@ -16,6 +16,7 @@ from civicloop.places.constants import PlaceLevel
 from civicloop.workdays.calendar import END_OF_DAY, SHANGHAI, working_days_between
 
 from ..constants import Action, CaseState, MeetingState
+from ..error_codes import CaseErrorCode
 from ..models import AgendaItem, Decision, Meeting
 from ..permissions import is_system
 from ._core import apply, load_for_update, now, require_text, yellow_at
@@ -49,7 +50,7 @@ def _meeting(actor, meeting_id: int) -> Meeting:
 def meeting_create(*, actor, body_unit_id: int, date: dt.date, title: str) -> Meeting:
     body = Unit.objects.filter(pk=body_unit_id, kind=UnitKind.CONSULTATION_BODY, active=True).first()
     if body is None:
-        raise CivicError(ErrorCode.CONSULTATION_INVALID, _("会商机构无效。"))
+        raise CivicError(CaseErrorCode.CONSULTATION_INVALID, _("会商机构无效。"))
     _check_convener(actor, body.district_id)
     return Meeting.objects.create(district_id=body.district_id, body=body, date=date,
                                   title=require_text(title, _("议题")), created_by=None if is_system(actor) else actor)
@@ -61,7 +62,7 @@ def meeting_agenda_add(*, actor, meeting_id: int, case_id: int) -> AgendaItem:
     meeting = _meeting(actor, meeting_id)
     case = load_for_update(actor, case_id)
     if meeting.state != MeetingState.PLANNED or case.state != CaseState.ESCALATED or case.district_id != meeting.district_id:
-        raise CivicError(ErrorCode.CONSULTATION_INVALID, _("只有已升级的工单可以列入待召开会议的议程。"))
+        raise CivicError(CaseErrorCode.CONSULTATION_INVALID, _("只有已升级的工单可以列入待召开会议的议程。"))
     item, _created = AgendaItem.objects.get_or_create(
         meeting=meeting, case=case, defaults={"district_id": meeting.district_id, "position": meeting.items.count() + 1})
     return item
@@ -76,7 +77,7 @@ def meeting_decide(*, actor, item_id: int, lead_unit_id: int, measures: str, dea
         raise not_found()
     meeting = _meeting(actor, item.meeting_id)
     if hasattr(item, "decision"):
-        raise CivicError(ErrorCode.CONSULTATION_INVALID, _("该议题已有决定。"))
+        raise CivicError(CaseErrorCode.CONSULTATION_INVALID, _("该议题已有决定。"))
     measures = require_text(measures, _("措施"))
     case = load_for_update(actor, item.case_id)
     lead, co = _units(case.district_id, lead_unit_id, co_unit_ids)

@@ -9,6 +9,7 @@ from civicloop.core.errors import CivicError, ErrorCode
 from civicloop.workdays.calendar import deadline_for
 
 from ..constants import RETURNS_BEFORE_ESCALATION, Action, ExtensionState
+from ..error_codes import CaseErrorCode
 from ..models import Case, ExtensionRequest
 from ._core import LAPSED_MESSAGE, apply, load_for_update, now, require_text, yellow_at
 
@@ -40,7 +41,7 @@ def case_request_extension(*, actor, case_id: int, days: int, reason: str,
     if not 1 <= int(days) <= 60:
         raise CivicError(ErrorCode.INVALID, _("延期天数应为1至60个工作日。"))
     if case.extension_requests.filter(state=ExtensionState.PENDING).exists():
-        raise CivicError(ErrorCode.EXTENSION_PENDING)
+        raise CivicError(CaseErrorCode.EXTENSION_PENDING)
     at = now()
     apply(actor, case, Action.REQUEST_EXTENSION, note=reason, at=at)
     return ExtensionRequest.objects.create(district_id=case.district_id, case=case, days=days, reason=reason,
@@ -56,8 +57,8 @@ def _pending(case: Case, extension_id: int | None) -> ExtensionRequest:
         asked = case.extension_requests.all() if extension_id is None else case.extension_requests.filter(pk=extension_id)
         last = asked.order_by("-requested_at", "-pk").values_list("state", flat=True).first()
         if last == ExtensionState.LAPSED:
-            raise CivicError(ErrorCode.NO_EXTENSION_PENDING, LAPSED_MESSAGE)
-        raise CivicError(ErrorCode.NO_EXTENSION_PENDING)
+            raise CivicError(CaseErrorCode.NO_EXTENSION_PENDING, LAPSED_MESSAGE)
+        raise CivicError(CaseErrorCode.NO_EXTENSION_PENDING)
     return req
 
 

@@ -9,6 +9,7 @@ from civicloop.core.errors import CivicError, ErrorCode, not_found
 from civicloop.orgs.scope import scope_for
 
 from ..constants import FINAL_STATES, Action, SupervisionKind
+from ..error_codes import CaseErrorCode
 from ..models import Case, Supervision
 from ..permissions import is_system, visible_q
 from ._core import apply, check, load_for_update, now, require_text
@@ -48,7 +49,7 @@ def case_supervision_reply(*, actor, case_id: int, reply: str, supervision_id: i
         qs = qs.filter(pk=supervision_id)
     sup = qs.order_by("opened_at", "pk").first()
     if sup is None:
-        raise CivicError(ErrorCode.SUPERVISION_NOT_OPEN)
+        raise CivicError(CaseErrorCode.SUPERVISION_NOT_OPEN)
     at = now()
     apply(actor, case, Action.SUPERVISION_REPLY, note=reply, at=at)
     sup.reply, sup.replied_at = reply, at
@@ -69,7 +70,7 @@ def case_merge(*, actor, case_id: int, into_case_id: int, note: str = "", expect
     """Fold a near-duplicate into another open case; its reporter will receive the target's reply."""
     if case_id == into_case_id:
         load_for_update(actor, case_id, expected_version)  # out of sight: NOT_FOUND, like any other request
-        raise CivicError(ErrorCode.MERGE_INVALID)
+        raise CivicError(CaseErrorCode.MERGE_INVALID)
     # Lock both rows in id order so two crossing merges cannot deadlock.
     first, second = sorted((case_id, into_case_id))
     locked = {}
@@ -83,7 +84,7 @@ def case_merge(*, actor, case_id: int, into_case_id: int, note: str = "", expect
     case = load_for_update(actor, case_id, expected_version)
     target = locked[into_case_id]
     if target.state in FINAL_STATES or target.district_id != case.district_id:
-        raise CivicError(ErrorCode.MERGE_INVALID)
+        raise CivicError(CaseErrorCode.MERGE_INVALID)
     at = now()
     text = note or str(_("合并到 %(code)s。") % {"code": target.tracking_code})
     apply(actor, case, Action.MERGE, note=text, at=at, changes={"merged_into_id": target.pk})

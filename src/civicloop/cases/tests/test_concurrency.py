@@ -6,6 +6,7 @@ import pytest
 from django.db import connection
 
 from civicloop.cases import services as s
+from civicloop.cases.error_codes import CaseErrorCode
 from civicloop.cases.models import Case
 from civicloop.core.errors import CivicError, ErrorCode
 
@@ -62,7 +63,7 @@ def test_two_accepts_without_expected_version_never_double_apply(world, flow):
         lambda: s.case_accept(actor=type(world.dept_handler).objects.get(pk=world.dept_handler.pk), case_id=case.pk),
         lambda: s.case_accept(actor=type(world.dept_handler).objects.get(pk=world.dept_handler.pk), case_id=case.pk),
     ])
-    assert sorted(map(str, outcomes)) == sorted(["ok", ErrorCode.TRANSITION_NOT_ALLOWED.value]), outcomes
+    assert sorted(map(str, outcomes)) == sorted(["ok", CaseErrorCode.TRANSITION_NOT_ALLOWED.value]), outcomes
     assert Case.objects.get(pk=case.pk).events.filter(action="accept").count() == 1
 
 

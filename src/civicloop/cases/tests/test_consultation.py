@@ -5,6 +5,7 @@ from django.utils import timezone
 
 from civicloop.cases import services as s
 from civicloop.cases.constants import CaseState, MeetingState
+from civicloop.cases.error_codes import CaseErrorCode
 from civicloop.cases.models import Case
 from civicloop.core.errors import CivicError, ErrorCode
 
@@ -17,7 +18,7 @@ def test_meeting_agenda_decision_minutes(world, flow):
                                date=timezone.localdate(), title="老旧小区加装电梯协调")
     with pytest.raises(CivicError) as exc:
         s.meeting_agenda_add(actor=world.consultation_staff, meeting_id=meeting.pk, case_id=other.pk)
-    assert exc.value.code == ErrorCode.CONSULTATION_INVALID
+    assert exc.value.code == CaseErrorCode.CONSULTATION_INVALID
     with pytest.raises(CivicError) as exc:
         s.meeting_create(actor=world.street_dispatcher, body_unit_id=world.consultation.pk, date=timezone.localdate(),
                          title="x")

@@ -5,6 +5,7 @@ import pytest
 
 from civicloop.cases import services as s
 from civicloop.cases.constants import Action, CaseState, ExtensionState
+from civicloop.cases.error_codes import CaseErrorCode
 from civicloop.cases.models import CaseEvent, ExtensionRequest, Notification
 from civicloop.cases.selectors import inbox_for, notifications_for
 from civicloop.core.errors import CivicError, ErrorCode
@@ -129,9 +130,9 @@ def test_pending_extension_lapses_on_resolve_and_cannot_be_decided(world, flow):
     for approver in (world.street_dispatcher, world.district_admin):
         assert inbox_for(approver)["extensions"]["count"] == 0
         for fn in (s.case_approve_extension, s.case_deny_extension):
-            err = refused(ErrorCode.NO_EXTENSION_PENDING, fn, actor=approver, case_id=case.pk, extension_id=req.pk)
+            err = refused(CaseErrorCode.NO_EXTENSION_PENDING, fn, actor=approver, case_id=case.pk, extension_id=req.pk)
             assert "失效" in str(err.message)
-            refused(ErrorCode.NO_EXTENSION_PENDING, fn, actor=approver, case_id=case.pk)
+            refused(CaseErrorCode.NO_EXTENSION_PENDING, fn, actor=approver, case_id=case.pk)
     case.refresh_from_db()
     assert case.state == CaseState.RESOLVED and case.events.filter(action__in=(
         Action.APPROVE_EXTENSION, Action.DENY_EXTENSION)).count() == 0

@@ -5,6 +5,7 @@ from django.utils import timezone
 
 from civicloop.cases import services as s
 from civicloop.cases.constants import CaseState, Channel, Layer, Satisfaction, Urgency
+from civicloop.cases.error_codes import CaseErrorCode
 from civicloop.cases.events import snapshot
 from civicloop.cases.models import Case, CaseEvent, Notification, Reply
 from civicloop.cases.replay import replay_case
@@ -81,7 +82,7 @@ def test_full_loop_happy_path(world, flow, cats, django_capture_on_commit_callba
 def test_transition_refused_with_state_and_action_named(world, flow, cats):
     case = flow.register()
     s.case_triage(actor=world.street_dispatcher, case_id=case.pk, category_id=cats["0101"].pk)
-    err = refused(ErrorCode.TRANSITION_NOT_ALLOWED, s.case_close, actor=world.street_dispatcher, case_id=case.pk)
+    err = refused(CaseErrorCode.TRANSITION_NOT_ALLOWED, s.case_close, actor=world.street_dispatcher, case_id=case.pk)
     assert "已研判" in err.message and "结案" in err.message
 
 
@@ -143,13 +144,13 @@ def test_dispatch_deadline_by_category_and_urgency(world, flow, cats):
 
 def test_extensions(world, flow, django_capture_on_commit_callbacks):
     case = flow.dispatched()
-    refused(ErrorCode.TRANSITION_NOT_ALLOWED, s.case_request_extension, actor=world.dept_handler, case_id=case.pk,
+    refused(CaseErrorCode.TRANSITION_NOT_ALLOWED, s.case_request_extension, actor=world.dept_handler, case_id=case.pk,
             days=3, reason="需协调")
     s.case_accept(actor=world.dept_handler, case_id=case.pk)
     with django_capture_on_commit_callbacks(execute=True):
         s.case_request_extension(actor=world.dept_handler, case_id=case.pk, days=5, reason="需协调施工队")
     assert Notification.objects.filter(user=world.street_dispatcher, kind="request_extension").exists()
-    refused(ErrorCode.EXTENSION_PENDING, s.case_request_extension, actor=world.dept_handler, case_id=case.pk,
+    refused(CaseErrorCode.EXTENSION_PENDING, s.case_request_extension, actor=world.dept_handler, case_id=case.pk,
             days=3, reason="再延")
     refused(ErrorCode.FORBIDDEN, s.case_approve_extension, actor=world.dept_handler, case_id=case.pk)
     old = Case.objects.get(pk=case.pk)
@@ -157,7 +158,7 @@ def test_extensions(world, flow, django_capture_on_commit_callbacks):
     case.refresh_from_db()
     assert case.deadline == deadline_for(old.deadline, 5) and case.time_limit_days == 20
     assert case.yellow_at > old.yellow_at
-    refused(ErrorCode.NO_EXTENSION_PENDING, s.case_deny_extension, actor=world.street_dispatcher, case_id=case.pk)
+    refused(CaseErrorCode.NO_EXTENSION_PENDING, s.case_deny_extension, actor=world.street_dispatcher, case_id=case.pk)
     s.case_request_extension(actor=world.dept_handler, case_id=case.pk, days=2, reason="仍需时间")
     s.case_deny_extension(actor=world.district_admin, case_id=case.pk, note="请按期办结")  # district level may
     assert Case.objects.get(pk=case.pk).deadline == case.deadline
@@ -165,7 +166,7 @@ def test_extensions(world, flow, django_capture_on_commit_callbacks):
 
 def test_close_requires_reply(world, flow):
     case = flow.resolved()
-    refused(ErrorCode.REPLY_REQUIRED, s.case_close, actor=world.street_dispatcher, case_id=case.pk)
+    refused(CaseErrorCode.REPLY_REQUIRED, s.case_close, actor=world.street_dispatcher, case_id=case.pk)
     refused(ErrorCode.FORBIDDEN, s.case_close, actor=world.dept_handler, case_id=case.pk)
     s.case_reply_unreachable(actor=world.street_dispatcher, case_id=case.pk, note="电话空号，三次未接通")
     s.case_close(actor=world.street_dispatcher, case_id=case.pk)
@@ -179,7 +180,7 @@ def test_unsatisfied_reopens_and_third_escalates(world, flow):
         s.case_rate(actor=world.street_dispatcher, case_id=case.pk, value=Satisfaction.UNSATISFIED, note="没解决")
         case.refresh_from_db()
         assert case.state == CaseState.REOPENED and case.unsatisfied_count == n and case.replied_at is None
-        refused(ErrorCode.TRANSITION_NOT_ALLOWED, s.case_close, actor=world.street_dispatcher, case_id=case.pk)
+        refused(CaseErrorCode.TRANSITION_NOT_ALLOWED, s.case_close, actor=world.street_dispatcher, case_id=case.pk)
         s.case_accept(actor=world.dept_handler, case_id=case.pk)
         s.case_resolve(actor=world.dept_handler, case_id=case.pk, result="再次处理")
         s.case_reply(actor=world.dept_handler, case_id=case.pk, channel="visit", content="上门说明")
@@ -199,7 +200,7 @@ def test_reopen_by_dispatcher_then_accept(world, flow):
 def test_supervise_and_reply(world, flow, django_capture_on_commit_callbacks):
     case = flow.dispatched()
     refused(ErrorCode.FORBIDDEN, s.case_supervise, actor=world.committee_worker, case_id=case.pk, notice="x")
-    refused(ErrorCode.SUPERVISION_NOT_OPEN, s.case_supervision_reply, actor=world.dept_handler, case_id=case.pk,
+    refused(CaseErrorCode.SUPERVISION_NOT_OPEN, s.case_supervision_reply, actor=world.dept_handler, case_id=case.pk,
             reply="在办")
     with django_capture_on_commit_callbacks(execute=True):
         s.case_supervise(actor=world.leader, case_id=case.pk, notice="请加快办理")
@@ -214,8 +215,8 @@ def test_merge_gives_reporters_the_targets_reply(world, flow):
     dup = flow.register(reporter_name="王五")
     dup2 = flow.register()
     s.case_merge(actor=world.street_dispatcher, case_id=dup.pk, into_case_id=target.pk)
-    refused(ErrorCode.MERGE_INVALID, s.case_merge, actor=world.street_dispatcher, case_id=dup2.pk, into_case_id=dup.pk)
-    refused(ErrorCode.MERGE_INVALID, s.case_merge, actor=world.street_dispatcher, case_id=dup2.pk, into_case_id=dup2.pk)
+    refused(CaseErrorCode.MERGE_INVALID, s.case_merge, actor=world.street_dispatcher, case_id=dup2.pk, into_case_id=dup.pk)
+    refused(CaseErrorCode.MERGE_INVALID, s.case_merge, actor=world.street_dispatcher, case_id=dup2.pk, into_case_id=dup2.pk)
     s.case_accept(actor=world.dept_handler, case_id=target.pk)
     s.case_resolve(actor=world.dept_handler, case_id=target.pk, result="已修复")
     s.case_reply(actor=world.dept_handler, case_id=target.pk, channel="sms", content="已修复，感谢反映")
@@ -235,7 +236,7 @@ def test_withdraw(world, flow):
     case = flow.dispatched()
     s.case_withdraw(actor=world.street_dispatcher, case_id=case.pk, reason="诉求人来电撤回")
     assert Case.objects.get(pk=case.pk).state == CaseState.WITHDRAWN
-    refused(ErrorCode.TRANSITION_NOT_ALLOWED, s.case_accept, actor=world.dept_handler, case_id=case.pk)
+    refused(CaseErrorCode.TRANSITION_NOT_ALLOWED, s.case_accept, actor=world.dept_handler, case_id=case.pk)
 
 
 def test_system_register_needs_district(world):

@@ -5,10 +5,11 @@ import pytest
 
 from civicloop.cases import services as s
 from civicloop.cases.constants import Action, CaseState, Satisfaction, Urgency
+from civicloop.cases.error_codes import CaseErrorCode
 from civicloop.cases.events import TRACKED_FIELDS, snapshot
 from civicloop.cases.models import Case
 from civicloop.cases.steps import step
-from civicloop.core.errors import CivicError, ErrorCode
+from civicloop.core.errors import CivicError
 
 
 def _blank(state: str, version: int = 1, **fields) -> dict:
@@ -23,7 +24,7 @@ def test_refuses_a_step_the_table_forbids_and_leaves_the_snapshot_alone():
     copy = dict(before)
     with pytest.raises(CivicError) as exc:
         step(before, Action.ACCEPT)
-    assert exc.value.code == ErrorCode.TRANSITION_NOT_ALLOWED
+    assert exc.value.code == CaseErrorCode.TRANSITION_NOT_ALLOWED
     assert "已登记" in exc.value.message and "签收" in exc.value.message
     assert before == copy
 
@@ -55,7 +56,7 @@ def test_the_services_refusal_is_the_steps_refusal(world, flow, cats):
         s.case_close(actor=world.street_dispatcher, case_id=case.pk)
     with pytest.raises(CivicError) as pure:
         step(snapshot(Case.objects.get(pk=case.pk)), Action.CLOSE)
-    assert service.value.code == pure.value.code == ErrorCode.TRANSITION_NOT_ALLOWED
+    assert service.value.code == pure.value.code == CaseErrorCode.TRANSITION_NOT_ALLOWED
     assert service.value.message == pure.value.message
 
 

@@ -4,6 +4,7 @@ import pytest
 from django.conf import settings
 from django.core.management import call_command
 
+from civicloop.core import registry
 from civicloop.core.errors import CivicError, ErrorCode
 from civicloop.core.validators import validate_credit_code, validate_id_number
 from civicloop.demo import steps
@@ -149,7 +150,8 @@ def test_command_runs_twice_and_resets():
 def test_registered_steps_run_with_the_context(monkeypatch):
     seen = []
     monkeypatch.setattr(steps, "STEPS", [*steps.STEPS, lambda ctx: seen.append((ctx.district.code, len(ctx.units)))])
-    monkeypatch.setattr(steps, "RESET_STEPS", [*steps.RESET_STEPS, lambda district: seen.append(("reset", district.code))])
+    resets = registry.demo_reset_steps()
+    monkeypatch.setattr(registry, "demo_reset_steps", lambda: [*resets, lambda district: seen.append(("reset", district.code))])
     generate("xuhui", scale=SCALE, seed=1)
     district_reset(_district())
     assert seen == [("310104000000", 3 + 12 + 20 + 13 + 312), ("reset", "310104000000")]

@@ -2,7 +2,8 @@ from datetime import date, datetime
 
 import pytest
 
-from civicloop.core.errors import CivicError, ErrorCode
+from civicloop.core.errors import CivicError
+from civicloop.imports.error_codes import ImportErrorCode
 from civicloop.imports.reader import cell_text, read_rows
 
 from .helpers import csv_bytes, xlsx
@@ -44,5 +45,5 @@ def test_csv_in_utf8_bom_and_gbk(encoding):
 def test_malformed_files_refused_clearly(data, name):
     with pytest.raises(CivicError) as exc:
         read_rows(data, name)
-    assert exc.value.code == ErrorCode.IMPORT_FILE_UNREADABLE
+    assert exc.value.code == ImportErrorCode.IMPORT_FILE_UNREADABLE
     assert exc.value.message

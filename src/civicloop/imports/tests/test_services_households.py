@@ -1,6 +1,7 @@
 import pytest
 
 from civicloop.core.errors import CivicError, ErrorCode
+from civicloop.imports.error_codes import ImportErrorCode
 from civicloop.imports.services import import_run
 from civicloop.places.models import Household
 
@@ -54,7 +55,7 @@ def test_bad_rows_reported_with_row_column_reason_and_nothing_written(world):
     ])
     with pytest.raises(CivicError) as exc:
         run(world.district_admin, data)
-    assert exc.value.code == ErrorCode.IMPORT_ROWS_INVALID
+    assert exc.value.code == ImportErrorCode.IMPORT_ROWS_INVALID
     got = details(exc.value)
     assert [(w, f) for w, f, _r in got] == [
         ("第3行", "身份证号"), ("第4行", "联系电话"), ("第5行", "楼栋编码"), ("第6行", "地址"), ("第7行", "户编码"), ("第8行", "标签"),
@@ -125,7 +126,7 @@ def test_household_code_of_another_district_refused(world):
 def test_bad_header_refused(world):
     with pytest.raises(CivicError) as exc:
         run(world.district_admin, xlsx([["户编码", "门牌"], ["x", "y"]]))
-    assert exc.value.code == ErrorCode.IMPORT_BAD_HEADER
+    assert exc.value.code == ImportErrorCode.IMPORT_BAD_HEADER
     fields = {d["field"] for d in exc.value.as_dict()["details"]}
     assert {"门牌", "楼栋编码", "地址"} <= fields
 
@@ -133,4 +134,4 @@ def test_bad_header_refused(world):
 def test_unknown_kind_refused(world):
     with pytest.raises(CivicError) as exc:
         import_run(actor=world.district_admin, kind="aliens", file_path_or_bytes=b"", filename="a.csv")
-    assert exc.value.code == ErrorCode.IMPORT_UNKNOWN_KIND
+    assert exc.value.code == ImportErrorCode.IMPORT_UNKNOWN_KIND

@@ -3,8 +3,10 @@
 from django.test import RequestFactory
 from django.urls import reverse
 
-from civicloop.core.errors import CivicError, ErrorCode
+from civicloop.core import registry
+from civicloop.core.errors import CivicError
 from civicloop.core.middleware import CivicErrorMiddleware
+from civicloop.imports.error_codes import ImportErrorCode
 from civicloop.places.models import Household
 from civicloop.testing import PASSWORD
 from civicloop.web import context
@@ -30,7 +32,8 @@ def test_wrong_password_is_refused(client, world):
 
 
 def test_navigation_skips_names_that_do_not_reverse(rf, world, monkeypatch):
-    monkeypatch.setattr(context, "NAVIGATION", [*context.NAVIGATION, ("nowhere:inbox", "x")])
+    entries = registry.navigation_entries()
+    monkeypatch.setattr(registry, "navigation_entries", lambda: [*entries, registry.Nav("nowhere:inbox", "x")])
     request = rf.get("/")
     request.user = world.street_dispatcher
     labels = [str(item["label"]) for item in context.navigation(request)["navigation"]]
@@ -46,7 +49,7 @@ def test_language_switch_to_english(client, world):
 
 
 def test_civic_error_renders_page_and_fragment(world):
-    error = CivicError(ErrorCode.IMPORT_ROWS_INVALID, details=[{"where": "3", "field": "电话", "reason": "格式不对"}])
+    error = CivicError(ImportErrorCode.IMPORT_ROWS_INVALID, details=[{"where": "3", "field": "电话", "reason": "格式不对"}])
     middleware = CivicErrorMiddleware(lambda r: None)
     request = RequestFactory().get("/imports/")
     request.user = world.street_dispatcher

@@ -1,4 +1,4 @@
-"""`civicloop scheduler [--once]`: enqueue the periodic tasks of `settings.CIVICLOOP["PERIODIC_TASKS"]`.
+"""`civicloop scheduler [--once]`: enqueue the periodic tasks the apps declare (`periodic_tasks` on their AppConfig).
 
 The django-tasks API has no scheduler of its own, so this small loop enqueues each task when its interval has
 passed; the `db_worker` (or any other backend's worker) runs it. Every periodic task is idempotent (e.g.
@@ -10,16 +10,16 @@ from __future__ import annotations
 
 import time
 
-from django.conf import settings
 from django.core.management.base import BaseCommand
-from django.utils.module_loading import import_string
+
+from civicloop.core import registry
 
 from ..stop import StopFlag
 
 
 def periodic_tasks() -> list[tuple[str, object, int]]:
-    return [(path, import_string(path), int(every))
-            for path, every in settings.CIVICLOOP.get("PERIODIC_TASKS", {}).items()]
+    """(path, task, seconds) of every app's periodic task (`civicloop.core.registry.PeriodicTask`)."""
+    return registry.periodic_tasks()
 
 
 def enqueue_due(tasks, last: dict[str, float], now: float) -> list[str]:

@@ -1,0 +1,125 @@
+"""What each app adds to the project, declared on its `AppConfig` and read here once apps are ready.
+
+An app's `apps.py` subclasses `CivicAppConfig` and fills in what it contributes (all optional):
+
+    class CasesConfig(CivicAppConfig):
+        name = "civicloop.cases"
+        label = "cases"
+        api_prefix = "cases/"      # civicloop.cases.api.router at /api/cases/
+        pages_prefix = "cases/"    # civicloop.cases.urls.urlpatterns at /cases/, namespace "cases"
+        navigation = [Nav("cases:inbox", _("我的待办")),
+                      Nav("cases:register", _("登记工单"), visible="civicloop.cases.navigation.may_register")]
+        demo_steps = ["civicloop.cases.demo.generate_cases"]
+        demo_reset_steps = ["civicloop.cases.demo.delete_cases"]
+        periodic_tasks = [PeriodicTask("civicloop.cases.tasks.supervise_overdue", every=600,
+                                       env="CIVICLOOP_SUPERVISE_EVERY")]
+        import_kinds = []          # "civicloop.<app>.import_kinds.ThingSpec", a KindSpec subclass
+
+Error codes need no declaration: `<app>/error_codes.py` registers them when imported, and `CoreConfig.ready`
+imports that module of every installed app (`load_error_codes`).
+
+Everything is named by dotted path and imported only when asked for, after `django.setup()`, so `apps.py` imports
+no models and no app module imports another app's router: no import order can make a cycle. Apps contribute in
+`INSTALLED_APPS` order (reset steps in the reverse order: later apps point at earlier apps' rows).
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from django.apps import AppConfig, apps
+from django.utils.module_loading import autodiscover_modules, import_string
+
+
+@dataclass(frozen=True)
+class Nav:
+    """One entry of the staff shell's navigation."""
+
+    url_name: str  # entries whose name does not reverse are skipped (an app's pages not mounted)
+    label: Any  # a lazy translation
+    visible: str | None = None  # dotted path of `f(user) -> bool`; None: every signed-in user
+    order: int = 100  # lower first; equal orders keep INSTALLED_APPS order (the home page uses 0)
+
+
+@dataclass(frozen=True)
+class PeriodicTask:
+    """A django-tasks task that `civicloop scheduler` enqueues every `every` seconds (it must be idempotent)."""
+
+    path: str  # dotted path of the task
+    every: int  # seconds
+    env: str | None = None  # environment variable that overrides `every`
+
+
+class CivicAppConfig(AppConfig):
+    """An app of civicloop: what it adds to the project (see the module docstring). Nothing by default."""
+
+    # Django picks the one AppConfig subclass of an apps.py whose `default` is not False: this base class, imported
+    # there too, must not count, and each app's subclass must (unless it says otherwise).
+    default = False
+
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        if "default" not in cls.__dict__:
+            cls.default = True
+
+    api_prefix: str | None = None
+    pages_prefix: str | None = None
+    navigation: Sequence[Nav] = ()
+    demo_steps: Sequence[str] = ()
+    demo_reset_steps: Sequence[str] = ()
+    periodic_tasks: Sequence[PeriodicTask] = ()
+    import_kinds: Sequence[str] = ()
+
+
+def civic_apps() -> list[CivicAppConfig]:
+    return [config for config in apps.get_app_configs() if isinstance(config, CivicAppConfig)]
+
+
+def api_routers() -> list[tuple[str, Any]]:
+    """(prefix, router) of every app with an API, for `civicloop.api`."""
+    return [(config.api_prefix, import_string(f"{config.name}.api.router"))
+            for config in civic_apps() if config.api_prefix is not None]
+
+
+def page_urls() -> list[tuple[str, list, str]]:
+    """(prefix, urlpatterns, namespace) of every app with pages, for `civicloop.urls`."""
+    return [(config.pages_prefix, import_string(f"{config.name}.urls.urlpatterns"), config.label)
+            for config in civic_apps() if config.pages_prefix is not None]
+
+
+def navigation_entries() -> list[Nav]:
+    entries = [entry for config in civic_apps() for entry in config.navigation]
+    return sorted(entries, key=lambda entry: entry.order)  # stable: INSTALLED_APPS order within an order
+
+
+def nav_visible(entry: Nav, user) -> bool:
+    return entry.visible is None or bool(import_string(entry.visible)(user))
+
+
+def demo_steps() -> list[Callable]:
+    """The other apps' generation steps, `step(ctx)`, run after the demo's own (`demo.steps.STEPS`)."""
+    return [import_string(path) for config in civic_apps() for path in config.demo_steps]
+
+
+def demo_reset_steps() -> list[Callable]:
+    """`reset(district)` of every app, last installed first; run before the demo deletes its own rows."""
+    return [import_string(path) for config in reversed(civic_apps()) for path in config.demo_reset_steps]
+
+
+def periodic_tasks() -> list[tuple[str, Any, int]]:
+    """(path, task, seconds) of every periodic task, for `civicloop scheduler`."""
+    return [(task.path, import_string(task.path), int(os.environ.get(task.env, task.every) if task.env else task.every))
+            for config in civic_apps() for task in config.periodic_tasks]
+
+
+def import_kinds() -> list[Any]:
+    """One instance of every registered `imports.spec.KindSpec` subclass."""
+    return [import_string(path)() for config in civic_apps() for path in config.import_kinds]
+
+
+def load_error_codes() -> None:
+    """Import `<app>.error_codes` of every installed app, so each code is registered before any request."""
+    autodiscover_modules("error_codes")
