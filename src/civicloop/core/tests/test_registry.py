@@ -1,0 +1,49 @@
+"""The registry: each app's AppConfig declares what it adds; the central files read it."""
+
+from django.apps import apps
+
+from civicloop.core import registry
+from civicloop.core.registry import CivicAppConfig, Nav
+from civicloop.web import context
+
+
+def test_every_civicloop_app_is_a_civic_app_config():
+    # Django would silently fall back to a plain AppConfig if an apps.py had two candidate subclasses.
+    ours = [c for c in apps.get_app_configs() if c.name.startswith("civicloop.")]
+    assert ours and all(isinstance(c, CivicAppConfig) for c in ours), [type(c) for c in ours]
+
+
+def test_routers_pages_and_steps_come_from_the_apps_in_installed_order():
+    assert [prefix for prefix, _router in registry.api_routers()] == ["places/", "orgs/", "imports/", "cases/"]
+    assert [(prefix, ns) for prefix, _urls, ns in registry.page_urls()] == [
+        ("places/", "places"), ("imports/", "imports"), ("cases/", "cases"), ("", "web")]
+    assert [s.__name__ for s in registry.demo_steps()] == ["generate_cases"]
+    assert [s.__name__ for s in registry.demo_reset_steps()] == ["delete_cases"]
+    assert [spec.kind for spec in registry.import_kinds()] == [
+        "territory", "households", "enterprises", "units", "staff", "people"]
+
+
+def test_periodic_task_interval_from_the_environment(monkeypatch):
+    assert [(path, every) for path, _task, every in registry.periodic_tasks()] == [
+        ("civicloop.cases.tasks.supervise_overdue", 600)]
+    monkeypatch.setenv("CIVICLOOP_SUPERVISE_EVERY", "42")
+    assert [every for _path, _task, every in registry.periodic_tasks()] == [42]
+
+
+def test_navigation_per_persona(rf, world, monkeypatch):
+    def labels(user):
+        request = rf.get("/")
+        request.user = user
+        return [str(item["label"]) for item in context.navigation(request)["navigation"]]
+
+    assert labels(world.street_dispatcher) == ["首页", "地点", "我的待办", "登记工单"]
+    assert labels(world.dept_handler) == ["首页", "地点", "我的待办", "登记工单"]  # handlers register too
+    assert labels(world.leader) == labels(world.nobody) == ["首页", "地点", "我的待办"]  # case_register refuses them
+    entries = registry.navigation_entries()
+    monkeypatch.setattr(registry, "navigation_entries",
+                        lambda: [*entries, Nav("web:home", "only admins", visible="civicloop.core.tests.test_registry.never")])
+    assert "only admins" not in labels(world.district_admin)
+
+
+def never(user) -> bool:
+    return False
