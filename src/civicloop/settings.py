@@ -1,9 +1,10 @@
 """Settings come from the environment; defaults run the embedded SQLite demo.
 
 DATABASE_URL   selects the database (default: SQLite file var/civicloop.sqlite3 in WAL mode)
-SECRET_KEY     required when DEBUG is off
+CIVICLOOP_ENV  "development" (default: the built-in key, plain HTTP) or "production" (see the security block below)
+SECRET_KEY     required in production, where the built-in development key is refused
 DEBUG          "1"/"true" to enable
-ALLOWED_HOSTS  comma separated
+ALLOWED_HOSTS  comma separated (required in production)
 PORT           port for `civicloop serve` (default 8000)
 """
 
@@ -26,10 +27,78 @@ def _env_bool(name: str, default: bool = False) -> bool:
 
 
 DEBUG = _env_bool("DEBUG", False)
-SECRET_KEY = os.environ.get("SECRET_KEY") or ("civicloop-insecure-dev-key" if DEBUG or not os.environ.get("CIVICLOOP_PRODUCTION") else None)
-if not SECRET_KEY:
-    raise RuntimeError("SECRET_KEY must be set when CIVICLOOP_PRODUCTION is set")
-ALLOWED_HOSTS = [h.strip() for h in os.environ.get("ALLOWED_HOSTS", "127.0.0.1,localhost,testserver").split(",") if h.strip()]
+
+# ---- Security from the environment (issue 21; docs/decisions.md "production switch and CSP") -------------------
+# One switch, CIVICLOOP_ENV, chooses the defaults; every setting below can still be set on its own. Development
+# (the default, so `make demo` and `make test` run on a fresh machine with nothing set) allows the built-in key
+# and plain HTTP. Production refuses to start without its own SECRET_KEY and ALLOWED_HOSTS, and turns on HTTPS
+# redirect, HSTS and Secure cookies; README.md "Production" lists an environment `check --deploy` passes clean.
+from django.core.exceptions import ImproperlyConfigured  # noqa: E402
+
+DEV_SECRET_KEY = "civicloop-insecure-dev-key"
+CIVICLOOP_ENV = os.environ.get("CIVICLOOP_ENV", "production" if _env_bool("CIVICLOOP_PRODUCTION") else "development")
+if CIVICLOOP_ENV not in {"development", "production"}:
+    # A typo ("prod") must not fall back to the permissive mode.
+    raise ImproperlyConfigured(f"CIVICLOOP_ENV must be 'development' or 'production', not {CIVICLOOP_ENV!r}")
+PRODUCTION = CIVICLOOP_ENV == "production"
+if PRODUCTION and DEBUG:
+    # Debug pages show settings, SQL and local variables: residents' personal data must not reach them.
+    raise ImproperlyConfigured("DEBUG must be off when CIVICLOOP_ENV=production")
+
+
+def _env_list(name: str, default: str = "") -> list[str]:
+    return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
+
+
+SECRET_KEY = os.environ.get("SECRET_KEY", "").strip() or (None if PRODUCTION else DEV_SECRET_KEY)
+if PRODUCTION and SECRET_KEY in {None, DEV_SECRET_KEY}:
+    raise ImproperlyConfigured(
+        "CIVICLOOP_ENV=production needs its own SECRET_KEY (not the built-in development key); generate one with "
+        "python -c 'import secrets; print(secrets.token_urlsafe(50))'"
+    )
+ALLOWED_HOSTS = _env_list("ALLOWED_HOSTS", "" if PRODUCTION else "127.0.0.1,localhost,testserver")
+if PRODUCTION and not ALLOWED_HOSTS:
+    raise ImproperlyConfigured("CIVICLOOP_ENV=production needs ALLOWED_HOSTS (comma separated host names)")
+CSRF_TRUSTED_ORIGINS = _env_list("CSRF_TRUSTED_ORIGINS")  # e.g. https://civicloop.example.gov.cn
+SECURE_SSL_REDIRECT = _env_bool("SECURE_SSL_REDIRECT", PRODUCTION)
+SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", str(365 * 24 * 3600) if PRODUCTION else "0"))
+# Both widen HSTS beyond this host: off unless the operator owns the parent domain (README.md "Production").
+SECURE_HSTS_INCLUDE_SUBDOMAINS = _env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", False)
+SECURE_HSTS_PRELOAD = _env_bool("SECURE_HSTS_PRELOAD", False)
+SESSION_COOKIE_SECURE = _env_bool("SESSION_COOKIE_SECURE", PRODUCTION)
+CSRF_COOKIE_SECURE = _env_bool("CSRF_COOKIE_SECURE", PRODUCTION)
+# Behind a TLS-terminating proxy (HAProxy) that sets the header on every request and strips it from clients:
+# SECURE_PROXY_SSL_HEADER=X-Forwarded-Proto (the value meaning HTTPS is "https"). Unset: no proxy is trusted.
+if os.environ.get("SECURE_PROXY_SSL_HEADER", "").strip():
+    _proxy_header = os.environ["SECURE_PROXY_SSL_HEADER"].strip()
+    SECURE_PROXY_SSL_HEADER = ("HTTP_" + _proxy_header.upper().replace("-", "_"), "https")
+SECURE_REFERRER_POLICY = os.environ.get("SECURE_REFERRER_POLICY", "same-origin")
+SECURE_CONTENT_TYPE_NOSNIFF = True  # X-Content-Type-Options: nosniff, in every mode
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+# Content-Security-Policy (django-csp): scripts only from our own static files — no inline script, no eval, no
+# CDN. Styles allow 'unsafe-inline' for `style=` attributes (the issue allows it; scripts must not). Bootstrap's
+# icons are data: SVGs. CSP_REPORT_ONLY=1 sends the same policy as Content-Security-Policy-Report-Only.
+from csp.constants import NONE, SELF, UNSAFE_INLINE  # noqa: E402
+
+_csp = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF, UNSAFE_INLINE],
+        "img-src": [SELF, "data:", "blob:"],
+        "font-src": [SELF, "data:"],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    }
+}
+if _env_bool("CSP_REPORT_ONLY"):
+    CONTENT_SECURITY_POLICY_REPORT_ONLY = _csp
+else:
+    CONTENT_SECURITY_POLICY = _csp
+# ---- end of security from the environment ------------------------------------------------------------------------
 PORT = int(os.environ.get("PORT", "8000"))
 
 INSTALLED_APPS = [
@@ -54,6 +123,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",  # Content-Security-Policy (security block above)
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "civicloop.web.middleware.LocaleMiddleware",  # zh-Hans unless switched; the API also honours Accept-Language
@@ -140,7 +210,6 @@ SESSION_COOKIE_HTTPONLY = True
 AUTHENTICATION_BACKENDS = ["civicloop.orgs.auth.Backend"]  # ModelBackend + unit, places, roles in one statement
 SESSION_ENGINE = "civicloop.orgs.sessions"  # the database store, read without an ORM compile (decision 30)
 CSRF_COOKIE_HTTPONLY = False  # htmx reads the token from the cookie-less meta tag; keep default-safe elsewhere
-SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
 
 LOGGING = {
