@@ -109,6 +109,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "ninja",  # API docs from our own static files: the CDN variant needs an inline script the CSP refuses
     "django_tasks",
     "django_tasks_db",
     "civicloop.core",
