@@ -72,6 +72,8 @@ def backup(target: Path, *, alias: str = "default", overwrite: bool = False) -> 
         raise BackupError(f"{target} exists; pass --force to replace it")
     partial = target.with_name(target.name + ".partial")
     partial.unlink(missing_ok=True)
+    # Readable by the owner only, from the first byte: a backup holds every resident's personal data.
+    os.close(os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
     try:
         if db.engine == "sqlite":
             _sqlite_backup(db, partial)

@@ -79,6 +79,7 @@ def test_sqlite_drill_backup_destroy_restore(sqlite_demo):
     target = var / "drill.backup"
     out = _civicloop("backup", str(target), database_url=url, var=var).stdout
     assert "backup of the sqlite database written" in out and backup.file_kind(target) == "sqlite"
+    assert target.stat().st_mode & 0o077 == 0  # personal data: the owner's eyes only
     again = _civicloop("backup", str(target), database_url=url, var=var, check=False)
     assert again.returncode != 0 and "--force" in again.stderr  # an earlier backup is not overwritten silently
 
