@@ -6,8 +6,18 @@ SECRET_KEY     required in production, where the built-in development key is ref
 DEBUG          "1"/"true" to enable
 ALLOWED_HOSTS  comma separated (required in production)
 PORT           port for `civicloop serve` (default 8000)
+
+Login and sessions (issue 21; docs/decisions.md "login throttling, password policy, sessions"):
+CIVICLOOP_LOGIN_FAILURE_LIMIT      failed logins before a lockout (default 5)
+CIVICLOOP_LOGIN_COOLOFF_MINUTES    how long a lockout lasts (default 30)
+CIVICLOOP_LOGIN_LOCKOUT_BY         what is counted: "username,ip_address" (each on its own, the default) or
+                                   "username+ip_address" (the pair) — django-axes' AXES_LOCKOUT_PARAMETERS
+CIVICLOOP_PROXY_COUNT              reverse proxies in front of the server (default 0: the client is REMOTE_ADDR)
+CIVICLOOP_SESSION_IDLE_MINUTES     signed out after this long without a request (default 30)
+CIVICLOOP_SESSION_MAX_HOURS        signed out this long after login, active or not (default 12)
 """
 
+import datetime as dt
 import os
 from pathlib import Path
 
@@ -110,6 +120,8 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "ninja",  # API docs from our own static files: the CDN variant needs an inline script the CSP refuses
+    # Before our apps: its signal receivers run first, so an audit receiver sees whether axes locked the request.
+    "axes",
     "django_tasks",
     "django_tasks_db",
     "civicloop.core",
@@ -132,8 +144,10 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "civicloop.orgs.sessions.SessionTimeoutMiddleware",  # idle and absolute session limits
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "civicloop.core.middleware.CivicErrorMiddleware",
+    "axes.middleware.AxesMiddleware",  # last, as axes asks: turns a locked login into our page
 ]
 
 ROOT_URLCONF = "civicloop.urls"
@@ -184,8 +198,15 @@ LOGIN_URL = "web:login"
 LOGIN_REDIRECT_URL = "web:home"
 LOGOUT_REDIRECT_URL = "web:login"
 
+# Applied wherever a password is set through a form or a command (admin, changepassword, createsuperuser); the
+# demo and test accounts are written with a hash directly and keep their documented passwords.
 AUTH_PASSWORD_VALIDATORS = [
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 8}},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 10}},
+    {"NAME": "civicloop.orgs.passwords.CharacterClassesValidator", "OPTIONS": {"min_classes": 3}},
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator",
+     "OPTIONS": {"user_attributes": ("username", "display_name", "email", "phone")}},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 
 LANGUAGE_CODE = "zh-hans"
@@ -208,8 +229,30 @@ TASKS = {
 }
 
 SESSION_COOKIE_HTTPONLY = True
-AUTHENTICATION_BACKENDS = ["civicloop.orgs.auth.Backend"]  # ModelBackend + unit, places, roles in one statement
+AUTHENTICATION_BACKENDS = [
+    "civicloop.orgs.auth.LoginThrottle",  # django-axes: refuses a locked account or address before any check
+    "civicloop.orgs.auth.Backend",  # ModelBackend + unit, places, roles in one statement
+]
 SESSION_ENGINE = "civicloop.orgs.sessions"  # the database store, read without an ORM compile (decision 30)
+# Idle and absolute limits, enforced by orgs.sessions.SessionTimeoutMiddleware; the cookie and the stored
+# session also end at the absolute limit, so neither outlives it.
+SESSION_IDLE_SECONDS = int(float(os.environ.get("CIVICLOOP_SESSION_IDLE_MINUTES", "30")) * 60)
+SESSION_COOKIE_AGE = int(float(os.environ.get("CIVICLOOP_SESSION_MAX_HOURS", "12")) * 3600)
+
+# Login throttling (django-axes). A lockout holds for the cool-off or until an administrator unlocks
+# (`civicloop axes_reset_username <login>`, or delete the attempt in the admin's "Access attempts").
+AXES_FAILURE_LIMIT = int(os.environ.get("CIVICLOOP_LOGIN_FAILURE_LIMIT", "5"))
+AXES_COOLOFF_TIME = dt.timedelta(minutes=float(os.environ.get("CIVICLOOP_LOGIN_COOLOFF_MINUTES", "30")))
+AXES_LOCKOUT_PARAMETERS = [
+    [p.strip() for p in group.split("+")] if "+" in group else group.strip()
+    for group in os.environ.get("CIVICLOOP_LOGIN_LOCKOUT_BY", "username,ip_address").split(",") if group.strip()
+]
+AXES_RESET_ON_SUCCESS = True  # a successful login clears that account's and address's failures
+AXES_CLIENT_IP_CALLABLE = "civicloop.orgs.auth.client_ip"  # the audit log uses the same address
+AXES_LOCKOUT_CALLABLE = "civicloop.web.views.login_locked"  # our login page with the message, not axes' page
+AXES_DISABLE_ACCESS_LOG = True  # logins and logouts go to core.AuditLog; axes keeps only the failure counts
+AXES_VERBOSE = False
+PROXY_COUNT = int(os.environ.get("CIVICLOOP_PROXY_COUNT", "0"))
 CSRF_COOKIE_HTTPONLY = False  # htmx reads the token from the cookie-less meta tag; keep default-safe elsewhere
 X_FRAME_OPTIONS = "DENY"
 
