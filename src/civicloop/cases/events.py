@@ -24,7 +24,8 @@ TRACKED_FIELDS = (
 )
 
 
-def _json(value):
+def json_value(value):
+    """A field value as the event log stores it: datetimes in UTC ISO form, decimals as text, sets sorted."""
     if isinstance(value, dt.datetime):
         return value.astimezone(dt.UTC).isoformat()
     if isinstance(value, Decimal):
@@ -42,7 +43,7 @@ def snapshot(case: Case, co_unit_ids=None) -> dict:
             ids = co_unit_ids if co_unit_ids is not None else case.co_unit_links.values_list("unit_id", flat=True)
             data[name] = sorted(ids)
         else:
-            data[name] = _json(getattr(case, name))
+            data[name] = json_value(getattr(case, name))
     return data
 
 

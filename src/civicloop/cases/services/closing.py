@@ -13,7 +13,7 @@ from ..permissions import SYSTEM
 from ._core import apply, check, load_for_update, now, require_text
 
 
-def _propagate_reply(case: Case, reply: Reply, at, *, only_id: int | None = None) -> None:
+def propagate_reply(case: Case, reply: Reply, at, *, only_id: int | None = None) -> None:
     """Reporters of cases merged into `case` get its reply too (recursively through chains of merges)."""
     children = Case.objects.filter(merged_into=case)
     if only_id is not None:
@@ -25,7 +25,7 @@ def _propagate_reply(case: Case, reply: Reply, at, *, only_id: int | None = None
         child_reply = Reply.objects.create(district_id=child.district_id, case=child, channel=reply.channel,
                                            content=reply.content, unreachable=reply.unreachable, via_case=case,
                                            by=reply.by, at=at)
-        _propagate_reply(child, child_reply, at)
+        propagate_reply(child, child_reply, at)
 
 
 def _reply(actor, case: Case, action: str, *, channel: str, content: str, unreachable: bool) -> Reply:
@@ -33,7 +33,7 @@ def _reply(actor, case: Case, action: str, *, channel: str, content: str, unreac
     apply(actor, case, action, note=content, at=at, changes={"replied_at": at})
     reply = Reply.objects.create(district_id=case.district_id, case=case, channel=channel, content=content,
                                  unreachable=unreachable, by=actor if getattr(actor, "pk", None) else None, at=at)
-    _propagate_reply(case, reply, at)
+    propagate_reply(case, reply, at)
     return reply
 
 

@@ -19,7 +19,7 @@ from ..constants import Action, CaseState, MeetingState
 from ..models import AgendaItem, Decision, Meeting
 from ..permissions import is_system
 from ._core import apply, load_for_update, now, require_text, yellow_at
-from .intake import _units
+from .intake import units_for_dispatch
 
 
 def _check_convener(actor, district_id: int) -> None:
@@ -79,7 +79,7 @@ def meeting_decide(*, actor, item_id: int, lead_unit_id: int, measures: str, dea
         raise CivicError(ErrorCode.CONSULTATION_INVALID, _("该议题已有决定。"))
     measures = require_text(measures, _("措施"))
     case = load_for_update(actor, item.case_id)
-    lead, co = _units(case.district_id, lead_unit_id, co_unit_ids)
+    lead, co = units_for_dispatch(case.district_id, lead_unit_id, co_unit_ids)
     if not isinstance(deadline, dt.datetime):
         deadline = dt.datetime.combine(deadline, END_OF_DAY, tzinfo=SHANGHAI)
     at = now()
