@@ -58,7 +58,7 @@ from .models import (
     Supervision,
 )
 from .services.categories import categories_ensure_defaults
-from .services.intake import tracking_prefix
+from .services.tracking import tracking_prefix
 from .steps import step
 
 CASES_AT_SCALE_1 = 500_000
