@@ -18,11 +18,12 @@ from civicloop.places.constants import PlaceLevel
 from civicloop.places.models import Enterprise, Household, Place
 from civicloop.workdays.calendar import deadline_for
 
+from ..changes import dispatch_changes, triage_changes, triage_follow_up
 from ..constants import DEFAULT_TIME_LIMITS, Action, CaseState, Channel, Layer, Urgency
 from ..events import event_write, snapshot
 from ..models import Case, Category
 from ..permissions import is_system
-from ._core import apply, load_for_update, now, require_text, yellow_at
+from ._core import apply, load_for_update, now, require_text
 from .tracking import external_id_locks, give_back, next_tracking_code, tracking_codes
 
 log = logging.getLogger(__name__)
@@ -254,8 +255,8 @@ def case_triage(*, actor, case_id: int, category_id: int, urgency: str = Urgency
     if category is None:
         raise CivicError(ErrorCode.INVALID, _("分类不存在。"))
     apply(actor, case, Action.TRIAGE, note=note,
-          changes={"category_id": category.pk, "urgency": Urgency(urgency), "layer": Layer(layer)})
-    if layer == Layer.CROSS:
+          changes=triage_changes(category_id=category.pk, urgency=Urgency(urgency), layer=Layer(layer)))
+    if triage_follow_up(layer) == Action.ESCALATE:
         apply(actor, case, Action.ESCALATE, permission=False, note=str(_("三跨问题，提交会商。")))
     return case
 
@@ -283,9 +284,7 @@ def case_dispatch(*, actor, case_id: int, lead_unit_id: int, co_unit_ids=(), tim
         raise CivicError(ErrorCode.INVALID, _("办理时限至少为1个工作日。"))
     at = now()
     deadline = deadline_for(at, time_limit_days)
-    apply(actor, case, Action.DISPATCH, note=note, at=at, co_unit_ids=co, changes={
-        "lead_unit_id": lead.pk, "dispatching_unit_id": getattr(actor, "unit_id", None), "dispatched_at": at,
-        "time_limit_days": time_limit_days, "deadline": deadline, "yellow_at": yellow_at(at, deadline),
-        "resolved_at": None, "replied_at": None,
-    })
+    apply(actor, case, Action.DISPATCH, note=note, at=at, co_unit_ids=co, changes=dispatch_changes(
+        at=at, deadline=deadline, lead_unit_id=lead.pk, dispatching_unit_id=getattr(actor, "unit_id", None),
+        time_limit_days=time_limit_days))
     return case
