@@ -48,9 +48,11 @@ def snapshot(case: Case, co_unit_ids=None) -> dict:
 
 
 def diff(before: dict, after: dict) -> tuple[dict, dict]:
+    """The fields of `after` that differ from `before`: their old values (only those `before` has — a
+    registration has no before, so its event's `before` is `{}`, as the demo writes it) and their new ones."""
     missing = object()
     changed = [k for k in after if before.get(k, missing) != after[k]]
-    return {k: before.get(k) for k in changed}, {k: after[k] for k in changed}
+    return {k: before[k] for k in changed if k in before}, {k: after[k] for k in changed}
 
 
 def event_write(*, case: Case, actor, action: str, before: dict, after: dict, note: str = "",
