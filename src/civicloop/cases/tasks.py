@@ -41,4 +41,6 @@ def supervise_overdue() -> int:
 
 @task()
 def deliver_notifications(event_id: int) -> int:
+    """The notifications of one case event, enqueued after its commit (`services.notifications`). Idempotent
+    (one row per person, `dedupe_key`): a task run twice, or re-run after a failure, adds nothing."""
     return notify_event(event_id)

@@ -63,31 +63,35 @@ def test_the_generator_and_the_services_write_the_same_case(world, cats, monkeyp
         moments.append(clock.tick())
         return moments[-1]
 
+    def act(service, **kwargs):
+        at()
+        return service(**kwargs)
+
     def current() -> Case:
         return Case.objects.get(pk=case.pk)
 
     pk = case.pk
-    at(); s.case_triage(actor=w.street_dispatcher, case_id=pk, category_id=cat.pk)
-    at(); s.case_dispatch(actor=w.street_dispatcher, case_id=pk, lead_unit_id=w.housing.pk, co_unit_ids=[w.city_mgmt.pk])
+    act(s.case_triage, actor=w.street_dispatcher, case_id=pk, category_id=cat.pk)
+    act(s.case_dispatch, actor=w.street_dispatcher, case_id=pk, lead_unit_id=w.housing.pk, co_unit_ids=[w.city_mgmt.pk])
     first_deadline = current().deadline
-    at(); s.case_return(actor=w.dept_handler, case_id=pk, reason="经核实不属于本单位职责。")
-    at(); s.case_dispatch(actor=w.street_dispatcher, case_id=pk, lead_unit_id=w.city_mgmt.pk)
+    act(s.case_return, actor=w.dept_handler, case_id=pk, reason="经核实不属于本单位职责。")
+    act(s.case_dispatch, actor=w.street_dispatcher, case_id=pk, lead_unit_id=w.city_mgmt.pk)
     second_deadline = current().deadline
-    at(); s.case_accept(actor=w.city_handler, case_id=pk)
-    at(); s.case_request_extension(actor=w.city_handler, case_id=pk, days=5, reason="需协调多方，申请延期。")
-    at(); s.case_approve_extension(actor=w.street_dispatcher, case_id=pk)
+    act(s.case_accept, actor=w.city_handler, case_id=pk)
+    act(s.case_request_extension, actor=w.city_handler, case_id=pk, days=5, reason="需协调多方，申请延期。")
+    act(s.case_approve_extension, actor=w.street_dispatcher, case_id=pk)
     extended = current().deadline
-    at(); s.case_add_progress(actor=w.city_handler, case_id=pk, note="已现场查看，正在协调处理。")
+    act(s.case_add_progress, actor=w.city_handler, case_id=pk, note="已现场查看，正在协调处理。")
     notice = "工单已超期，请立即办理并回复。"
-    at(); s.case_supervise(actor=s.SYSTEM, case_id=pk, notice=notice, kind=SupervisionKind.AUTO,
+    act(s.case_supervise, actor=s.SYSTEM, case_id=pk, notice=notice, kind=SupervisionKind.AUTO,
                            overdue_episode=overdue_episode(extended))
-    at(); s.case_supervision_reply(actor=w.city_handler, case_id=pk, reply="已加派人手，尽快办结。")
-    at(); s.case_resolve(actor=w.city_handler, case_id=pk, result="已清理")
-    at(); s.case_reply(actor=w.city_handler, case_id=pk, channel="phone", content="您反映的问题已处理，感谢监督。")
-    at(); s.case_rate(actor=w.street_dispatcher, case_id=pk, value=Satisfaction.UNSATISFIED)  # + reopen
-    at(); s.case_dispatch(actor=w.street_dispatcher, case_id=pk, lead_unit_id=w.housing.pk)
+    act(s.case_supervision_reply, actor=w.city_handler, case_id=pk, reply="已加派人手，尽快办结。")
+    act(s.case_resolve, actor=w.city_handler, case_id=pk, result="已清理")
+    act(s.case_reply, actor=w.city_handler, case_id=pk, channel="phone", content="您反映的问题已处理，感谢监督。")
+    act(s.case_rate, actor=w.street_dispatcher, case_id=pk, value=Satisfaction.UNSATISFIED)  # + reopen
+    act(s.case_dispatch, actor=w.street_dispatcher, case_id=pk, lead_unit_id=w.housing.pk)
     third_deadline = current().deadline
-    at(); s.case_return(actor=w.dept_handler, case_id=pk, reason="经核实不属于本单位职责。")  # second: + escalate
+    act(s.case_return, actor=w.dept_handler, case_id=pk, reason="经核实不属于本单位职责。")  # second: + escalate
     meeting = s.meeting_create(actor=w.consultation_staff, body_unit_id=w.consultation.pk, date=T0.date(),
                                title="“2+1”会商")
     item = s.meeting_agenda_add(actor=w.consultation_staff, meeting_id=meeting.pk, case_id=pk)
@@ -96,11 +100,11 @@ def test_the_generator_and_the_services_write_the_same_case(world, cats, monkeyp
     measures = "明确牵头部门，属地街道配合，限期办结。"
     s.meeting_decide(actor=w.consultation_staff, item_id=item.pk, lead_unit_id=w.city_mgmt.pk, measures=measures,
                      deadline=decided_deadline, co_unit_ids=[w.street_a_office.pk])
-    at(); s.case_accept(actor=w.city_handler, case_id=pk)
-    at(); s.case_resolve(actor=w.city_handler, case_id=pk, result="已处理完毕")
-    at(); s.case_reply_unreachable(actor=w.city_handler, case_id=pk, note="无法联系诉求人。")
-    at(); s.case_rate(actor=w.street_dispatcher, case_id=pk, value=Satisfaction.SATISFIED)
-    at(); s.case_close(actor=w.street_dispatcher, case_id=pk)
+    act(s.case_accept, actor=w.city_handler, case_id=pk)
+    act(s.case_resolve, actor=w.city_handler, case_id=pk, result="已处理完毕")
+    act(s.case_reply_unreachable, actor=w.city_handler, case_id=pk, note="无法联系诉求人。")
+    act(s.case_rate, actor=w.street_dispatcher, case_id=pk, value=Satisfaction.SATISFIED)
+    act(s.case_close, actor=w.street_dispatcher, case_id=pk)
 
     # --- through the demo's Sim, the same decisions at the same moments ------------------------------------------
     sim = demo.Sim(registered, w.street_dispatcher, T0, "")
