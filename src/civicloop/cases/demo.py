@@ -2,10 +2,11 @@
 
 Speed: cases, events and their side rows are built in memory and written with `bulk_create`. Correctness: every
 step goes through `Sim.step`, which applies `steps.step` — the one rule `services._core.apply` uses too (transition
-table, version bump, field values, the event's before/after) — with the same field changes as the matching service
-(register, triage, dispatch, accept, return, extension, progress, resolve, reply, rate, reopen, close, supervise,
-escalate, decide, merge, merged_reply, withdraw). So `replay.replay(events)` equals the row for every generated
-case (tests/test_demo_cases.py checks all of them at small scale).
+table, version bump, field values, the event's before/after) — and every field change is built by the
+`changes` functions the services call (the Sim's decision methods: triage, dispatch, decide, return, extension,
+supervise, resolve, reply, rate, close, merge, merged_reply). So `replay.replay(events)` equals the row for every
+generated case (tests/test_demo_cases.py checks all of them at small scale), and the row and events equal what the
+services write for the same decisions (tests/test_change_parity.py).
 
 Volume: `CASES_AT_SCALE_1` (500,000) × scale; env `CIVICLOOP_DEMO_CASES_PER_SCALE` changes the 500,000. Time: two years ending at the day of generation (the draws do not
 depend on the day, so the same seed gives the same cases shifted in time). Cases registered near the end are
