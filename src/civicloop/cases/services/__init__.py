@@ -28,10 +28,10 @@ from .intake import (
     case_register,
     case_register_batch,
     case_triage,
-    next_tracking_code,
 )
 from .notifications import notification_mark_read, notify_event
 from .oversight import case_escalate, case_merge, case_supervise, case_supervision_reply, case_withdraw
+from .tracking import next_tracking_code
 
 __all__ = [
     "BATCH_MAX", "SYSTEM", "Registered", "case_accept", "case_add_progress", "case_approve_extension", "case_close", "case_deny_extension",

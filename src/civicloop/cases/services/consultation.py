@@ -15,11 +15,12 @@ from civicloop.orgs.scope import scope_for
 from civicloop.places.constants import PlaceLevel
 from civicloop.workdays.calendar import END_OF_DAY, SHANGHAI, working_days_between
 
+from ..changes import dispatch_changes
 from ..constants import Action, CaseState, MeetingState
 from ..models import AgendaItem, Decision, Meeting
 from ..permissions import is_system
-from ._core import apply, load_for_update, now, require_text, yellow_at
-from .intake import _units
+from ._core import apply, load_for_update, now, require_text
+from .intake import units_for_dispatch
 
 
 def _check_convener(actor, district_id: int) -> None:
@@ -79,7 +80,7 @@ def meeting_decide(*, actor, item_id: int, lead_unit_id: int, measures: str, dea
         raise CivicError(ErrorCode.CONSULTATION_INVALID, _("该议题已有决定。"))
     measures = require_text(measures, _("措施"))
     case = load_for_update(actor, item.case_id)
-    lead, co = _units(case.district_id, lead_unit_id, co_unit_ids)
+    lead, co = units_for_dispatch(case.district_id, lead_unit_id, co_unit_ids)
     if not isinstance(deadline, dt.datetime):
         deadline = dt.datetime.combine(deadline, END_OF_DAY, tzinfo=SHANGHAI)
     at = now()
@@ -88,9 +89,8 @@ def meeting_decide(*, actor, item_id: int, lead_unit_id: int, measures: str, dea
     days = max(1, working_days_between(timezone.localdate(at), deadline.astimezone(SHANGHAI).date()))
     apply(actor, case, Action.DECIDE, at=at, co_unit_ids=co, permission=False,
           note=_("会商决定（%(meeting)s）：%(measures)s") % {"meeting": meeting.title, "measures": measures},
-          changes={"lead_unit_id": lead.pk, "dispatching_unit_id": meeting.body_id, "dispatched_at": at,
-                   "deadline": deadline, "yellow_at": yellow_at(at, deadline), "time_limit_days": days,
-                   "resolved_at": None, "replied_at": None})
+          changes=dispatch_changes(at=at, deadline=deadline, lead_unit_id=lead.pk,
+                                   dispatching_unit_id=meeting.body_id, time_limit_days=days))
     return Decision.objects.create(district_id=meeting.district_id, item=item, lead_unit=lead, co_unit_ids=co,
                                    measures=measures, deadline=deadline, decided_at=at,
                                    decided_by=None if is_system(actor) else actor)

@@ -1,4 +1,4 @@
-"""In-app notifications, written after commit. Personal: one row per (event, person) — each with its own `read_at` —
+"""In-app notifications, written after commit by the task queue. Personal: one row per (event, person) — each with its own `read_at` —
 idempotent by `dedupe_key` `e{event}:p{user}`.
 
 Who gets one: the event is routed to units (the lead unit and co-units for a dispatch, the dispatching unit for a
@@ -10,6 +10,7 @@ notifies themselves.
 
 from __future__ import annotations
 
+import logging
 from functools import partial
 
 from django.db import transaction
@@ -24,6 +25,8 @@ from civicloop.orgs.models import Unit, User, UserRole
 from ..constants import Action
 from ..models import CaseCoUnit, CaseEvent, Notification
 from ..transitions import WHO, Who
+
+log = logging.getLogger(__name__)
 
 # Which units hear of an action.
 _LEAD_AND_CO, _LEAD, _DISPATCHING, _CONSULTATION = "lead_and_co", "lead", "dispatching", "consultation"
@@ -55,9 +58,23 @@ ROLES_FOR_RULE: dict[str, tuple[str, ...]] = {
 
 
 def notify_after_commit(event: CaseEvent) -> None:
-    """Schedule `notify_event` for after the commit — only for actions that notify anyone (not, e.g., register)."""
+    """After the commit, hand `event` to the task queue (`tasks.deliver_notifications`; the worker of `civicloop
+    serve` runs it) — only for actions that notify anyone (not, e.g., register). The write has committed by
+    then: nothing about delivering may turn it into an error (decision 36), so a failure is logged, not raised."""
     if event.action in ROUTES:
-        transaction.on_commit(partial(notify_event, event.pk))
+        transaction.on_commit(partial(_enqueue_delivery, event.pk))
+
+
+def _enqueue_delivery(event_id: int) -> None:
+    try:
+        from ..tasks import deliver_notifications  # tasks imports the services: imported when first needed
+
+        result = deliver_notifications.enqueue(event_id)
+    except Exception:
+        log.exception("notifications of case event %s not enqueued", event_id)
+        return
+    if result.errors:  # a backend that runs the task at once (tests, development) records the failure here
+        log.error("notifications of case event %s not delivered: %s", event_id, result.errors[-1].traceback)
 
 
 def recipient_units(event: CaseEvent) -> list[int]:
