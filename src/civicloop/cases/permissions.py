@@ -111,6 +111,8 @@ def may(actor, case, action: str) -> bool:
         return True
     if rule == Who.SYSTEM:
         return False
+    if rule == Who.REGISTRAR:
+        return may_register(actor, district_id=case.district_id if case is not None else None)
     scope = scope_for(actor)
     lead_handler = scope.has_role(Role.HANDLER) and case.lead_unit_id is not None and actor.unit_id == case.lead_unit_id
     dispatcher = scope.has_role(Role.DISPATCHER) and covers(scope, case)
@@ -129,8 +131,6 @@ def may(actor, case, action: str) -> bool:
         return scope.has_role(Role.DISPATCHER, Role.LEADER) and level_ok and covers(scope, case)
     if rule == Who.CONSULTATION:
         return may_convene(actor, case.district_id)
-    if rule == Who.REGISTRAR:
-        return may_register(actor, district_id=case.district_id if case is not None else None)
     return False
 
 
