@@ -78,17 +78,7 @@ def visible_q(scope: Scope, *, inline_co_cases: bool | Q = False) -> Q:
 
 def covers(scope: Scope, case) -> bool:
     """Does the actor's *territory* cover the case (not just being assigned to it)? Departments never do."""
-    if scope.sees_everything:
-        return True
-    if not scope.has_territory:
-        return False
-    if scope.root_level == PlaceLevel.DISTRICT:
-        return case.district_id == scope.root_id
-    if scope.root_level == PlaceLevel.STREET:
-        return case.street_id == scope.root_id
-    if scope.root_level == PlaceLevel.COMMUNITY:
-        return case.community_id == scope.root_id
-    return False
+    return scope.has_territory and scope.covers_row(case)
 
 
 def is_visible(actor, case) -> bool:
@@ -127,7 +117,7 @@ def may(actor, case, action: str) -> bool:
             (case.dispatching_unit_id is not None and actor.unit_id == case.dispatching_unit_id)
             or scope.is_district_level_for(case.district_id))
     if rule == Who.SUPERVISOR:
-        level_ok = scope.root_level in (PlaceLevel.DISTRICT, PlaceLevel.STREET) or scope.root_id is None
+        level_ok = scope.sees_everything or scope.root_level in (PlaceLevel.DISTRICT, PlaceLevel.STREET)
         return scope.has_role(Role.DISPATCHER, Role.LEADER) and level_ok and covers(scope, case)
     if rule == Who.CONSULTATION:
         return may_convene(actor, case.district_id)

@@ -105,6 +105,18 @@ class Scope:
             return qs.none()
         return qs.filter(**{f"{district}_id": self.district_id})
 
+    def covers_row(self, row, *, district: str = "district", street: str = "street", community: str = "community") -> bool:
+        """`territorial_q` for one row in hand: is its district/street/community in the territory?"""
+        if self.sees_everything:
+            return True
+        if self.root_level == PlaceLevel.DISTRICT:
+            return getattr(row, f"{district}_id") == self.root_id
+        if self.root_level == PlaceLevel.STREET:
+            return getattr(row, f"{street}_id") == self.root_id
+        if self.root_level == PlaceLevel.COMMUNITY:
+            return getattr(row, f"{community}_id") == self.root_id
+        return False
+
     def covers_place(self, place) -> bool:
         if self.sees_everything:
             return True

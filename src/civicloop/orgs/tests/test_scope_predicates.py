@@ -63,3 +63,21 @@ def test_roles_are_the_users_own(world):
 def test_anonymous_is_nobody():
     assert NOBODY.sees_nothing and not NOBODY.has_territory and not NOBODY.is_district_level
     assert not NOBODY.is_district_level_for(None)  # "no district" is not a district one is district-level of
+
+
+@pytest.mark.parametrize("persona", sorted(EXPECTED))
+def test_covers_row_agrees_with_territorial_q(world, persona):
+    from civicloop.places.models import Household
+
+    scope = scope_for(getattr(world, persona))
+    in_sql = set(scope.filter_territorial(Household.objects.all()).values_list("pk", flat=True))
+    assert {h.pk for h in Household.objects.all() if scope.covers_row(h)} == in_sql, persona
+
+
+def test_covers_row_for_superusers(world):
+    from civicloop.places.models import Household
+
+    root = scope_for(make_user("root", None, superuser=True))
+    assert all(root.covers_row(h) for h in Household.objects.all())
+    street = scope_for(make_user("root_sa", world.street_a_office, superuser=True))
+    assert {h.street_id for h in Household.objects.all() if street.covers_row(h)} == {world.street_a.pk}
