@@ -23,11 +23,10 @@ from civicloop.core.services import unmask_log
 from civicloop.core.sql import Prepared
 from civicloop.orgs.constants import Role
 from civicloop.orgs.scope import scope_for
-from civicloop.places.constants import PlaceLevel
 
 from .constants import CLOCK_STATES, OPEN_STATES, Action, CaseState, ExtensionState, TimeState
 from .models import Case, CaseEvent, ExtensionRequest, Meeting, Notification, Supervision
-from .permissions import covers, is_system, may_unmask, visible_q
+from .permissions import covers, is_system, may_unmask, meetings_visible_q, visible_q
 from .transitions import states_allowing
 
 
@@ -163,17 +162,18 @@ def inbox_conditions(actor, *, pending_extension_ids: list[int] | None = None) -
     none = Q(pk__in=[])
     mine = Q(lead_unit_id=actor.unit_id) if (actor.unit_id and scope.has_role(Role.HANDLER)) else none
     # the territory's own cases (not those a department merely handles)
-    dispatching = scope.has_role(Role.DISPATCHER) and not scope.is_department and scope.root_id is not None
-    if scope.is_superuser and scope.root_id is None:
-        dispatching = True
+    dispatching = scope.has_role(Role.DISPATCHER) and scope.has_territory
     territory = scope.territorial_q() if dispatching else none
+    # the requests `permissions.may` lets me decide (EXTENSION_APPROVER): any district-level dispatcher of the
+    # case's district, else the dispatcher of the unit that dispatched it
     approvals = none
     if scope.has_role(Role.DISPATCHER):
-        approvals = Q(dispatching_unit_id=actor.unit_id) if actor.unit_id else approvals
-        if scope.root_level == "district" and not scope.is_department:
+        if scope.sees_everything:
+            approvals = Q()
+        elif scope.is_district_level:
             approvals = Q(district_id=scope.district_id)
-        elif approvals != none:
-            approvals &= visible_q(scope)
+        elif actor.unit_id:
+            approvals = Q(dispatching_unit_id=actor.unit_id) & visible_q(scope)
     st = {name: Q(state__in=states) for name, states in SECTION_STATES.items()}
     return {
         "to_accept": mine & st["to_accept"],
@@ -367,16 +367,9 @@ def case_counts_by_state(actor) -> dict[str, int]:
 
 
 def meetings_for(actor):
-    """Meetings of the actor's district, for district-level (non-department) staff; nothing for others
-    (the same rule the consultation services apply)."""
-    scope = scope_for(actor)
-    qs = Meeting.objects.select_related("body").order_by("-date", "-id")
-    if scope.is_superuser and scope.root_id is None:
-        return qs
-    if scope.root_level == PlaceLevel.DISTRICT and not scope.is_department and scope.has_role(
-            Role.DISPATCHER, Role.LEADER, Role.DISTRICT_ADMIN):
-        return qs.filter(district_id=scope.district_id)
-    return qs.none()
+    """The meetings the actor may see (`permissions.may_see_meetings`: the district-level readers of their
+    district), newest first."""
+    return Meeting.objects.select_related("body").filter(meetings_visible_q(actor)).order_by("-date", "-id")
 
 
 def meeting_get_for(actor, meeting_id: int) -> Meeting:

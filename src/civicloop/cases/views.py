@@ -151,8 +151,12 @@ def meetings(request):
     from civicloop.orgs.constants import UnitKind
     from civicloop.orgs.models import Unit
 
+    from .permissions import may_convene
+
     user = request.user
-    bodies = Unit.objects.filter(kind=UnitKind.CONSULTATION_BODY, district_id=user.district_id, active=True)
+    # the form only for those the service lets convene (permissions.may_convene)
+    bodies = Unit.objects.filter(kind=UnitKind.CONSULTATION_BODY, district_id=user.district_id, active=True) \
+        if may_convene(user, user.district_id) else Unit.objects.none()
     return render(request, "cases/meetings.html", {"meetings": selectors.meetings_for(user)[:200], "bodies": bodies})
 
 

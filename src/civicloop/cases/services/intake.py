@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from civicloop.core.errors import CivicError, ErrorCode, not_found
 from civicloop.core.sql import insert
-from civicloop.orgs.constants import Role, UnitKind
+from civicloop.orgs.constants import UnitKind
 from civicloop.orgs.models import Unit
 from civicloop.orgs.scope import scope_for
 from civicloop.places.constants import PlaceLevel
@@ -22,14 +22,11 @@ from ..changes import dispatch_changes, triage_changes, triage_follow_up
 from ..constants import DEFAULT_TIME_LIMITS, Action, CaseState, Channel, Layer, Urgency
 from ..events import event_write, snapshot
 from ..models import Case, Category
-from ..permissions import is_system
+from ..permissions import is_system, may_register
 from ._core import apply, load_for_update, now, require_text
 from .tracking import external_id_locks, give_back, next_tracking_code, tracking_codes
 
 log = logging.getLogger(__name__)
-
-REGISTRAR_ROLES = (Role.DISPATCHER, Role.GRID_WORKER, Role.VISIT_MEMBER, Role.INSPECTOR, Role.HANDLER,
-                   Role.DISTRICT_ADMIN)
 
 
 def _where(*, place: Place | None, household: Household | None, enterprise: Enterprise | None) -> dict:
@@ -215,7 +212,7 @@ def _prepare(
             raise CivicError(ErrorCode.INVALID, _("缺少所属区。"))
     else:
         scope = scope_for(actor)
-        if not scope.has_role(*REGISTRAR_ROLES) or (scope.district_id is None and district_id is None):
+        if not may_register(actor, district_id=district_id):
             raise CivicError(ErrorCode.FORBIDDEN)
         district_id = scope.district_id or district_id
         for p in (place, household and household.building, enterprise and (enterprise.community or enterprise.street)):
