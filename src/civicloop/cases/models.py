@@ -9,7 +9,6 @@ from civicloop.core.models import TenantModel
 
 from .constants import (
     DEFAULT_TIME_LIMITS,
-    FINAL_STATES,
     CaseState,
     Channel,
     ExtensionState,
@@ -125,10 +124,6 @@ class Case(TenantModel):
 
     def __str__(self) -> str:
         return self.tracking_code
-
-    @property
-    def is_open(self) -> bool:
-        return self.state not in FINAL_STATES
 
 
 class CaseCoUnit(TenantModel):

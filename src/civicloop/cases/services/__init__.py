@@ -32,6 +32,7 @@ from .intake import (
 )
 from .notifications import notification_mark_read, notify_event
 from .oversight import case_escalate, case_merge, case_supervise, case_supervision_reply, case_withdraw
+from .reporter import case_reporter_reveal as case_reporter_reveal
 
 __all__ = [
     "BATCH_MAX", "SYSTEM", "Registered", "case_accept", "case_add_progress", "case_approve_extension", "case_close", "case_deny_extension",
