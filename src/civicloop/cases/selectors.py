@@ -110,7 +110,10 @@ def case_list_for(actor, filters: CaseFilters | dict | None = None, *, now: dt.d
 
 def case_events_for(actor, case_id: int) -> QuerySet:
     """The timeline of a visible case, oldest first."""
-    case = case_get_for(actor, case_id)
+    return _events_of(case_get_for(actor, case_id))
+
+
+def _events_of(case: Case) -> QuerySet:
     return CaseEvent.objects.filter(case=case).select_related("actor", "actor_unit").order_by("seq")
 
 
@@ -127,7 +130,7 @@ def case_detail(actor, case_id_or_code: int | str) -> dict:
     """Everything the case page and the detail endpoint show of a visible case: the case, its masked reporter
     (and whether this actor may reveal it), co-units, timeline and the actions this actor may take now."""
     case = case_get_for(actor, case_id_or_code)
-    events = CaseEvent.objects.filter(case=case).select_related("actor", "actor_unit").order_by("seq")
+    events = _events_of(case)
     return {
         "case": case,
         "reporter": case_reporter_for(actor, case),
