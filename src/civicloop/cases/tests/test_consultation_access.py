@@ -12,6 +12,7 @@ from django.utils import timezone
 from civicloop.cases import selectors
 from civicloop.cases import services as s
 from civicloop.cases.constants import Action, MeetingState
+from civicloop.cases.inbox import inbox_for
 from civicloop.cases.models import AgendaItem, Decision, Meeting
 from civicloop.cases.permissions import SYSTEM, may, may_convene, may_register, may_see_meetings
 from civicloop.testing import PASSWORD, make_user
@@ -186,5 +187,5 @@ def test_superuser_inbox_lists_pending_extensions(world, flow):
     root = make_user("root", None, superuser=True)
     case.refresh_from_db()
     assert may(root, case, Action.APPROVE_EXTENSION)
-    assert [row["id"] for row in selectors.inbox_for(root)["extensions"]["cases"]] == [case.pk]
-    assert [row["id"] for row in selectors.inbox_for(world.district_admin)["extensions"]["cases"]] == [case.pk]
+    assert [row["id"] for row in inbox_for(root)["extensions"]["cases"]] == [case.pk]
+    assert [row["id"] for row in inbox_for(world.district_admin)["extensions"]["cases"]] == [case.pk]
