@@ -163,8 +163,13 @@ def meeting_page(request, pk: int):
     meeting: Meeting = selectors.meeting_get_for(request.user, pk)
     escalated = selectors.case_list_for(request.user, selectors.CaseFilters(state="escalated"))[:100]
     items = meeting.items.select_related("case", "decision", "decision__lead_unit").order_by("position", "pk")
+    # the agenda, decision and minutes forms only for those the services let act (permissions.may_convene)
+    from .permissions import may_convene
+
+    convener = may_convene(request.user, meeting.district_id)
     return render(request, "cases/meeting.html", {
-        "meeting": meeting, "items": items, "escalated": escalated, "units": unit_choices(meeting.district_id)})
+        "meeting": meeting, "items": items, "escalated": escalated if convener else [],
+        "units": unit_choices(meeting.district_id) if convener else [], "may_convene": convener})
 
 
 @login_required

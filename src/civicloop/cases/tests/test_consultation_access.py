@@ -117,6 +117,18 @@ def test_leader_reads_meetings_but_may_not_act(client, world, meeting, api):
     assert untouched(m, item)
 
 
+def test_meeting_page_offers_the_forms_only_to_conveners(client, world, meeting):
+    """The page asks the services' own rule (may_convene): a leader reads the agenda without forms that would fail."""
+    m, item, case = meeting
+    forms = (f"/cases/agenda/{item.pk}/decide/", f"/cases/meetings/{m.pk}/minutes/")
+    login(client, world.leader)
+    page = client.get(f"/cases/meetings/{m.pk}/").content.decode()
+    assert case.tracking_code in page and not any(url in page for url in forms)
+    login(client, world.district_admin)
+    page = client.get(f"/cases/meetings/{m.pk}/").content.decode()
+    assert all(url in page for url in forms)
+
+
 def test_convener_acts_over_http(client, world, meeting):
     m, item, case = meeting
     login(client, world.district_admin)
