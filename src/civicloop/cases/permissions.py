@@ -92,6 +92,18 @@ def is_visible(actor, case) -> bool:
     return Case.objects.filter(visible_q(scope), pk=case.pk).exists()
 
 
+# The roles behind each rule of `may`: who, inside a unit, can take a step — also who is notified that the step is
+# theirs to take (services.notifications).
+ROLES_FOR_RULE: dict[str, tuple[str, ...]] = {
+    Who.LEAD_HANDLER: (Role.HANDLER,),
+    Who.DISPATCHER: (Role.DISPATCHER,),
+    Who.REPLIER: (Role.HANDLER, Role.DISPATCHER),
+    Who.EXTENSION_APPROVER: (Role.DISPATCHER,),
+    Who.SUPERVISOR: (Role.DISPATCHER, Role.LEADER),
+    Who.CONSULTATION: (Role.DISPATCHER,),  # MEETING_CONVENERS
+}
+
+
 def may(actor, case, action: str) -> bool:
     """May `actor` take `action` on `case` (assumed visible)? The state is checked separately (transitions).
 
@@ -113,12 +125,12 @@ def may(actor, case, action: str) -> bool:
     if rule == Who.REPLIER:
         return lead_handler or dispatcher
     if rule == Who.EXTENSION_APPROVER:
-        return scope.has_role(Role.DISPATCHER) and (
+        return scope.has_role(*ROLES_FOR_RULE[rule]) and (
             (case.dispatching_unit_id is not None and actor.unit_id == case.dispatching_unit_id)
             or scope.is_district_level_for(case.district_id))
     if rule == Who.SUPERVISOR:
         level_ok = scope.sees_everything or scope.root_level in (PlaceLevel.DISTRICT, PlaceLevel.STREET)
-        return scope.has_role(Role.DISPATCHER, Role.LEADER) and level_ok and covers(scope, case)
+        return scope.has_role(*ROLES_FOR_RULE[rule]) and level_ok and covers(scope, case)
     if rule == Who.CONSULTATION:
         return may_convene(actor, case.district_id)
     return False
@@ -151,7 +163,7 @@ def may_register(actor, *, district_id: int | None = None) -> bool:
 # ----- consultation (decision 36): district-level staff read a district's meetings; its dispatchers convene them
 
 MEETING_READERS = (Role.DISPATCHER, Role.LEADER, Role.DISTRICT_ADMIN)
-MEETING_CONVENERS = (Role.DISPATCHER,)  # each a reader too: who may act on a meeting may see it
+MEETING_CONVENERS = ROLES_FOR_RULE[Who.CONSULTATION]  # each a reader too: who may act on a meeting may see it
 
 
 def may_see_meetings(actor, district_id: int) -> bool:

@@ -19,12 +19,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from civicloop.core.errors import not_found
-from civicloop.orgs.constants import Role, UnitKind
+from civicloop.orgs.constants import UnitKind
 from civicloop.orgs.models import Unit, User, UserRole
 
+from .. import permissions
 from ..constants import Action
 from ..models import CaseCoUnit, CaseEvent, Notification
-from ..transitions import WHO, Who
+from ..transitions import WHO
 
 log = logging.getLogger(__name__)
 
@@ -46,15 +47,6 @@ ROUTES: dict[str, tuple[str, str]] = {
     Action.ESCALATE: (_CONSULTATION, Action.DECIDE),
 }
 
-# The roles behind each permission rule (permissions.may): who, inside a unit, can act on the case.
-ROLES_FOR_RULE: dict[str, tuple[str, ...]] = {
-    Who.LEAD_HANDLER: (Role.HANDLER,),
-    Who.DISPATCHER: (Role.DISPATCHER,),
-    Who.REPLIER: (Role.HANDLER, Role.DISPATCHER),
-    Who.EXTENSION_APPROVER: (Role.DISPATCHER,),
-    Who.SUPERVISOR: (Role.DISPATCHER, Role.LEADER),
-    Who.CONSULTATION: (Role.DISPATCHER,),
-}
 
 
 def notify_after_commit(event: CaseEvent) -> None:
@@ -102,7 +94,7 @@ def recipients_for(event: CaseEvent) -> list[tuple[int, int]]:
     units = recipient_units(event)
     if not units:
         return []
-    roles = ROLES_FOR_RULE.get(WHO[ROUTES[event.action][1]], ())
+    roles = permissions.ROLES_FOR_RULE.get(WHO[ROUTES[event.action][1]], ())
     staff = (User.objects.filter(unit_id__in=units, is_active=True)
              .annotate(acts=Exists(UserRole.objects.filter(user_id=OuterRef("pk"), role__in=roles)))
              .values_list("pk", "unit_id", "acts"))
