@@ -180,7 +180,7 @@ DATABASES = {
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # JIT compilation pays off for long analytic queries, not for the short ones of a web request: an inbox
-    # count over 30,000 open cases spent 13 ms compiling and 14 ms running (docs/decisions.md).
+    # count over a large backlog spent as long compiling as running (docs/decisions.md, decision 23).
     DATABASES["default"].setdefault("OPTIONS", {}).setdefault("options", "-c jit=off")
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # WAL lets readers (the web server) and one writer (the task worker) work at once.

@@ -1,6 +1,6 @@
 """Hand-written SQL for the few statements that run on every request, without losing what the ORM gives.
 
-The ORM compiles every query afresh (~0.5–1 ms of CPU for a join with `select_related`); on the paths that run
+The ORM compiles every query afresh (CPU for every join with `select_related`); on the paths that run
 for every request — loading the signed-in user, inserting a case and its event — that compile is most of the
 cost (docs/decisions.md, decision 30). `Columns` compiles a model's column list, the converters Django would
 apply to the values (SQLite datetimes, booleans, JSON) and the insert statement once per database connection
