@@ -16,6 +16,16 @@ def _zh_hans():
         yield
 
 
+IMMEDIATE_TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend", "QUEUES": ["default"]}}
+
+
+@pytest.fixture(autouse=True)
+def _tasks_run_at_once(settings):
+    # Notifications are delivered by a task enqueued after commit (decision 36); tests read them right after the
+    # call, so tasks run at once, as they are enqueued. Tests of the worker itself set the database backend back.
+    settings.TASKS = IMMEDIATE_TASKS
+
+
 @pytest.fixture(autouse=True)
 def _fast_password_hasher(settings):
     # build_world() creates a dozen accounts per test; the production hasher would dominate the suite's time.

@@ -22,8 +22,14 @@ def browser_page(monkeypatch):
         browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
         page = browser.new_page(locale="zh-CN")
         page.set_default_timeout(15_000)
+        # The Content-Security-Policy refuses inline scripts (issue 21): anything it blocks is reported in the
+        # console, and a page that still relies on such a script fails its test here.
+        violations = []
+        page.on("console", lambda m: "Content Security Policy" in m.text and violations.append(m.text))
+        page.on("pageerror", lambda e: violations.append(f"page error: {e}"))
         yield page
         browser.close()
+        assert not violations, violations
         # ORM calls made while Playwright's loop runs use their own connection (Django's connections are
         # per async context too): close it here, in that context, or the test database cannot be dropped.
         connections.close_all()

@@ -1,12 +1,23 @@
 """Settings come from the environment; defaults run the embedded SQLite demo.
 
 DATABASE_URL   selects the database (default: SQLite file var/civicloop.sqlite3 in WAL mode)
-SECRET_KEY     required when DEBUG is off
+CIVICLOOP_ENV  "development" (default: the built-in key, plain HTTP) or "production" (see the security block below)
+SECRET_KEY     required in production, where the built-in development key is refused
 DEBUG          "1"/"true" to enable
-ALLOWED_HOSTS  comma separated
+ALLOWED_HOSTS  comma separated (required in production)
 PORT           port for `civicloop serve` (default 8000)
+
+Login and sessions (issue 21; docs/decisions.md "login throttling, password policy, sessions"):
+CIVICLOOP_LOGIN_FAILURE_LIMIT      failed logins before a lockout (default 5)
+CIVICLOOP_LOGIN_COOLOFF_MINUTES    how long a lockout lasts (default 30)
+CIVICLOOP_LOGIN_LOCKOUT_BY         what is counted: "username,ip_address" (each on its own, the default) or
+                                   "username+ip_address" (the pair) — django-axes' AXES_LOCKOUT_PARAMETERS
+CIVICLOOP_PROXY_COUNT              reverse proxies in front of the server (default 0: the client is REMOTE_ADDR)
+CIVICLOOP_SESSION_IDLE_MINUTES     signed out after this long without a request (default 30)
+CIVICLOOP_SESSION_MAX_HOURS        signed out this long after login, active or not (default 12)
 """
 
+import datetime as dt
 import os
 from pathlib import Path
 
@@ -26,10 +37,78 @@ def _env_bool(name: str, default: bool = False) -> bool:
 
 
 DEBUG = _env_bool("DEBUG", False)
-SECRET_KEY = os.environ.get("SECRET_KEY") or ("civicloop-insecure-dev-key" if DEBUG or not os.environ.get("CIVICLOOP_PRODUCTION") else None)
-if not SECRET_KEY:
-    raise RuntimeError("SECRET_KEY must be set when CIVICLOOP_PRODUCTION is set")
-ALLOWED_HOSTS = [h.strip() for h in os.environ.get("ALLOWED_HOSTS", "127.0.0.1,localhost,testserver").split(",") if h.strip()]
+
+# ---- Security from the environment (issue 21; docs/decisions.md "production switch and CSP") -------------------
+# One switch, CIVICLOOP_ENV, chooses the defaults; every setting below can still be set on its own. Development
+# (the default, so `make demo` and `make test` run on a fresh machine with nothing set) allows the built-in key
+# and plain HTTP. Production refuses to start without its own SECRET_KEY and ALLOWED_HOSTS, and turns on HTTPS
+# redirect, HSTS and Secure cookies; README.md "Production" lists an environment `check --deploy` passes clean.
+from django.core.exceptions import ImproperlyConfigured  # noqa: E402
+
+DEV_SECRET_KEY = "civicloop-insecure-dev-key"
+CIVICLOOP_ENV = os.environ.get("CIVICLOOP_ENV", "production" if _env_bool("CIVICLOOP_PRODUCTION") else "development")
+if CIVICLOOP_ENV not in {"development", "production"}:
+    # A typo ("prod") must not fall back to the permissive mode.
+    raise ImproperlyConfigured(f"CIVICLOOP_ENV must be 'development' or 'production', not {CIVICLOOP_ENV!r}")
+PRODUCTION = CIVICLOOP_ENV == "production"
+if PRODUCTION and DEBUG:
+    # Debug pages show settings, SQL and local variables: residents' personal data must not reach them.
+    raise ImproperlyConfigured("DEBUG must be off when CIVICLOOP_ENV=production")
+
+
+def _env_list(name: str, default: str = "") -> list[str]:
+    return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
+
+
+SECRET_KEY = os.environ.get("SECRET_KEY", "").strip() or (None if PRODUCTION else DEV_SECRET_KEY)
+if PRODUCTION and SECRET_KEY in {None, DEV_SECRET_KEY}:
+    raise ImproperlyConfigured(
+        "CIVICLOOP_ENV=production needs its own SECRET_KEY (not the built-in development key); generate one with "
+        "python -c 'import secrets; print(secrets.token_urlsafe(50))'"
+    )
+ALLOWED_HOSTS = _env_list("ALLOWED_HOSTS", "" if PRODUCTION else "127.0.0.1,localhost,testserver")
+if PRODUCTION and not ALLOWED_HOSTS:
+    raise ImproperlyConfigured("CIVICLOOP_ENV=production needs ALLOWED_HOSTS (comma separated host names)")
+CSRF_TRUSTED_ORIGINS = _env_list("CSRF_TRUSTED_ORIGINS")  # e.g. https://civicloop.example.gov.cn
+SECURE_SSL_REDIRECT = _env_bool("SECURE_SSL_REDIRECT", PRODUCTION)
+SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", str(365 * 24 * 3600) if PRODUCTION else "0"))
+# Both widen HSTS beyond this host: off unless the operator owns the parent domain (README.md "Production").
+SECURE_HSTS_INCLUDE_SUBDOMAINS = _env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", False)
+SECURE_HSTS_PRELOAD = _env_bool("SECURE_HSTS_PRELOAD", False)
+SESSION_COOKIE_SECURE = _env_bool("SESSION_COOKIE_SECURE", PRODUCTION)
+CSRF_COOKIE_SECURE = _env_bool("CSRF_COOKIE_SECURE", PRODUCTION)
+# Behind a TLS-terminating proxy (HAProxy) that sets the header on every request and strips it from clients:
+# SECURE_PROXY_SSL_HEADER=X-Forwarded-Proto (the value meaning HTTPS is "https"). Unset: no proxy is trusted.
+if os.environ.get("SECURE_PROXY_SSL_HEADER", "").strip():
+    _proxy_header = os.environ["SECURE_PROXY_SSL_HEADER"].strip()
+    SECURE_PROXY_SSL_HEADER = ("HTTP_" + _proxy_header.upper().replace("-", "_"), "https")
+SECURE_REFERRER_POLICY = os.environ.get("SECURE_REFERRER_POLICY", "same-origin")
+SECURE_CONTENT_TYPE_NOSNIFF = True  # X-Content-Type-Options: nosniff, in every mode
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+# Content-Security-Policy (django-csp): scripts only from our own static files — no inline script, no eval, no
+# CDN. Styles allow 'unsafe-inline' for `style=` attributes (the issue allows it; scripts must not). Bootstrap's
+# icons are data: SVGs. CSP_REPORT_ONLY=1 sends the same policy as Content-Security-Policy-Report-Only.
+from csp.constants import NONE, SELF, UNSAFE_INLINE  # noqa: E402
+
+_csp = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF, UNSAFE_INLINE],
+        "img-src": [SELF, "data:", "blob:"],
+        "font-src": [SELF, "data:"],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    }
+}
+if _env_bool("CSP_REPORT_ONLY"):
+    CONTENT_SECURITY_POLICY_REPORT_ONLY = _csp
+else:
+    CONTENT_SECURITY_POLICY = _csp
+# ---- end of security from the environment ------------------------------------------------------------------------
 PORT = int(os.environ.get("PORT", "8000"))
 
 INSTALLED_APPS = [
@@ -40,6 +119,9 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "ninja",  # API docs from our own static files: the CDN variant needs an inline script the CSP refuses
+    # Before our apps: its signal receivers run first, so an audit receiver sees whether axes locked the request.
+    "axes",
     "django_tasks",
     "django_tasks_db",
     "civicloop.core",
@@ -54,6 +136,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",  # Content-Security-Policy (security block above)
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "civicloop.web.middleware.LocaleMiddleware",  # zh-Hans unless switched; the API also honours Accept-Language
@@ -61,8 +144,10 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "civicloop.orgs.sessions.SessionTimeoutMiddleware",  # idle and absolute session limits
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "civicloop.core.middleware.CivicErrorMiddleware",
+    "axes.middleware.AxesMiddleware",  # last, as axes asks: turns a locked login into our page
 ]
 
 ROOT_URLCONF = "civicloop.urls"
@@ -95,7 +180,7 @@ DATABASES = {
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # JIT compilation pays off for long analytic queries, not for the short ones of a web request: an inbox
-    # count over 30,000 open cases spent 13 ms compiling and 14 ms running (docs/decisions.md).
+    # count over a large backlog spent as long compiling as running (docs/decisions.md, decision 23).
     DATABASES["default"].setdefault("OPTIONS", {}).setdefault("options", "-c jit=off")
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # WAL lets readers (the web server) and one writer (the task worker) work at once.
@@ -113,8 +198,15 @@ LOGIN_URL = "web:login"
 LOGIN_REDIRECT_URL = "web:home"
 LOGOUT_REDIRECT_URL = "web:login"
 
+# Applied wherever a password is set through a form or a command (admin, changepassword, createsuperuser); the
+# demo and test accounts are written with a hash directly and keep their documented passwords.
 AUTH_PASSWORD_VALIDATORS = [
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 8}},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 10}},
+    {"NAME": "civicloop.orgs.passwords.CharacterClassesValidator", "OPTIONS": {"min_classes": 3}},
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator",
+     "OPTIONS": {"user_attributes": ("username", "display_name", "email", "phone")}},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 
 LANGUAGE_CODE = "zh-hans"
@@ -137,10 +229,31 @@ TASKS = {
 }
 
 SESSION_COOKIE_HTTPONLY = True
-AUTHENTICATION_BACKENDS = ["civicloop.orgs.auth.Backend"]  # ModelBackend + unit, places, roles in one statement
+AUTHENTICATION_BACKENDS = [
+    "civicloop.orgs.auth.LoginThrottle",  # django-axes: refuses a locked account or address before any check
+    "civicloop.orgs.auth.Backend",  # ModelBackend + unit, places, roles in one statement
+]
 SESSION_ENGINE = "civicloop.orgs.sessions"  # the database store, read without an ORM compile (decision 30)
+# Idle and absolute limits, enforced by orgs.sessions.SessionTimeoutMiddleware; the cookie and the stored
+# session also end at the absolute limit, so neither outlives it.
+SESSION_IDLE_SECONDS = int(float(os.environ.get("CIVICLOOP_SESSION_IDLE_MINUTES", "30")) * 60)
+SESSION_COOKIE_AGE = int(float(os.environ.get("CIVICLOOP_SESSION_MAX_HOURS", "12")) * 3600)
+
+# Login throttling (django-axes). A lockout holds for the cool-off or until an administrator unlocks
+# (`civicloop axes_reset_username <login>`, or delete the attempt in the admin's "Access attempts").
+AXES_FAILURE_LIMIT = int(os.environ.get("CIVICLOOP_LOGIN_FAILURE_LIMIT", "5"))
+AXES_COOLOFF_TIME = dt.timedelta(minutes=float(os.environ.get("CIVICLOOP_LOGIN_COOLOFF_MINUTES", "30")))
+AXES_LOCKOUT_PARAMETERS = [
+    [p.strip() for p in group.split("+")] if "+" in group else group.strip()
+    for group in os.environ.get("CIVICLOOP_LOGIN_LOCKOUT_BY", "username,ip_address").split(",") if group.strip()
+]
+AXES_RESET_ON_SUCCESS = True  # a successful login clears that account's and address's failures
+AXES_CLIENT_IP_CALLABLE = "civicloop.orgs.auth.client_ip"  # the audit log uses the same address
+AXES_LOCKOUT_CALLABLE = "civicloop.web.views.login_locked"  # our login page with the message, not axes' page
+AXES_DISABLE_ACCESS_LOG = True  # logins and logouts go to core.AuditLog; axes keeps only the failure counts
+AXES_VERBOSE = False
+PROXY_COUNT = int(os.environ.get("CIVICLOOP_PROXY_COUNT", "0"))
 CSRF_COOKIE_HTTPONLY = False  # htmx reads the token from the cookie-less meta tag; keep default-safe elsewhere
-SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
 
 LOGGING = {

@@ -2,7 +2,8 @@
 
 Handlers are thin: parse the schema, call one service (or selector), answer a schema. Every write takes
 `expected_version` (optimistic lock: a stale one answers 409 `conflict`). Cases outside the actor's scope answer
-404 like missing ones. Request field names are the service's keyword names, so `payload.dict()` is passed as is.
+404 like missing ones. Request field names are the service's keyword names, so `payload.dict()` is passed as is;
+the actions' request schemas and services are `actions.py`'s, shared with the pages.
 """
 
 from __future__ import annotations
@@ -16,9 +17,11 @@ from pydantic import BaseModel
 from civicloop.core.api import READ_ERRORS, WRITE_ERRORS, ErrorOut, FilterText, PageIn, paged
 
 from . import selectors, services
-from .constants import Action, CaseState, Channel, Layer, ReplyChannel, Satisfaction, Urgency
+from .actions import ACTION_SCHEMAS, ACTION_SERVICES, AgendaIn, DecideIn, MeetingIn
+from .constants import Action, CaseState, Channel, Urgency
+from .inbox import inbox_for
 from .models import AgendaItem, Meeting
-from .permissions import may_unmask
+from .rows import case_row
 
 router = Router(tags=["cases"])
 
@@ -36,6 +39,8 @@ class CaseRefOut(Schema):
     created_at: dt.datetime
 
 
+# A case row (`rows.CASE_ROW`'s keys) and its state's label (`labelled`); a test holds the fields to those keys.
+# (The docstring is the OpenAPI document's description: keep it.)
 class CaseOut(BaseModel):
     """A case as lists show it. A plain pydantic model fed by `case_row` (one dict per case): the inbox answers
     ~100 of them, and ninja's attribute getter per field cost a third of that request's time (decision 32)."""
@@ -57,18 +62,6 @@ class CaseOut(BaseModel):
     time_state: str
     version: int
     created_at: dt.datetime
-
-
-def case_row(c) -> dict:
-    """The `CaseOut` fields of a case (loaded with `selectors.with_related`, annotated with `time_state`) but
-    its label (`labelled`): the keys of `selectors.INBOX_ROW`."""
-    return {
-        "id": c.pk, "tracking_code": c.tracking_code, "state": c.state, "channel": c.channel, "category": c.category.name if c.category_id else None, "urgency": c.urgency,
-        "layer": c.layer, "description": c.description, "street": c.street.name if c.street_id else None,
-        "community": c.community.name if c.community_id else None, "address": c.address,
-        "lead_unit": c.lead_unit.name if c.lead_unit_id else None, "deadline": c.deadline,
-        "time_state": getattr(c, "time_state", "none"), "version": c.version, "created_at": c.created_at,
-    }
 
 
 def labelled(rows: list[dict]) -> list[dict]:
@@ -195,112 +188,7 @@ class RegisterBatchOut(Schema):
     results: list[RegisterBatchItemOut]
 
 
-class VersionIn(Schema):
-    expected_version: int
-
-
-class NoteIn(VersionIn):
-    note: str = Field("", max_length=2000)
-
-
-class TriageIn(NoteIn):
-    category_id: int
-    urgency: Urgency = Urgency.NORMAL
-    layer: Layer = Layer.LOCAL
-
-
-class DispatchIn(NoteIn):
-    lead_unit_id: int
-    co_unit_ids: list[int] = []
-    time_limit_days: int | None = Field(None, ge=1, le=365)
-
-
-class ReasonIn(VersionIn):
-    reason: str = Field(..., max_length=2000)
-
-
-class ExtensionIn(ReasonIn):
-    days: int = Field(..., ge=1, le=60)
-
-
-class ExtensionDecideIn(NoteIn):
-    extension_id: int | None = None
-
-
-class ProgressIn(VersionIn):
-    note: str = Field(..., max_length=2000)
-
-
-class ResolveIn(VersionIn):
-    result: str = Field(..., max_length=4000)
-    measures: str = Field("", max_length=4000)
-
-
-class ReplyIn(VersionIn):
-    channel: ReplyChannel
-    content: str = Field(..., max_length=4000)
-
-
-class RateIn(NoteIn):
-    value: Satisfaction
-
-
-class SuperviseIn(VersionIn):
-    notice: str = Field(..., max_length=2000)
-
-
-class SupervisionReplyIn(VersionIn):
-    reply: str = Field(..., max_length=4000)
-    supervision_id: int | None = None
-
-
-class MergeIn(NoteIn):
-    into_case_id: int
-
-
-class MeetingIn(Schema):
-    body_unit_id: int
-    date: dt.date
-    title: str = Field(..., max_length=200)
-
-
-class AgendaIn(Schema):
-    case_id: int
-
-
-class DecideIn(Schema):
-    lead_unit_id: int
-    co_unit_ids: list[int] = []
-    measures: str = Field(..., max_length=4000)
-    deadline: dt.date
-
-
-# ----- helpers shared with the pages
-
-
-def case_detail(actor, case_id, *, reveal: bool = False) -> dict:
-    """Everything the case page and the detail endpoint show (reporter masked unless `reveal`, then logged)."""
-    case = selectors.case_get_for(actor, case_id)
-    events = selectors.case_events_for(actor, case.pk)
-    return {
-        "case": case,
-        "reporter": selectors.case_reporter_for(actor, case, reveal=reveal),
-        "may_unmask": may_unmask(actor, case),
-        "co_unit_names": [link.unit.name for link in case.co_unit_links.select_related("unit").order_by("unit__code")],
-        "timeline": [{
-            "seq": e.seq, "action": e.action, "action_label": _action_label(e.action),
-            "actor": (e.actor.display_name or e.actor.username) if e.actor_id else None,
-            "unit": e.actor_unit.name if e.actor_unit_id else None, "at": e.at, "note": e.note,
-        } for e in events],
-        "allowed_actions": selectors.case_available_actions(actor, case),
-    }
-
-
-def _action_label(action: str) -> str:
-    try:
-        return str(Action(action).label)
-    except ValueError:
-        return action
+# ----- helpers
 
 
 def _meeting_out(m: Meeting) -> dict:
@@ -316,7 +204,7 @@ def _meeting_out(m: Meeting) -> dict:
 
 def _detail_out(actor, case_id) -> dict:
     """The case's row with the detail fields (`CaseDetailOut`)."""
-    d = case_detail(actor, case_id)
+    d = selectors.case_detail(actor, case_id)
     case = d.pop("case")
     d.pop("may_unmask")
     return {**labelled([case_row(case)])[0], "satisfaction": case.satisfaction, "return_count": case.return_count,
@@ -337,7 +225,7 @@ def case_list(request, filters: Query[CaseFilterIn]):
 
 @router.get("/inbox", response={200: InboxOut, 401: ErrorOut})
 def inbox(request):
-    data = selectors.inbox_for(request.user)
+    data = inbox_for(request.user)
     unread = data.pop("unread_notifications")
     return {"sections": {name: {"count": section["count"], "cases": labelled(section["cases"])}
                          for name, section in data.items()}, "unread_notifications": unread}
@@ -430,23 +318,5 @@ def _action(name: str, schema, service):
     router.post(f"/{{case_id}}/{name}", response={200: CaseDetailOut, **WRITE_ERRORS}, operation_id=f"cases_{name}")(handler)
 
 
-# the request schema of each action, for the pages (same field names)
-ACTION_SCHEMAS = {
-    "triage": TriageIn, "dispatch": DispatchIn, "accept": NoteIn, "return": ReasonIn, "request_extension": ExtensionIn,
-    "approve_extension": ExtensionDecideIn, "deny_extension": ExtensionDecideIn, "add_progress": ProgressIn,
-    "resolve": ResolveIn, "reply": ReplyIn, "reply_unreachable": ProgressIn, "rate": RateIn, "reopen": ReasonIn,
-    "close": NoteIn, "supervise": SuperviseIn, "supervision_reply": SupervisionReplyIn, "escalate": ReasonIn,
-    "merge": MergeIn, "withdraw": ReasonIn,
-}
-ACTION_SERVICES = {
-    "triage": services.case_triage, "dispatch": services.case_dispatch, "accept": services.case_accept,
-    "return": services.case_return, "request_extension": services.case_request_extension,
-    "approve_extension": services.case_approve_extension, "deny_extension": services.case_deny_extension,
-    "add_progress": services.case_add_progress, "resolve": services.case_resolve, "reply": services.case_reply,
-    "reply_unreachable": services.case_reply_unreachable, "rate": services.case_rate, "reopen": services.case_reopen,
-    "close": services.case_close, "supervise": services.case_supervise,
-    "supervision_reply": services.case_supervision_reply, "escalate": services.case_escalate,
-    "merge": services.case_merge, "withdraw": services.case_withdraw,
-}
 for _name in ACTION_SCHEMAS:
     _action(_name, ACTION_SCHEMAS[_name], ACTION_SERVICES[_name])

@@ -10,7 +10,7 @@ class CasesConfig(CivicAppConfig):
     pages_prefix = "cases/"
     navigation = (
         Nav("cases:inbox", _("我的待办")),
-        Nav("cases:register", _("登记工单"), visible="civicloop.cases.navigation.may_register"),
+        Nav("cases:register", _("登记工单"), visible="civicloop.cases.permissions.may_register"),
     )
     demo_steps = ("civicloop.cases.demo.generate_cases",)  # two years of cases, after units and staff exist
     demo_reset_steps = ("civicloop.cases.demo.delete_cases",)  # every cases row of the district, children first

@@ -2,10 +2,11 @@
 
 Speed: cases, events and their side rows are built in memory and written with `bulk_create`. Correctness: every
 step goes through `Sim.step`, which applies `steps.step` — the one rule `services._core.apply` uses too (transition
-table, version bump, field values, the event's before/after) — with the same field changes as the matching service
-(register, triage, dispatch, accept, return, extension, progress, resolve, reply, rate, reopen, close, supervise,
-escalate, decide, merge, merged_reply, withdraw). So `replay.replay(events)` equals the row for every generated
-case (tests/test_demo_cases.py checks all of them at small scale).
+table, version bump, field values, the event's before/after) — and every field change is built by the
+`changes` functions the services call (the Sim's decision methods: triage, dispatch, decide, return, extension,
+supervise, resolve, reply, rate, close, merge, merged_reply). So `replay.replay(events)` equals the row for every
+generated case (tests/test_demo_cases.py checks all of them at small scale), and the row and events equal what the
+services write for the same decisions (tests/test_change_parity.py).
 
 Volume: `CASES_AT_SCALE_1` (500,000) × scale; env `CIVICLOOP_DEMO_CASES_PER_SCALE` changes the 500,000. Time: two years ending at the day of generation (the draws do not
 depend on the day, so the same seed gives the same cases shifted in time). Cases registered near the end are
@@ -20,7 +21,6 @@ import os
 from functools import lru_cache
 from typing import NamedTuple
 
-from django.conf import settings
 from django.db import connection
 from django.utils import timezone
 
@@ -28,8 +28,23 @@ from civicloop.orgs.constants import UnitKind
 from civicloop.orgs.models import Unit, User
 from civicloop.workdays.calendar import SHANGHAI, WorkCalendar, deadline_for
 
+from .changes import (
+    close_changes,
+    dispatch_changes,
+    extension_changes,
+    merge_changes,
+    overdue_episode,
+    rate_changes,
+    rate_follow_up,
+    reopen_changes,
+    reply_changes,
+    resolve_changes,
+    return_changes,
+    return_follow_up,
+    triage_changes,
+    triage_follow_up,
+)
 from .constants import (
-    RETURNS_BEFORE_ESCALATION,
     Action,
     CaseState,
     Channel,
@@ -58,7 +73,7 @@ from .models import (
     Supervision,
 )
 from .services.categories import categories_ensure_defaults
-from .services.intake import tracking_prefix
+from .services.tracking import tracking_prefix
 from .steps import step
 
 CASES_AT_SCALE_1 = 500_000
@@ -91,10 +106,6 @@ def _deadline(day: dt.date, days: int) -> dt.datetime:
     return deadline_for(dt.datetime.combine(day, dt.time(12), tzinfo=SHANGHAI), days, calendar=_CALENDAR[-1])
 
 
-def _yellow(dispatched: dt.datetime, deadline: dt.datetime) -> dt.datetime:
-    return dispatched + (deadline - dispatched) * settings.CIVICLOOP.get("YELLOW_SHARE", 0.8)
-
-
 class Ev(NamedTuple):
     """A CaseEvent row before it is written (raw executemany: 8 events per case make the ORM the bottleneck)."""
 
@@ -109,10 +120,15 @@ class Ev(NamedTuple):
 
 
 class Sim:
-    """One case in memory; `step` is `steps.step`, the rule services._core.apply uses (state, version, event)."""
+    """One case in memory. `step` is `steps.step`, the rule services._core.apply uses (state, version, event);
+    the decision methods below (`dispatch`, `rate` …) build their changes and follow-up steps with the same
+    `changes` functions as the matching service, so the generator never types a field change itself
+    (tests/test_change_parity.py drives a Sim and the services with the same decisions and compares them).
+    Steps after `end` are not taken: the case stays in whatever state it had reached."""
 
-    def __init__(self, case: Case, actor, at: dt.datetime, note: str):
+    def __init__(self, case: Case, actor, at: dt.datetime, note: str, end: dt.datetime | None = None):
         self.case, self.co, self.events, self.stopped, self.replies = case, [], [], False, []
+        self.end = end
         self.episodes: set[str] = set()
         case.state, case.version, case.updated_at = CaseState.REGISTERED, 1, at
         self.snap = snapshot(case, co_unit_ids=[])
@@ -123,6 +139,8 @@ class Sim:
                   before, after, note)
 
     def step(self, actor, action: str, at: dt.datetime, note: str = "", changes=None, co_unit_ids=None) -> bool:
+        if self.end is not None and at > self.end:
+            self.stopped = True
         if self.stopped:
             return False
         case = self.case
@@ -135,6 +153,78 @@ class Sim:
         self.events.append(self._event(actor, action, st.before, st.after, note, at))
         self.snap = st.snapshot
         return True
+
+    # --- the decisions, as the services take them (services/intake, handling, closing, oversight, consultation) --
+    def triage(self, actor, at, *, category_id: int, urgency: str, layer: str) -> bool:
+        if not self.step(actor, Action.TRIAGE, at, changes=triage_changes(
+                category_id=category_id, urgency=urgency, layer=layer)):
+            return False
+        if triage_follow_up(layer) == Action.ESCALATE:
+            self.step(actor, Action.ESCALATE, at, note="三跨问题，提交会商。")
+        return True
+
+    def dispatch(self, actor, at, *, lead_unit_id: int, co_unit_ids, time_limit_days: int, deadline) -> bool:
+        return self.step(actor, Action.DISPATCH, at, co_unit_ids=co_unit_ids, changes=dispatch_changes(
+            at=at, deadline=deadline, lead_unit_id=lead_unit_id, dispatching_unit_id=getattr(actor, "unit_id", None),
+            time_limit_days=time_limit_days))
+
+    def decide(self, actor, at, *, body_unit_id: int, lead_unit_id: int, co_unit_ids, time_limit_days: int, deadline,
+               note: str) -> bool:
+        return self.step(actor, Action.DECIDE, at, co_unit_ids=co_unit_ids, note=note, changes=dispatch_changes(
+            at=at, deadline=deadline, lead_unit_id=lead_unit_id, dispatching_unit_id=body_unit_id,
+            time_limit_days=time_limit_days))
+
+    def return_(self, actor, at, *, reason: str) -> bool:
+        """Returned (and, the second time, escalated)."""
+        if not self.step(actor, Action.RETURN, at, note=reason, co_unit_ids=[],
+                         changes=return_changes(return_count=self.case.return_count)):
+            return False
+        if return_follow_up(self.case.return_count) == Action.ESCALATE:
+            self.step(actor, Action.ESCALATE, at, note="多次退单，职责不清，提交会商。")
+        return True
+
+    def approve_extension(self, actor, at, *, days: int, deadline) -> bool:
+        case = self.case
+        return self.step(actor, Action.APPROVE_EXTENSION, at, note=f"同意延期{days}个工作日。", changes=extension_changes(
+            dispatched_at=case.dispatched_at, deadline=deadline, time_limit_days=case.time_limit_days, days=days))
+
+    def supervise_overdue(self, at, *, notice: str) -> str | None:
+        """The automatic supervision of the current overdue episode (its key), or None: already supervised, or
+        not taken (after `end`)."""
+        episode = overdue_episode(self.case.deadline)
+        if episode in self.episodes:
+            return None
+        self.episodes.add(episode)
+        return episode if self.step(None, Action.SUPERVISE, at, note=notice) else None
+
+    def resolve(self, actor, at, *, result: str) -> bool:
+        return self.step(actor, Action.RESOLVE, at, note=result, changes=resolve_changes(at=at))
+
+    def reply(self, actor, action: str, at, *, content: str) -> bool:
+        """`reply` or `reply_unreachable` (the content is the note)."""
+        return self.step(actor, action, at, note=content, changes=reply_changes(at=at))
+
+    def merged_reply(self, at, *, note: str) -> bool:
+        return self.step(None, Action.MERGED_REPLY, at, note=note, changes=reply_changes(at=at))
+
+    def rate(self, actor, at, *, value: str, note: str = "") -> bool:
+        """Rated (and, for 不满意, reopened — or escalated, the third time)."""
+        if not self.step(actor, Action.RATE, at, note=note, changes=rate_changes(
+                value=value, unsatisfied_count=self.case.unsatisfied_count)):
+            return False
+        follow_up = rate_follow_up(value, self.case.unsatisfied_count)
+        if follow_up == Action.ESCALATE:
+            self.step(actor, Action.ESCALATE, at, note=f"第{self.case.unsatisfied_count}次不满意，提交会商。")
+        elif follow_up == Action.REOPEN:
+            self.step(actor, Action.REOPEN, at, note="诉求人不满意，重办。", changes=reopen_changes())
+        return True
+
+    def close(self, actor, at, *, note: str = "") -> bool:
+        return self.step(actor, Action.CLOSE, at, note=note, changes=close_changes(at=at))
+
+    def merge(self, actor, at, *, into: Case) -> bool:
+        return self.step(actor, Action.MERGE, at, note=f"合并到 {into.tracking_code}。",
+                         changes=merge_changes(into_case_id=into.pk))
 
 
 class Generator:
@@ -224,17 +314,12 @@ class Generator:
         self.next_pk += 1
         actor = self._registrar(channel, committee.pk, committee.street_id)
         case.registered_by = actor
-        sim = Sim(case, actor, t0, "")
+        sim = Sim(case, actor, t0, "", end=self.end)
         self._lifecycle(sim, category, t0)
         return sim
 
     def _at(self, t: dt.datetime, lo_h: float, hi_h: float) -> dt.datetime:
         return t + dt.timedelta(hours=self.rng.uniform(lo_h, hi_h))
-
-    def _step(self, sim: Sim, actor, action, at, **kw) -> bool:
-        if at > self.end:
-            sim.stopped = True
-        return sim.step(actor, action, at, **kw)
 
     def _lifecycle(self, sim: Sim, category: Category, t: dt.datetime) -> None:
         rng, case = self.rng, sim.case
@@ -242,18 +327,16 @@ class Generator:
         router = self.xh_admin if case.channel == Channel.HOTLINE_12345 else dispatcher
         r = rng.random()
         if r < 0.015:  # withdrawn by the reporter
-            self._step(sim, dispatcher, Action.WITHDRAW, self._at(t, 0.5, 20), note="诉求人来电撤回诉求。")
+            sim.step(dispatcher, Action.WITHDRAW, self._at(t, 0.5, 20), note="诉求人来电撤回诉求。")
             return
         if r < 0.035 and self._merge(sim, dispatcher, t):
             return
         t = self._at(t, 0.2, 6)
         urgency = _pick(rng, URGENCIES)
         layer = Layer.CROSS if rng.random() < 0.015 else Layer.LOCAL
-        if not self._step(sim, router, Action.TRIAGE, t, changes={
-                "category_id": category.pk, "urgency": urgency, "layer": layer}):
+        if not sim.triage(router, t, category_id=category.pk, urgency=urgency, layer=layer):
             return
-        if layer == Layer.CROSS:
-            self._step(sim, router, Action.ESCALATE, t, note="三跨问题，提交会商。")
+        if case.state == CaseState.ESCALATED:  # a 三跨 case
             t = self._decide(sim, t)
         else:
             t = self._dispatch(sim, router, category, self._at(t, 0.1, 4))
@@ -276,10 +359,7 @@ class Generator:
         co = [rng.choice(self.depts).pk] if rng.random() < 0.08 else []
         days = category.time_limit(case.urgency)
         deadline = _deadline(timezone.localtime(at, SHANGHAI).date(), days)
-        ok = self._step(sim, router, Action.DISPATCH, at, co_unit_ids=co, changes={
-            "lead_unit_id": lead.pk, "dispatching_unit_id": router.unit_id, "dispatched_at": at,
-            "time_limit_days": days, "deadline": deadline, "yellow_at": _yellow(at, deadline),
-            "resolved_at": None, "replied_at": None})
+        ok = sim.dispatch(router, at, lead_unit_id=lead.pk, co_unit_ids=co, time_limit_days=days, deadline=deadline)
         return at if ok else None
 
     def _decide(self, sim: Sim, t: dt.datetime):
@@ -306,11 +386,8 @@ class Generator:
         self.side["decision"].append(Decision(district=self.district, item=item, lead_unit=lead, co_unit_ids=co,
                                               measures=measures, deadline=deadline, decided_by=self.consult_user,
                                               decided_at=at))
-        sim.step(self.consult_user, Action.DECIDE, at, co_unit_ids=co,
-                 note=f"会商决定（{meeting.title}）：{measures}", changes={
-                     "lead_unit_id": lead.pk, "dispatching_unit_id": self.consult.pk, "dispatched_at": at,
-                     "deadline": deadline, "yellow_at": _yellow(at, deadline), "time_limit_days": days,
-                     "resolved_at": None, "replied_at": None})
+        sim.decide(self.consult_user, at, body_unit_id=self.consult.pk, lead_unit_id=lead.pk, co_unit_ids=co,
+                   time_limit_days=days, deadline=deadline, note=f"会商决定（{meeting.title}）：{measures}")
         return at
 
     def _handle(self, sim: Sim, router, category: Category, t: dt.datetime):
@@ -319,15 +396,13 @@ class Generator:
         handler = self.handler_of[case.lead_unit_id]
         t = self._at(t, 0.3, 20)
         if case.state == CaseState.DISPATCHED and rng.random() < 0.06:  # not our duty
-            if not self._step(sim, handler, Action.RETURN, t, note="经核实不属于本单位职责。", co_unit_ids=[],
-                              changes={"return_count": case.return_count + 1, "lead_unit_id": None}):
+            if not sim.return_(handler, t, reason="经核实不属于本单位职责。"):
                 return None
-            if case.return_count >= RETURNS_BEFORE_ESCALATION:
-                self._step(sim, handler, Action.ESCALATE, t, note="多次退单，职责不清，提交会商。")
+            if case.state == CaseState.ESCALATED:  # the second return
                 return self._decide(sim, t)
             other = self.rng.choice(self.depts) if rng.random() < 0.6 else self.office_of_street[case.street_id]
             return self._dispatch(sim, router, category, self._at(t, 0.5, 8), lead=other)
-        if not self._step(sim, handler, Action.ACCEPT, t):
+        if not sim.step(handler, Action.ACCEPT, t):
             return None
         total = (case.deadline - case.dispatched_at).total_seconds() / 3600
         late = rng.random() < 0.1
@@ -335,7 +410,7 @@ class Generator:
         if rng.random() < 0.05:  # extension
             t = self._at(t, 2, 30)
             days = rng.choice((3, 5, 10))
-            if not self._step(sim, handler, Action.REQUEST_EXTENSION, t, note="需协调多方，申请延期。"):
+            if not sim.step(handler, Action.REQUEST_EXTENSION, t, note="需协调多方，申请延期。"):
                 return None
             req = ExtensionRequest(district=self.district, case=case, days=days, reason="需协调多方，申请延期。",
                                    requested_by=handler, requested_at=t)
@@ -345,39 +420,36 @@ class Generator:
             approver = self.handler_of.get(case.dispatching_unit_id, approver)
             if rng.random() < 0.8:
                 deadline = _deadline(timezone.localtime(case.deadline, SHANGHAI).date(), days)
-                ok = self._step(sim, approver, Action.APPROVE_EXTENSION, t, note=f"同意延期{days}个工作日。", changes={
-                    "deadline": deadline, "yellow_at": _yellow(case.dispatched_at, deadline),
-                    "time_limit_days": (case.time_limit_days or 0) + days})
+                ok = sim.approve_extension(approver, t, days=days, deadline=deadline)
                 req.state = ExtensionState.APPROVED
             else:
-                ok = self._step(sim, approver, Action.DENY_EXTENSION, t)
+                ok = sim.step(approver, Action.DENY_EXTENSION, t)
                 req.state = ExtensionState.DENIED
             if not ok:
                 return None
             req.decided_by, req.decided_at = approver, t
         if rng.random() < 0.4:
             t = self._at(t, 2, max(3, work / 2))
-            if not self._step(sim, handler, Action.ADD_PROGRESS, t, note="已现场查看，正在协调处理。"):
+            if not sim.step(handler, Action.ADD_PROGRESS, t, note="已现场查看，正在协调处理。"):
                 return None
         done = max(case.dispatched_at + dt.timedelta(hours=work), t + dt.timedelta(minutes=30))
         if done > case.deadline:  # red: supervised automatically the next morning, the lead unit answers
             sup_at = max(case.deadline + dt.timedelta(hours=9), t + dt.timedelta(minutes=10))
-            episode = timezone.localtime(case.deadline).isoformat()
-            if sup_at < done and episode not in sim.episodes:  # one automatic supervision per overdue episode
-                sim.episodes.add(episode)
-                notice = f"工单 {case.tracking_code} 已超期，请立即办理并回复。"
-                if not self._step(sim, None, Action.SUPERVISE, sup_at, note=notice):
-                    return None
+            notice = f"工单 {case.tracking_code} 已超期，请立即办理并回复。"
+            episode = sim.supervise_overdue(sup_at, notice=notice) if sup_at < done else None
+            if sim.stopped:
+                return None
+            if episode is not None:  # one automatic supervision per overdue episode
                 sup = Supervision(district=self.district, case=case, kind=SupervisionKind.AUTO, opened_at=sup_at,
                                   notice=notice, overdue_episode=episode)
                 self.side["sup"].append(sup)
                 rep_at = sup_at + dt.timedelta(hours=rng.uniform(1, 8))
                 if rep_at < done:
-                    if not self._step(sim, handler, Action.SUPERVISION_REPLY, rep_at, note="已加派人手，尽快办结。"):
+                    if not sim.step(handler, Action.SUPERVISION_REPLY, rep_at, note="已加派人手，尽快办结。"):
                         return None
                     sup.reply, sup.replied_at = "已加派人手，尽快办结。", rep_at
         result = f"已处理：{case.description[:30]}"
-        if not self._step(sim, handler, Action.RESOLVE, done, note=result, changes={"resolved_at": done}):
+        if not sim.resolve(handler, done, result=result):
             return None
         t = self._at(done, 0.5, 30)
         replier = handler if rng.random() < 0.7 else router
@@ -392,24 +464,19 @@ class Generator:
         if not case.reporter_anonymous and rng.random() < 0.85:
             t = self._at(t, 1, 48)
             value = _pick(rng, SATISFACTION)
-            unsatisfied = case.unsatisfied_count + (value == Satisfaction.UNSATISFIED)
-            if not self._step(sim, router, Action.RATE, t, changes={"satisfaction": value,
-                                                                     "unsatisfied_count": unsatisfied}):
+            if not sim.rate(router, t, value=value):
                 return None
             self.side["rating"].append(Rating(district=self.district, case=case, value=value, recorded_by=router, at=t))
-            if value == Satisfaction.UNSATISFIED:
-                if unsatisfied >= 3:
-                    sim.step(router, Action.ESCALATE, t, note=f"第{unsatisfied}次不满意，提交会商。")
-                    return self._decide(sim, t)
-                sim.step(router, Action.REOPEN, t, note="诉求人不满意，重办。",
-                         changes={"resolved_at": None, "replied_at": None})
+            if case.state == CaseState.ESCALATED:  # the third 不满意
+                return self._decide(sim, t)
+            if case.state == CaseState.REOPENED:
                 return t
         t = self._at(t, 0.5, 24)
-        self._step(sim, router, Action.CLOSE, t, changes={"closed_at": t})
+        sim.close(router, t)
         return None
 
     def _reply(self, sim: Sim, actor, action, at, channel, content, unreachable) -> bool:
-        if not self._step(sim, actor, action, at, note=content, changes={"replied_at": at}):
+        if not sim.reply(actor, action, at, content=content):
             return False
         reply = Reply(district=self.district, case=sim.case, channel=channel, content=content,
                       unreachable=unreachable, by=actor, at=at)
@@ -432,13 +499,11 @@ class Generator:
             if state not in ("registered", "triaged", "dispatched", "accepted", "in_progress") or replied:
                 continue
             tc = target.case
-            if not self._step(sim, dispatcher, Action.MERGE, at, note=f"合并到 {tc.tracking_code}。",
-                              changes={"merged_into_id": tc.pk}):
+            if not sim.merge(dispatcher, at, into=tc):
                 return True
             replies = [r for r in target.replies if r.at > at]
             for r in replies:
-                sim.step(None, Action.MERGED_REPLY, r.at, note=f"随主工单 {tc.tracking_code} 答复。",
-                         changes={"replied_at": r.at})
+                sim.merged_reply(r.at, note=f"随主工单 {tc.tracking_code} 答复。")
                 self.side["reply"].append(Reply(district=self.district, case=sim.case, channel=r.channel,
                                                 content=r.content, unreachable=r.unreachable, via_case=tc, by=r.by,
                                                 at=r.at))

@@ -24,7 +24,8 @@ TRACKED_FIELDS = (
 )
 
 
-def _json(value):
+def json_value(value):
+    """A field value as the event log stores it: datetimes in UTC ISO form, decimals as text, sets sorted."""
     if isinstance(value, dt.datetime):
         return value.astimezone(dt.UTC).isoformat()
     if isinstance(value, Decimal):
@@ -42,14 +43,16 @@ def snapshot(case: Case, co_unit_ids=None) -> dict:
             ids = co_unit_ids if co_unit_ids is not None else case.co_unit_links.values_list("unit_id", flat=True)
             data[name] = sorted(ids)
         else:
-            data[name] = _json(getattr(case, name))
+            data[name] = json_value(getattr(case, name))
     return data
 
 
 def diff(before: dict, after: dict) -> tuple[dict, dict]:
+    """The fields of `after` that differ from `before`: their old values (only those `before` has — a
+    registration has no before, so its event's `before` is `{}`, as the demo writes it) and their new ones."""
     missing = object()
     changed = [k for k in after if before.get(k, missing) != after[k]]
-    return {k: before.get(k) for k in changed}, {k: after[k] for k in changed}
+    return {k: before[k] for k in changed if k in before}, {k: after[k] for k in changed}
 
 
 def event_write(*, case: Case, actor, action: str, before: dict, after: dict, note: str = "",

@@ -1,6 +1,6 @@
 """Forms of the case pages: registration (a Django form) and the fields of each action form.
 
-Action forms post the same field names as the API's request schemas (api.ACTION_SCHEMAS), which validate them.
+Action forms post the same field names as the API's request schemas (actions.ACTION_SCHEMAS), which validate them.
 """
 
 from __future__ import annotations

@@ -9,7 +9,6 @@ from civicloop.core.models import TenantModel
 
 from .constants import (
     DEFAULT_TIME_LIMITS,
-    FINAL_STATES,
     CaseState,
     Channel,
     ExtensionState,
@@ -77,7 +76,7 @@ class Case(TenantModel):
     lng = models.DecimalField(_("经度"), max_digits=9, decimal_places=6, null=True, blank=True)
     address = models.CharField(_("地址"), max_length=200, blank=True)
     description = models.TextField(_("诉求内容"))
-    # who raised it (masked on read; see selectors.case_reporter_for)
+    # who raised it (masked on read: selectors.case_reporter_for; a logged reveal: services.case_reporter_reveal)
     reporter_name = models.CharField(_("诉求人"), max_length=40, blank=True)
     reporter_phone = models.CharField(_("联系电话"), max_length=20, blank=True)
     reporter_id_number = models.CharField(_("身份证号"), max_length=18, blank=True)
@@ -125,10 +124,6 @@ class Case(TenantModel):
 
     def __str__(self) -> str:
         return self.tracking_code
-
-    @property
-    def is_open(self) -> bool:
-        return self.state not in FINAL_STATES
 
 
 class CaseCoUnit(TenantModel):

@@ -3,6 +3,10 @@
 Visibility: a case is visible to a territorial user whose territory covers the case's street/community (or the
 district, for district-wide units), and to the staff of its lead unit and co-units. Department staff see only
 the cases dispatched to their unit (decision 5). Invisible cases answer NOT_FOUND, like missing ones.
+
+Also here: who may register a case (`may_register`, WHO[REGISTER]) and the consultation rules — who may see a
+district's meetings (`may_see_meetings`, `meetings_visible_q`) and who may convene them (`may_convene`). A meeting
+or agenda item the actor may not see answers NOT_FOUND; one they may see but not act on, FORBIDDEN.
 """
 
 from __future__ import annotations
@@ -48,7 +52,7 @@ def visible_q(scope: Scope, *, inline_co_cases: bool | Q = False) -> Q:
     """
     from .models import Case, CaseCoUnit
 
-    if scope.is_superuser and scope.root_id is None:
+    if scope.sees_everything:
         return Q()
     if scope.sees_nothing and scope.unit_id is None:
         return Q(pk__in=[])
@@ -61,30 +65,20 @@ def visible_q(scope: Scope, *, inline_co_cases: bool | Q = False) -> Q:
             ids = list(narrowed.values_list("case_id", flat=True)[:INLINE_CO_CASES + 1])
             if len(ids) <= INLINE_CO_CASES:
                 co = ids
-            elif scope.is_department or scope.root_id is None:
+            elif not scope.has_territory:
                 # too many to inline: one IN over "led or co-handled" (a semi-join on the primary key) instead of
                 # an OR with a subquery, which the database can only answer by reading every case
                 return Q(pk__in=Case.objects.filter(lead_unit_id=scope.unit_id).order_by().values("pk").union(
                     co.order_by()))
         by_unit = Q(lead_unit_id=scope.unit_id) | Q(pk__in=co) if co != [] else Q(lead_unit_id=scope.unit_id)
-    if scope.is_department or scope.root_id is None:
+    if not scope.has_territory:
         return by_unit if scope.unit_id is not None else Q(pk__in=[])
     return scope.territorial_q() | by_unit
 
 
 def covers(scope: Scope, case) -> bool:
     """Does the actor's *territory* cover the case (not just being assigned to it)? Departments never do."""
-    if scope.is_superuser and scope.root_id is None:
-        return True
-    if scope.root_id is None or scope.is_department:
-        return False
-    if scope.root_level == PlaceLevel.DISTRICT:
-        return case.district_id == scope.root_id
-    if scope.root_level == PlaceLevel.STREET:
-        return case.street_id == scope.root_id
-    if scope.root_level == PlaceLevel.COMMUNITY:
-        return case.community_id == scope.root_id
-    return False
+    return scope.has_territory and scope.covers_row(case)
 
 
 def is_visible(actor, case) -> bool:
@@ -98,18 +92,29 @@ def is_visible(actor, case) -> bool:
     return Case.objects.filter(visible_q(scope), pk=case.pk).exists()
 
 
-def _district_level(scope: Scope, case) -> bool:
-    return (scope.is_superuser and scope.root_id is None) or (
-        scope.root_level == PlaceLevel.DISTRICT and not scope.is_department and scope.root_id == case.district_id)
+# The roles behind each rule of `may`: who, inside a unit, can take a step — also who is notified that the step is
+# theirs to take (services.notifications).
+ROLES_FOR_RULE: dict[str, tuple[str, ...]] = {
+    Who.LEAD_HANDLER: (Role.HANDLER,),
+    Who.DISPATCHER: (Role.DISPATCHER,),
+    Who.REPLIER: (Role.HANDLER, Role.DISPATCHER),
+    Who.EXTENSION_APPROVER: (Role.DISPATCHER,),
+    Who.SUPERVISOR: (Role.DISPATCHER, Role.LEADER),
+    Who.CONSULTATION: (Role.DISPATCHER,),  # MEETING_CONVENERS
+}
 
 
 def may(actor, case, action: str) -> bool:
-    """May `actor` take `action` on `case` (assumed visible)? The state is checked separately (transitions)."""
+    """May `actor` take `action` on `case` (assumed visible)? The state is checked separately (transitions).
+
+    REGISTER has no case yet: `case` may be None (or the unsaved case, for its district)."""
     rule = WHO[action]
     if is_system(actor):
         return True
     if rule == Who.SYSTEM:
         return False
+    if rule == Who.REGISTRAR:
+        return may_register(actor, district_id=case.district_id if case is not None else None)
     scope = scope_for(actor)
     lead_handler = scope.has_role(Role.HANDLER) and case.lead_unit_id is not None and actor.unit_id == case.lead_unit_id
     dispatcher = scope.has_role(Role.DISPATCHER) and covers(scope, case)
@@ -120,14 +125,14 @@ def may(actor, case, action: str) -> bool:
     if rule == Who.REPLIER:
         return lead_handler or dispatcher
     if rule == Who.EXTENSION_APPROVER:
-        return scope.has_role(Role.DISPATCHER) and (
+        return scope.has_role(*ROLES_FOR_RULE[rule]) and (
             (case.dispatching_unit_id is not None and actor.unit_id == case.dispatching_unit_id)
-            or _district_level(scope, case))
+            or scope.is_district_level_for(case.district_id))
     if rule == Who.SUPERVISOR:
-        level_ok = scope.root_level in (PlaceLevel.DISTRICT, PlaceLevel.STREET) or scope.root_id is None
-        return scope.has_role(Role.DISPATCHER, Role.LEADER) and level_ok and covers(scope, case)
+        level_ok = scope.sees_everything or scope.root_level in (PlaceLevel.DISTRICT, PlaceLevel.STREET)
+        return scope.has_role(*ROLES_FOR_RULE[rule]) and level_ok and covers(scope, case)
     if rule == Who.CONSULTATION:
-        return scope.has_role(Role.DISPATCHER) and _district_level(scope, case)
+        return may_convene(actor, case.district_id)
     return False
 
 
@@ -138,3 +143,51 @@ def may_unmask(actor, case) -> bool:
     scope = scope_for(actor)
     return (scope.has_role(Role.DISPATCHER) and covers(scope, case)) or (
         scope.has_role(Role.HANDLER) and case.lead_unit_id is not None and actor.unit_id == case.lead_unit_id)
+
+
+# ----- registration
+
+# The roles that register cases (in their own territory; the place is checked against it by intake).
+REGISTRAR_ROLES = (Role.DISPATCHER, Role.GRID_WORKER, Role.VISIT_MEMBER, Role.INSPECTOR, Role.HANDLER,
+                   Role.DISTRICT_ADMIN)
+
+
+def may_register(actor, *, district_id: int | None = None) -> bool:
+    """WHO[REGISTER]: staff with a registering role, into their own district (a superuser without one names it)."""
+    if is_system(actor):
+        return True
+    scope = scope_for(actor)
+    return scope.has_role(*REGISTRAR_ROLES) and (scope.district_id is not None or district_id is not None)
+
+
+# ----- consultation (decision 36): district-level staff read a district's meetings; its dispatchers convene them
+
+MEETING_READERS = (Role.DISPATCHER, Role.LEADER, Role.DISTRICT_ADMIN)
+MEETING_CONVENERS = ROLES_FOR_RULE[Who.CONSULTATION]  # each a reader too: who may act on a meeting may see it
+
+
+def may_see_meetings(actor, district_id: int) -> bool:
+    """Read the district's meetings, agendas and minutes: its district-level dispatchers, leaders and admins."""
+    if is_system(actor):
+        return True
+    scope = scope_for(actor)
+    return scope.has_role(*MEETING_READERS) and scope.is_district_level_for(district_id)
+
+
+def may_convene(actor, district_id: int) -> bool:
+    """Convene the district's meetings, set their agenda, decide items, write minutes: its district-level
+    dispatchers (consultation-body staff among them)."""
+    if is_system(actor):
+        return True
+    scope = scope_for(actor)
+    return scope.has_role(*MEETING_CONVENERS) and scope.is_district_level_for(district_id)
+
+
+def meetings_visible_q(actor) -> Q:
+    """Q over Meeting (or any row with a district column) for the meetings `actor` may see (`may_see_meetings`)."""
+    if is_system(actor):
+        return Q()
+    scope = scope_for(actor)
+    if not scope.has_role(*MEETING_READERS) or not scope.is_district_level:
+        return Q(pk__in=[])
+    return Q() if scope.sees_everything else Q(district_id=scope.district_id)

@@ -8,26 +8,24 @@ time), so the yellow test is a plain indexed comparison.
 from __future__ import annotations
 
 import datetime as dt
-import threading
 from dataclasses import dataclass
+from functools import cache
 
 from django.db import connection
 from django.db.models import Case as When_
-from django.db.models import CharField, Count, Exists, F, IntegerField, OuterRef, Q, QuerySet, Value, When
+from django.db.models import CharField, Exists, IntegerField, OuterRef, Q, QuerySet, Value, When
 from django.utils import timezone
 
 from civicloop.core.errors import not_found
 from civicloop.core.masking import mask_id_number, mask_name, mask_phone
 from civicloop.core.selectors import first_or_not_found
-from civicloop.core.services import unmask_log
 from civicloop.core.sql import Prepared
 from civicloop.orgs.constants import Role
 from civicloop.orgs.scope import scope_for
-from civicloop.places.constants import PlaceLevel
 
 from .constants import CLOCK_STATES, OPEN_STATES, Action, CaseState, ExtensionState, TimeState
 from .models import Case, CaseEvent, ExtensionRequest, Meeting, Notification, Supervision
-from .permissions import covers, is_system, may_unmask, visible_q
+from .permissions import is_system, may_unmask, meetings_visible_q, visible_q
 from .transitions import states_allowing
 
 
@@ -111,27 +109,46 @@ def case_list_for(actor, filters: CaseFilters | dict | None = None, *, now: dt.d
 
 def case_events_for(actor, case_id: int) -> QuerySet:
     """The timeline of a visible case, oldest first."""
-    case = case_get_for(actor, case_id)
+    return _events_of(case_get_for(actor, case_id))
+
+
+def _events_of(case: Case) -> QuerySet:
     return CaseEvent.objects.filter(case=case).select_related("actor", "actor_unit").order_by("seq")
 
 
-def case_reporter_for(actor, case: Case, *, reveal: bool = False, reason: str = "") -> dict:
-    """Reporter details: masked unless `reveal` and the actor may see them; a reveal is logged (UnmaskLog)."""
+def case_reporter_for(actor, case: Case) -> dict:
+    """Reporter details as everyone sees them: masked (the clear details are a logged reveal:
+    `services.case_reporter_reveal`)."""
     if case.reporter_anonymous:
         return {"name": "", "phone": "", "id_number": "", "anonymous": True, "masked": False}
-    if reveal and may_unmask(actor, case):
-        if not is_system(actor):
-            unmask_log(user=actor, district_id=case.district_id, object_type="cases.case", object_id=case.pk,
-                       fields=["reporter_name", "reporter_phone", "reporter_id_number"], reason=reason)
-        return {"name": case.reporter_name, "phone": case.reporter_phone, "id_number": case.reporter_id_number,
-                "anonymous": False, "masked": False}
     return {"name": mask_name(case.reporter_name), "phone": mask_phone(case.reporter_phone),
             "id_number": mask_id_number(case.reporter_id_number), "anonymous": False, "masked": True}
 
 
-INBOX_LIMIT = 20
-INBOX_SECTIONS = ("to_accept", "to_handle", "to_reply", "to_triage", "to_dispatch", "to_close", "supervisions",
-                  "extensions")
+def case_detail(actor, case_id_or_code: int | str) -> dict:
+    """Everything the case page and the detail endpoint show of a visible case: the case, its masked reporter
+    (and whether this actor may reveal it), co-units, timeline and the actions this actor may take now."""
+    case = case_get_for(actor, case_id_or_code)
+    events = _events_of(case)
+    return {
+        "case": case,
+        "reporter": case_reporter_for(actor, case),
+        "may_unmask": may_unmask(actor, case),
+        "co_unit_names": [link.unit.name for link in case.co_unit_links.select_related("unit").order_by("unit__code")],
+        "timeline": [{
+            "seq": e.seq, "action": e.action, "action_label": _action_label(e.action),
+            "actor": (e.actor.display_name or e.actor.username) if e.actor_id else None,
+            "unit": e.actor_unit.name if e.actor_unit_id else None, "at": e.at, "note": e.note,
+        } for e in events],
+        "allowed_actions": case_available_actions(actor, case),
+    }
+
+
+def _action_label(action: str) -> str:
+    try:
+        return str(Action(action).label)
+    except ValueError:
+        return action
 
 
 # The states of the sections defined by state alone (supervisions and extensions: transitions.states_allowing).
@@ -143,10 +160,6 @@ SECTION_STATES = {
     "to_dispatch": (CaseState.TRIAGED, CaseState.RETURNED),
     "to_close": (CaseState.REPLIED, CaseState.RATED),
 }
-# Sections whose cases never run a clock: time_rank is the same for all of them, so they are ordered by
-# (deadline, yellow_at, id) alone — the order of the (who, state, deadline, yellow_at, id) indexes, so a one-state
-# section (e.g. a backlog of registrations to triage) reads just its first rows instead of sorting them all.
-UNTIMED_SECTIONS = frozenset(n for n, states in SECTION_STATES.items() if not set(states) & set(CLOCK_STATES))
 
 
 def inbox_conditions(actor, *, pending_extension_ids: list[int] | None = None) -> dict[str, Q]:
@@ -163,17 +176,18 @@ def inbox_conditions(actor, *, pending_extension_ids: list[int] | None = None) -
     none = Q(pk__in=[])
     mine = Q(lead_unit_id=actor.unit_id) if (actor.unit_id and scope.has_role(Role.HANDLER)) else none
     # the territory's own cases (not those a department merely handles)
-    dispatching = scope.has_role(Role.DISPATCHER) and not scope.is_department and scope.root_id is not None
-    if scope.is_superuser and scope.root_id is None:
-        dispatching = True
+    dispatching = scope.has_role(Role.DISPATCHER) and scope.has_territory
     territory = scope.territorial_q() if dispatching else none
+    # the requests `permissions.may` lets me decide (EXTENSION_APPROVER): any district-level dispatcher of the
+    # case's district, else the dispatcher of the unit that dispatched it
     approvals = none
     if scope.has_role(Role.DISPATCHER):
-        approvals = Q(dispatching_unit_id=actor.unit_id) if actor.unit_id else approvals
-        if scope.root_level == "district" and not scope.is_department:
+        if scope.sees_everything:
+            approvals = Q()
+        elif scope.is_district_level:
             approvals = Q(district_id=scope.district_id)
-        elif approvals != none:
-            approvals &= visible_q(scope)
+        elif actor.unit_id:
+            approvals = Q(dispatching_unit_id=actor.unit_id) & visible_q(scope)
     st = {name: Q(state__in=states) for name, states in SECTION_STATES.items()}
     return {
         "to_accept": mine & st["to_accept"],
@@ -188,17 +202,27 @@ def inbox_conditions(actor, *, pending_extension_ids: list[int] | None = None) -
             Supervision.objects.filter(case_id=OuterRef("pk"), replied_at__isnull=True))),
         # pending requests are few: their case ids (partial index) make an indexable `id IN (…)`
         "extensions": approvals & Q(state__in=states_allowing(Action.APPROVE_EXTENSION), pk__in=(
-            _pending_extension_case_ids(scope) if pending_extension_ids is None else pending_extension_ids))
+            pending_extension_case_ids(scope) if pending_extension_ids is None else pending_extension_ids))
         if approvals != none else none,
     }
 
 
-def _pending_extension_case_ids(scope) -> list[int]:
+def pending_extension_case_ids(scope) -> list[int]:
+    """The cases with a pending extension request in the viewer's district (in every district for a viewer
+    without one), sorted: few, read on every inbox request (the inbox plan's key holds them)."""
     if scope.district_id is None:
         return sorted(set(_pending_extensions(None).values_list("case_id", flat=True)))
-    read = _prepared(("pending", connection.vendor, connection.alias), lambda: Prepared(
-        _pending_extensions(_DISTRICT).values_list("case_id"), district=_DISTRICT))
+    read = _pending_in_district(connection.vendor, connection.alias)
     return sorted({case_id for (case_id,) in read.rows(connection, district=scope.district_id)})
+
+
+_DISTRICT = -7_000_001  # a stand-in no district id has (core.sql.Prepared)
+
+
+@cache
+def _pending_in_district(vendor: str, alias: str) -> Prepared:
+    """The pending requests' case ids of one district, compiled once per database (decision 33)."""
+    return Prepared(_pending_extensions(_DISTRICT).using(alias).values_list("case_id"), district=_DISTRICT)
 
 
 def _pending_extensions(district_id: int | None) -> QuerySet:
@@ -213,138 +237,16 @@ def with_related(qs: QuerySet) -> QuerySet:
         "street__boundary", "community__boundary")
 
 
-# What an inbox row shows (the page's row; the API's CaseOut but for its labels), by the path it is read from:
-# plain values in one statement — building ~100 rows × 5 model instances was most of an inbox's Python time.
-INBOX_ROW = {"id": "id", "tracking_code": "tracking_code", "state": "state", "channel": "channel",
-             "category": "category__name", "urgency": "urgency", "layer": "layer", "description": "description",
-             "street": "street__name", "community": "community__name", "address": "address",
-             "lead_unit": "lead_unit__name", "deadline": "deadline", "time_state": "time_state",
-             "version": "version", "created_at": "created_at"}
-
-# Compiled statements (decision 32, 33): the inbox's per scope and the few shared ones, most recently used
-# last; bounded.
-_PLANS: dict[tuple, object] = {}
-_PLANS_MAX = 1024
-_PLANS_LOCK = threading.Lock()
-# Stand-ins while compiling (core.sql.Prepared), replaced by the request's values when the statements run:
-# values no real parameter has.
-_NOW = dt.datetime(2000, 1, 2, 3, 4, 5, 678901, tzinfo=dt.UTC)
-_DISTRICT = _USER = -7_000_001
-_IDS = -8_000_001  # the first of a list of ids
-_FAR = dt.datetime.max.replace(tzinfo=dt.UTC)  # sorts a missing deadline last
-_UNTIMED = (F("deadline").asc(nulls_last=True), F("yellow_at").asc(nulls_last=True), "id")
-
-
-def _prepared(key: tuple, build):
-    """The compiled statement(s) under `key`, built by `build()` the first time."""
-    with _PLANS_LOCK:  # gunicorn threads share the cache
-        plan = _PLANS.pop(key, None)
-        if plan is not None:
-            _PLANS[key] = plan
-            return plan
-    plan = build()
-    with _PLANS_LOCK:
-        while len(_PLANS) >= _PLANS_MAX:
-            _PLANS.pop(next(iter(_PLANS)))
-        _PLANS[key] = plan
-    return plan
-
-
-def _inbox_plan(actor, scope, pending: tuple[int, ...], limit: int) -> dict:
-    """The inbox's SQL for this scope, compiled once: one statement of per-section counts (and the viewer's
-    unread notifications), and per section its "first `limit` ids" statement. The ORM builds every section
-    (the rule lives in `inbox_conditions`); compiling ~15 querysets cost ~10 ms of CPU per inbox request, and
-    their SQL only changes with the scope and the pending extension requests — both part of the key — so it is
-    kept per process (decision 32). Now and the viewer are stand-ins bound per request."""
-    key = ("inbox", scope, actor.unit_id, pending, limit, connection.vendor, connection.alias)
-    return _prepared(key, lambda: _build_inbox_plan(actor, pending, limit))
-
-
-def _build_inbox_plan(actor, pending: tuple[int, ...], limit: int) -> dict:
-    conditions = inbox_conditions(actor, pending_extension_ids=list(pending))
-    base = with_time_state(Case.objects.all(), _NOW)
-    counts = {n: Prepared(Case.objects.filter(q).order_by().values("pk"), now=_NOW) for n, q in conditions.items()}
-    live = [n for n in conditions if counts[n].sql is not None]
-    unread = Prepared(_own_notifications(_USER, unread_only=True).order_by().values("pk"), user=_USER)
-    parts = [counts[n] for n in live] + [unread]
-    return {
-        "names": list(conditions),
-        "live": live,
-        "counts": (f"SELECT {', '.join(f'(SELECT COUNT(*) FROM ({part.sql}) AS c{i})' for i, part in enumerate(parts))}",
-                   parts),
-        "tops": {n: Prepared(base.filter(q).order_by(*(_UNTIMED if n in UNTIMED_SECTIONS else
-                                                       ("time_rank", *_UNTIMED))).values_list("pk")[:limit], now=_NOW)
-                 for n, q in conditions.items()},
-    }
-
-
-def _rows_plan(size: int) -> Prepared:
-    """The inbox rows of `size` ids (a power of two: the ids are padded with the first), with `time_rank` and
-    `yellow_at` for ordering them, compiled once per size."""
-    def build():
-        ids = [_IDS - i for i in range(size)]
-        qs = with_time_state(Case.objects.filter(pk__in=ids), _NOW).order_by().values_list(
-            *INBOX_ROW.values(), "time_rank", "yellow_at")
-        return Prepared(qs, ids=ids, now=_NOW)
-    return _prepared(("inbox-rows", size, connection.vendor, connection.alias), build)
-
-
-def inbox_for(actor, *, now: dt.datetime | None = None, limit: int = INBOX_LIMIT) -> dict:
-    """What needs *me* now, by section, each `{"count": n, "cases": [row, …]}` red/yellow first, a row being a
-    dict of `INBOX_ROW`'s keys.
-
-    Three statements, whatever the number of sections: the counts (one scalar subquery per section, so the
-    database plans each on its own index), the first `limit` ids of each non-empty section (a UNION ALL of
-    per-section ORDER BY … LIMIT, sorted on the case table alone), and the rows of those ids with their
-    related names. The statements are built by the ORM and compiled once per scope (`_inbox_plan`); only
-    their joining is written here.
-    """
-    scope = scope_for(actor)
-    pending = tuple(_pending_extension_case_ids(scope)) if scope.has_role(Role.DISPATCHER) else ()
-    plan = _inbox_plan(actor, scope, pending, limit)
-    now = now or timezone.now()
-    names = plan["names"]
-    counts = dict.fromkeys(names, 0)
-    sql, parts = plan["counts"]
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [p for part in parts for p in part.bind(connection, now=now, user=actor.pk or 0)])
-        *live_counts, unread = cursor.fetchone()
-    counts.update(zip(plan["live"], live_counts, strict=True))
-    tops = [(n, plan["tops"][n]) for n in names if counts[n] and plan["tops"][n].sql is not None]
-    ids: dict[str, list[int]] = {n: [] for n in names}
-    if tops:
-        sql = " UNION ALL ".join(f"SELECT {names.index(n)}, t{i}.* FROM ({part.sql}) AS t{i}"
-                                 for i, (n, part) in enumerate(tops))
-        with connection.cursor() as cursor:
-            cursor.execute(sql, [p for _n, part in tops for p in part.bind(connection, now=now)])
-            for section, pk in cursor.fetchall():
-                ids[names[section]].append(pk)
-    wanted = sorted({pk for section in ids.values() for pk in section})
-    rows, order = {}, {}
-    if wanted:
-        size = 1 << (len(wanted) - 1).bit_length()
-        keys = list(INBOX_ROW)
-        for values in _rows_plan(size).rows(connection, ids=wanted + wanted[:1] * (size - len(wanted)), now=now):
-            row = dict(zip(keys, values[:len(keys)], strict=True))
-            rows[row["id"]] = row
-            # the order of the SQL above (time_rank is constant in the untimed sections)
-            order[row["id"]] = (values[-2], row["deadline"] or _FAR, values[-1] or _FAR, row["id"])
-    result = {n: {"count": counts[n], "cases": [rows[pk] for pk in sorted((pk for pk in ids[n] if pk in rows),
-                                                                            key=order.__getitem__)]}
-              for n in names}
-    result["unread_notifications"] = unread
-    return result
-
-
 def notifications_for(actor, *, unread_only: bool = False) -> QuerySet:
     """The actor's own notifications (personal rows, each with its own read state), newest first, with the case
     and the unit they reached the actor through."""
     if not getattr(actor, "pk", None):
         return Notification.objects.none()
-    return _own_notifications(actor.pk, unread_only=unread_only).select_related("case", "unit")
+    return own_notifications(actor.pk, unread_only=unread_only).select_related("case", "unit")
 
 
-def _own_notifications(user_id: int, *, unread_only: bool = False) -> QuerySet:
+def own_notifications(user_id: int, *, unread_only: bool = False) -> QuerySet:
+    """The notifications addressed to the user `user_id` (the inbox compiles this with a stand-in viewer)."""
     qs = Notification.objects.filter(user_id=user_id)
     return qs.filter(read_at__isnull=True) if unread_only else qs
 
@@ -357,26 +259,10 @@ def case_available_actions(actor, case: Case) -> list[str]:
     return [a for a in actions_from(case.state) if WHO[a] != Who.SYSTEM and may(actor, case, a)]
 
 
-def covers_case(actor, case: Case) -> bool:
-    return covers(scope_for(actor), case)
-
-
-def case_counts_by_state(actor) -> dict[str, int]:
-    rows = cases_visible_to(actor).values("state").annotate(n=Count("id")).order_by()
-    return {r["state"]: r["n"] for r in rows}
-
-
 def meetings_for(actor):
-    """Meetings of the actor's district, for district-level (non-department) staff; nothing for others
-    (the same rule the consultation services apply)."""
-    scope = scope_for(actor)
-    qs = Meeting.objects.select_related("body").order_by("-date", "-id")
-    if scope.is_superuser and scope.root_id is None:
-        return qs
-    if scope.root_level == PlaceLevel.DISTRICT and not scope.is_department and scope.has_role(
-            Role.DISPATCHER, Role.LEADER, Role.DISTRICT_ADMIN):
-        return qs.filter(district_id=scope.district_id)
-    return qs.none()
+    """The meetings the actor may see (`permissions.may_see_meetings`: the district-level readers of their
+    district), newest first."""
+    return Meeting.objects.select_related("body").filter(meetings_visible_q(actor)).order_by("-date", "-id")
 
 
 def meeting_get_for(actor, meeting_id: int) -> Meeting:

@@ -18,7 +18,7 @@ from civicloop.core.errors import CivicError
 
 from .constants import Action, CaseState
 from .error_codes import CaseErrorCode
-from .events import TRACKED_FIELDS, _json, diff
+from .events import TRACKED_FIELDS, diff, json_value
 from .transitions import next_state
 
 _TRACKED = frozenset(TRACKED_FIELDS) - {"co_unit_ids"}
@@ -56,7 +56,7 @@ def step(before: dict, action: str, *, changes: dict | None = None, co_unit_ids=
     after = before.copy()
     for name, value in values.items():
         if name in _TRACKED:
-            after[name] = _json(value)
+            after[name] = json_value(value)
     if co_unit_ids is not None:
         co_unit_ids = sorted(set(co_unit_ids) - {after["lead_unit_id"]})
         after["co_unit_ids"] = co_unit_ids

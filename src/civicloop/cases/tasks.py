@@ -8,14 +8,10 @@ from django_tasks import task
 
 from civicloop.core.errors import CivicError
 
+from .changes import overdue_episode
 from .constants import CLOCK_STATES, SupervisionKind
 from .models import Case, Supervision
 from .services import SYSTEM, case_supervise, notify_event
-
-
-def overdue_episode(case: Case) -> str:
-    """An overdue episode is identified by the deadline it overran; an extension starts a new one."""
-    return timezone.localtime(case.deadline).isoformat()
 
 
 def supervise_overdue_now(*, now=None, limit: int = 5000) -> int:
@@ -25,7 +21,7 @@ def supervise_overdue_now(*, now=None, limit: int = 5000) -> int:
     candidates = (Case.objects.filter(state__in=CLOCK_STATES, deadline__lt=now)
                   .order_by("deadline").values_list("pk", "deadline")[:limit])
     for case_id, deadline in candidates:
-        episode = timezone.localtime(deadline).isoformat()
+        episode = overdue_episode(deadline)
         if Supervision.objects.filter(case_id=case_id, kind=SupervisionKind.AUTO, overdue_episode=episode).exists():
             continue
         try:
@@ -45,4 +41,6 @@ def supervise_overdue() -> int:
 
 @task()
 def deliver_notifications(event_id: int) -> int:
+    """The notifications of one case event, enqueued after its commit (`services.notifications`). Idempotent
+    (one row per person, `dedupe_key`): a task run twice, or re-run after a failure, adds nothing."""
     return notify_event(event_id)

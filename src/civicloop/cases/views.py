@@ -21,9 +21,11 @@ from pydantic import ValidationError
 from civicloop.core.errors import CivicError, ErrorCode, not_found
 from civicloop.places.selectors import place_get_for, place_list_for
 
-from . import api, selectors, services
+from . import selectors, services
+from .actions import ACTION_SCHEMAS, ACTION_SERVICES, AgendaIn, DecideIn, MeetingIn
 from .constants import Action, Channel, TimeState
 from .forms import RegisterForm, action_fields, community_places, unit_choices
+from .inbox import inbox_for
 from .models import Meeting
 
 _L = gettext_lazy
@@ -63,7 +65,7 @@ def _form_data(request, schema) -> dict:
 
 @login_required
 def inbox(request):
-    sections = selectors.inbox_for(request.user)
+    sections = inbox_for(request.user)
     unread = sections.pop("unread_notifications")
     filters = selectors.CaseFilters(open_only=True, channel=request.GET.get("channel") or None,
                                     time_state=request.GET.get("time_state") or None,
@@ -80,7 +82,7 @@ def inbox(request):
 
 @login_required
 def case_page(request, key: str):
-    detail = api.case_detail(request.user, key)
+    detail = selectors.case_detail(request.user, key)
     case = detail["case"]
     detail["forms"] = [{"action": a, "label": Action(a).label, "fields": action_fields(a, case)}
                        for a in detail["allowed_actions"]]
@@ -90,22 +92,18 @@ def case_page(request, key: str):
 @login_required
 @require_POST
 def reporter_unmask(request, pk: int):
-    case = selectors.case_get_for(request.user, pk)
-    if not api.may_unmask(request.user, case):
-        raise CivicError(ErrorCode.FORBIDDEN)
-    reporter = selectors.case_reporter_for(request.user, case, reveal=True, reason=request.POST.get("reason", ""))
-    return render(request, "cases/_reporter.html", {"case": case, "reporter": reporter, "may_unmask": False,
-                                                     "unmasked": True})
+    reporter = services.case_reporter_reveal(actor=request.user, case_id=pk, reason=request.POST.get("reason", ""))
+    return render(request, "cases/_reporter.html", {"reporter": reporter, "may_unmask": False, "unmasked": True})
 
 
 @login_required
 @require_POST
 def case_act(request, pk: int, action: str):
-    schema = api.ACTION_SCHEMAS.get(action)
+    schema = ACTION_SCHEMAS.get(action)
     if schema is None:
         raise not_found()
     payload = _validated(schema, _form_data(request, schema))
-    api.ACTION_SERVICES[action](actor=request.user, case_id=pk, **payload.dict())
+    ACTION_SERVICES[action](actor=request.user, case_id=pk, **payload.dict())
     return _done(request, reverse("cases:case", args=[pk]), _("已完成：%(action)s") % {"action": Action(action).label})
 
 
@@ -145,14 +143,18 @@ def notification_read(request, pk: int):
 @login_required
 def meetings(request):
     if request.method == "POST":
-        payload = _validated(api.MeetingIn, _form_data(request, api.MeetingIn))
+        payload = _validated(MeetingIn, _form_data(request, MeetingIn))
         meeting = services.meeting_create(actor=request.user, **payload.dict())
         return _done(request, reverse("cases:meeting", args=[meeting.pk]), _("已创建会商会议。"))
     from civicloop.orgs.constants import UnitKind
     from civicloop.orgs.models import Unit
 
+    from .permissions import may_convene
+
     user = request.user
-    bodies = Unit.objects.filter(kind=UnitKind.CONSULTATION_BODY, district_id=user.district_id, active=True)
+    # the form only for those the service lets convene (permissions.may_convene)
+    bodies = Unit.objects.filter(kind=UnitKind.CONSULTATION_BODY, district_id=user.district_id, active=True) \
+        if may_convene(user, user.district_id) else Unit.objects.none()
     return render(request, "cases/meetings.html", {"meetings": selectors.meetings_for(user)[:200], "bodies": bodies})
 
 
@@ -161,14 +163,19 @@ def meeting_page(request, pk: int):
     meeting: Meeting = selectors.meeting_get_for(request.user, pk)
     escalated = selectors.case_list_for(request.user, selectors.CaseFilters(state="escalated"))[:100]
     items = meeting.items.select_related("case", "decision", "decision__lead_unit").order_by("position", "pk")
+    # the agenda, decision and minutes forms only for those the services let act (permissions.may_convene)
+    from .permissions import may_convene
+
+    convener = may_convene(request.user, meeting.district_id)
     return render(request, "cases/meeting.html", {
-        "meeting": meeting, "items": items, "escalated": escalated, "units": unit_choices(meeting.district_id)})
+        "meeting": meeting, "items": items, "escalated": escalated if convener else [],
+        "units": unit_choices(meeting.district_id) if convener else [], "may_convene": convener})
 
 
 @login_required
 @require_POST
 def meeting_agenda(request, pk: int):
-    payload = _validated(api.AgendaIn, _form_data(request, api.AgendaIn))
+    payload = _validated(AgendaIn, _form_data(request, AgendaIn))
     services.meeting_agenda_add(actor=request.user, meeting_id=pk, case_id=payload.case_id)
     return _done(request, reverse("cases:meeting", args=[pk]), _("已列入议程。"))
 
@@ -176,7 +183,7 @@ def meeting_agenda(request, pk: int):
 @login_required
 @require_POST
 def agenda_decide(request, pk: int):
-    payload = _validated(api.DecideIn, _form_data(request, api.DecideIn))
+    payload = _validated(DecideIn, _form_data(request, DecideIn))
     decision = services.meeting_decide(actor=request.user, item_id=pk, **payload.dict())
     return _done(request, reverse("cases:meeting", args=[decision.item.meeting_id]), _("已记录会商决定。"))
 

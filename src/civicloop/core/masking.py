@@ -1,4 +1,4 @@
-"""Masking of personal data, done on the server. Unmasked views are logged (see services.log_unmask)."""
+"""Masking of personal data, done on the server. Unmasked views are logged (`services.personal_data_reveal`)."""
 
 import re
 

@@ -1,6 +1,6 @@
 """Hand-written SQL for the few statements that run on every request, without losing what the ORM gives.
 
-The ORM compiles every query afresh (~0.5–1 ms of CPU for a join with `select_related`); on the paths that run
+The ORM compiles every query afresh (CPU for every join with `select_related`); on the paths that run
 for every request — loading the signed-in user, inserting a case and its event — that compile is most of the
 cost (docs/decisions.md, decision 30). `Columns` compiles a model's column list, the converters Django would
 apply to the values (SQLite datetimes, booleans, JSON) and the insert statement once per database connection
@@ -10,6 +10,8 @@ vendor, and builds model instances with `Model.from_db` exactly as a queryset wo
 from __future__ import annotations
 
 import datetime as dt
+import threading
+from collections.abc import Callable, Hashable
 from functools import cache
 
 from django.core.exceptions import EmptyResultSet
@@ -147,6 +149,45 @@ class Prepared:
                     row[i] = conv(row[i], col, connection)
             out.append(row)
         return out
+
+
+class PlanCache:
+    """Compiled statements (`Prepared`, or a structure of them) kept per process under a key, for reads whose
+    SQL depends on a few values — the viewer's scope — while their data is read fresh on every request (a
+    prepared statement, not a result cache; decisions 32 and 36). Bounded: the least recently used plan goes
+    first. The server's threads share it.
+
+    `get(connection, key, build)` files the plan under `key` plus the connection's vendor and alias (SQL is
+    compiled for one database), building it with `build()` the first time.
+    """
+
+    def __init__(self, size: int = 1024):
+        self.size = size
+        self._plans: dict[tuple, object] = {}  # most recently used last
+        self._lock = threading.Lock()
+
+    def get(self, connection, key: tuple[Hashable, ...], build: Callable[[], object]):
+        key = (*key, connection.vendor, connection.alias)
+        with self._lock:
+            plan = self._plans.pop(key, None)
+            if plan is not None:
+                self._plans[key] = plan
+                return plan
+        # compiled outside the lock: two threads may both build a missing plan, the same one; the last is kept
+        plan = build()
+        with self._lock:
+            while len(self._plans) >= self.size:
+                self._plans.pop(next(iter(self._plans)))
+            self._plans[key] = plan
+        return plan
+
+    def __iter__(self):
+        """The keys held, least recently used first."""
+        with self._lock:
+            return iter(list(self._plans))
+
+    def __len__(self) -> int:
+        return len(self._plans)
 
 
 def bulk_insert(objs: list, *, batch_size: int = 2000) -> None:

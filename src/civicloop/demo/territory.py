@@ -175,8 +175,3 @@ def generate_households(ctx: GenerationContext) -> None:
 
 def _mobile(rng) -> str:
     return f"1{rng.choice('35789')}{rng.randint(0, 999_999_999):09d}"
-
-
-def households_expected(scale: float) -> int:
-    return max(0, round(FULL_HOUSEHOLDS * scale))
-

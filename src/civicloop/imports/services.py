@@ -71,7 +71,7 @@ def import_district_for(actor, *, district_code: str | None = None) -> Place:
     if not scope.has_role(Role.DISTRICT_ADMIN):
         raise CivicError(ErrorCode.FORBIDDEN, _("只有区管理员可以导入数据。"))
     if scope.district_id is not None:
-        if not scope.is_superuser and scope.root_id != scope.district_id:
+        if not (scope.is_superuser or scope.is_district_level):
             raise CivicError(ErrorCode.FORBIDDEN, _("只有区管理员可以导入数据。"))
         if district_code and district_code != Place.objects.get(pk=scope.district_id).code:
             raise CivicError(ErrorCode.FORBIDDEN, _("只能导入本区的数据。"))

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-from ninja import Query, Router, Schema
+from ninja import Field, Query, Router, Schema
 
 from civicloop.core.api import READ_ERRORS, FilterText, PageIn, paged
 from civicloop.core.masking import mask_id_number, mask_phone
 
 from . import selectors
+from .permissions import can_see_login_names
+from .scope import scope_for
 
 router = Router(tags=["orgs"])
 
@@ -76,10 +78,14 @@ class PersonFilter(PageIn):
 
 
 class StaffOut(Schema):
-    username: str
+    username: str | None = Field(description="The login name; null unless the viewer is a district administrator")
     display_name: str
     unit: str | None
     roles: list[str]
+
+    @staticmethod
+    def resolve_username(obj, context) -> str | None:
+        return obj.username if can_see_login_names(scope_for(context["request"].user)) else None
 
     @staticmethod
     def resolve_unit(obj) -> str | None:

@@ -8,3 +8,9 @@ class OrgsConfig(CivicAppConfig):
     label = "orgs"
     verbose_name = _("组织与人员")
     api_prefix = "orgs/"
+
+    def ready(self):
+        from . import auth_events, sessions
+
+        auth_events.connect()
+        sessions.connect()

@@ -1,12 +1,26 @@
-"""The authentication backend: Django's ModelBackend, loading the signed-in user with everything
-`scope.scope_for` needs on every request — the unit, the unit's district and territory, the roles — in one
-statement compiled once (decision 30; the places' outlines and names stay in the database)."""
+"""The authentication backends and the client's address.
+
+`Backend`: Django's ModelBackend, loading the signed-in user with everything `scope.scope_for` needs on every
+request — the unit, the unit's district and territory, the roles — in one statement compiled once (decision 30;
+the places' outlines and names stay in the database).
+
+`LoginThrottle`: django-axes' check, listed before `Backend` in AUTHENTICATION_BACKENDS: a locked account or
+address is refused before any password is compared. It only checks — it never authenticates — so the session
+keeps naming `Backend`, whose one-statement load serves every later request.
+
+`client_ip`: the one place that says which address a request came from (axes counts failures by it; the audit
+log records it).
+"""
 
 from __future__ import annotations
 
+import ipaddress
 from functools import cache
 
+from axes.backends import AxesStandaloneBackend
+from django.conf import settings
 from django.contrib.auth.backends import ModelBackend
+from django.core.exceptions import PermissionDenied
 from django.db import connections
 
 from civicloop.core.sql import Columns
@@ -65,3 +79,34 @@ class Backend(ModelBackend):
         except (TypeError, ValueError):
             return None
         return user if user is not None and self.user_can_authenticate(user) else None
+
+
+class LoginThrottle(AxesStandaloneBackend):
+    def authenticate(self, request, username=None, password=None, **kwargs):
+        # A login through a page always carries its request (Django's LoginView, the admin's). Without one the
+        # caller is code, not a visitor — the test client's `login()`, a shell — and there is no address to
+        # count: axes would refuse with an error; we let the next backend decide.
+        if request is None:
+            return None
+        try:
+            return super().authenticate(request, username=username, password=password, **kwargs)
+        except PermissionDenied:
+            request.civicloop_login_refused = True  # locked before this attempt (the audit row says so)
+            raise
+
+
+def client_ip(request) -> str | None:
+    """The client's address: REMOTE_ADDR, or — behind `settings.PROXY_COUNT` trusted reverse proxies — the
+    address the outermost of them saw, read from the right of X-Forwarded-For (entries further left are the
+    client's own claims and may be forged). None when it is not an IP address."""
+    meta = getattr(request, "META", None) or {}
+    address = meta.get("REMOTE_ADDR")
+    proxies = settings.PROXY_COUNT
+    if proxies > 0:
+        hops = [h.strip() for h in meta.get("HTTP_X_FORWARDED_FOR", "").split(",") if h.strip()]
+        if len(hops) >= proxies:
+            address = hops[-proxies]
+    try:
+        return str(ipaddress.ip_address(address)) if address else None
+    except ValueError:
+        return None

@@ -38,3 +38,12 @@ class PersonKind(models.TextChoices):
 
 
 REPRESENTATIVE_KINDS = {PersonKind.PARTY_REP, PersonKind.NPC_DEPUTY, PersonKind.CPPCC_MEMBER, PersonKind.YOUTH_MEMBER}
+
+
+class AuthEvent(models.TextChoices):
+    """Actions of core.AuditLog written for logins (orgs/auth_events.py)."""
+
+    LOGIN = "login", _("登录")
+    LOGOUT = "logout", _("退出登录")  # details.reason: "user", "idle" or "expired"
+    LOGIN_FAILED = "login_failed", _("登录失败")  # details.locked: refused because of a lockout
+    LOGIN_LOCKED = "login_locked", _("登录锁定")  # the failure that started a lockout

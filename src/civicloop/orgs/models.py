@@ -54,9 +54,6 @@ class User(AbstractUser):
     def roles(self) -> frozenset[str]:
         return frozenset(self.role_rows.values_list("role", flat=True))
 
-    def has_role(self, *roles: str) -> bool:
-        return bool(self.roles.intersection(roles))
-
 
 class UserRole(models.Model):
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="role_rows")

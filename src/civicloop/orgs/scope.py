@@ -37,22 +37,44 @@ class Scope:
     unit_kind: str | None = None
     roles: frozenset[str] = field(default_factory=frozenset)
 
-    # ----- what kind of viewer
+    # ----- what kind of viewer (apps ask these instead of spelling out the fields)
+    @property
+    def sees_everything(self) -> bool:
+        """A superuser without a territory: every district, every place, every case."""
+        return self.is_superuser and self.root_id is None
+
     @property
     def sees_nothing(self) -> bool:
+        """No territory and no superuser: no places at all (a unit may still be sent cases)."""
         return not self.is_superuser and self.root_id is None
 
     @property
     def is_department(self) -> bool:
+        """Staff of a department: the district's places in sight, but only the cases sent to the unit."""
         return self.unit_kind == UnitKind.DEPARTMENT
 
+    @property
+    def has_territory(self) -> bool:
+        """A territory of its own whose cases are its to dispatch (a department's are not: it handles them)."""
+        return self.sees_everything or (self.root_id is not None and not self.is_department)
+
+    @property
+    def is_district_level(self) -> bool:
+        """District-level staff: a district-wide unit (not a department), or a superuser who sees everything."""
+        return self.sees_everything or (self.root_level == PlaceLevel.DISTRICT and not self.is_department)
+
+    def is_district_level_for(self, district_id: int | None) -> bool:
+        """District-level staff of that district (a superuser who sees everything is so for every district)."""
+        return self.sees_everything or (self.is_district_level and self.district_id == district_id)
+
     def has_role(self, *roles: str) -> bool:
+        """Holds one of `roles` (a superuser holds every role)."""
         return self.is_superuser or bool(self.roles.intersection(roles))
 
     # ----- filters
     def territorial_q(self, *, district: str = "district", street: str = "street", community: str = "community") -> Q:
         """A Q object restricting rows with denormalised district/street/community columns to the territory."""
-        if self.is_superuser and self.root_id is None:
+        if self.sees_everything:
             return Q()
         if self.root_id is None:
             return Q(pk__in=[])
@@ -69,7 +91,7 @@ class Scope:
 
     def filter_places(self, qs: QuerySet) -> QuerySet:
         """Places: the root's subtree (root included) — and the root's ancestors are *not* visible."""
-        if self.is_superuser and self.root_id is None:
+        if self.sees_everything:
             return qs
         if self.root_id is None:
             return qs.none()
@@ -77,14 +99,26 @@ class Scope:
 
     def filter_district(self, qs: QuerySet, district: str = "district") -> QuerySet:
         """For district-level objects (units, zones, people): the viewer's district only."""
-        if self.is_superuser and self.district_id is None:
+        if self.sees_everything:
             return qs
         if self.district_id is None or self.root_id is None:
             return qs.none()
         return qs.filter(**{f"{district}_id": self.district_id})
 
+    def covers_row(self, row, *, district: str = "district", street: str = "street", community: str = "community") -> bool:
+        """`territorial_q` for one row in hand: is its district/street/community in the territory?"""
+        if self.sees_everything:
+            return True
+        if self.root_level == PlaceLevel.DISTRICT:
+            return getattr(row, f"{district}_id") == self.root_id
+        if self.root_level == PlaceLevel.STREET:
+            return getattr(row, f"{street}_id") == self.root_id
+        if self.root_level == PlaceLevel.COMMUNITY:
+            return getattr(row, f"{community}_id") == self.root_id
+        return False
+
     def covers_place(self, place) -> bool:
-        if self.is_superuser and self.root_id is None:
+        if self.sees_everything:
             return True
         return self.root_id is not None and place.path.startswith(self.root_path)
 

@@ -66,7 +66,7 @@ def place_roots_for(actor) -> list[Place]:
     scope = scope_for(actor)
     if scope.root_id is not None:
         return list(Place.objects.filter(pk=scope.root_id))
-    if scope.is_superuser:
+    if scope.sees_everything:
         return list(Place.objects.filter(level=PlaceLevel.DISTRICT).order_by("code"))
     return []
 
@@ -159,7 +159,7 @@ def household_may_unmask(actor, household: Household) -> bool:
     """District administrators, and the staff of the household's own committee, may see unmasked data."""
     scope = scope_for(actor)
     if scope.has_role(Role.DISTRICT_ADMIN):
-        if scope.district_id == household.district_id or (scope.is_superuser and scope.district_id is None):
+        if scope.district_id == household.district_id or scope.sees_everything:
             return True
     return scope.unit_kind == UnitKind.COMMITTEE and scope.root_id == household.community_id
 

@@ -5,9 +5,11 @@ from __future__ import annotations
 from django.db import transaction
 
 from civicloop.core.errors import CivicError, ErrorCode
+from civicloop.core.services import personal_data_reveal
 
 from .constants import DEFAULT_TAGS, PARENT_LEVEL, PlaceLevel
 from .models import Place, Tag
+from .selectors import household_get_for, household_may_unmask
 
 
 def place_fields_under(parent: Place | None, *, code: str, level: str) -> dict:
@@ -50,3 +52,16 @@ def tags_ensure_defaults() -> int:
         _, was_created = Tag.objects.get_or_create(code=code, defaults={"name": name, "target": target, "key_group": key_group})
         created += was_created
     return created
+
+
+HEAD_FIELDS = ("head_name", "head_phone", "head_id_number")
+
+
+def household_head_reveal(*, actor, code: str) -> dict:
+    """The head of a visible household (else NOT_FOUND) unmasked — `{name, phone, id_number}` — for those
+    `selectors.household_may_unmask` admits (else FORBIDDEN); the view is logged (object id: the household's
+    code)."""
+    household = household_get_for(actor, code)
+    clear = personal_data_reveal(actor=actor, obj=household, fields=HEAD_FIELDS, object_id=household.code,
+                                 allowed=household_may_unmask(actor, household))
+    return {"name": clear["head_name"], "phone": clear["head_phone"], "id_number": clear["head_id_number"]}

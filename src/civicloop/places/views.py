@@ -9,11 +9,9 @@ from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from civicloop.core.errors import CivicError, ErrorCode
 from civicloop.core.masking import mask_id_number, mask_name, mask_phone
-from civicloop.core.services import unmask_log
 
-from . import selectors
+from . import selectors, services
 from .constants import PlaceLevel
 
 HOUSEHOLDS_PER_PAGE = 50
@@ -46,9 +44,8 @@ def place_detail(request, code: str):
     return _page_or_panel(request, context)
 
 
-def _head(household, *, unmasked: bool) -> dict:
-    if unmasked:
-        return {"name": household.head_name, "phone": household.head_phone, "id_number": household.head_id_number}
+def _head(household) -> dict:
+    """The household's head as everyone sees it: masked (the clear details: `services.household_head_reveal`)."""
     return {
         "name": mask_name(household.head_name),
         "phone": mask_phone(household.head_phone),
@@ -62,7 +59,7 @@ def household_detail(request, code: str):
     context = {
         "household": household,
         "crumbs": selectors.place_breadcrumbs_for(request.user, household.building),
-        "head": _head(household, unmasked=False),
+        "head": _head(household),
         "may_unmask": selectors.household_may_unmask(request.user, household),
         "unmasked": False,
     }
@@ -72,14 +69,9 @@ def household_detail(request, code: str):
 @login_required
 @require_POST
 def household_unmask(request, code: str):
+    head = services.household_head_reveal(actor=request.user, code=code)
     household = selectors.household_get_for(request.user, code)
-    if not selectors.household_may_unmask(request.user, household):
-        raise CivicError(ErrorCode.FORBIDDEN)
-    unmask_log(
-        user=request.user, district_id=household.district_id, object_type="household", object_id=household.code,
-        fields=["head_name", "head_phone", "head_id_number"],
-    )
-    context = {"household": household, "head": _head(household, unmasked=True), "may_unmask": False, "unmasked": True}
+    context = {"household": household, "head": head, "may_unmask": False, "unmasked": True}
     if request.headers.get("HX-Request"):
         return render(request, "places/_household_head.html", context)
     context["crumbs"] = selectors.place_breadcrumbs_for(request.user, household.building)

@@ -3,7 +3,7 @@
 The inbox counts its sections by index-only scans, which only skip the table for pages the visibility map marks
 all-visible; new and changed cases clear that mark until VACUUM runs. With the defaults (20 % of the table)
 a 1 M-case table is vacuumed after ~200,000 changes, so a day's intake is counted by reading every new row's
-page (8,000 fresh registrations: 6.8 ms instead of ~1 ms). Other databases: nothing to do.
+page (figures in docs/decisions.md). Other databases: nothing to do.
 """
 
 from django.db import migrations

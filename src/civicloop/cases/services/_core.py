@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -24,12 +23,6 @@ CONFLICT_MESSAGE = _("该工单已被他人修改，请刷新后重试。")
 
 def now() -> dt.datetime:
     return timezone.now()
-
-
-def yellow_at(dispatched_at: dt.datetime, deadline: dt.datetime) -> dt.datetime:
-    """The moment YELLOW_SHARE (80 %) of the time between dispatch and deadline is used."""
-    share = settings.CIVICLOOP.get("YELLOW_SHARE", 0.8)
-    return dispatched_at + (deadline - dispatched_at) * share
 
 
 def load_for_update(actor, case_id: int, expected_version: int | None = None) -> Case:

@@ -7,34 +7,35 @@ from django.utils.translation import gettext_lazy as _
 
 from civicloop.core.errors import CivicError
 
-from ..constants import UNSATISFIED_BEFORE_ESCALATION, Action, CaseState, ReplyChannel, Satisfaction
+from ..changes import close_changes, rate_changes, rate_follow_up, reopen_changes, reply_changes
+from ..constants import Action, CaseState, ReplyChannel, Satisfaction
 from ..error_codes import CaseErrorCode
 from ..models import Case, Rating, Reply
 from ..permissions import SYSTEM
 from ._core import apply, check, load_for_update, now, require_text
 
 
-def _propagate_reply(case: Case, reply: Reply, at, *, only_id: int | None = None) -> None:
+def propagate_reply(case: Case, reply: Reply, at, *, only_id: int | None = None) -> None:
     """Reporters of cases merged into `case` get its reply too (recursively through chains of merges)."""
     children = Case.objects.filter(merged_into=case)
     if only_id is not None:
         children = children.filter(pk=only_id)
     for child_id in children.order_by("pk").values_list("pk", flat=True):
         child = load_for_update(SYSTEM, child_id)
-        apply(SYSTEM, child, Action.MERGED_REPLY, at=at, changes={"replied_at": at},
+        apply(SYSTEM, child, Action.MERGED_REPLY, at=at, changes=reply_changes(at=at),
               note=str(_("随主工单 %(code)s 答复。") % {"code": case.tracking_code}))
         child_reply = Reply.objects.create(district_id=child.district_id, case=child, channel=reply.channel,
                                            content=reply.content, unreachable=reply.unreachable, via_case=case,
                                            by=reply.by, at=at)
-        _propagate_reply(child, child_reply, at)
+        propagate_reply(child, child_reply, at)
 
 
 def _reply(actor, case: Case, action: str, *, channel: str, content: str, unreachable: bool) -> Reply:
     at = now()
-    apply(actor, case, action, note=content, at=at, changes={"replied_at": at})
+    apply(actor, case, action, note=content, at=at, changes=reply_changes(at=at))
     reply = Reply.objects.create(district_id=case.district_id, case=case, channel=channel, content=content,
                                  unreachable=unreachable, by=actor if getattr(actor, "pk", None) else None, at=at)
-    _propagate_reply(case, reply, at)
+    propagate_reply(case, reply, at)
     return reply
 
 
@@ -61,17 +62,17 @@ def case_rate(*, actor, case_id: int, value: str, note: str = "", expected_versi
     case = load_for_update(actor, case_id, expected_version)
     value = Satisfaction(value)
     at = now()
-    unsatisfied = case.unsatisfied_count + (value == Satisfaction.UNSATISFIED)
-    apply(actor, case, Action.RATE, note=note, at=at, changes={"satisfaction": value, "unsatisfied_count": unsatisfied})
+    apply(actor, case, Action.RATE, note=note, at=at,
+          changes=rate_changes(value=value, unsatisfied_count=case.unsatisfied_count))
     Rating.objects.create(district_id=case.district_id, case=case, value=value, note=note,
                           recorded_by=actor if getattr(actor, "pk", None) else None, at=at)
-    if value == Satisfaction.UNSATISFIED:
-        if unsatisfied >= UNSATISFIED_BEFORE_ESCALATION:
-            apply(actor, case, Action.ESCALATE, permission=False, at=at,
-                  note=str(_("第%(n)s次不满意，提交会商。") % {"n": unsatisfied}))
-        else:
-            apply(actor, case, Action.REOPEN, permission=False, at=at, changes={"resolved_at": None, "replied_at": None},
-                  note=str(_("诉求人不满意，重办。")))
+    follow_up = rate_follow_up(value, case.unsatisfied_count)
+    if follow_up == Action.ESCALATE:
+        apply(actor, case, Action.ESCALATE, permission=False, at=at,
+              note=str(_("第%(n)s次不满意，提交会商。") % {"n": case.unsatisfied_count}))
+    elif follow_up == Action.REOPEN:
+        apply(actor, case, Action.REOPEN, permission=False, at=at, changes=reopen_changes(),
+              note=str(_("诉求人不满意，重办。")))
     return case
 
 
@@ -79,8 +80,7 @@ def case_rate(*, actor, case_id: int, value: str, note: str = "", expected_versi
 def case_reopen(*, actor, case_id: int, reason: str, expected_version: int | None = None) -> Case:
     """The dispatcher rejects the result: back to the lead unit (the deadline stays; re-dispatch to reset it)."""
     case = load_for_update(actor, case_id, expected_version)
-    apply(actor, case, Action.REOPEN, note=require_text(reason, _("重办理由")),
-          changes={"resolved_at": None, "replied_at": None})
+    apply(actor, case, Action.REOPEN, note=require_text(reason, _("重办理由")), changes=reopen_changes())
     return case
 
 
@@ -92,5 +92,5 @@ def case_close(*, actor, case_id: int, note: str = "", expected_version: int | N
         check(actor, case, Action.CLOSE)  # FORBIDDEN first, if it applies
         raise CivicError(CaseErrorCode.REPLY_REQUIRED)
     at = now()
-    apply(actor, case, Action.CLOSE, note=note, at=at, changes={"closed_at": at})
+    apply(actor, case, Action.CLOSE, note=note, at=at, changes=close_changes(at=at))
     return case

@@ -9,38 +9,30 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from civicloop.core.errors import CivicError, ErrorCode, not_found
-from civicloop.orgs.constants import Role, UnitKind
+from civicloop.orgs.constants import UnitKind
 from civicloop.orgs.models import Unit
-from civicloop.orgs.scope import scope_for
-from civicloop.places.constants import PlaceLevel
 from civicloop.workdays.calendar import END_OF_DAY, SHANGHAI, working_days_between
 
+from ..changes import dispatch_changes
 from ..constants import Action, CaseState, MeetingState
 from ..error_codes import CaseErrorCode
 from ..models import AgendaItem, Decision, Meeting
-from ..permissions import is_system
-from ._core import apply, load_for_update, now, require_text, yellow_at
-from .intake import _units
+from ..permissions import is_system, may_convene, meetings_visible_q
+from ._core import apply, load_for_update, now, require_text
+from .intake import units_for_dispatch
 
 
 def _check_convener(actor, district_id: int) -> None:
-    """Consultation work: staff with the dispatcher role of a district-wide unit of that district."""
-    if is_system(actor):
-        return
-    scope = scope_for(actor)
-    if scope.is_superuser and scope.root_id is None:
-        return
-    if not (scope.has_role(Role.DISPATCHER) and scope.root_level == PlaceLevel.DISTRICT and not scope.is_department
-            and scope.district_id == district_id):
+    """Consultation work: the district's district-level dispatchers (`permissions.may_convene`)."""
+    if not may_convene(actor, district_id):
         raise CivicError(ErrorCode.FORBIDDEN)
 
 
 def _meeting(actor, meeting_id: int) -> Meeting:
-    meeting = Meeting.objects.select_for_update().filter(pk=meeting_id).first()
+    """The meeting, locked, for a write: NOT_FOUND if missing or not the actor's to see (so ids cannot be
+    probed), FORBIDDEN if they may see it but not convene."""
+    meeting = Meeting.objects.select_for_update().filter(meetings_visible_q(actor), pk=meeting_id).first()
     if meeting is None:
-        raise not_found()
-    scope = None if is_system(actor) else scope_for(actor)
-    if scope is not None and not (scope.is_superuser and scope.root_id is None) and scope.district_id != meeting.district_id:
         raise not_found()
     _check_convener(actor, meeting.district_id)
     return meeting
@@ -80,7 +72,7 @@ def meeting_decide(*, actor, item_id: int, lead_unit_id: int, measures: str, dea
         raise CivicError(CaseErrorCode.CONSULTATION_INVALID, _("该议题已有决定。"))
     measures = require_text(measures, _("措施"))
     case = load_for_update(actor, item.case_id)
-    lead, co = _units(case.district_id, lead_unit_id, co_unit_ids)
+    lead, co = units_for_dispatch(case.district_id, lead_unit_id, co_unit_ids)
     if not isinstance(deadline, dt.datetime):
         deadline = dt.datetime.combine(deadline, END_OF_DAY, tzinfo=SHANGHAI)
     at = now()
@@ -89,9 +81,8 @@ def meeting_decide(*, actor, item_id: int, lead_unit_id: int, measures: str, dea
     days = max(1, working_days_between(timezone.localdate(at), deadline.astimezone(SHANGHAI).date()))
     apply(actor, case, Action.DECIDE, at=at, co_unit_ids=co, permission=False,
           note=_("会商决定（%(meeting)s）：%(measures)s") % {"meeting": meeting.title, "measures": measures},
-          changes={"lead_unit_id": lead.pk, "dispatching_unit_id": meeting.body_id, "dispatched_at": at,
-                   "deadline": deadline, "yellow_at": yellow_at(at, deadline), "time_limit_days": days,
-                   "resolved_at": None, "replied_at": None})
+          changes=dispatch_changes(at=at, deadline=deadline, lead_unit_id=lead.pk,
+                                   dispatching_unit_id=meeting.body_id, time_limit_days=days))
     return Decision.objects.create(district_id=meeting.district_id, item=item, lead_unit=lead, co_unit_ids=co,
                                    measures=measures, deadline=deadline, decided_at=at,
                                    decided_by=None if is_system(actor) else actor)

@@ -8,10 +8,11 @@ from django.utils.translation import gettext_lazy as _
 from civicloop.core.errors import CivicError, ErrorCode
 from civicloop.workdays.calendar import deadline_for
 
-from ..constants import RETURNS_BEFORE_ESCALATION, Action, ExtensionState
+from ..changes import extension_changes, resolve_changes, return_changes, return_follow_up
+from ..constants import Action, ExtensionState
 from ..error_codes import CaseErrorCode
 from ..models import Case, ExtensionRequest
-from ._core import LAPSED_MESSAGE, apply, load_for_update, now, require_text, yellow_at
+from ._core import LAPSED_MESSAGE, apply, load_for_update, now, require_text
 
 
 @transaction.atomic
@@ -27,8 +28,8 @@ def case_return(*, actor, case_id: int, reason: str, expected_version: int | Non
     case = load_for_update(actor, case_id, expected_version)
     reason = require_text(reason, _("退单理由"))
     apply(actor, case, Action.RETURN, note=reason, co_unit_ids=[],
-          changes={"return_count": case.return_count + 1, "lead_unit_id": None})
-    if case.return_count >= RETURNS_BEFORE_ESCALATION:
+          changes=return_changes(return_count=case.return_count))
+    if return_follow_up(case.return_count) == Action.ESCALATE:
         apply(actor, case, Action.ESCALATE, permission=False, note=str(_("多次退单，职责不清，提交会商。")))
     return case
 
@@ -71,8 +72,8 @@ def case_approve_extension(*, actor, case_id: int, extension_id: int | None = No
     at = now()
     deadline = deadline_for(case.deadline, req.days)
     apply(actor, case, Action.APPROVE_EXTENSION, at=at, note=note or str(_("同意延期%(days)s个工作日。") % {"days": req.days}),
-          changes={"deadline": deadline, "yellow_at": yellow_at(case.dispatched_at, deadline),
-                   "time_limit_days": (case.time_limit_days or 0) + req.days})
+          changes=extension_changes(dispatched_at=case.dispatched_at, deadline=deadline,
+                                    time_limit_days=case.time_limit_days, days=req.days))
     _decide(req, actor, ExtensionState.APPROVED, at, note)
     return case
 
@@ -110,5 +111,5 @@ def case_resolve(*, actor, case_id: int, result: str, measures: str = "", attach
     result = require_text(result, _("办理结果"))
     text = f"{result}\n{_('措施')}：{measures.strip()}" if measures.strip() else result
     at = now()
-    apply(actor, case, Action.RESOLVE, note=text, attachments=attachments, at=at, changes={"resolved_at": at})
+    apply(actor, case, Action.RESOLVE, note=text, attachments=attachments, at=at, changes=resolve_changes(at=at))
     return case

@@ -2,82 +2,31 @@
 
 from __future__ import annotations
 
-import hashlib
 import logging
-from contextlib import contextmanager
 from dataclasses import dataclass
 
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Q
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from civicloop.core.errors import CivicError, ErrorCode, not_found
 from civicloop.core.sql import insert
-from civicloop.orgs.constants import Role, UnitKind
+from civicloop.orgs.constants import UnitKind
 from civicloop.orgs.models import Unit
 from civicloop.orgs.scope import scope_for
 from civicloop.places.constants import PlaceLevel
 from civicloop.places.models import Enterprise, Household, Place
 from civicloop.workdays.calendar import deadline_for
 
+from ..changes import dispatch_changes, triage_changes, triage_follow_up
 from ..constants import DEFAULT_TIME_LIMITS, Action, CaseState, Channel, Layer, Urgency
 from ..events import event_write, snapshot
-from ..models import Case, CaseCounter, Category
-from ..permissions import is_system
-from ._core import apply, load_for_update, now, require_text, yellow_at
+from ..models import Case, Category
+from ..permissions import is_system, may_register
+from ._core import apply, load_for_update, now, require_text
+from .tracking import external_id_locks, give_back, next_tracking_code, tracking_codes
 
 log = logging.getLogger(__name__)
-
-REGISTRAR_ROLES = (Role.DISPATCHER, Role.GRID_WORKER, Role.VISIT_MEMBER, Role.INSPECTOR, Role.HANDLER,
-                   Role.DISTRICT_ADMIN)
-
-
-def tracking_prefix(district: Place) -> str:
-    return district.abbr or district.code[:6]
-
-
-def next_tracking_code(*, district_id: int, when) -> str:
-    """`XH2026-0004711`: district abbreviation, year, 7-digit sequence per district and year.
-
-    One `UPDATE … RETURNING` takes the number (the row lock serialises concurrent registrations until commit;
-    a rolled-back registration gives its number back). The prefix is stored on the year's counter row when the
-    year's first case creates it, so a year's codes share one prefix.
-    """
-    return tracking_codes(district_id=district_id, when=when, count=1)[0]
-
-
-def tracking_codes(*, district_id: int, when, count: int) -> list[str]:
-    """`count` consecutive tracking codes of the district and year of `when` (see `next_tracking_code`)."""
-    year = timezone.localtime(when).year
-    table = CaseCounter._meta.db_table
-    sql = f"UPDATE {table} SET last = last + %s WHERE district_id = %s AND year = %s RETURNING last, prefix"
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [count, district_id, year])
-        row = cursor.fetchone()
-        if row is None:
-            district = Place.objects.get(pk=district_id, level=PlaceLevel.DISTRICT)
-            try:
-                with transaction.atomic():
-                    CaseCounter.objects.create(district=district, year=year, last=count,
-                                               prefix=tracking_prefix(district))
-                row = (count, tracking_prefix(district))
-            except IntegrityError:  # created concurrently: take the next numbers from the existing row
-                cursor.execute(sql, [count, district_id, year])
-                row = cursor.fetchone()
-    last, prefix = row
-    return [f"{prefix}{year}-{n:07d}" for n in range(last - count + 1, last + 1)]
-
-
-def _give_back(*, district_id: int, when, last_code: str, count: int) -> bool:
-    """Return the last `count` numbers of a reservation ending at `last_code`, if nobody has taken a number
-    since (else they stay unused: a gap)."""
-    year = timezone.localtime(when).year
-    last = int(last_code.rsplit("-", 1)[1])
-    with connection.cursor() as cursor:
-        cursor.execute(f"UPDATE {CaseCounter._meta.db_table} SET last = last - %s WHERE district_id = %s AND "
-                       f"year = %s AND last = %s", [count, district_id, year, last])
-        return cursor.rowcount == 1
 
 
 def _where(*, place: Place | None, household: Household | None, enterprise: Enterprise | None) -> dict:
@@ -150,7 +99,7 @@ def case_register_batch(*, actor, items: list[dict]) -> list[Registered]:
         if case.external_id:
             first_of[key] = i
         todo.append((i, case, event))
-    with _external_id_locks(first_of):
+    with external_id_locks(first_of):
         _register_prepared(actor, out, todo)
     for i, first in repeats.items():
         out[i] = Registered(case=out[first].case, repeated=True) if out[first].case is not None else out[first]
@@ -190,30 +139,9 @@ def _register_prepared(actor, out: list, todo: list) -> None:
             out[i] = Registered(case=case)
         if free:
             with transaction.atomic():
-                given_back = _give_back(district_id=district_id, when=at, last_code=last_code, count=len(free))
+                given_back = give_back(district_id=district_id, when=at, last_code=last_code, count=len(free))
             if not given_back:
                 log.warning("tracking numbers %s left unused (a later reservation followed)", ", ".join(free))
-
-
-@contextmanager
-def _external_id_locks(keys):
-    """On PostgreSQL, hold an advisory lock per (district, channel, external id) of the batch while it looks
-    them up and writes: two requests carrying the same ids (a sender retrying while its first attempt still
-    runs) then run one after the other, so the second finds the first's cases and reserves no numbers for
-    them. Taken in one sorted order (no deadlock between batches); released even when the batch fails."""
-    if connection.vendor != "postgresql" or not keys:
-        yield
-        return
-    ids = sorted({int.from_bytes(hashlib.blake2b(repr(k).encode(), digest_size=8).digest(), "big", signed=True)
-                  for k in keys})
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT count(pg_advisory_lock(k)) FROM unnest(%s::bigint[]) AS t(k)",
-                       [ids])
-    try:
-        yield
-    finally:
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT count(pg_advisory_unlock(k)) FROM unnest(%s::bigint[]) AS t(k)", [ids])
 
 
 def _existing(cases) -> dict[tuple, Case]:
@@ -284,7 +212,7 @@ def _prepare(
             raise CivicError(ErrorCode.INVALID, _("缺少所属区。"))
     else:
         scope = scope_for(actor)
-        if not scope.has_role(*REGISTRAR_ROLES) or (scope.district_id is None and district_id is None):
+        if not may_register(actor, district_id=district_id):
             raise CivicError(ErrorCode.FORBIDDEN)
         district_id = scope.district_id or district_id
         for p in (place, household and household.building, enterprise and (enterprise.community or enterprise.street)):
@@ -324,13 +252,15 @@ def case_triage(*, actor, case_id: int, category_id: int, urgency: str = Urgency
     if category is None:
         raise CivicError(ErrorCode.INVALID, _("分类不存在。"))
     apply(actor, case, Action.TRIAGE, note=note,
-          changes={"category_id": category.pk, "urgency": Urgency(urgency), "layer": Layer(layer)})
-    if layer == Layer.CROSS:
+          changes=triage_changes(category_id=category.pk, urgency=Urgency(urgency), layer=Layer(layer)))
+    if triage_follow_up(layer) == Action.ESCALATE:
         apply(actor, case, Action.ESCALATE, permission=False, note=str(_("三跨问题，提交会商。")))
     return case
 
 
-def _units(district_id: int, lead_unit_id: int, co_unit_ids) -> tuple[Unit, list[int]]:
+def units_for_dispatch(district_id: int, lead_unit_id: int, co_unit_ids) -> tuple[Unit, list[int]]:
+    """The lead unit and the sorted co-unit ids a dispatch (or a consultation decision) may name: active units
+    of the case's district, the lead not a consultation body and not its own co-unit; else INVALID."""
     ids = {lead_unit_id, *co_unit_ids}
     units = {u.pk: u for u in Unit.objects.filter(pk__in=ids, district_id=district_id, active=True)}
     if set(units) != ids or units[lead_unit_id].kind == UnitKind.CONSULTATION_BODY:
@@ -343,7 +273,7 @@ def case_dispatch(*, actor, case_id: int, lead_unit_id: int, co_unit_ids=(), tim
                   expected_version: int | None = None, note: str = "") -> Case:
     """Dispatch to a lead unit (+ co-units). Deadline = end of the Nth working day, N from category × urgency."""
     case = load_for_update(actor, case_id, expected_version)
-    lead, co = _units(case.district_id, lead_unit_id, co_unit_ids)
+    lead, co = units_for_dispatch(case.district_id, lead_unit_id, co_unit_ids)
     if time_limit_days is None:
         category = Category.objects.filter(pk=case.category_id).first()
         time_limit_days = category.time_limit(case.urgency) if category else DEFAULT_TIME_LIMITS[Urgency(case.urgency)]
@@ -351,9 +281,7 @@ def case_dispatch(*, actor, case_id: int, lead_unit_id: int, co_unit_ids=(), tim
         raise CivicError(ErrorCode.INVALID, _("办理时限至少为1个工作日。"))
     at = now()
     deadline = deadline_for(at, time_limit_days)
-    apply(actor, case, Action.DISPATCH, note=note, at=at, co_unit_ids=co, changes={
-        "lead_unit_id": lead.pk, "dispatching_unit_id": getattr(actor, "unit_id", None), "dispatched_at": at,
-        "time_limit_days": time_limit_days, "deadline": deadline, "yellow_at": yellow_at(at, deadline),
-        "resolved_at": None, "replied_at": None,
-    })
+    apply(actor, case, Action.DISPATCH, note=note, at=at, co_unit_ids=co, changes=dispatch_changes(
+        at=at, deadline=deadline, lead_unit_id=lead.pk, dispatching_unit_id=getattr(actor, "unit_id", None),
+        time_limit_days=time_limit_days))
     return case

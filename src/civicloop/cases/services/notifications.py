@@ -1,4 +1,4 @@
-"""In-app notifications, written after commit. Personal: one row per (event, person) — each with its own `read_at` —
+"""In-app notifications, written after commit by the task queue. Personal: one row per (event, person) — each with its own `read_at` —
 idempotent by `dedupe_key` `e{event}:p{user}`.
 
 Who gets one: the event is routed to units (the lead unit and co-units for a dispatch, the dispatching unit for a
@@ -10,6 +10,7 @@ notifies themselves.
 
 from __future__ import annotations
 
+import logging
 from functools import partial
 
 from django.db import transaction
@@ -18,12 +19,15 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from civicloop.core.errors import not_found
-from civicloop.orgs.constants import Role, UnitKind
+from civicloop.orgs.constants import UnitKind
 from civicloop.orgs.models import Unit, User, UserRole
 
+from .. import permissions
 from ..constants import Action
 from ..models import CaseCoUnit, CaseEvent, Notification
-from ..transitions import WHO, Who
+from ..transitions import WHO
+
+log = logging.getLogger(__name__)
 
 # Which units hear of an action.
 _LEAD_AND_CO, _LEAD, _DISPATCHING, _CONSULTATION = "lead_and_co", "lead", "dispatching", "consultation"
@@ -43,21 +47,26 @@ ROUTES: dict[str, tuple[str, str]] = {
     Action.ESCALATE: (_CONSULTATION, Action.DECIDE),
 }
 
-# The roles behind each permission rule (permissions.may): who, inside a unit, can act on the case.
-ROLES_FOR_RULE: dict[str, tuple[str, ...]] = {
-    Who.LEAD_HANDLER: (Role.HANDLER,),
-    Who.DISPATCHER: (Role.DISPATCHER,),
-    Who.REPLIER: (Role.HANDLER, Role.DISPATCHER),
-    Who.EXTENSION_APPROVER: (Role.DISPATCHER,),
-    Who.SUPERVISOR: (Role.DISPATCHER, Role.LEADER),
-    Who.CONSULTATION: (Role.DISPATCHER,),
-}
 
 
 def notify_after_commit(event: CaseEvent) -> None:
-    """Schedule `notify_event` for after the commit — only for actions that notify anyone (not, e.g., register)."""
+    """After the commit, hand `event` to the task queue (`tasks.deliver_notifications`; the worker of `civicloop
+    serve` runs it) — only for actions that notify anyone (not, e.g., register). The write has committed by
+    then: nothing about delivering may turn it into an error (decision 36), so a failure is logged, not raised."""
     if event.action in ROUTES:
-        transaction.on_commit(partial(notify_event, event.pk))
+        transaction.on_commit(partial(_enqueue_delivery, event.pk))
+
+
+def _enqueue_delivery(event_id: int) -> None:
+    try:
+        from ..tasks import deliver_notifications  # tasks imports the services: imported when first needed
+
+        result = deliver_notifications.enqueue(event_id)
+    except Exception:
+        log.exception("notifications of case event %s not enqueued", event_id)
+        return
+    if result.errors:  # a backend that runs the task at once (tests, development) records the failure here
+        log.error("notifications of case event %s not delivered: %s", event_id, result.errors[-1].traceback)
 
 
 def recipient_units(event: CaseEvent) -> list[int]:
@@ -85,7 +94,7 @@ def recipients_for(event: CaseEvent) -> list[tuple[int, int]]:
     units = recipient_units(event)
     if not units:
         return []
-    roles = ROLES_FOR_RULE.get(WHO[ROUTES[event.action][1]], ())
+    roles = permissions.ROLES_FOR_RULE.get(WHO[ROUTES[event.action][1]], ())
     staff = (User.objects.filter(unit_id__in=units, is_active=True)
              .annotate(acts=Exists(UserRole.objects.filter(user_id=OuterRef("pk"), role__in=roles)))
              .values_list("pk", "unit_id", "acts"))

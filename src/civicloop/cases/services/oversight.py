@@ -8,11 +8,13 @@ from django.utils.translation import gettext_lazy as _
 from civicloop.core.errors import CivicError, ErrorCode, not_found
 from civicloop.orgs.scope import scope_for
 
+from ..changes import merge_changes
 from ..constants import FINAL_STATES, Action, SupervisionKind
 from ..error_codes import CaseErrorCode
-from ..models import Case, Supervision
+from ..models import Case, Reply, Supervision
 from ..permissions import is_system, visible_q
 from ._core import apply, check, load_for_update, now, require_text
+from .closing import propagate_reply
 
 
 @transaction.atomic
@@ -87,13 +89,10 @@ def case_merge(*, actor, case_id: int, into_case_id: int, note: str = "", expect
         raise CivicError(CaseErrorCode.MERGE_INVALID)
     at = now()
     text = note or str(_("合并到 %(code)s。") % {"code": target.tracking_code})
-    apply(actor, case, Action.MERGE, note=text, at=at, changes={"merged_into_id": target.pk})
+    apply(actor, case, Action.MERGE, note=text, at=at, changes=merge_changes(into_case_id=target.pk))
     if target.replied_at is not None:
-        from ..models import Reply
-        from .closing import _propagate_reply
-
         last = target.replies.order_by("-at", "-pk").first() or Reply(channel="", content="", by=None)
-        _propagate_reply(target, last, at, only_id=case.pk)
+        propagate_reply(target, last, at, only_id=case.pk)
     return case
 
 

@@ -134,7 +134,7 @@ def test_consultation_over_http(client, world, cats, registered):
 
 
 def test_inbox_over_http_reads_each_row_once(client, world, flow, django_assert_max_num_queries):
-    """The inbox rows are read whole in one statement (`INBOX_ROW`): serialising them must not go back to the
+    """The inbox rows are read whole in one statement (`rows.CASE_ROW`): serialising them must not go back to the
     database per case."""
     for _ in range(6):
         flow.dispatched()

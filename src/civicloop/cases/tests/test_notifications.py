@@ -6,8 +6,9 @@ import pytest
 from civicloop.cases import services as s
 from civicloop.cases.constants import Action, CaseState, ExtensionState
 from civicloop.cases.error_codes import CaseErrorCode
+from civicloop.cases.inbox import inbox_for
 from civicloop.cases.models import CaseEvent, ExtensionRequest, Notification
-from civicloop.cases.selectors import inbox_for, notifications_for
+from civicloop.cases.selectors import notifications_for
 from civicloop.core.errors import CivicError, ErrorCode
 from civicloop.orgs.constants import Role, UnitKind
 from civicloop.orgs.models import Unit

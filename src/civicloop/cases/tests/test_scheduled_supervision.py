@@ -14,6 +14,15 @@ from civicloop.web.management.commands.scheduler import enqueue_due, periodic_ta
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
+@pytest.fixture(autouse=True)
+def _database_task_backend(settings):
+    """These tests run the real queue: the scheduler enqueues into the database, the worker runs what it finds
+    (the supervision, then the notifications it enqueued)."""
+    from civicloop.settings import TASKS
+
+    settings.TASKS = TASKS
+
+
 def test_scheduler_enqueues_and_worker_supervises_the_red_case(world, flow):
     red = flow.dispatched()
     green = flow.dispatched()

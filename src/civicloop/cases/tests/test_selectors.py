@@ -7,13 +7,13 @@ from django.utils import timezone
 
 from civicloop.cases import services as s
 from civicloop.cases.constants import CaseState, SupervisionKind, TimeState
+from civicloop.cases.inbox import inbox_for
 from civicloop.cases.models import Case, Category, Supervision
 from civicloop.cases.selectors import (
     case_available_actions,
     case_get_for,
     case_list_for,
     case_reporter_for,
-    inbox_for,
     with_time_state,
 )
 from civicloop.cases.tasks import supervise_overdue_now
@@ -116,36 +116,40 @@ def test_inbox_query_count_is_bounded(world, flow, django_assert_max_num_queries
 def test_inbox_statements_compiled_once_per_scope_still_see_now_and_new_rows(world, flow, monkeypatch):
     """The compiled plan is reused (no recompile) yet every request reads fresh rows at its own `now`, and a
     new pending extension request (part of the key) gives a new plan."""
-    from civicloop.cases import selectors
+    from civicloop.cases import inbox
+    from civicloop.core.sql import PlanCache
 
     case = flow.dispatched()
-    monkeypatch.setattr(selectors, "_PLANS", {})
+    monkeypatch.setattr(inbox, "_PLANS", PlanCache())
     t0 = case.deadline - dt.timedelta(days=10)
     box = inbox_for(world.dept_handler, now=t0)
     assert [c["time_state"] for c in box["to_accept"]["cases"]] == [TimeState.GREEN]
     compiled = []
-    build = selectors._build_inbox_plan
-    monkeypatch.setattr(selectors, "_build_inbox_plan", lambda *a: compiled.append(a) or build(*a))
+    build = inbox._build_inbox_plan
+    monkeypatch.setattr(inbox, "_build_inbox_plan", lambda *a: compiled.append(a) or build(*a))
     late = inbox_for(world.dept_handler, now=case.deadline + dt.timedelta(hours=1))
     assert [c["time_state"] for c in late["to_accept"]["cases"]] == [TimeState.RED] and not compiled
     other = flow.dispatched()
     assert inbox_for(world.dept_handler, now=t0)["to_accept"]["count"] == 2 and not compiled
-    assert sum(key[0] == "inbox" for key in selectors._PLANS) == 1
+    assert sum(key[0] == "inbox" for key in inbox._PLANS) == 1
     monkeypatch.undo()
-    monkeypatch.setattr(selectors, "_PLANS", {})
+    monkeypatch.setattr(inbox, "_PLANS", PlanCache())
     s.case_accept(actor=world.dept_handler, case_id=other.pk)
     inbox_for(world.street_dispatcher)
     s.case_request_extension(actor=world.dept_handler, case_id=other.pk, days=3, reason="协调中")
     assert inbox_for(world.street_dispatcher)["extensions"]["count"] == 1
-    assert sum(key[0] == "inbox" for key in selectors._PLANS) == 2
+    assert sum(key[0] == "inbox" for key in inbox._PLANS) == 2
 
 
 def test_reporter_masked_and_unmask_logged(world, flow):
     case = flow.dispatched()
-    masked = case_reporter_for(world.committee_worker, case, reveal=True)  # a committee worker may not unmask
+    masked = case_reporter_for(world.committee_worker, case)
     assert masked["phone"] == "139****5678" and masked["masked"]
+    with pytest.raises(CivicError) as exc:  # a committee worker may not unmask (the reveal is a service)
+        s.case_reporter_reveal(actor=world.committee_worker, case_id=case.pk)
+    assert exc.value.code == ErrorCode.FORBIDDEN
     assert not UnmaskLog.objects.exists()
-    clear = case_reporter_for(world.dept_handler, case, reveal=True, reason="回访")
+    clear = s.case_reporter_reveal(actor=world.dept_handler, case_id=case.pk, reason="回访")
     assert clear["phone"] == "13912345678" and not clear["masked"]
     log = UnmaskLog.objects.get()
     assert (log.user, log.object_id) == (world.dept_handler, str(case.pk))

@@ -86,3 +86,20 @@ def test_bulk_insert_matches_bulk_create_and_leaves_the_sequence_ahead(world):
     later.save(force_insert=True)
     assert later.pk > max(c.pk for c in by_copy)
     bulk_insert([])
+
+
+def test_plan_cache_builds_once_per_key_and_database_and_forgets_the_least_recently_used():
+    from civicloop.core.sql import PlanCache
+
+    plans, built = PlanCache(size=2), []
+
+    def build(name):
+        return lambda: built.append(name) or name
+
+    assert plans.get(connection, ("a",), build("a")) == "a"
+    assert plans.get(connection, ("a",), build("a again")) == "a" and built == ["a"]
+    plans.get(connection, ("b",), build("b"))
+    plans.get(connection, ("a",), build("a again"))  # a is now the most recently used
+    plans.get(connection, ("c",), build("c"))  # b goes
+    assert list(plans) == [("a", connection.vendor, connection.alias), ("c", connection.vendor, connection.alias)]
+    assert len(plans) == 2 and built == ["a", "b", "c"]

@@ -55,7 +55,8 @@ def test_units_and_people(as_user, world):
     assert person["phone"] == "139****1111" and person["id_number"] == "3101**********1234"
     assert client.get("/api/orgs/units/U-OTHER").status_code == 404  # another district
     staff = client.get("/api/orgs/staff", {"unit": "U-SA"}).json()
-    assert [s["username"] for s in staff["items"]] == ["street_dispatcher"]
+    # Issue 21: a dispatcher knows colleagues by name, unit and role, not by login name.
+    assert [(s["display_name"], s["username"]) for s in staff["items"]] == [("street_dispatcher", None)]
     assert as_user(world.stranger).get("/api/orgs/people/P1").status_code == 404
 
 
@@ -76,3 +77,11 @@ def test_nul_in_a_key_or_filter_is_refused_not_a_crash(as_user, world):
     assert client.get("/api/orgs/people/a%00b").status_code == 404
     assert client.get("/api/places/households", {"q": "a\x00b"}).status_code == 422
     assert client.get("/places/a%00b/").status_code == 404
+
+
+def test_login_names_are_listed_to_administrators_only(as_user, world):
+    admin = as_user(world.district_admin).get("/api/orgs/staff", {"unit": "U-SA"}).json()
+    assert [s["username"] for s in admin["items"]] == ["street_dispatcher"]
+    for persona in ("street_dispatcher", "committee_worker", "dept_handler", "leader"):
+        items = as_user(getattr(world, persona)).get("/api/orgs/staff").json()["items"]
+        assert items and all(s["username"] is None and s["display_name"] and "roles" in s for s in items), persona

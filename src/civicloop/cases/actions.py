@@ -1,0 +1,121 @@
+"""The case actions as both transports take them: each action's request schema and its service.
+
+`api.py` mounts `POST /api/cases/{case_id}/{action}` for each entry; `views.py` validates the case page's action
+forms with the same schemas (the forms post the same field names, `forms.action_fields`) and calls the same
+services. The consultation forms' schemas (`MeetingIn`, `AgendaIn`, `DecideIn`) are shared the same way. Field
+names are the services' keyword names, so `payload.dict()` is passed as is.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from ninja import Field, Schema
+
+from . import services
+from .constants import Layer, ReplyChannel, Satisfaction, Urgency
+
+# ----- case actions (every one takes the version the user saw: a stale one answers CONFLICT)
+
+
+class VersionIn(Schema):
+    expected_version: int
+
+
+class NoteIn(VersionIn):
+    note: str = Field("", max_length=2000)
+
+
+class TriageIn(NoteIn):
+    category_id: int
+    urgency: Urgency = Urgency.NORMAL
+    layer: Layer = Layer.LOCAL
+
+
+class DispatchIn(NoteIn):
+    lead_unit_id: int
+    co_unit_ids: list[int] = []
+    time_limit_days: int | None = Field(None, ge=1, le=365)
+
+
+class ReasonIn(VersionIn):
+    reason: str = Field(..., max_length=2000)
+
+
+class ExtensionIn(ReasonIn):
+    days: int = Field(..., ge=1, le=60)
+
+
+class ExtensionDecideIn(NoteIn):
+    extension_id: int | None = None
+
+
+class ProgressIn(VersionIn):
+    note: str = Field(..., max_length=2000)
+
+
+class ResolveIn(VersionIn):
+    result: str = Field(..., max_length=4000)
+    measures: str = Field("", max_length=4000)
+
+
+class ReplyIn(VersionIn):
+    channel: ReplyChannel
+    content: str = Field(..., max_length=4000)
+
+
+class RateIn(NoteIn):
+    value: Satisfaction
+
+
+class SuperviseIn(VersionIn):
+    notice: str = Field(..., max_length=2000)
+
+
+class SupervisionReplyIn(VersionIn):
+    reply: str = Field(..., max_length=4000)
+    supervision_id: int | None = None
+
+
+class MergeIn(NoteIn):
+    into_case_id: int
+
+
+# ----- consultation
+
+
+class MeetingIn(Schema):
+    body_unit_id: int
+    date: dt.date
+    title: str = Field(..., max_length=200)
+
+
+class AgendaIn(Schema):
+    case_id: int
+
+
+class DecideIn(Schema):
+    lead_unit_id: int
+    co_unit_ids: list[int] = []
+    measures: str = Field(..., max_length=4000)
+    deadline: dt.date
+
+
+# each action's request schema and its service, by the action's name (the URL's last part)
+ACTION_SCHEMAS = {
+    "triage": TriageIn, "dispatch": DispatchIn, "accept": NoteIn, "return": ReasonIn, "request_extension": ExtensionIn,
+    "approve_extension": ExtensionDecideIn, "deny_extension": ExtensionDecideIn, "add_progress": ProgressIn,
+    "resolve": ResolveIn, "reply": ReplyIn, "reply_unreachable": ProgressIn, "rate": RateIn, "reopen": ReasonIn,
+    "close": NoteIn, "supervise": SuperviseIn, "supervision_reply": SupervisionReplyIn, "escalate": ReasonIn,
+    "merge": MergeIn, "withdraw": ReasonIn,
+}
+ACTION_SERVICES = {
+    "triage": services.case_triage, "dispatch": services.case_dispatch, "accept": services.case_accept,
+    "return": services.case_return, "request_extension": services.case_request_extension,
+    "approve_extension": services.case_approve_extension, "deny_extension": services.case_deny_extension,
+    "add_progress": services.case_add_progress, "resolve": services.case_resolve, "reply": services.case_reply,
+    "reply_unreachable": services.case_reply_unreachable, "rate": services.case_rate, "reopen": services.case_reopen,
+    "close": services.case_close, "supervise": services.case_supervise,
+    "supervision_reply": services.case_supervision_reply, "escalate": services.case_escalate,
+    "merge": services.case_merge, "withdraw": services.case_withdraw,
+}

@@ -1,0 +1,97 @@
+"""The rules of change: for each step that sets fields, the `changes` it applies (`steps.step(…, changes=…)`), and
+the follow-up a step's outcome calls for. Pure — no database, no clock — so the services (`services/*`) and the
+demo generator (`demo.Sim`) build every change with the same function and cannot drift apart
+(tests/test_change_parity.py drives both with the same decisions and compares rows and events).
+
+The caller decides (who, when, which unit, how many days); these functions say what that does to the case.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.conf import settings
+from django.utils import timezone
+
+from .constants import RETURNS_BEFORE_ESCALATION, UNSATISFIED_BEFORE_ESCALATION, Action, Layer, Satisfaction
+
+
+def yellow_at(dispatched_at: dt.datetime, deadline: dt.datetime) -> dt.datetime:
+    """The moment YELLOW_SHARE (80 %) of the time between dispatch and deadline is used."""
+    share = settings.CIVICLOOP.get("YELLOW_SHARE", 0.8)
+    return dispatched_at + (deadline - dispatched_at) * share
+
+
+def overdue_episode(deadline: dt.datetime) -> str:
+    """An overdue episode is identified by the deadline it overran (local time); an extension starts a new one.
+    Automatic supervision opens one per episode."""
+    return timezone.localtime(deadline).isoformat()
+
+
+def triage_changes(*, category_id: int, urgency: str, layer: str) -> dict:
+    return {"category_id": category_id, "urgency": urgency, "layer": layer}
+
+
+def triage_follow_up(layer: str) -> str | None:
+    """A 三跨 (cross) case goes to consultation at once."""
+    return Action.ESCALATE if layer == Layer.CROSS else None
+
+
+def dispatch_changes(*, at: dt.datetime, deadline: dt.datetime, lead_unit_id: int, dispatching_unit_id: int | None,
+                     time_limit_days: int) -> dict:
+    """A (re-)dispatch — by a dispatcher, or by a consultation decision (`dispatching_unit_id` = the body): the
+    clock starts again at `at`, and an earlier result and reply no longer count."""
+    return {"lead_unit_id": lead_unit_id, "dispatching_unit_id": dispatching_unit_id, "dispatched_at": at,
+            "time_limit_days": time_limit_days, "deadline": deadline, "yellow_at": yellow_at(at, deadline),
+            "resolved_at": None, "replied_at": None}
+
+
+def return_changes(*, return_count: int) -> dict:
+    """`return_count` is the count before this return; the lead unit lets go (co-units too: `co_unit_ids=[]`)."""
+    return {"return_count": return_count + 1, "lead_unit_id": None}
+
+
+def return_follow_up(return_count: int) -> str | None:
+    """After a return (`return_count` counts it): the second one escalates (职责不清)."""
+    return Action.ESCALATE if return_count >= RETURNS_BEFORE_ESCALATION else None
+
+
+def extension_changes(*, dispatched_at: dt.datetime, deadline: dt.datetime, time_limit_days: int | None,
+                      days: int) -> dict:
+    """An approved extension of `days` working days; `deadline` is the new one (`days` after the old)."""
+    return {"deadline": deadline, "yellow_at": yellow_at(dispatched_at, deadline),
+            "time_limit_days": (time_limit_days or 0) + days}
+
+
+def resolve_changes(*, at: dt.datetime) -> dict:
+    return {"resolved_at": at}
+
+
+def reply_changes(*, at: dt.datetime) -> dict:
+    """A reply, a recorded "unreachable", or a merged case getting its target's reply."""
+    return {"replied_at": at}
+
+
+def rate_changes(*, value: str, unsatisfied_count: int) -> dict:
+    """`unsatisfied_count` is the count before this rating; 不满意 adds one."""
+    return {"satisfaction": value, "unsatisfied_count": unsatisfied_count + (value == Satisfaction.UNSATISFIED)}
+
+
+def rate_follow_up(value: str, unsatisfied_count: int) -> str | None:
+    """After a rating (`unsatisfied_count` counts it): 不满意 reopens; the third one escalates to consultation."""
+    if value != Satisfaction.UNSATISFIED:
+        return None
+    return Action.ESCALATE if unsatisfied_count >= UNSATISFIED_BEFORE_ESCALATION else Action.REOPEN
+
+
+def reopen_changes() -> dict:
+    """Back to the lead unit: the result and the reply no longer count (the deadline stays)."""
+    return {"resolved_at": None, "replied_at": None}
+
+
+def close_changes(*, at: dt.datetime) -> dict:
+    return {"closed_at": at}
+
+
+def merge_changes(*, into_case_id: int) -> dict:
+    return {"merged_into_id": into_case_id}

@@ -1,0 +1,22 @@
+"""The household head in clear: the same logged reveal as a case's reporter (`core.services.personal_data_reveal`)."""
+
+import pytest
+
+from civicloop.core.errors import CivicError, ErrorCode
+from civicloop.core.models import UnmaskLog
+from civicloop.places import services
+from civicloop.places.models import Household
+
+
+def test_household_head_reveal(world):
+    hh = Household.objects.get(community=world.comm_a1)
+    for actor, code in ((world.street_dispatcher, ErrorCode.FORBIDDEN), (world.stranger, ErrorCode.NOT_FOUND)):
+        with pytest.raises(CivicError) as exc:
+            services.household_head_reveal(actor=actor, code=hh.code)
+        assert exc.value.code == code
+    assert not UnmaskLog.objects.exists()
+    head = services.household_head_reveal(actor=world.committee_worker, code=hh.code)
+    assert head == {"name": hh.head_name, "phone": hh.head_phone, "id_number": hh.head_id_number}
+    log = UnmaskLog.objects.get()
+    assert (log.user, log.object_type, log.object_id, log.district_id, log.fields) == (
+        world.committee_worker, "places.household", hh.code, world.district.pk, "head_name,head_phone,head_id_number")

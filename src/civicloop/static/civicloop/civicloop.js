@@ -1,0 +1,29 @@
+// The pages' own behaviour, kept in a static file so the Content-Security-Policy can forbid inline scripts
+// (no <script> blocks, no on…= attributes, no javascript: links in templates; docs/decisions.md, issue 21).
+(function () {
+  "use strict";
+
+  // Let htmx swap error fragments (4xx answers carrying HX-Retarget) instead of dropping them.
+  document.body.addEventListener("htmx:beforeSwap", function (e) {
+    if (e.detail.xhr.status >= 400 && e.detail.xhr.getResponseHeader("HX-Retarget")) {
+      e.detail.shouldSwap = true;
+      e.detail.isError = false;
+    }
+  });
+
+  // <select data-submit-on-change>: submit its form on change (the language switch).
+  document.addEventListener("change", function (e) {
+    if (e.target.matches && e.target.matches("select[data-submit-on-change]") && e.target.form) {
+      e.target.form.submit();
+    }
+  });
+
+  // <a data-history-back>: go back one page; its href stays the fallback without JavaScript.
+  document.addEventListener("click", function (e) {
+    var link = e.target.closest && e.target.closest("a[data-history-back]");
+    if (link && window.history.length > 1) {
+      e.preventDefault();
+      window.history.back();
+    }
+  });
+})();
