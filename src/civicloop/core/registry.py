@@ -8,7 +8,7 @@ An app's `apps.py` subclasses `CivicAppConfig` and fills in what it contributes 
         api_prefix = "cases/"      # civicloop.cases.api.router at /api/cases/
         pages_prefix = "cases/"    # civicloop.cases.urls.urlpatterns at /cases/, namespace "cases"
         navigation = [Nav("cases:inbox", _("我的待办")),
-                      Nav("cases:register", _("登记工单"), visible="civicloop.cases.navigation.may_register")]
+                      Nav("cases:register", _("登记工单"), visible="civicloop.cases.permissions.may_register")]
         demo_steps = ["civicloop.cases.demo.generate_cases"]
         demo_reset_steps = ["civicloop.cases.demo.delete_cases"]
         periodic_tasks = [PeriodicTask("civicloop.cases.tasks.supervise_overdue", every=600,
