@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from ninja import Field, NinjaAPI, Schema
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
-from .errors import CivicError, ErrorCode
+from .errors import CivicError, ErrorCode, number_too_large
 
 
 class ErrorOut(Schema):
@@ -57,6 +57,12 @@ def install_error_handlers(api: NinjaAPI) -> None:
         ]
         err = CivicError(ErrorCode.INVALID, details=details)
         return api.create_response(request, err.as_dict(), status=422)
+
+    @api.exception_handler(OverflowError)
+    def number_out_of_range(request, exc: OverflowError):
+        # A number past what the database stores (SQLite refuses integers beyond 64 bits when binding them): the
+        # caller's input, never a server error — one answer for every endpoint.
+        return api.create_response(request, number_too_large().as_dict(), status=422)  # as a validation refusal
 
     @api.exception_handler(HttpError)
     def http_error(request, exc: HttpError):

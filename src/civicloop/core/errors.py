@@ -117,3 +117,8 @@ class CivicError(Exception):
 def not_found() -> CivicError:
     """Missing and out-of-scope look the same (never leak that another street's object exists)."""
     return CivicError(ErrorCode.NOT_FOUND)
+
+
+def number_too_large() -> CivicError:
+    """A number in the input beyond what the database can store (e.g. an id of more than 64 bits)."""
+    return CivicError(ErrorCode.INVALID, _("输入的数字超出允许范围。"))

@@ -2,7 +2,7 @@
 
 from django.shortcuts import render
 
-from .errors import CivicError
+from .errors import CivicError, number_too_large
 
 
 class CivicErrorMiddleware:
@@ -13,6 +13,8 @@ class CivicErrorMiddleware:
         return self.get_response(request)
 
     def process_exception(self, request, exception):
+        if isinstance(exception, OverflowError):  # a number beyond 64 bits in a query string (SQLite refuses it)
+            exception = number_too_large()
         if not isinstance(exception, CivicError):
             return None
         if request.path.startswith("/api/"):
