@@ -160,7 +160,7 @@ def may_register(actor, *, district_id: int | None = None) -> bool:
     return scope.has_role(*REGISTRAR_ROLES) and (scope.district_id is not None or district_id is not None)
 
 
-# ----- consultation (decision 36): district-level staff read a district's meetings; its dispatchers convene them
+# ----- consultation (decision 38): district-level staff read a district's meetings; its dispatchers convene them
 
 MEETING_READERS = (Role.DISPATCHER, Role.LEADER, Role.DISTRICT_ADMIN)
 MEETING_CONVENERS = ROLES_FOR_RULE[Who.CONSULTATION]  # each a reader too: who may act on a meeting may see it

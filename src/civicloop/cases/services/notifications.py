@@ -52,7 +52,7 @@ ROUTES: dict[str, tuple[str, str]] = {
 def notify_after_commit(event: CaseEvent) -> None:
     """After the commit, hand `event` to the task queue (`tasks.deliver_notifications`; the worker of `civicloop
     serve` runs it) — only for actions that notify anyone (not, e.g., register). The write has committed by
-    then: nothing about delivering may turn it into an error (decision 36), so a failure is logged, not raised."""
+    then: nothing about delivering may turn it into an error (decision 37), so a failure is logged, not raised."""
     if event.action in ROUTES:
         transaction.on_commit(partial(_enqueue_delivery, event.pk))
 

@@ -1,4 +1,4 @@
-"""Who may see and who may act on consultation meetings (decision 36), and registration's rule (WHO[REGISTER]).
+"""Who may see and who may act on consultation meetings (decision 38), and registration's rule (WHO[REGISTER]).
 
 A meeting or agenda item the actor may not see answers exactly like one that does not exist, so ids cannot be
 probed; FORBIDDEN only for one they may see but not act on (a leader reads meetings, does not convene them).

@@ -1,4 +1,4 @@
-"""Notifications cannot break a committed write (decision 36): they are delivered by a task enqueued after the
+"""Notifications cannot break a committed write (decision 37): they are delivered by a task enqueued after the
 commit, and a failure there — delivering or enqueueing — is logged, never raised to the caller."""
 
 import pytest
