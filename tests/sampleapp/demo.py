@@ -1,0 +1,6 @@
+def generate(ctx) -> None:
+    pass
+
+
+def reset(district) -> None:
+    pass
