@@ -81,4 +81,18 @@ def action_fields(action: str, case) -> list[dict]:
         "merge": [("into_case_id", _("主工单编号（ID）"), "number", None), ("note", _("备注"), "text", None)],
         "withdraw": [("reason", _("撤回理由"), "textarea", None)],
     }
-    return [{"name": n, "label": label, "kind": kind, "choices": choices} for n, label, kind, choices in table.get(action, [])]
+    current = _current_values(action, case)
+    return [{"name": n, "label": label, "kind": kind, "choices": choices, "values": current.get(n, [])}
+            for n, label, kind, choices in table.get(action, [])]
+
+
+def _current_values(action: str, case) -> dict[str, list[str]]:
+    """What each form field starts on: the case's current value, so a form sent untouched changes nothing but the
+    step itself (a triage form that started on the first category silently re-categorised cases)."""
+    if action == "triage":
+        return {"category_id": [str(case.category_id)] if case.category_id else [], "urgency": [case.urgency],
+                "layer": [case.layer]}
+    if action == "dispatch":
+        co = [str(u) for u in case.co_units.values_list("pk", flat=True)] if case.pk else []
+        return {"lead_unit_id": [str(case.lead_unit_id)] if case.lead_unit_id else [], "co_unit_ids": co}
+    return {}

@@ -91,3 +91,45 @@ def test_consultation_and_notification_pages(client, world, flow, django_capture
     login(client, world.dept_handler)
     html = client.get("/cases/notifications/").content.decode()
     assert other.tracking_code in html and f"经{world.housing.name}" in html  # the unit it came through
+
+
+def _untouched(html: str, action: str) -> dict:
+    """What the browser sends for the action's form as rendered: each field's selected options or value."""
+    from html.parser import HTMLParser
+
+    class Form(HTMLParser):
+        def __init__(self):
+            super().__init__()
+            self.inside, self.select, self.data = False, None, {}
+
+        def handle_starttag(self, tag, attrs):
+            a = dict(attrs)
+            if tag == "form":
+                self.inside = a.get("data-action") == action
+            elif self.inside and tag == "select":
+                self.select = a["name"]
+                self.data.setdefault(self.select, [])
+            elif self.inside and tag == "option" and "selected" in a:
+                self.data[self.select].append(a["value"])
+            elif self.inside and tag == "input" and a.get("name") not in (None, "csrfmiddlewaretoken"):
+                self.data[a["name"]] = [a.get("value", "")]
+
+        def handle_endtag(self, tag):
+            if tag == "form":
+                self.inside = False
+
+    parser = Form()
+    parser.feed(html)
+    assert parser.data, f"no {action} form"
+    return parser.data
+
+
+def test_an_untouched_triage_form_changes_nothing_but_the_step(client, world, flow, cats):
+    """Every action form starts from the case's current values (a triage form sent as shown kept re-categorising)."""
+    case = flow.register(category_id=cats["0305"].pk, urgency="urgent")
+    login(client, world.street_dispatcher)
+    form = _untouched(client.get(f"/cases/{case.pk}/").content.decode(), "triage")
+    assert form["category_id"] == [str(cats["0305"].pk)] and form["urgency"] == ["urgent"]
+    assert client.post(f"/cases/{case.pk}/act/triage/", form).status_code == 302
+    after = Case.objects.get(pk=case.pk)
+    assert (after.state, after.category_id, after.urgency) == ("triaged", cats["0305"].pk, "urgent")
