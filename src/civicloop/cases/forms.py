@@ -14,6 +14,7 @@ from civicloop.places.constants import PlaceLevel
 
 from .constants import Channel, Layer, ReplyChannel, Satisfaction, Urgency
 from .models import Category
+from .permissions import dispatch_targets_q
 
 
 def category_choices() -> list[tuple]:
@@ -21,8 +22,10 @@ def category_choices() -> list[tuple]:
     return [(c.pk, f"{c.parent.name} / {c.name}") for c in rows]
 
 
-def unit_choices(district_id: int) -> list[tuple]:
-    rows = Unit.objects.filter(district_id=district_id, active=True).exclude(kind=UnitKind.CONSULTATION_BODY)
+def unit_choices(district_id: int, actor) -> list[tuple]:
+    """The units `actor` may dispatch to in the district (the service's own rule, permissions.dispatch_targets_q)."""
+    rows = Unit.objects.filter(dispatch_targets_q(actor), district_id=district_id, active=True).exclude(
+        kind=UnitKind.CONSULTATION_BODY)
     return [(u.pk, u.name) for u in rows.order_by("kind", "code")]
 
 
@@ -56,8 +59,8 @@ def community_places(places_qs):
 
 
 # the fields each action form shows: (name, label, kind, choices-or-None); kind is text/textarea/number/select/multi
-def action_fields(action: str, case) -> list[dict]:
-    units = lambda: unit_choices(case.district_id)  # noqa: E731
+def action_fields(action: str, case, actor) -> list[dict]:
+    units = lambda: unit_choices(case.district_id, actor)  # noqa: E731
     table = {
         "triage": [("category_id", _("分类"), "select", category_choices()),
                    ("urgency", _("紧急程度"), "select", Urgency.choices), ("layer", _("层级"), "select", Layer.choices)],

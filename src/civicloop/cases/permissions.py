@@ -6,14 +6,15 @@ the cases dispatched to their unit (decision 5). Invisible cases answer NOT_FOUN
 
 Also here: who may register a case (`may_register`, WHO[REGISTER]) and the consultation rules — who may see a
 district's meetings (`may_see_meetings`, `meetings_visible_q`) and who may convene them (`may_convene`). A meeting
-or agenda item the actor may not see answers NOT_FOUND; one they may see but not act on, FORBIDDEN.
+or agenda item the actor may not see answers NOT_FOUND; one they may see but not act on, FORBIDDEN. And the units
+a dispatcher may dispatch to (`dispatch_targets_q`).
 """
 
 from __future__ import annotations
 
 from django.db.models import Q
 
-from civicloop.orgs.constants import Role
+from civicloop.orgs.constants import Role, UnitKind
 from civicloop.orgs.scope import Scope, scope_for
 from civicloop.places.constants import PlaceLevel
 
@@ -191,3 +192,24 @@ def meetings_visible_q(actor) -> Q:
     if not scope.has_role(*MEETING_READERS) or not scope.is_district_level:
         return Q(pk__in=[])
     return Q() if scope.sees_everything else Q(district_id=scope.district_id)
+
+
+# ----- dispatch targets (decision 43)
+
+def dispatch_targets_q(actor) -> Q:
+    """Q over `orgs.Unit`: the units `actor` may name as lead or co-unit of a dispatch (the district is checked by
+    the caller). District-level staff: any unit of the district. A street: its own office, its own committees and
+    the district's departments — a problem of another street goes up to the district (三跨), never sideways. A
+    committee: itself, its street office and the departments. Anyone else: none."""
+    if is_system(actor):
+        return Q()
+    scope = scope_for(actor)
+    if scope.is_district_level:
+        return Q()
+    own = Q(pk=scope.unit_id) if scope.unit_id is not None else Q(pk__in=[])
+    departments = Q(kind=UnitKind.DEPARTMENT)
+    if scope.root_level == PlaceLevel.STREET and scope.has_territory:
+        return own | departments | Q(kind=UnitKind.COMMITTEE, territory__street_id=scope.root_id)
+    if scope.root_level == PlaceLevel.COMMUNITY and scope.has_territory:
+        return own | departments | Q(kind=UnitKind.STREET_OFFICE, territory_id=scope.root_street_id)
+    return Q(pk__in=[])

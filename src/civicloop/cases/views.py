@@ -84,7 +84,7 @@ def inbox(request):
 def case_page(request, key: str):
     detail = selectors.case_detail(request.user, key)
     case = detail["case"]
-    detail["forms"] = [{"action": a, "label": Action(a).label, "fields": action_fields(a, case)}
+    detail["forms"] = [{"action": a, "label": Action(a).label, "fields": action_fields(a, case, request.user)}
                        for a in detail["allowed_actions"]]
     return render(request, "cases/case.html", detail)
 
@@ -169,7 +169,7 @@ def meeting_page(request, pk: int):
     convener = may_convene(request.user, meeting.district_id)
     return render(request, "cases/meeting.html", {
         "meeting": meeting, "items": items, "escalated": escalated if convener else [],
-        "units": unit_choices(meeting.district_id) if convener else [], "may_convene": convener})
+        "units": unit_choices(meeting.district_id, request.user) if convener else [], "may_convene": convener})
 
 
 @login_required

@@ -72,7 +72,7 @@ def meeting_decide(*, actor, item_id: int, lead_unit_id: int, measures: str, dea
         raise CivicError(CaseErrorCode.CONSULTATION_INVALID, _("该议题已有决定。"))
     measures = require_text(measures, _("措施"))
     case = load_for_update(actor, item.case_id)
-    lead, co = units_for_dispatch(case.district_id, lead_unit_id, co_unit_ids)
+    lead, co = units_for_dispatch(actor, case.district_id, lead_unit_id, co_unit_ids)
     if not isinstance(deadline, dt.datetime):
         deadline = dt.datetime.combine(deadline, END_OF_DAY, tzinfo=SHANGHAI)
     at = now()

@@ -22,7 +22,7 @@ from ..changes import dispatch_changes, triage_changes, triage_follow_up
 from ..constants import DEFAULT_TIME_LIMITS, Action, CaseState, Channel, Layer, Urgency
 from ..events import event_write, snapshot
 from ..models import Case, Category
-from ..permissions import is_system, may_register
+from ..permissions import dispatch_targets_q, is_system, may_register
 from ._core import apply, load_for_update, now, require_text
 from .tracking import external_id_locks, give_back, next_tracking_code, tracking_codes
 
@@ -258,13 +258,17 @@ def case_triage(*, actor, case_id: int, category_id: int, urgency: str = Urgency
     return case
 
 
-def units_for_dispatch(district_id: int, lead_unit_id: int, co_unit_ids) -> tuple[Unit, list[int]]:
-    """The lead unit and the sorted co-unit ids a dispatch (or a consultation decision) may name: active units
-    of the case's district, the lead not a consultation body and not its own co-unit; else INVALID."""
+def units_for_dispatch(actor, district_id: int, lead_unit_id: int, co_unit_ids) -> tuple[Unit, list[int]]:
+    """The lead unit and the sorted co-unit ids a dispatch (or a consultation decision) by `actor` may name: active
+    units of the case's district, the lead not a consultation body and not its own co-unit (else INVALID), each
+    one the actor may dispatch to (`permissions.dispatch_targets_q`, else FORBIDDEN)."""
     ids = {lead_unit_id, *co_unit_ids}
     units = {u.pk: u for u in Unit.objects.filter(pk__in=ids, district_id=district_id, active=True)}
     if set(units) != ids or units[lead_unit_id].kind == UnitKind.CONSULTATION_BODY:
         raise CivicError(ErrorCode.INVALID, _("承办单位无效。"))
+    if Unit.objects.filter(dispatch_targets_q(actor), pk__in=ids).count() != len(ids):
+        raise CivicError(ErrorCode.FORBIDDEN, _("只能派给本街道办事处、本街道的居委会或区职能部门；"
+                                                "其他街道的诉求请报区级派单。"))
     return units[lead_unit_id], sorted(set(co_unit_ids) - {lead_unit_id})
 
 
@@ -273,7 +277,7 @@ def case_dispatch(*, actor, case_id: int, lead_unit_id: int, co_unit_ids=(), tim
                   expected_version: int | None = None, note: str = "") -> Case:
     """Dispatch to a lead unit (+ co-units). Deadline = end of the Nth working day, N from category × urgency."""
     case = load_for_update(actor, case_id, expected_version)
-    lead, co = units_for_dispatch(case.district_id, lead_unit_id, co_unit_ids)
+    lead, co = units_for_dispatch(actor, case.district_id, lead_unit_id, co_unit_ids)
     if time_limit_days is None:
         category = Category.objects.filter(pk=case.category_id).first()
         time_limit_days = category.time_limit(case.urgency) if category else DEFAULT_TIME_LIMITS[Urgency(case.urgency)]
