@@ -89,3 +89,19 @@ def test_pages_ask_for_the_reason_and_say_why_they_refuse(client, world, flow, s
                           HTTP_ACCEPT_LANGUAGE="en")
     assert limited.status_code == 429 and "13912345678" not in limited.content.decode()
     assert UnmaskLog.objects.get().reason == "复核"
+
+
+def test_case_admin_masks_the_reporter_and_reveals_through_the_case_service(client, world, flow):
+    from django.urls import reverse
+
+    from civicloop.testing import make_user
+
+    case = flow.dispatched()
+    client.force_login(make_user("root", None, superuser=True))
+    page = client.get(reverse("admin:cases_case_change", args=[case.pk])).content.decode()
+    assert "139****5678" in page and "李*" in page and "13912345678" not in page and "李四" not in page
+    shown = client.post(reverse("admin:cases_case_reveal", args=[case.pk]), {"reason_code": "callback"})
+    assert shown.status_code == 200 and "13912345678" in shown.content.decode()
+    log = UnmaskLog.objects.get()
+    assert (log.object_type, log.object_id, log.fields) == (
+        "cases.case", str(case.pk), "reporter_name,reporter_phone,reporter_id_number")
