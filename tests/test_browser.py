@@ -54,6 +54,7 @@ def test_committee_worker_unmasks_by_htmx(transactional_db, live_server, world, 
     page.fill("#id_password", PASSWORD)
     page.click("button[type=submit]")
     page.goto(f"{live_server.url}/places/households/{household.code}/")
+    page.select_option("#household-head select[name=reason_code]", "verify")
     page.click("text=显示")
     expect(page.locator("[data-field=head_phone]")).to_have_text("13812341234")
     expect(page.locator("h1")).to_contain_text(household.address)  # swapped in place, not a new page

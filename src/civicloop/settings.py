@@ -112,7 +112,7 @@ else:
 PORT = int(os.environ.get("PORT", "8000"))
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "civicloop.core.admin_config.CivicAdminConfig",  # django.contrib.admin, every change audited (core/admin_site.py)
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -253,6 +253,15 @@ AXES_LOCKOUT_CALLABLE = "civicloop.web.views.login_locked"  # our login page wit
 AXES_DISABLE_ACCESS_LOG = True  # logins and logouts go to core.AuditLog; axes keeps only the failure counts
 AXES_VERBOSE = False
 PROXY_COUNT = int(os.environ.get("CIVICLOOP_PROXY_COUNT", "0"))
+
+# Unmasking personal data and the two logs (issue 21; docs/decisions.md "unmask reasons, rate limit, append-only
+# logs"). Every unmasked view counts against its user's limit of the last hour. The unmask log and the audit log
+# keep every row at least LOG_RETENTION_DAYS (six months at the least: smaller is refused here); older rows go
+# only when an operator runs `civicloop log_purge`.
+UNMASK_LIMIT_PER_HOUR = int(os.environ.get("CIVICLOOP_UNMASK_PER_HOUR", "30"))
+LOG_RETENTION_DAYS = int(os.environ.get("CIVICLOOP_LOG_RETENTION_DAYS", "180"))
+if LOG_RETENTION_DAYS < 180:  # core.constants.RETENTION_MIN_DAYS, which the PostgreSQL trigger enforces too
+    raise ImproperlyConfigured("CIVICLOOP_LOG_RETENTION_DAYS must be at least 180 (six months)")
 CSRF_COOKIE_HTTPONLY = False  # htmx reads the token from the cookie-less meta tag; keep default-safe elsewhere
 X_FRAME_OPTIONS = "DENY"
 

@@ -1,6 +1,10 @@
 from django.contrib import admin
 
+from civicloop.core.admin_personal import PersonalDataAdminMixin
+
 from .models import Case, CaseEvent, Category, Meeting, Notification, Supervision
+from .services import case_reporter_reveal
+from .services.reporter import REPORTER_FIELDS
 
 
 @admin.register(Category)
@@ -24,11 +28,16 @@ class ReadOnlyAdmin(admin.ModelAdmin):
 
 
 @admin.register(Case)
-class CaseAdmin(ReadOnlyAdmin):
+class CaseAdmin(PersonalDataAdminMixin, ReadOnlyAdmin):
+    personal_fields = REPORTER_FIELDS
     list_display = ("tracking_code", "state", "channel", "category", "lead_unit", "deadline", "created_at")
     list_filter = ("state", "channel", "urgency", "layer")
     search_fields = ("tracking_code", "external_id")
-    exclude = ("reporter_phone", "reporter_id_number")
+
+    def reveal(self, request, obj, *, reason_code, reason):
+        # the staff page's service and rule (cases.permissions.may_unmask): admin access adds no right to see
+        clear = case_reporter_reveal(actor=request.user, case_id=obj.pk, reason_code=reason_code, reason=reason)
+        return dict(zip(REPORTER_FIELDS, (clear["name"], clear["phone"], clear["id_number"]), strict=True))
 
 
 @admin.register(CaseEvent)

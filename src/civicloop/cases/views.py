@@ -92,7 +92,8 @@ def case_page(request, key: str):
 @login_required
 @require_POST
 def reporter_unmask(request, pk: int):
-    reporter = services.case_reporter_reveal(actor=request.user, case_id=pk, reason=request.POST.get("reason", ""))
+    reporter = services.case_reporter_reveal(actor=request.user, case_id=pk, reason_code=request.POST.get("reason_code", ""),
+                                             reason=request.POST.get("reason", ""))
     return render(request, "cases/_reporter.html", {"reporter": reporter, "may_unmask": False, "unmasked": True})
 
 

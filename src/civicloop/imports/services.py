@@ -15,7 +15,9 @@ from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _gettext
 from django.utils.translation import gettext_lazy as _
 
+from civicloop.core.constants import AuditAction
 from civicloop.core.errors import CivicError, ErrorCode
+from civicloop.core.services import audit_write
 from civicloop.orgs.constants import Role
 from civicloop.orgs.scope import scope_for
 from civicloop.places.constants import PlaceLevel
@@ -96,7 +98,8 @@ def import_run(
     progress=None,
 ) -> ImportResult:
     """Import one file of `kind`. Raises CivicError(IMPORT_ROWS_INVALID, details=[…]) and writes nothing when
-    any row is bad; otherwise writes (unless `dry_run`) and returns the counts."""
+    any row is bad; otherwise writes (unless `dry_run`) and returns the counts. A run that passed its checks,
+    dry or not, writes an audit row (who, kind, file name, counts) in the same transaction as its rows."""
     started = time.monotonic()
     if kind not in KINDS:
         raise CivicError(ImportErrorCode.IMPORT_UNKNOWN_KIND)
@@ -119,8 +122,13 @@ def import_run(
         raise CivicError(ImportErrorCode.IMPORT_ROWS_INVALID, details=details)
     result = ImportResult(kind=kind, filename=filename, dry_run=dry_run, rows=len(rows) - 1,
                           created=len(plan.create), updated=len(plan.update), unchanged=plan.unchanged)
-    if not dry_run and (plan.create or plan.update):
-        _write(ctx, plan)
+    with transaction.atomic():  # the rows and their audit row commit together
+        if not dry_run and (plan.create or plan.update):
+            _write(ctx, plan)
+        audit_write(action=AuditAction.IMPORT, user=actor, district_id=district.pk, object_type="imports.kind",
+                    object_id=kind, details={"kind": kind, "filename": filename, "dry_run": dry_run, "rows": result.rows,
+                                             "created": result.created, "updated": result.updated,
+                                             "unchanged": result.unchanged})
     result.seconds = round(time.monotonic() - started, 2)
     return result
 

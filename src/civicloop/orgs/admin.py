@@ -1,8 +1,11 @@
-"""Admin for units, staff accounts (with their roles inline) and people records."""
+"""Admin for units, staff accounts (with their roles inline) and people records; phones and ID numbers masked
+(`core.admin_personal`)."""
 
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.utils.translation import gettext_lazy as _
+
+from civicloop.core.admin_personal import PersonalDataAdminMixin
 
 from .models import Person, Unit, User, UserRole
 
@@ -22,7 +25,8 @@ class UserRoleInline(admin.TabularInline):
 
 
 @admin.register(User)
-class UserAdmin(DjangoUserAdmin):
+class UserAdmin(PersonalDataAdminMixin, DjangoUserAdmin):
+    personal_fields = ("phone",)
     list_display = ("username", "display_name", "unit", "is_active", "is_staff")
     list_filter = ("is_active", "is_staff", "unit__kind")
     search_fields = ("username", "display_name", "phone")
@@ -36,7 +40,8 @@ class UserAdmin(DjangoUserAdmin):
 
 
 @admin.register(Person)
-class PersonAdmin(admin.ModelAdmin):
+class PersonAdmin(PersonalDataAdminMixin, admin.ModelAdmin):
+    personal_fields = ("phone", "id_number")
     list_display = ("code", "name", "kind", "unit", "community")
     list_filter = ("kind",)
     search_fields = ("code", "name")

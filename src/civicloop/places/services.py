@@ -57,11 +57,11 @@ def tags_ensure_defaults() -> int:
 HEAD_FIELDS = ("head_name", "head_phone", "head_id_number")
 
 
-def household_head_reveal(*, actor, code: str) -> dict:
+def household_head_reveal(*, actor, code: str, reason_code: str = "", reason: str = "") -> dict:
     """The head of a visible household (else NOT_FOUND) unmasked — `{name, phone, id_number}` — for those
-    `selectors.household_may_unmask` admits (else FORBIDDEN); the view is logged (object id: the household's
-    code)."""
+    `selectors.household_may_unmask` admits (else FORBIDDEN); the view is logged with its reason (object id:
+    the household's code; reason and rate limit: `core.services.personal_data_reveal`)."""
     household = household_get_for(actor, code)
     clear = personal_data_reveal(actor=actor, obj=household, fields=HEAD_FIELDS, object_id=household.code,
-                                 allowed=household_may_unmask(actor, household))
+                                 allowed=household_may_unmask(actor, household), reason_code=reason_code, reason=reason)
     return {"name": clear["head_name"], "phone": clear["head_phone"], "id_number": clear["head_id_number"]}

@@ -69,7 +69,8 @@ def household_detail(request, code: str):
 @login_required
 @require_POST
 def household_unmask(request, code: str):
-    head = services.household_head_reveal(actor=request.user, code=code)
+    head = services.household_head_reveal(actor=request.user, code=code, reason_code=request.POST.get("reason_code", ""),
+                                          reason=request.POST.get("reason", ""))
     household = selectors.household_get_for(request.user, code)
     context = {"household": household, "head": head, "may_unmask": False, "unmasked": True}
     if request.headers.get("HX-Request"):

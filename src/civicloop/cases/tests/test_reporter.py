@@ -20,11 +20,12 @@ def test_reveal_checks_scope_then_the_rule_and_logs_the_view(world, flow):
     assert refused(world.dept_handler, 10**9) == ErrorCode.NOT_FOUND
     assert refused(world.leader, case.pk) == ErrorCode.FORBIDDEN
     assert not UnmaskLog.objects.exists()
-    clear = s.case_reporter_reveal(actor=world.street_dispatcher, case_id=case.pk, reason="回访核实")
+    clear = s.case_reporter_reveal(actor=world.street_dispatcher, case_id=case.pk, reason_code="other",
+                                   reason="回访核实")
     assert clear == {"name": "李四", "phone": "13912345678", "id_number": "", "anonymous": False, "masked": False}
     log = UnmaskLog.objects.get()
-    assert (log.object_type, log.object_id, log.district_id, log.reason) == (
-        "cases.case", str(case.pk), case.district_id, "回访核实")
+    assert (log.object_type, log.object_id, log.district_id, log.reason_code, log.reason) == (
+        "cases.case", str(case.pk), case.district_id, "other", "回访核实")
     assert log.fields == "reporter_name,reporter_phone,reporter_id_number"
 
 

@@ -149,7 +149,7 @@ def test_reporter_masked_and_unmask_logged(world, flow):
         s.case_reporter_reveal(actor=world.committee_worker, case_id=case.pk)
     assert exc.value.code == ErrorCode.FORBIDDEN
     assert not UnmaskLog.objects.exists()
-    clear = s.case_reporter_reveal(actor=world.dept_handler, case_id=case.pk, reason="回访")
+    clear = s.case_reporter_reveal(actor=world.dept_handler, case_id=case.pk, reason_code="callback")
     assert clear["phone"] == "13912345678" and not clear["masked"]
     log = UnmaskLog.objects.get()
     assert (log.user, log.object_id) == (world.dept_handler, str(case.pk))

@@ -57,11 +57,11 @@ def test_action_via_htmx_and_conflict(client, world, flow):
 def test_unmask_is_logged_and_refused_to_others(client, world, flow):
     case = flow.dispatched()
     login(client, world.dept_handler)
-    r = client.post(f"/cases/{case.pk}/reporter/", HTTP_HX_REQUEST="true")
+    r = client.post(f"/cases/{case.pk}/reporter/", {"reason_code": "callback"}, HTTP_HX_REQUEST="true")
     assert r.status_code == 200 and "13912345678" in r.content.decode()
     assert UnmaskLog.objects.filter(user=world.dept_handler).count() == 1
     login(client, world.leader)
-    assert client.post(f"/cases/{case.pk}/reporter/").status_code == 403
+    assert client.post(f"/cases/{case.pk}/reporter/", {"reason_code": "callback"}).status_code == 403
 
 
 def test_register_form(client, world, cats):

@@ -135,3 +135,20 @@ def test_unknown_kind_refused(world):
     with pytest.raises(CivicError) as exc:
         import_run(actor=world.district_admin, kind="aliens", file_path_or_bytes=b"", filename="a.csv")
     assert exc.value.code == ImportErrorCode.IMPORT_UNKNOWN_KIND
+
+
+def test_every_checked_run_is_audited_with_its_counts(world):
+    from civicloop.core.constants import AuditAction
+    from civicloop.core.models import AuditLog
+
+    data = xlsx([HOUSEHOLD_HEADER, household_row(B_A1, "0201")])
+    run(world.district_admin, data, dry_run=True)
+    run(world.district_admin, data)
+    with pytest.raises(CivicError):
+        run(world.district_admin, xlsx([HOUSEHOLD_HEADER, household_row("NOPE", "0201")]))
+    rows = list(AuditLog.objects.filter(action=AuditAction.IMPORT).order_by("id"))
+    assert [(r.user, r.district_id, r.object_id) for r in rows] == [(world.district_admin, world.district.pk,
+                                                                     "households")] * 2
+    assert rows[0].details == {"kind": "households", "filename": "h.xlsx", "dry_run": True, "rows": 1,
+                               "created": 1, "updated": 0, "unchanged": 0}
+    assert rows[1].details["dry_run"] is False and rows[1].details["created"] == 1

@@ -15,7 +15,7 @@ def test_household_head_reveal(world):
             services.household_head_reveal(actor=actor, code=hh.code)
         assert exc.value.code == code
     assert not UnmaskLog.objects.exists()
-    head = services.household_head_reveal(actor=world.committee_worker, code=hh.code)
+    head = services.household_head_reveal(actor=world.committee_worker, code=hh.code, reason_code="verify")
     assert head == {"name": hh.head_name, "phone": hh.head_phone, "id_number": hh.head_id_number}
     log = UnmaskLog.objects.get()
     assert (log.user, log.object_type, log.object_id, log.district_id, log.fields) == (

@@ -72,7 +72,8 @@ def test_household_is_masked_and_unmask_is_logged(client, world):
     login(client, world.committee_worker)
     page = client.get(reverse("places:household", args=[hh.code])).content.decode()
     assert "显示</button>" in page
-    fragment = client.post(reverse("places:household_unmask", args=[hh.code]), HTTP_HX_REQUEST="true").content.decode()
+    fragment = client.post(reverse("places:household_unmask", args=[hh.code]), {"reason_code": "on_site"},
+                           HTTP_HX_REQUEST="true").content.decode()
     assert "13812341234" in fragment and "张三" in fragment and "<html" not in fragment
     log = UnmaskLog.objects.get()
     assert (log.user, log.object_id, log.district_id) == (world.committee_worker, hh.code, world.district.pk)
