@@ -49,14 +49,20 @@ class AppendOnlyModel(models.Model):
         raise AppendOnlyError(f"{self._meta.label} is append-only: row {self.pk} cannot be deleted")
 
 
+# The logs outlive what they name: their user and district keys carry no database constraint and nothing cascades
+# (DO_NOTHING), so deleting an account or a generated district (`demo --reset`) leaves every row as written — an
+# append-only log could not be cleared first anyway.
+
+
 class UnmaskLog(AppendOnlyModel, TenantModel):
     """One row per view of unmasked personal data (who saw whose what, when, and why: a `UnmaskReason` and a
     text, required for OTHER). `district` is the object's; empty only for an object without one (a staff
     account of no district, revealed in the admin)."""
 
-    district = models.ForeignKey("places.Place", null=True, blank=True, on_delete=models.PROTECT, related_name="+",
-                                 verbose_name=_("区"))
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    district = models.ForeignKey("places.Place", null=True, blank=True, on_delete=models.DO_NOTHING,
+                                 db_constraint=False, related_name="+", verbose_name=_("区"))
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.DO_NOTHING, db_constraint=False,
+                             related_name="+")
     object_type = models.CharField(max_length=40)
     object_id = models.CharField(max_length=64)
     fields = models.CharField(max_length=200)
@@ -85,10 +91,11 @@ class AuditLog(AppendOnlyModel):
     `district` is the user's district when known: an auth event may have none (a platform administrator, an
     unknown name), so unlike the tenant tables it may be empty."""
 
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.DO_NOTHING,
+                             db_constraint=False, related_name="+")
     username = models.CharField(max_length=150, blank=True)
-    district = models.ForeignKey("places.Place", null=True, blank=True, on_delete=models.PROTECT, related_name="+",
-                                 verbose_name=_("区"))
+    district = models.ForeignKey("places.Place", null=True, blank=True, on_delete=models.DO_NOTHING,
+                                 db_constraint=False, related_name="+", verbose_name=_("区"))
     action = models.CharField(max_length=40, db_index=True)
     object_type = models.CharField(max_length=40, blank=True)
     object_id = models.CharField(max_length=64, blank=True)

@@ -134,6 +134,22 @@ def test_reset_removes_only_the_district():
     assert list(User.objects.values_list("username", flat=True)) == ["admin"]
 
 
+def test_reset_keeps_the_logs_of_people_it_deletes():
+    """The audit and unmask logs are append-only: a reset deletes the district's accounts and leaves their rows."""
+    from civicloop.core.models import AuditLog, UnmaskLog
+    from civicloop.core.services import audit_write, unmask_log
+
+    generate("xuhui", scale=SCALE, seed=1)
+    user = User.objects.get(username="tpl_dispatcher")
+    audit_write(action="login", user=user, username=user.username, district_id=user.district_id)
+    unmask_log(user=user, district_id=user.district_id, object_type="places.household", object_id="H1",
+               fields=["head_name"], reason="核实")
+    district_reset(_district())
+    assert not User.objects.filter(pk=user.pk).exists()
+    assert AuditLog.objects.filter(user_id=user.pk, username="tpl_dispatcher").count() == 1
+    assert UnmaskLog.objects.filter(user_id=user.pk).count() == 1
+
+
 def test_command_runs_twice_and_resets():
     out = StringIO()
     call_command("demo", "--preset", "xuhui", "--scale", str(SCALE), "--seed", "2", stdout=out)
