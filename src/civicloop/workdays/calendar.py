@@ -78,6 +78,8 @@ class WorkCalendar:
 
     def provisional(self, start: dt.datetime, deadline: dt.datetime) -> bool:
         """Whether the working days counted from `start` to `deadline` touch a provisional year."""
+        if deadline.year < LAST_OFFICIAL_YEAR:  # whatever the time zone: the common case, without conversions
+            return False
         first, last = _local_date(start), _local_date(deadline)
         return any(self.is_provisional_year(y) for y in range(first.year, last.year + 1))
 
