@@ -176,3 +176,18 @@ class TestYellowByWorkingTime:
         start = dt.datetime(2026, 10, 8, 8, 0, tzinfo=SHANGHAI)
         deadline = dt.datetime(2026, 10, 8, 18, 0, tzinfo=SHANGHAI)
         assert yellow_at(start, deadline, WorkCalendar()) == dt.datetime(2026, 10, 8, 16, 0, tzinfo=SHANGHAI)
+
+
+def test_the_admin_confirms_a_year_through_the_service(client, world):
+    from civicloop.testing import PASSWORD, make_user
+
+    root = make_user("root", None, superuser=True)
+    assert client.login(username="root", password=PASSWORD)
+    response = client.post("/admin/workdays/calendaryear/add/", {"year": 2027, "source": "已核对"})
+    assert response.status_code == 302
+    row = CalendarYear.objects.get(year=2027)
+    assert row.confirmed_by == root and row.source == "已核对"
+    assert AuditLog.objects.filter(action="calendar_year_confirm", object_id="2027", user=root).exists()
+    response = client.post("/admin/workdays/calendaryear/add/", {"year": LAST_OFFICIAL_YEAR, "source": ""})
+    assert response.status_code == 200 and "已有官方安排" in response.content.decode()
+    assert not CalendarYear.objects.filter(year=LAST_OFFICIAL_YEAR).exists()
