@@ -44,7 +44,7 @@ def _tree(district_code: str, abbr: str, name: str):
         comms = []
         for c_idx in (1, 2):
             c = place_create(code=f"{s.code[:9]}{c_idx:03d}", name=f"{s_name}{c_idx}居委", level=PlaceLevel.COMMUNITY, parent=s)
-            comp = place_create(code=f"{c.code}-C01", name=f"{c.name}小区", level=PlaceLevel.COMPOUND, parent=c)
+            comp = place_create(code=f"{c.code}-C001", name=f"{c.name}小区", level=PlaceLevel.COMPOUND, parent=c)
             b = place_create(code=f"{comp.code}-B01", name="1号楼", level=PlaceLevel.BUILDING, parent=comp)
             Household.objects.create(
                 code=f"{b.code}-0101", district=d, street=s, community=c, building=b, room="101",

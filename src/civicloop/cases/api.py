@@ -59,6 +59,7 @@ class CaseOut(BaseModel):
     address: str
     lead_unit: str | None
     deadline: dt.datetime | None
+    deadline_provisional: bool  # counted over a year whose holidays are not yet official (shown as 暂定)
     time_state: str
     version: int
     created_at: dt.datetime

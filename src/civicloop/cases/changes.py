@@ -1,7 +1,8 @@
 """The rules of change: for each step that sets fields, the `changes` it applies (`steps.step(…, changes=…)`), and
-the follow-up a step's outcome calls for. Pure — no database, no clock — so the services (`services/*`) and the
-demo generator (`demo.Sim`) build every change with the same function and cannot drift apart
-(tests/test_change_parity.py drives both with the same decisions and compares rows and events).
+the follow-up a step's outcome calls for. Pure — no clock, and no database but the working-day calendar the caller
+passes in (a `WorkCalendar`) — so the services (`services/*`) and the demo generator (`demo.Sim`) build every change
+with the same function and cannot drift apart (tests/test_change_parity.py drives both with the same decisions and
+compares rows and events).
 
 The caller decides (who, when, which unit, how many days); these functions say what that does to the case.
 """
@@ -13,13 +14,23 @@ import datetime as dt
 from django.conf import settings
 from django.utils import timezone
 
+from civicloop.workdays.calendar import WorkCalendar
+
 from .constants import RETURNS_BEFORE_ESCALATION, UNSATISFIED_BEFORE_ESCALATION, Action, Layer, Satisfaction
 
 
-def yellow_at(dispatched_at: dt.datetime, deadline: dt.datetime) -> dt.datetime:
-    """The moment YELLOW_SHARE (80 %) of the time between dispatch and deadline is used."""
+def yellow_at(dispatched_at: dt.datetime, deadline: dt.datetime, calendar: WorkCalendar) -> dt.datetime:
+    """The moment YELLOW_SHARE of the *working* time between dispatch and deadline is used — inside a working
+    day, never in a weekend or a holiday (`WorkCalendar.working_share_point`)."""
     share = settings.CIVICLOOP.get("YELLOW_SHARE", 0.8)
-    return dispatched_at + (deadline - dispatched_at) * share
+    return calendar.working_share_point(dispatched_at, deadline, share)
+
+
+def _timing(at: dt.datetime, deadline: dt.datetime, calendar: WorkCalendar) -> dict:
+    """What a new deadline sets: itself, when it turns yellow, and whether it was counted over a year whose
+    holidays are not yet official or confirmed (shown as 暂定)."""
+    return {"deadline": deadline, "yellow_at": yellow_at(at, deadline, calendar),
+            "deadline_provisional": calendar.provisional(at, deadline)}
 
 
 def overdue_episode(deadline: dt.datetime) -> str:
@@ -38,11 +49,11 @@ def triage_follow_up(layer: str) -> str | None:
 
 
 def dispatch_changes(*, at: dt.datetime, deadline: dt.datetime, lead_unit_id: int, dispatching_unit_id: int | None,
-                     time_limit_days: int) -> dict:
+                     time_limit_days: int, calendar: WorkCalendar) -> dict:
     """A (re-)dispatch — by a dispatcher, or by a consultation decision (`dispatching_unit_id` = the body): the
     clock starts again at `at`, and an earlier result and reply no longer count."""
     return {"lead_unit_id": lead_unit_id, "dispatching_unit_id": dispatching_unit_id, "dispatched_at": at,
-            "time_limit_days": time_limit_days, "deadline": deadline, "yellow_at": yellow_at(at, deadline),
+            "time_limit_days": time_limit_days, **_timing(at, deadline, calendar),
             "resolved_at": None, "replied_at": None}
 
 
@@ -57,10 +68,9 @@ def return_follow_up(return_count: int) -> str | None:
 
 
 def extension_changes(*, dispatched_at: dt.datetime, deadline: dt.datetime, time_limit_days: int | None,
-                      days: int) -> dict:
+                      days: int, calendar: WorkCalendar) -> dict:
     """An approved extension of `days` working days; `deadline` is the new one (`days` after the old)."""
-    return {"deadline": deadline, "yellow_at": yellow_at(dispatched_at, deadline),
-            "time_limit_days": (time_limit_days or 0) + days}
+    return {**_timing(dispatched_at, deadline, calendar), "time_limit_days": (time_limit_days or 0) + days}
 
 
 def resolve_changes(*, at: dt.datetime) -> dict:

@@ -126,9 +126,11 @@ class Sim:
     (tests/test_change_parity.py drives a Sim and the services with the same decisions and compares them).
     Steps after `end` are not taken: the case stays in whatever state it had reached."""
 
-    def __init__(self, case: Case, actor, at: dt.datetime, note: str, end: dt.datetime | None = None):
+    def __init__(self, case: Case, actor, at: dt.datetime, note: str, end: dt.datetime | None = None,
+                 calendar: WorkCalendar | None = None):
         self.case, self.co, self.events, self.stopped, self.replies = case, [], [], False, []
         self.end = end
+        self.calendar = calendar or WorkCalendar()  # the generator's one (it caches days and yellow points)
         self.episodes: set[str] = set()
         case.state, case.version, case.updated_at = CaseState.REGISTERED, 1, at
         self.snap = snapshot(case, co_unit_ids=[])
@@ -166,13 +168,13 @@ class Sim:
     def dispatch(self, actor, at, *, lead_unit_id: int, co_unit_ids, time_limit_days: int, deadline) -> bool:
         return self.step(actor, Action.DISPATCH, at, co_unit_ids=co_unit_ids, changes=dispatch_changes(
             at=at, deadline=deadline, lead_unit_id=lead_unit_id, dispatching_unit_id=getattr(actor, "unit_id", None),
-            time_limit_days=time_limit_days))
+            time_limit_days=time_limit_days, calendar=self.calendar))
 
     def decide(self, actor, at, *, body_unit_id: int, lead_unit_id: int, co_unit_ids, time_limit_days: int, deadline,
                note: str) -> bool:
         return self.step(actor, Action.DECIDE, at, co_unit_ids=co_unit_ids, note=note, changes=dispatch_changes(
             at=at, deadline=deadline, lead_unit_id=lead_unit_id, dispatching_unit_id=body_unit_id,
-            time_limit_days=time_limit_days))
+            time_limit_days=time_limit_days, calendar=self.calendar))
 
     def return_(self, actor, at, *, reason: str) -> bool:
         """Returned (and, the second time, escalated)."""
@@ -186,7 +188,8 @@ class Sim:
     def approve_extension(self, actor, at, *, days: int, deadline) -> bool:
         case = self.case
         return self.step(actor, Action.APPROVE_EXTENSION, at, note=f"同意延期{days}个工作日。", changes=extension_changes(
-            dispatched_at=case.dispatched_at, deadline=deadline, time_limit_days=case.time_limit_days, days=days))
+            dispatched_at=case.dispatched_at, deadline=deadline, time_limit_days=case.time_limit_days, days=days,
+            calendar=self.calendar))
 
     def supervise_overdue(self, at, *, notice: str) -> str | None:
         """The automatic supervision of the current overdue episode (its key), or None: already supervised, or
@@ -314,7 +317,7 @@ class Generator:
         self.next_pk += 1
         actor = self._registrar(channel, committee.pk, committee.street_id)
         case.registered_by = actor
-        sim = Sim(case, actor, t0, "", end=self.end)
+        sim = Sim(case, actor, t0, "", end=self.end, calendar=_CALENDAR[-1])
         self._lifecycle(sim, category, t0)
         return sim
 

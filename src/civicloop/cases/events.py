@@ -19,7 +19,8 @@ from .models import Case, CaseEvent
 # The Case fields that are the projection of the event log (co_unit_ids stands for the M2M).
 TRACKED_FIELDS = (
     "state", "category_id", "urgency", "layer", "dispatching_unit_id", "lead_unit_id", "co_unit_ids",
-    "time_limit_days", "dispatched_at", "deadline", "yellow_at", "resolved_at", "replied_at", "closed_at",
+    "time_limit_days", "dispatched_at", "deadline", "yellow_at", "deadline_provisional", "resolved_at", "replied_at",
+    "closed_at",
     "satisfaction", "return_count", "unsatisfied_count", "merged_into_id", "version",
 )
 

@@ -90,7 +90,9 @@ class Case(TenantModel):
     time_limit_days = models.PositiveSmallIntegerField(_("时限（工作日）"), null=True, blank=True)
     dispatched_at = models.DateTimeField(_("派单时间"), null=True, blank=True)
     deadline = models.DateTimeField(_("办理期限"), null=True, blank=True, db_index=True)
-    yellow_at = models.DateTimeField(_("临期时点"), null=True, blank=True)  # dispatched_at + 80 % of the time
+    yellow_at = models.DateTimeField(_("临期时点"), null=True, blank=True)  # 80 % of the working time used
+    # counted over a year whose holidays were computed from the rules, not yet official or confirmed (暂定)
+    deadline_provisional = models.BooleanField(_("期限暂定"), default=False)
     resolved_at = models.DateTimeField(_("办结时间"), null=True, blank=True)
     replied_at = models.DateTimeField(_("答复时间"), null=True, blank=True)
     closed_at = models.DateTimeField(_("结案时间"), null=True, blank=True)

@@ -16,7 +16,8 @@ from .constants import TimeState
 CASE_ROW = {"id": "id", "tracking_code": "tracking_code", "state": "state", "channel": "channel",
             "category": "category__name", "urgency": "urgency", "layer": "layer", "description": "description",
             "street": "street__name", "community": "community__name", "address": "address",
-            "lead_unit": "lead_unit__name", "deadline": "deadline", "time_state": "time_state",
+            "lead_unit": "lead_unit__name", "deadline": "deadline",
+            "deadline_provisional": "deadline_provisional", "time_state": "time_state",
             "version": "version", "created_at": "created_at"}
 
 

@@ -1,8 +1,8 @@
 """Reads of the closed loop. Every function takes the viewer and applies `permissions.visible_q(scope_for(actor))`.
 
 `time_state` (green/yellow/red/none) is derived in SQL from the stored `deadline` and `yellow_at` and "now":
-nothing flips it on a schedule. `yellow_at` is written together with `deadline` (dispatched_at + 80 % of the
-time), so the yellow test is a plain indexed comparison.
+nothing flips it on a schedule. `yellow_at` is written together with `deadline` (when 80 % of the working time
+is used: `changes.yellow_at`), so the yellow test is a plain indexed comparison.
 """
 
 from __future__ import annotations

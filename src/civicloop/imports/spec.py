@@ -40,6 +40,21 @@ def text(max_length: int = 200) -> Callable[[str], str]:
     return parse
 
 
+# what `reader.cell_text` makes of a date or time cell: 2026-01-01, 2026-01-01 12:30:00, 12:30:00
+_DATE_CELL_RE = re.compile(r"^(\d{4}-\d{2}-\d{2}([ T]\d{2}:\d{2}(:\d{2}(\.\d+)?)?)?|\d{2}:\d{2}:\d{2}(\.\d+)?)$")
+
+
+def not_a_date(parse: Callable[[str], Any]) -> Callable[[str], Any]:
+    """`parse`, refusing a cell that was a spreadsheet date or time: Excel turns a typed "1-1" or "3/2" into
+    a date unless the column is text, and a room number that reads 2026-01-01 is never what was meant."""
+    def parse_not_date(value: str):
+        if _DATE_CELL_RE.match(value):
+            raise ValueError(_("这是一个日期：Excel 会把“1-1”“3/2”之类自动转成日期，请把该列设为文本格式后重新填写。"))
+        return parse(value)
+
+    return parse_not_date
+
+
 _CODE_RE = re.compile(r"^[0-9A-Za-z][0-9A-Za-z_.\-]*$")
 
 

@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from civicloop.core.errors import CivicError, ErrorCode, not_found
 from civicloop.orgs.constants import UnitKind
 from civicloop.orgs.models import Unit
-from civicloop.workdays.calendar import END_OF_DAY, SHANGHAI, working_days_between
+from civicloop.workdays.calendar import END_OF_DAY, SHANGHAI, WorkCalendar
 
 from ..changes import dispatch_changes
 from ..constants import Action, CaseState, MeetingState
@@ -78,11 +78,12 @@ def meeting_decide(*, actor, item_id: int, lead_unit_id: int, measures: str, dea
     at = now()
     if deadline <= at:
         raise CivicError(ErrorCode.INVALID, _("办理期限应晚于当前时间。"))
-    days = max(1, working_days_between(timezone.localdate(at), deadline.astimezone(SHANGHAI).date()))
+    calendar = WorkCalendar()
+    days = max(1, calendar.working_days_between(timezone.localdate(at), deadline.astimezone(SHANGHAI).date()))
     apply(actor, case, Action.DECIDE, at=at, co_unit_ids=co, permission=False,
           note=_("会商决定（%(meeting)s）：%(measures)s") % {"meeting": meeting.title, "measures": measures},
           changes=dispatch_changes(at=at, deadline=deadline, lead_unit_id=lead.pk,
-                                   dispatching_unit_id=meeting.body_id, time_limit_days=days))
+                                   dispatching_unit_id=meeting.body_id, time_limit_days=days, calendar=calendar))
     return Decision.objects.create(district_id=meeting.district_id, item=item, lead_unit=lead, co_unit_ids=co,
                                    measures=measures, deadline=deadline, decided_at=at,
                                    decided_by=None if is_system(actor) else actor)

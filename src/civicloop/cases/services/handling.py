@@ -6,7 +6,7 @@ from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
 from civicloop.core.errors import CivicError, ErrorCode
-from civicloop.workdays.calendar import deadline_for
+from civicloop.workdays.calendar import WorkCalendar, deadline_for
 
 from ..changes import extension_changes, resolve_changes, return_changes, return_follow_up
 from ..constants import Action, ExtensionState
@@ -70,10 +70,11 @@ def case_approve_extension(*, actor, case_id: int, extension_id: int | None = No
     case = load_for_update(actor, case_id, expected_version)
     req = _pending(case, extension_id)
     at = now()
-    deadline = deadline_for(case.deadline, req.days)
+    calendar = WorkCalendar()
+    deadline = deadline_for(case.deadline, req.days, calendar=calendar)
     apply(actor, case, Action.APPROVE_EXTENSION, at=at, note=note or str(_("同意延期%(days)s个工作日。") % {"days": req.days}),
           changes=extension_changes(dispatched_at=case.dispatched_at, deadline=deadline,
-                                    time_limit_days=case.time_limit_days, days=req.days))
+                                    time_limit_days=case.time_limit_days, days=req.days, calendar=calendar))
     _decide(req, actor, ExtensionState.APPROVED, at, note)
     return case
 

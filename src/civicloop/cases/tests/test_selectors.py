@@ -87,7 +87,9 @@ def test_inbox_rows_are_what_the_orm_reads(world, flow):
         "category": orm.category.name if orm.category_id else None, "urgency": orm.urgency, "layer": orm.layer,
         "description": orm.description, "street": orm.street.name, "community": orm.community.name
         if orm.community_id else None, "address": orm.address, "lead_unit": orm.lead_unit.name,
-        "deadline": orm.deadline, "time_state": orm.time_state, "version": orm.version, "created_at": orm.created_at}
+        "deadline": orm.deadline, "deadline_provisional": orm.deadline_provisional, "time_state": orm.time_state,
+        "version": orm.version, "created_at": orm.created_at}
+    assert row["deadline_provisional"] is False  # a bool, as the ORM reads it (SQLite stores 0)
     assert isinstance(row["deadline"], dt.datetime) and row["time_state"] == TimeState.GREEN
 
 

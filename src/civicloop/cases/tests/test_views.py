@@ -1,5 +1,7 @@
 """The staff pages render for the personas and show only the actions each may take now."""
 
+import re
+
 from civicloop.cases import services as s
 from civicloop.cases.models import Case
 from civicloop.core.models import UnmaskLog
@@ -133,3 +135,20 @@ def test_an_untouched_triage_form_changes_nothing_but_the_step(client, world, fl
     assert client.post(f"/cases/{case.pk}/act/triage/", form).status_code == 302
     after = Case.objects.get(pk=case.pk)
     assert (after.state, after.category_id, after.urgency) == ("triaged", cats["0305"].pk, "urgent")
+
+
+def test_an_unread_notification_offers_a_button_that_says_what_it_does(client, world, flow,
+                                                                       django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        flow.dispatched()
+    login(client, world.dept_handler)
+    html = client.get("/cases/notifications/").content.decode()
+    assert re.search(r"<button[^>]*data-mark-read[^>]*>标为已读</button>", html)
+    from django.conf import settings
+
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    assert ">Mark as read</button>" in client.get("/cases/notifications/").content.decode()
+    del client.cookies[settings.LANGUAGE_COOKIE_NAME]
+    pk = re.search(r'data-notification="(\d+)"', client.get("/cases/notifications/").content.decode())[1]
+    client.post(f"/cases/notifications/{pk}/read/")
+    assert "data-mark-read" not in client.get("/cases/notifications/").content.decode()

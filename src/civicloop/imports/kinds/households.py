@@ -1,4 +1,5 @@
-"""Households (户) under buildings. Natural key: 户编码 (e.g. 310104002001-C003-B12-0301)."""
+"""Households (户) under buildings. Natural key: 户编码, e.g. 310104002001-C003-B12-0301 — the community's code,
+-C and the compound's three digits, -B and the building's two, then the room (as `demo.territory` builds them)."""
 
 from __future__ import annotations
 
@@ -19,9 +20,9 @@ class HouseholdSpec(s.KindSpec):
     kind = ImportKind.HOUSEHOLDS
     model = Household
     columns = [
-        s.Column("code", _("户编码"), "Household code", True, s.code, "310104002001-C01-B01-0101"),
-        s.Column("building", _("楼栋编码"), "Building code", True, s.code, "310104002001-C01-B01"),
-        s.Column("room", _("室号"), "Room", False, s.text(20), "0101"),
+        s.Column("code", _("户编码"), "Household code", True, s.code, "310104002001-C001-B01-0101"),
+        s.Column("building", _("楼栋编码"), "Building code", True, s.code, "310104002001-C001-B01"),
+        s.Column("room", _("室号"), "Room", False, s.not_a_date(s.text(20)), "0101"),
         s.Column("address", _("地址"), "Address", True, s.text(200), "天平路街道某小区1号楼101室"),
         s.Column("head_name", _("户主姓名"), "Head of household", False, s.text(40), "张三"),
         s.Column("head_phone", _("联系电话"), "Phone", False, s.phone, "13812341234"),

@@ -23,7 +23,7 @@ class TerritorySpec(s.KindSpec):
     kind = ImportKind.TERRITORY
     model = Place
     columns = [
-        s.Column("code", _("编码"), "Code", True, s.code, "310104002001-C01"),
+        s.Column("code", _("编码"), "Code", True, s.code, "310104002001-C001"),
         s.Column("name", _("名称"), "Name", True, s.text(100), "某某小区"),
         s.Column("level", _("层级"), "Level", True, s.choice(PlaceLevel), "小区"),
         s.Column("parent", _("上级编码"), "Parent code", False, s.code, "310104002001"),

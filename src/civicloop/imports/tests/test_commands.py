@@ -9,7 +9,7 @@ from civicloop.places.models import Household
 
 from .helpers import HOUSEHOLD_HEADER, household_row, xlsx
 
-B_A1 = "310104001001-C01-B01"
+B_A1 = "310104001001-C001-B01"
 
 
 def test_cli_imports_and_reports_counts(world, tmp_path, capsys):
@@ -57,3 +57,44 @@ def test_template_has_the_header_and_an_example_row_that_passes_a_dry_run(world,
     assert len(rows) == 2
     result = import_run(actor=world.district_admin, kind=kind, file_path_or_bytes=str(path), dry_run=True)
     assert result.rows == 1 and result.created + result.updated + result.unchanged == 1
+
+
+def test_template_to_standard_output_when_redirected(tmp_path):
+    """`civicloop import_template households > f.xlsx` gives a workbook, not a line of text."""
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    import civicloop
+
+    src = str(Path(civicloop.__file__).resolve().parent.parent)
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([src, os.environ.get("PYTHONPATH", "")])}
+    target = tmp_path / "f.xlsx"
+    with target.open("wb") as out:
+        subprocess.run([sys.executable, "-m", "civicloop", "import_template", "households"], stdout=out,
+                       env=env, cwd=tmp_path, check=True, timeout=120)
+    data = target.read_bytes()
+    assert data[:2] == b"PK" and len(data) > 1000
+    rows = read_rows(data, "f.xlsx")
+    assert rows[1][1][:2] == ["310104002001-C001-B01-0101", "310104002001-C001-B01"]
+    assert not (tmp_path / "civicloop-households.xlsx").exists()
+
+
+def test_template_dash_o_dash_writes_the_bytes_to_the_given_stream():
+    import io
+
+    stream = io.TextIOWrapper(io.BytesIO(), encoding="utf-8")
+    call_command("import_template", "households", "-o", "-", stdout=stream)
+    assert stream.buffer.getvalue()[:2] == b"PK"
+
+
+def test_template_examples_follow_the_real_code_pattern():
+    """The demo's codes: community (12 digits), -C and three digits, -B and two, then the room."""
+    import re
+
+    columns = {c.key: c.example for c in KINDS["households"].columns}
+    assert re.fullmatch(r"\d{12}-C\d{3}-B\d{2}", columns["building"])
+    assert re.fullmatch(r"\d{12}-C\d{3}-B\d{2}-\d{4}", columns["code"])
+    assert columns["code"].startswith(columns["building"] + "-")
+    assert re.fullmatch(r"\d{12}-C\d{3}", {c.key: c.example for c in KINDS["territory"].columns}["code"])

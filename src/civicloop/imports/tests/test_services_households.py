@@ -7,8 +7,8 @@ from civicloop.places.models import Household
 
 from .helpers import HOUSEHOLD_HEADER, csv_bytes, household_row, xlsx
 
-B_A1 = "310104001001-C01-B01"  # a building in street A of the test district
-B_A2 = "310104001002-C01-B01"
+B_A1 = "310104001001-C001-B01"  # a building in street A of the test district
+B_A2 = "310104001002-C001-B01"
 
 
 def run(actor, data, name="h.xlsx", **kw):
@@ -48,7 +48,7 @@ def test_bad_rows_reported_with_row_column_reason_and_nothing_written(world):
         household_row(B_A1, "0201"),  # good, but must not be written
         household_row(B_A1, "0202", id="110105194912310021"),  # wrong check digit
         household_row(B_A1, "0203", phone="12345"),
-        household_row("310104001001-C01-B99", "0204"),  # unknown building
+        household_row("310104001001-C001-B99", "0204"),  # unknown building
         household_row(B_A1, "0205", address=None),  # required cell empty
         household_row(B_A1, "0201"),  # duplicate of row 2
         household_row(B_A1, "0207", tags="外星人"),
@@ -117,7 +117,7 @@ def test_rows_outside_the_admins_district_refused(world):
 
 
 def test_household_code_of_another_district_refused(world):
-    other = "310105001001-C01-B01-0101"  # exists in the other district
+    other = "310105001001-C001-B01-0101"  # exists in the other district
     with pytest.raises(CivicError) as exc:
         run(world.district_admin, xlsx([HOUSEHOLD_HEADER, household_row(B_A1, "0101", code=other)]))
     assert details(exc.value)[0][:2] == ("第2行", "户编码")
@@ -152,3 +152,45 @@ def test_every_checked_run_is_audited_with_its_counts(world):
     assert rows[0].details == {"kind": "households", "filename": "h.xlsx", "dry_run": True, "rows": 1,
                                "created": 1, "updated": 0, "unchanged": 0}
     assert rows[1].details["dry_run"] is False and rows[1].details["created"] == 1
+
+
+def _with_date_room(rows: list[list], row_index: int) -> bytes:
+    """A workbook like `xlsx(rows)` whose row `row_index` has a real Excel date in 室号 (what Excel makes of a
+    typed "1-1" when the column is not text)."""
+    import datetime as dt
+    import io
+
+    import xlsxwriter
+
+    buffer = io.BytesIO()
+    workbook = xlsxwriter.Workbook(buffer, {"in_memory": True})
+    sheet = workbook.add_worksheet()
+    date_format = workbook.add_format({"num_format": "m月d日"})
+    for r, row in enumerate(rows):
+        for c, value in enumerate(row):
+            if r == row_index and c == 2:
+                sheet.write_datetime(r, c, dt.datetime(2026, 1, 1), date_format)
+            elif value is not None:
+                sheet.write(r, c, value)
+    workbook.close()
+    return buffer.getvalue()
+
+
+def test_a_date_in_the_room_column_is_refused_even_in_a_dry_run(world):
+    data = _with_date_room([HOUSEHOLD_HEADER, household_row(B_A1, "0201"), household_row(B_A1, "1-1")], 2)
+    with pytest.raises(CivicError) as exc:
+        import_run(actor=world.district_admin, kind="households", file_path_or_bytes=data, filename="h.xlsx",
+                   dry_run=True)
+    got = details(exc.value)
+    assert [(w, f) for w, f, _r in got] == [("第3行", "室号")]
+    assert "日期" in got[0][2] and "文本格式" in got[0][2]
+
+
+@pytest.mark.parametrize("room", ["0101", "101", "1-1", "B1-0203", "12:30"])
+def test_rooms_that_only_look_numeric_pass(world, room):
+    row = household_row(B_A1, "0301")
+    row[2] = room
+    data = xlsx([HOUSEHOLD_HEADER, row], text_cells=True)
+    result = import_run(actor=world.district_admin, kind="households", file_path_or_bytes=data, filename="h.xlsx",
+                        dry_run=True)
+    assert result.rows == 1

@@ -6,7 +6,7 @@ from civicloop.testing import PASSWORD
 
 from .helpers import HOUSEHOLD_HEADER, household_row, xlsx
 
-B_A1 = "310104001001-C01-B01"
+B_A1 = "310104001001-C001-B01"
 
 
 def login(client, user):

@@ -69,8 +69,9 @@ class TestBeyondTheKnownCalendar:
         CalendarDay.objects.create(date=D(2027, 10, 9), is_workday=True, name="国庆节调休")
         assert not is_workday(D(2027, 10, 1))  # a Friday
         assert is_workday(D(2027, 10, 9))  # a Saturday
-        # Thu 30 Sep + 1 → skips Fri 1 Oct (holiday) and the weekend → Mon 4 Oct
-        assert add_working_days(D(2027, 9, 30), 1) == D(2027, 10, 4)
+        # Thu 30 Sep + 1 → skips Fri 1 Oct (holiday), the weekend and the 补假 days the national rules give for
+        # 2 and 3 Oct (Mon 4, Tue 5 Oct: issue 11, 2027 no longer falls back to bare weekends) → Wed 6 Oct
+        assert add_working_days(D(2027, 9, 30), 1) == D(2027, 10, 6)
 
     def test_override_beats_the_official_calendar(self):
         CalendarDay.objects.create(date=D(2026, 3, 2), is_workday=False, name="台风停工")
