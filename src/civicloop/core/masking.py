@@ -28,3 +28,66 @@ def mask_name(name: str | None) -> str:
     if len(name) == 2:
         return name[0] + "*"
     return name[0] + "*" * (len(name) - 2) + name[-1]
+
+
+# ----- numbers typed into free text (descriptions, addresses, notes, replies, notifications, log lines)
+
+# Neither a letter nor a digit may touch a number on either side, so codes that merely contain digits (tracking
+# codes XH2026-0004711, credit codes, place codes) are left alone.
+_EDGE_L, _EDGE_R = r"(?<![0-9A-Za-z])", r"(?![0-9A-Za-z])"
+# A compact date (19xx/20xx, real month and day): eight digits that are not a telephone number.
+_DATE8 = r"(?:19|20)\d{2}(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01])(?!\d)"
+_FREE_TEXT_NUMBER = re.compile(
+    _EDGE_L + "(?:"
+    r"(?P<id18>[1-9]\d{16}[\dXx])"  # resident ID number (GB 11643)
+    r"|(?P<id15>[1-9]\d{14})"  # first-generation ID number
+    r"|(?P<mobile>(?:\+?86[- ]?)?1[3-9]\d(?:[- ]?\d{4}){2})"  # mainland mobile, optional +86, 139-1234-5678
+    r"|(?P<area>\(?0\d{2,3}\)?[- ]?[2-9]\d{6,7})"  # landline with area code: 021-64871234, (0512)6512345
+    rf"|(?P<local>(?!{_DATE8})[2-9]\d{{7}})"  # an 8-digit number without area code (not a date)
+    ")" + _EDGE_R
+)
+
+
+def _mask_match(match: re.Match) -> str:
+    text = match.group(0)
+    kind = match.lastgroup
+    if kind in ("id18", "id15"):
+        return mask_id_number(text)
+    digits = re.sub(r"\D", "", text)
+    if kind == "mobile":
+        return digits[-11:][:3] + "****" + digits[-4:]
+    # landlines: the area code stays, the number shows its last four digits only
+    head = re.match(r"\(?0\d{2,3}\)?[- ]?", text) if kind == "area" else None
+    return (head.group(0) if head else "") + "****" + digits[-4:]
+
+
+def mask_free_text(text: str | None) -> str:
+    """`text` with every phone and ID number in it masked (mobile 139****5678, landline 021-****1234, ID
+    3101**********1234); everything else as it was. For text people type freely: a reporter's number written
+    into a description, a note or an address. Stored text keeps the number; this is applied where text is shown
+    to a viewer without the right to see the reporter's data."""
+    if not text:
+        return text or ""
+    return _FREE_TEXT_NUMBER.sub(_mask_match, text)
+
+
+def has_full_number(text: str | None) -> bool:
+    """Does `text` hold a phone or ID number `mask_free_text` would mask?"""
+    return bool(text) and _FREE_TEXT_NUMBER.search(text) is not None
+
+
+def _display_only(*args, **kwargs):
+    raise RuntimeError("an instance with masked text is for display only and is never saved")
+
+
+def mask_for_display(obj, *fields: str):
+    """Mask the free text of `fields` on `obj`, a model instance loaded to be shown (by a selector, for one
+    viewer). It keeps the masked text and can no longer be saved, so a masked value is never written back."""
+    for name in fields:
+        setattr(obj, name, mask_free_text(getattr(obj, name)))
+    obj.save = _display_only
+    return obj
+
+
+# More digits in a row than a masked number shows: a search for them would tell whether a hidden number is there.
+LONG_DIGITS = re.compile(r"\d{5,}")

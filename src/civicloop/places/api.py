@@ -207,7 +207,7 @@ def place_detail(request, code: str):
 def household_list(request, filters: Query[HouseholdFilter]):
     place = selectors.place_get_for(request.user, filters.place) if filters.place else None
     qs = selectors.household_list_for(request.user, place=place, tag=filters.tag, q=filters.q)
-    return paged(qs.select_related("street", "community").prefetch_related("tags"), filters)
+    return paged(qs.select_related("street", "community"), filters)
 
 
 @router.get("/households/{code}", response={200: HouseholdOut, **READ_ERRORS}, summary="One household (masked)")
@@ -219,7 +219,7 @@ def household_detail(request, code: str):
 def enterprise_list(request, filters: Query[EnterpriseFilter]):
     place = selectors.place_get_for(request.user, filters.place) if filters.place else None
     qs = selectors.enterprise_list_for(request.user, place=place, park_building=filters.park_building, q=filters.q)
-    return paged(qs.prefetch_related("tags"), filters)
+    return paged(qs, filters)
 
 
 @router.get("/enterprises/{credit_code}", response={200: EnterpriseOut, **READ_ERRORS}, summary="One enterprise")
