@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from django.db.models import Count, Prefetch, Q, QuerySet
 
 from civicloop.core.errors import not_found
+from civicloop.core.masking import mask_for_display
 from civicloop.core.selectors import first_or_not_found
 from civicloop.orgs.constants import Role, UnitKind
 from civicloop.orgs.scope import scope_for
@@ -174,6 +175,12 @@ def household_may_unmask(actor, household: Household) -> bool:
         if scope.district_id == household.district_id or scope.sees_everything:
             return True
     return scope.unit_kind == UnitKind.COMMITTEE and scope.root_id == household.community_id
+
+
+def households_shown(actor, households) -> list[Household]:
+    """Loaded households as `actor` may see them: numbers typed into the address masked unless they may see the
+    household's personal data (`household_may_unmask`)."""
+    return [h if household_may_unmask(actor, h) else mask_for_display(h, "address") for h in households]
 
 
 # ----- enterprises, zones, park buildings
