@@ -32,19 +32,19 @@ def mask_name(name: str | None) -> str:
 
 # ----- numbers typed into free text (descriptions, addresses, notes, replies, notifications, log lines)
 
-# Neither a letter nor a digit may touch a number on either side, so codes that merely contain digits (tracking
-# codes XH2026-0004711, credit codes, place codes) are left alone.
-_EDGE_L, _EDGE_R = r"(?<![0-9A-Za-z])", r"(?![0-9A-Za-z])"
+# A number is whole: no digit touches it on either side. Landlines (shorter, and without the mobile's shape) must
+# not touch a letter either, so codes that merely contain digits (tracking codes XH2026-0004711, credit codes,
+# place codes) are left alone.
+_D_L, _D_R = r"(?<!\d)", r"(?!\d)"
+_W_L, _W_R = r"(?<![0-9A-Za-z])", r"(?![0-9A-Za-z])"
 # A compact date (19xx/20xx, real month and day): eight digits that are not a telephone number.
 _DATE8 = r"(?:19|20)\d{2}(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01])(?!\d)"
 _FREE_TEXT_NUMBER = re.compile(
-    _EDGE_L + "(?:"
-    r"(?P<id18>[1-9]\d{16}[\dXx])"  # resident ID number (GB 11643)
-    r"|(?P<id15>[1-9]\d{14})"  # first-generation ID number
-    r"|(?P<mobile>(?:\+?86[- ]?)?1[3-9]\d(?:[- ]?\d{4}){2})"  # mainland mobile, optional +86, 139-1234-5678
-    r"|(?P<area>\(?0\d{2,3}\)?[- ]?[2-9]\d{6,7})"  # landline with area code: 021-64871234, (0512)6512345
-    rf"|(?P<local>(?!{_DATE8})[2-9]\d{{7}})"  # an 8-digit number without area code (not a date)
-    ")" + _EDGE_R
+    rf"{_D_L}(?P<id18>[1-9]\d{{16}}[\dXx]){_W_R}"  # resident ID number (GB 11643)
+    rf"|{_D_L}(?P<id15>[1-9]\d{{14}}){_D_R}"  # first-generation ID number
+    rf"|{_D_L}(?P<mobile>(?:\+?86[- ]?)?1[3-9]\d(?:[- ]?\d{{4}}){{2}}){_D_R}"  # mobile, +86 and 139-1234-5678 too
+    rf"|{_W_L}(?P<area>\(?0\d{{2,3}}\)?[- ]?[2-9]\d{{6,7}}){_W_R}"  # landline with area code: 021-64871234
+    rf"|{_W_L}(?P<local>(?!{_DATE8})[2-9]\d{{7}}){_W_R}"  # an 8-digit number without area code (not a date)
 )
 
 
@@ -91,3 +91,13 @@ def mask_for_display(obj, *fields: str):
 
 # More digits in a row than a masked number shows: a search for them would tell whether a hidden number is there.
 LONG_DIGITS = re.compile(r"\d{5,}")
+
+
+def mask_url(text: str | None) -> str:
+    """`mask_free_text` for a URL or request line (a log line's path and query): form spaces (`+`) and the
+    percent-encoded separators of a number (`%2B`, `%20`, `%2D`) are read as such first, so `?q=%2B86+139…` is
+    masked too."""
+    if not text:
+        return text or ""
+    plain = re.sub(r"%2[bB]", "+", re.sub(r"%20", " ", re.sub(r"%2[dD]", "-", text.replace("+", " "))))
+    return mask_free_text(plain) if has_full_number(plain) else text
