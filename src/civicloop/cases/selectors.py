@@ -17,7 +17,14 @@ from django.db.models import CharField, Exists, IntegerField, OuterRef, Q, Query
 from django.utils import timezone
 
 from civicloop.core.errors import not_found
-from civicloop.core.masking import LONG_DIGITS, mask_for_display, mask_free_text, mask_id_number, mask_name, mask_phone
+from civicloop.core.masking import (
+    LONG_DIGITS,
+    mask_for_display,
+    mask_free_text,
+    mask_id_number,
+    mask_name,
+    mask_phone,
+)
 from civicloop.core.selectors import first_or_not_found
 from civicloop.core.sql import Prepared
 from civicloop.orgs.constants import Role

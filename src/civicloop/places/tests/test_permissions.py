@@ -8,8 +8,8 @@ their territory with every tag.
 import pytest
 
 from civicloop.cases.constants import Channel
-from civicloop.cases.services import case_dispatch, case_register, case_triage, categories_ensure_defaults
 from civicloop.cases.models import Category
+from civicloop.cases.services import case_dispatch, case_register, case_triage, categories_ensure_defaults
 from civicloop.core.errors import CivicError
 from civicloop.places import selectors
 from civicloop.places.constants import TagTarget
