@@ -23,7 +23,7 @@ from civicloop.cases.services import categories_ensure_defaults
 from civicloop.core.validators import make_id_number
 from civicloop.places.models import Enterprise, Household
 from civicloop.places.selectors import household_may_unmask
-from civicloop.testing import PASSWORD
+from civicloop.testing import PASSWORD, with_civil_affairs
 
 PERSONAS = ["district_admin", "leader", "street_dispatcher", "committee_worker", "dept_handler", "city_handler",
             "civil_handler", "consultation_staff", "outsider", "stranger", "nobody"]
@@ -41,6 +41,11 @@ CASE_NUMBERS = {
     "decision measures": "13800138012",
 }
 HOUSEHOLD_NUMBERS = {"household address": "13800138021", "enterprise address": "64870022"}
+
+
+@pytest.fixture
+def world(world):
+    return with_civil_affairs(world)
 
 
 @pytest.fixture

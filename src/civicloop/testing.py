@@ -10,8 +10,9 @@ Personas (see docs/architecture.md):
 - committee_worker committee A1, grid_worker + handler — sees community A1
 - dept_handler     housing department, handler — district places, only cases dispatched to the department; of
                    households and enterprises only those of its cases (its duty covers no key group)
-- civil_handler    civil-affairs department (区民政局), handler — its duty covers the key groups 低保 / hardship /
-                   disabled / elderly alone: those households across the district, with those tags only
+- civil_handler    (added by `with_civil_affairs(world)`) civil-affairs department (区民政局), handler — its duty
+                   covers the key groups 低保 / hardship / disabled / elderly alone: those households across the
+                   district, with those tags only
 - outsider         street office of street B, dispatcher — must never see street A's objects
 - stranger         staff of another district
 """
@@ -69,8 +70,6 @@ def build_world() -> SimpleNamespace:
     research = unit("U-RO", "区调研办", UnitKind.RESEARCH_OFFICE, d)
     housing = unit("U-HOUSING", "区房管局", UnitKind.DEPARTMENT)
     city_mgmt = unit("U-CITY", "区城管执法局", UnitKind.DEPARTMENT)
-    civil_affairs = unit("U-CIVIL", "区民政局", UnitKind.DEPARTMENT)
-    civil_affairs.duty_tags.set(Tag.objects.filter(code__in=("dibao", "hardship", "disabled", "elderly_alone")))
     street_a_office = unit("U-SA", f"{street_a.name}办事处", UnitKind.STREET_OFFICE, street_a)
     street_b_office = unit("U-SB", f"{street_b.name}办事处", UnitKind.STREET_OFFICE, street_b)
     committee_a1 = unit("U-CA1", comm_a1.name, UnitKind.COMMITTEE, comm_a1, street_a_office)
@@ -84,7 +83,6 @@ def build_world() -> SimpleNamespace:
         district=d, street_a=street_a, street_b=street_b, comm_a1=comm_a1, comm_a2=comm_a2, comm_b1=comm_b1,
         other_district=other_d,
         district_office=district_office, research=research, housing=housing, city_mgmt=city_mgmt,
-        civil_affairs=civil_affairs,
         street_a_office=street_a_office, street_b_office=street_b_office,
         committee_a1=committee_a1, committee_b1=committee_b1, consultation=consultation,
         district_admin=make_user("district_admin", research, Role.DISTRICT_ADMIN, Role.DISPATCHER),
@@ -93,9 +91,18 @@ def build_world() -> SimpleNamespace:
         committee_worker=make_user("committee_worker", committee_a1, Role.GRID_WORKER, Role.HANDLER),
         dept_handler=make_user("dept_handler", housing, Role.HANDLER),
         city_handler=make_user("city_handler", city_mgmt, Role.HANDLER),
-        civil_handler=make_user("civil_handler", civil_affairs, Role.HANDLER),
         consultation_staff=make_user("consultation_staff", consultation, Role.DISPATCHER),
         outsider=make_user("outsider", street_b_office, Role.DISPATCHER, Role.HANDLER),
         stranger=make_user("stranger", other_unit, Role.DISTRICT_ADMIN, Role.DISPATCHER, Role.LEADER),
         nobody=make_user("nobody", None),
     )
+
+
+def with_civil_affairs(world: SimpleNamespace) -> SimpleNamespace:
+    """Add the civil-affairs department (区民政局, duty tags 低保 / hardship / disabled / elderly alone) and its handler
+    `civil_handler` to `world` (kept out of `build_world`, whose departments other tests count)."""
+    world.civil_affairs = Unit.objects.create(code="U-CIVIL", name="区民政局", kind=UnitKind.DEPARTMENT,
+                                              district=world.district)
+    world.civil_affairs.duty_tags.set(Tag.objects.filter(code__in=("dibao", "hardship", "disabled", "elderly_alone")))
+    world.civil_handler = make_user("civil_handler", world.civil_affairs, Role.HANDLER)
+    return world

@@ -14,9 +14,14 @@ from civicloop.core.errors import CivicError
 from civicloop.places import selectors
 from civicloop.places.constants import TagTarget
 from civicloop.places.models import Enterprise, Household, Tag
-from civicloop.testing import PASSWORD
+from civicloop.testing import PASSWORD, with_civil_affairs
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def world(world):
+    return with_civil_affairs(world)
 
 
 @pytest.fixture
