@@ -8,7 +8,11 @@ Personas (see docs/architecture.md):
 - leader           district office, role leader — sees the whole district, reads only
 - street_dispatcher street office of street A (天平路街道-like), dispatcher — sees street A
 - committee_worker committee A1, grid_worker + handler — sees community A1
-- dept_handler     housing department, handler — district places, only cases dispatched to the department
+- dept_handler     housing department, handler — district places, only cases dispatched to the department; of
+                   households and enterprises only those of its cases (its duty covers no key group)
+- civil_handler    (added by `with_civil_affairs(world)`) civil-affairs department (区民政局), handler — its duty
+                   covers the key groups 低保 / hardship / disabled / elderly alone: those households across the
+                   district, with those tags only
 - outsider         street office of street B, dispatcher — must never see street A's objects
 - stranger         staff of another district
 """
@@ -20,7 +24,7 @@ from types import SimpleNamespace
 from civicloop.orgs.constants import Role, UnitKind
 from civicloop.orgs.models import Unit, User, UserRole
 from civicloop.places.constants import PlaceLevel
-from civicloop.places.models import Household
+from civicloop.places.models import Household, Tag
 from civicloop.places.services import place_create, tags_ensure_defaults
 
 PASSWORD = "test-pass-123"
@@ -92,3 +96,13 @@ def build_world() -> SimpleNamespace:
         stranger=make_user("stranger", other_unit, Role.DISTRICT_ADMIN, Role.DISPATCHER, Role.LEADER),
         nobody=make_user("nobody", None),
     )
+
+
+def with_civil_affairs(world: SimpleNamespace) -> SimpleNamespace:
+    """Add the civil-affairs department (区民政局, duty tags 低保 / hardship / disabled / elderly alone) and its handler
+    `civil_handler` to `world` (kept out of `build_world`, whose departments other tests count)."""
+    world.civil_affairs = Unit.objects.create(code="U-CIVIL", name="区民政局", kind=UnitKind.DEPARTMENT,
+                                              district=world.district)
+    world.civil_affairs.duty_tags.set(Tag.objects.filter(code__in=("dibao", "hardship", "disabled", "elderly_alone")))
+    world.civil_handler = make_user("civil_handler", world.civil_affairs, Role.HANDLER)
+    return world

@@ -21,7 +21,7 @@ from .actions import ACTION_SCHEMAS, ACTION_SERVICES, AgendaIn, DecideIn, Meetin
 from .constants import Action, CaseState, Channel, Urgency
 from .inbox import inbox_for
 from .models import AgendaItem, Meeting
-from .rows import case_row
+from .rows import case_row, case_rows_for
 
 router = Router(tags=["cases"])
 
@@ -192,9 +192,12 @@ class RegisterBatchOut(Schema):
 # ----- helpers
 
 
-def _meeting_out(m: Meeting) -> dict:
+def _meeting_out(actor, m: Meeting) -> dict:
+    """The meeting and its agenda as `actor` may see them (`selectors.meeting_agenda_for`, `meeting_shown`)."""
+    agenda = selectors.meeting_agenda_for(actor, m)
+    m = selectors.meeting_shown(actor, m, agenda)
     items = []
-    for item in m.items.select_related("case", "decision", "decision__lead_unit").order_by("position", "pk"):
+    for item in agenda:
         d = getattr(item, "decision", None)
         items.append({"id": item.pk, "case_id": item.case_id, "tracking_code": item.case.tracking_code,
                       "decided": d is not None, "lead_unit": d.lead_unit.name if d else None,
@@ -221,7 +224,7 @@ def case_list(request, filters: Query[CaseFilterIn]):
         state=filters.state, time_state=filters.time_state, channel=filters.channel,
         category_id=filters.category, text=filters.q, open_only=filters.open_only))
     page = paged(qs, filters)
-    return {"count": page["count"], "items": labelled([case_row(c) for c in page["items"]])}
+    return {"count": page["count"], "items": labelled(case_rows_for(request.user, page["items"]))}
 
 
 @router.get("/inbox", response={200: InboxOut, 401: ErrorOut})
@@ -234,45 +237,47 @@ def inbox(request):
 
 @router.get("/notifications", response={200: NotificationPage, **READ_ERRORS})
 def notification_list(request, page: Query[PageIn], unread: bool = False):
-    return paged(selectors.notifications_for(request.user, unread_only=unread), page)
+    found = paged(selectors.notifications_for(request.user, unread_only=unread), page)
+    return {**found, "items": selectors.notifications_shown(request.user, found["items"])}
 
 
 @router.post("/notifications/{notification_id}/read", response={200: NotificationOut, 403: ErrorOut, **READ_ERRORS})
 def notification_read(request, notification_id: int):
-    return services.notification_mark_read(actor=request.user, notification_id=notification_id)
+    n = services.notification_mark_read(actor=request.user, notification_id=notification_id)
+    return selectors.notifications_shown(request.user, [n])[0]
 
 
 @router.get("/meetings", response={200: list[MeetingOut], **READ_ERRORS})
 def meeting_list(request):
-    return [_meeting_out(m) for m in selectors.meetings_for(request.user)[:200]]
+    return [_meeting_out(request.user, m) for m in selectors.meetings_for(request.user)[:200]]
 
 
 @router.post("/meetings", response={201: MeetingOut, **WRITE_ERRORS})
 def meeting_create(request, payload: MeetingIn):
     meeting = services.meeting_create(actor=request.user, **payload.dict())
-    return Status(201, _meeting_out(meeting))
+    return Status(201, _meeting_out(request.user, meeting))
 
 
 @router.get("/meetings/{meeting_id}", response={200: MeetingOut, **READ_ERRORS})
 def meeting_detail(request, meeting_id: int):
-    return _meeting_out(selectors.meeting_get_for(request.user, meeting_id))
+    return _meeting_out(request.user, selectors.meeting_get_for(request.user, meeting_id))
 
 
 @router.post("/meetings/{meeting_id}/agenda", response={200: MeetingOut, **WRITE_ERRORS})
 def meeting_agenda_add(request, meeting_id: int, payload: AgendaIn):
     item = services.meeting_agenda_add(actor=request.user, meeting_id=meeting_id, case_id=payload.case_id)
-    return _meeting_out(item.meeting)
+    return _meeting_out(request.user, item.meeting)
 
 
 @router.post("/agenda/{item_id}/decide", response={200: MeetingOut, **WRITE_ERRORS})
 def agenda_decide(request, item_id: int, payload: DecideIn):
     decision = services.meeting_decide(actor=request.user, item_id=item_id, **payload.dict())
-    return _meeting_out(AgendaItem.objects.get(pk=decision.item_id).meeting)
+    return _meeting_out(request.user, AgendaItem.objects.get(pk=decision.item_id).meeting)
 
 
 @router.post("/meetings/{meeting_id}/minutes", response={200: MeetingOut, **WRITE_ERRORS})
 def meeting_minutes(request, meeting_id: int):
-    return _meeting_out(services.meeting_minutes_generate(actor=request.user, meeting_id=meeting_id))
+    return _meeting_out(request.user, services.meeting_minutes_generate(actor=request.user, meeting_id=meeting_id))
 
 
 @router.post("/register", response={201: CaseRefOut, **WRITE_ERRORS})

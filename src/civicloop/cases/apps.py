@@ -16,3 +16,5 @@ class CasesConfig(CivicAppConfig):
     demo_reset_steps = ("civicloop.cases.demo.delete_cases",)  # every cases row of the district, children first
     # Red cases supervised on their own (one supervision per overdue episode), every 10 minutes by default.
     periodic_tasks = (PeriodicTask("civicloop.cases.tasks.supervise_overdue", every=600, env="CIVICLOOP_SUPERVISE_EVERY"),)
+    # The households and enterprises of the cases a unit leads or co-handles: a department sees those (places.permissions).
+    handled_links = ("civicloop.cases.permissions.handled_ids",)

@@ -20,7 +20,7 @@ from civicloop.orgs.scope import scope_for
 
 from .constants import CLOCK_STATES
 from .models import Case
-from .rows import CASE_ROW
+from .rows import CASE_ROW, RIGHT_COLUMNS, row_for_columns
 from .selectors import (
     SECTION_STATES,
     inbox_conditions,
@@ -76,19 +76,21 @@ def _build_inbox_plan(actor, pending: tuple[int, ...], limit: int) -> dict:
 
 
 def _rows_plan(size: int) -> Prepared:
-    """The inbox rows of `size` ids (a power of two: the ids are padded with the first), with `time_rank` and
-    `yellow_at` for ordering them, compiled once per size."""
+    """The inbox rows of `size` ids (a power of two: the ids are padded with the first), with the columns the
+    right to unmask is decided on (`rows.RIGHT_COLUMNS`), and `time_rank` and `yellow_at` for ordering them,
+    compiled once per size."""
     def build():
         ids = [_IDS - i for i in range(size)]
         qs = with_time_state(Case.objects.filter(pk__in=ids), _NOW).order_by().values_list(
-            *CASE_ROW.values(), "time_rank", "yellow_at")
+            *CASE_ROW.values(), *RIGHT_COLUMNS, "time_rank", "yellow_at")
         return Prepared(qs, ids=ids, now=_NOW)
     return _PLANS.get(connection, ("inbox-rows", size), build)
 
 
 def inbox_for(actor, *, now: dt.datetime | None = None, limit: int = INBOX_LIMIT) -> dict:
     """What needs *me* now, by section, each `{"count": n, "cases": [row, …]}` red/yellow first, a row being a
-    dict of `rows.CASE_ROW`'s keys; and `unread_notifications`, the viewer's count.
+    dict of `rows.CASE_ROW`'s keys (its free text as the viewer may see it: `rows.row_for`); and
+    `unread_notifications`, the viewer's count.
 
     Three statements, whatever the number of sections: the counts (one scalar subquery per section, so the
     database plans each on its own index), the first `limit` ids of each non-empty section (a UNION ALL of
@@ -123,7 +125,8 @@ def inbox_for(actor, *, now: dt.datetime | None = None, limit: int = INBOX_LIMIT
         keys = list(CASE_ROW)
         for values in _rows_plan(size).rows(connection, ids=wanted + wanted[:1] * (size - len(wanted)), now=now):
             row = dict(zip(keys, values[:len(keys)], strict=True))
-            rows[row["id"]] = row
+            # numbers typed into the text masked unless the viewer may see this case's reporter data
+            rows[row["id"]] = row_for_columns(actor, row, values[len(keys):len(keys) + len(RIGHT_COLUMNS)])
             # the order of the SQL above (time_rank is constant in the untimed sections)
             order[row["id"]] = (values[-2], row["deadline"] or _FAR, values[-1] or _FAR, row["id"])
     result = {n: {"count": counts[n], "cases": [rows[pk] for pk in sorted((pk for pk in ids[n] if pk in rows),

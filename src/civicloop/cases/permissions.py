@@ -146,6 +146,35 @@ def may_unmask(actor, case) -> bool:
         scope.has_role(Role.HANDLER) and case.lead_unit_id is not None and actor.unit_id == case.lead_unit_id)
 
 
+def unmask_q(actor) -> Q:
+    """`may_unmask` as a Q over Case: the cases whose reporter data (and numbers in their text) `actor` may see —
+    so a search by phone number finds only those (the number is masked everywhere else)."""
+    if is_system(actor):
+        return Q()
+    scope = scope_for(actor)
+    q = Q(pk__in=[])
+    if scope.has_role(Role.DISPATCHER) and scope.has_territory:
+        q |= scope.territorial_q()
+    if scope.has_role(Role.HANDLER) and getattr(actor, "unit_id", None):
+        q |= Q(lead_unit_id=actor.unit_id)
+    return q
+
+
+def handled_ids(model, unit_id: int):
+    """The ids of `model`'s rows (households, enterprises) that the cases `unit_id` leads or co-handles are about
+    (`core.registry` `handled_links`: what a department sees of them beyond its duties). A subquery, not a list."""
+    from civicloop.places.models import Enterprise, Household
+
+    from .models import Case, CaseCoUnit
+
+    column = {Household: "household_id", Enterprise: "enterprise_id"}.get(model)
+    if column is None:
+        return None
+    co = CaseCoUnit.objects.filter(unit_id=unit_id).values("case_id")
+    return (Case.objects.filter(Q(lead_unit_id=unit_id) | Q(pk__in=co), **{f"{column}__isnull": False})
+            .order_by().values(column))
+
+
 # ----- registration
 
 # The roles that register cases (in their own territory; the place is checked against it by intake).

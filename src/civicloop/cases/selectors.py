@@ -17,7 +17,14 @@ from django.db.models import CharField, Exists, IntegerField, OuterRef, Q, Query
 from django.utils import timezone
 
 from civicloop.core.errors import not_found
-from civicloop.core.masking import mask_id_number, mask_name, mask_phone
+from civicloop.core.masking import (
+    LONG_DIGITS,
+    mask_for_display,
+    mask_free_text,
+    mask_id_number,
+    mask_name,
+    mask_phone,
+)
 from civicloop.core.selectors import first_or_not_found
 from civicloop.core.sql import Prepared
 from civicloop.orgs.constants import Role
@@ -25,7 +32,7 @@ from civicloop.orgs.scope import scope_for
 
 from .constants import CLOCK_STATES, OPEN_STATES, Action, CaseState, ExtensionState, TimeState
 from .models import Case, CaseEvent, ExtensionRequest, Meeting, Notification, Supervision
-from .permissions import is_system, may_unmask, meetings_visible_q, visible_q
+from .permissions import is_system, may_unmask, meetings_visible_q, unmask_q, visible_q
 from .transitions import states_allowing
 
 
@@ -103,7 +110,13 @@ def case_list_for(actor, filters: CaseFilters | dict | None = None, *, now: dt.d
     if f.community_id:
         qs = qs.filter(community_id=f.community_id)
     if f.text:
-        qs = qs.filter(Q(tracking_code=f.text.strip()) | Q(description__icontains=f.text.strip()))
+        text = f.text.strip()
+        words = Q(description__icontains=text)
+        if LONG_DIGITS.search(text):
+            # a number (or more of it than a masked one shows) is looked for only where the viewer may see it:
+            # elsewhere it is masked, and finding the case would tell them it is there
+            words &= unmask_q(actor)
+        qs = qs.filter(Q(tracking_code=text) | words)
     return qs.order_by("time_rank", "-created_at", "-id")
 
 
@@ -127,18 +140,24 @@ def case_reporter_for(actor, case: Case) -> dict:
 
 def case_detail(actor, case_id_or_code: int | str) -> dict:
     """Everything the case page and the detail endpoint show of a visible case: the case, its masked reporter
-    (and whether this actor may reveal it), co-units, timeline and the actions this actor may take now."""
+    (and whether this actor may reveal it), co-units, timeline and the actions this actor may take now. Without
+    the right to the reporter's data (`may_unmask`), numbers typed into the description, the address and the
+    timeline's notes are masked (the case returned is then for display only)."""
     case = case_get_for(actor, case_id_or_code)
     events = _events_of(case)
+    unmasked = may_unmask(actor, case)
+    shown = (lambda text: text) if unmasked else mask_free_text
+    if not unmasked:
+        mask_for_display(case, "description", "address")
     return {
         "case": case,
         "reporter": case_reporter_for(actor, case),
-        "may_unmask": may_unmask(actor, case),
+        "may_unmask": unmasked,
         "co_unit_names": [link.unit.name for link in case.co_unit_links.select_related("unit").order_by("unit__code")],
         "timeline": [{
             "seq": e.seq, "action": e.action, "action_label": _action_label(e.action),
             "actor": (e.actor.display_name or e.actor.username) if e.actor_id else None,
-            "unit": e.actor_unit.name if e.actor_unit_id else None, "at": e.at, "note": e.note,
+            "unit": e.actor_unit.name if e.actor_unit_id else None, "at": e.at, "note": shown(e.note),
         } for e in events],
         "allowed_actions": case_available_actions(actor, case),
     }
@@ -245,6 +264,19 @@ def notifications_for(actor, *, unread_only: bool = False) -> QuerySet:
     return own_notifications(actor.pk, unread_only=unread_only).select_related("case", "unit")
 
 
+def notifications_shown(actor, notifications) -> list[Notification]:
+    """Loaded notifications (from `notifications_for`) as `actor` may see them: the numbers in a notice's text
+    masked unless they may see the reporter's data of its case."""
+    return [n if n.case_id is not None and may_unmask(actor, n.case) else mask_for_display(n, "text")
+            for n in notifications]
+
+
+def cases_shown(actor, cases) -> list[Case]:
+    """Loaded cases as `actor` may see them in a list: numbers in their free text masked where `may_unmask`
+    says no (the rows' rule, `rows.row_for`, for pages that show the cases themselves)."""
+    return [c if may_unmask(actor, c) else mask_for_display(c, "description", "address") for c in cases]
+
+
 def own_notifications(user_id: int, *, unread_only: bool = False) -> QuerySet:
     """The notifications addressed to the user `user_id` (the inbox compiles this with a stand-in viewer)."""
     qs = Notification.objects.filter(user_id=user_id)
@@ -267,3 +299,24 @@ def meetings_for(actor):
 
 def meeting_get_for(actor, meeting_id: int) -> Meeting:
     return first_or_not_found(meetings_for(actor), pk=meeting_id)
+
+
+def meeting_agenda_for(actor, meeting: Meeting) -> list:
+    """The agenda of a visible meeting, each item with its case and decision, as `actor` may see them: the
+    numbers in a case's description and a decision's measures masked unless they may see that case's reporter
+    data."""
+    items = list(meeting.items.select_related("case", "decision", "decision__lead_unit").order_by("position", "pk"))
+    for item in items:
+        if not may_unmask(actor, item.case):
+            mask_for_display(item.case, "description", "address")
+            if getattr(item, "decision", None) is not None:
+                mask_for_display(item.decision, "measures")
+    return items
+
+
+def meeting_shown(actor, meeting: Meeting, agenda: list) -> Meeting:
+    """The meeting as `actor` may see it: its minutes (which quote the agenda) masked unless they may see the
+    reporter data of every case on the agenda."""
+    if meeting.minutes and not all(may_unmask(actor, item.case) for item in agenda):
+        mask_for_display(meeting, "minutes")
+    return meeting

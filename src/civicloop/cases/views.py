@@ -71,6 +71,7 @@ def inbox(request):
                                     time_state=request.GET.get("time_state") or None,
                                     text=(request.GET.get("q") or "")[:100] or None)
     page = Paginator(selectors.case_list_for(request.user, filters), 50).get_page(request.GET.get("page"))
+    page.object_list = selectors.cases_shown(request.user, page.object_list)
     context = {
         "sections": [{"key": k, "label": SECTION_LABELS.get(k, k), **v} for k, v in sections.items()],
         "unread": unread, "page": page, "channels": Channel.choices,
@@ -131,6 +132,7 @@ def register(request):
 def notifications(request):
     qs = selectors.notifications_for(request.user)
     page = Paginator(qs, 50).get_page(request.GET.get("page"))
+    page.object_list = selectors.notifications_shown(request.user, page.object_list)
     return render(request, "cases/notifications.html", {"page": page})
 
 
@@ -162,8 +164,10 @@ def meetings(request):
 @login_required
 def meeting_page(request, pk: int):
     meeting: Meeting = selectors.meeting_get_for(request.user, pk)
-    escalated = selectors.case_list_for(request.user, selectors.CaseFilters(state="escalated"))[:100]
-    items = meeting.items.select_related("case", "decision", "decision__lead_unit").order_by("position", "pk")
+    escalated = selectors.cases_shown(
+        request.user, selectors.case_list_for(request.user, selectors.CaseFilters(state="escalated"))[:100])
+    items = selectors.meeting_agenda_for(request.user, meeting)
+    meeting = selectors.meeting_shown(request.user, meeting, items)
     # the agenda, decision and minutes forms only for those the services let act (permissions.may_convene)
     from .permissions import may_convene
 

@@ -14,6 +14,7 @@ An app's `apps.py` subclasses `CivicAppConfig` and fills in what it contributes 
         periodic_tasks = [PeriodicTask("civicloop.cases.tasks.supervise_overdue", every=600,
                                        env="CIVICLOOP_SUPERVISE_EVERY")]
         import_kinds = []          # "civicloop.<app>.import_kinds.ThingSpec", a KindSpec subclass
+        handled_links = ["civicloop.cases.permissions.handled_ids"]  # households/enterprises a unit works on
 
 Error codes need no declaration: `<app>/error_codes.py` registers them when imported, and `CoreConfig.ready`
 imports that module of every installed app (`load_error_codes`).
@@ -72,6 +73,10 @@ class CivicAppConfig(AppConfig):
     demo_reset_steps: Sequence[str] = ()
     periodic_tasks: Sequence[PeriodicTask] = ()
     import_kinds: Sequence[str] = ()
+    # dotted paths of `f(model, unit_id) -> QuerySet | None`: the ids of `model`'s rows (households, enterprises)
+    # the unit reaches through its work in this app (cases it handles) — what a department may see of them
+    # beyond its duties (places.permissions). None: the app links no such row.
+    handled_links: Sequence[str] = ()
 
 
 def civic_apps() -> list[CivicAppConfig]:
@@ -118,6 +123,12 @@ def periodic_tasks() -> list[tuple[str, Any, int]]:
 def import_kinds() -> list[Any]:
     """One instance of every registered `imports.spec.KindSpec` subclass."""
     return [import_string(path)() for config in civic_apps() for path in config.import_kinds]
+
+
+def handled_links(model, unit_id: int) -> list:
+    """The id querysets of `model` (Household, Enterprise) every app says `unit_id` works on (`handled_links`)."""
+    found = (import_string(path)(model, unit_id) for config in civic_apps() for path in config.handled_links)
+    return [qs for qs in found if qs is not None]
 
 
 def load_error_codes() -> None:

@@ -72,6 +72,13 @@ DEPARTMENTS = [
     ("公安徐汇分局", "gaxh", "治安管理、户籍、交通秩序"),
 ]
 
+# The key groups each department's duty covers (orgs.Unit.duty_tags; administrators change them in the admin):
+# its staff see those households across the district (places.permissions). Department initials → tag codes.
+DUTY_TAGS = {
+    "mz": ("dibao", "hardship", "disabled", "elderly_alone"),  # 区民政局: social assistance, care for the elderly
+    "rs": ("key_talent",),  # 区人社局: talent services
+}
+
 # Functional zones (illustrative): name, streets they lie in, park buildings (sums to 154).
 ZONES = [
     ("徐家汇商圈", ["徐家汇街道", "天平路街道"], 30),

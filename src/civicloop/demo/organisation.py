@@ -12,7 +12,7 @@ from civicloop.orgs.constants import PersonKind, Role, UnitKind
 from civicloop.orgs.models import Person, Unit, User, UserRole
 
 from .context import GenerationContext
-from .fixtures import DEPARTMENTS, FULL_PEOPLE, STREET_INITIALS
+from .fixtures import DEPARTMENTS, DUTY_TAGS, FULL_PEOPLE, STREET_INITIALS
 
 PARTY_ORGS_EXTRA = ["区委办公室", "区发展改革委", "区财政局", "区科委", "区商务委", "区文化旅游局", "区司法局", "区国资委"]
 PEOPLE_SHARES = {  # of FULL_PEOPLE at scale 1
@@ -42,6 +42,10 @@ def generate_units_and_staff(ctx: GenerationContext) -> None:
     party_orgs = [unit(f"XH-PO-{i:02d}", f"{name}机关党委", UnitKind.PARTY_ORG)
                   for i, name in enumerate([n for n, _i, _d in DEPARTMENTS] + PARTY_ORGS_EXTRA, start=1)]
     Unit.objects.bulk_create(units)
+    duty_links = [Unit.duty_tags.through(unit_id=u.pk, tag_id=ctx.tags[code].pk)
+                  for u, ini in departments for code in DUTY_TAGS.get(ini, ())]
+    Unit.duty_tags.through.objects.bulk_create(duty_links)
+    ctx.stats.add("orgs.unit_duty_tags", len(duty_links))
     street_offices = [unit(f"XH-S-{s.code}", _street_office_name(s.name), UnitKind.STREET_OFFICE, s) for s in ctx.streets]
     Unit.objects.bulk_create(street_offices)
     office_of = {s.pk: u for s, u in zip(ctx.streets, street_offices, strict=True)}
@@ -89,7 +93,7 @@ def generate_units_and_staff(ctx: GenerationContext) -> None:
 
 # The logins shown after generation (and in README.md); every street and committee has its own as well.
 KEY_LOGINS = ["admin", "xh_admin", "xh_leader", "xh_consult", "xh_visit01", "xh_inspect01", "fg_handler",
-              "cgzf_handler", "tpl_dispatcher", "tpl_c01_grid", "xjh_dispatcher", "xjh_c01_grid"]
+              "cgzf_handler", "mz_handler", "tpl_dispatcher", "tpl_c01_grid", "xjh_dispatcher", "xjh_c01_grid"]
 
 
 def key_logins() -> list[tuple[str, str]]:

@@ -16,6 +16,7 @@ class UnitAdmin(admin.ModelAdmin):
     list_filter = ("kind", "active")
     search_fields = ("code", "name")
     raw_id_fields = ("district", "parent", "territory")
+    filter_horizontal = ("duty_tags",)
     list_select_related = ("parent", "territory")
 
 

@@ -22,6 +22,10 @@ class Unit(TenantModel):
         "places.Place", null=True, blank=True, on_delete=models.PROTECT, related_name="units", verbose_name=_("辖区")
     )
     duties = models.TextField(_("职责"), blank=True)
+    # The key groups a department's duty covers (civil affairs: 低保, hardship, disabled, elderly alone): its staff
+    # see those households and enterprises across the district, with those tags (places.permissions).
+    duty_tags = models.ManyToManyField("places.Tag", blank=True, related_name="duty_units", verbose_name=_("职责覆盖的标签"),
+                                       help_text=_("部门可查看带这些标签的住户和企业（及这些标签）；其余只能经其办理的工单查看。"))
     active = models.BooleanField(_("启用"), default=True)
 
     class Meta:

@@ -5,7 +5,8 @@ A user's *territory* is the subtree of places they see:
   see their whole district (superusers: every district);
 - street-office staff see their street; committee staff see their community;
 - department staff see the district's places (their duties run across the district), but handle only the
-  cases dispatched to their unit (the cases app adds that rule on top of this one);
+  cases dispatched to their unit (the cases app adds that rule on top of this one), and see households and
+  enterprises only through those cases or where their duty covers the key group (places.permissions);
 - anyone else (no unit, a party organisation without territory, another district) sees nothing.
 
 Every selector starts from `scope_for(user)`. Objects outside scope are reported as *not found*, exactly like
@@ -52,6 +53,12 @@ class Scope:
     def is_department(self) -> bool:
         """Staff of a department: the district's places in sight, but only the cases sent to the unit."""
         return self.unit_kind == UnitKind.DEPARTMENT
+
+    @property
+    def sees_people_by_duty(self) -> bool:
+        """Households and enterprises, and their key-group tags, only through the unit's cases and duties, not
+        its territory: department staff (the rule: places.permissions)."""
+        return self.is_department
 
     @property
     def has_territory(self) -> bool:

@@ -1,5 +1,8 @@
 """Readers for places. Every function takes the acting user and starts from `scope_for(actor)`.
 
+Households and enterprises, and their tags, follow `permissions` (a department: only through its cases and
+duties); their `tags` come prefetched with only the tags the viewer may see.
+
 Out-of-scope objects raise the same `not_found()` as missing ones (docs/decisions.md §5).
 Counts for a list of places are computed with one grouped query per kind of count, never one per row.
 """
@@ -8,15 +11,17 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Prefetch, Q, QuerySet
 
 from civicloop.core.errors import not_found
+from civicloop.core.masking import mask_for_display
 from civicloop.core.selectors import first_or_not_found
 from civicloop.orgs.constants import Role, UnitKind
 from civicloop.orgs.scope import scope_for
 
 from .constants import PlaceLevel
-from .models import Enterprise, Household, ParkBuilding, Place, Zone
+from .models import Enterprise, Household, ParkBuilding, Place, Tag, Zone
+from .permissions import people_visible_q, tags_visible_q
 
 # Which household/enterprise column holds the ancestor of a given level (for grouped counts).
 _HOUSEHOLD_GROUP = {
@@ -124,34 +129,42 @@ def scope_counts_for(actor) -> dict[str, int]:
     scope = scope_for(actor)
     return {
         "places": scope.filter_places(Place.objects.all()).count(),
-        "households": scope.filter_territorial(Household.objects.all()).count(),
-        "enterprises": scope.filter_territorial(Enterprise.objects.all()).count(),
+        "households": Household.objects.filter(people_visible_q(scope, Household)).count(),
+        "enterprises": Enterprise.objects.filter(people_visible_q(scope, Enterprise)).count(),
     }
 
 
 # ----- households
 
 
+def _visible(actor, model) -> QuerySet:
+    """`model`'s rows the viewer sees (`permissions.people_visible_q`), their `tags` prefetched with only the
+    tags the viewer may see (`permissions.tags_visible_q`)."""
+    scope = scope_for(actor)
+    return model.objects.filter(people_visible_q(scope, model)).prefetch_related(
+        Prefetch("tags", queryset=Tag.objects.filter(tags_visible_q(scope))))
+
+
+def _with_tag(actor, qs: QuerySet, tag: str) -> QuerySet:
+    """Rows with the tag `tag` — if the viewer may see that tag; else none (nobody filters by a tag they may not see)."""
+    return qs.filter(tags__in=Tag.objects.filter(tags_visible_q(scope_for(actor)), code=tag))
+
+
 def household_list_for(actor, *, place: Place | None = None, tag: str | None = None, q: str | None = None) -> QuerySet:
-    """Households in scope, optionally under `place` (any level) or with a tag code."""
-    qs = scope_for(actor).filter_territorial(Household.objects.all())
+    """Households the viewer sees, optionally under `place` (any level) or with a tag code."""
+    qs = _visible(actor, Household)
     if place is not None:
         col = _HOUSEHOLD_GROUP[PlaceLevel(place.level)]
         qs = qs.filter(**{col: place.pk})
     if tag:
-        qs = qs.filter(tags__code=tag)
+        qs = _with_tag(actor, qs, tag)
     if q:
         qs = qs.filter(Q(address__icontains=q) | Q(code__startswith=q))
     return qs.select_related("building").order_by("code")
 
 
 def household_get_for(actor, code: str) -> Household:
-    qs = (
-        scope_for(actor)
-        .filter_territorial(Household.objects.all())
-        .select_related("street", "community", "building", "building__parent")
-        .prefetch_related("tags")
-    )
+    qs = _visible(actor, Household).select_related("street", "community", "building", "building__parent")
     return first_or_not_found(qs, code=code)
 
 
@@ -164,11 +177,18 @@ def household_may_unmask(actor, household: Household) -> bool:
     return scope.unit_kind == UnitKind.COMMITTEE and scope.root_id == household.community_id
 
 
+def households_shown(actor, households) -> list[Household]:
+    """Loaded households as `actor` may see them: numbers typed into the address masked unless they may see the
+    household's personal data (`household_may_unmask`)."""
+    return [h if household_may_unmask(actor, h) else mask_for_display(h, "address") for h in households]
+
+
 # ----- enterprises, zones, park buildings
 
 
 def enterprise_list_for(actor, *, place: Place | None = None, park_building: str | None = None, q: str | None = None) -> QuerySet:
-    qs = scope_for(actor).filter_territorial(Enterprise.objects.all())
+    """Enterprises the viewer sees (`permissions`), optionally under `place`, in a park building, by name/code."""
+    qs = _visible(actor, Enterprise)
     if place is not None:
         col = _ENTERPRISE_GROUP.get(PlaceLevel(place.level))
         qs = qs.filter(**{col: place.pk}) if col else qs.none()
@@ -180,7 +200,7 @@ def enterprise_list_for(actor, *, place: Place | None = None, park_building: str
 
 
 def enterprise_get_for(actor, credit_code: str) -> Enterprise:
-    return first_or_not_found(enterprise_list_for(actor).prefetch_related("tags"), credit_code=credit_code)
+    return first_or_not_found(enterprise_list_for(actor), credit_code=credit_code)
 
 
 def zone_list_for(actor) -> QuerySet:

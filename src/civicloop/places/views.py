@@ -38,6 +38,7 @@ def place_detail(request, code: str):
     if place.level == PlaceLevel.BUILDING:
         households = selectors.household_list_for(request.user, place=place)
         context["page"] = Paginator(households, HOUSEHOLDS_PER_PAGE).get_page(request.GET.get("page"))
+        context["page"].object_list = selectors.households_shown(request.user, context["page"].object_list)
     else:
         rows = selectors.place_children_for(request.user, place)
         context.update(rows=rows, show_enterprises=bool(rows) and rows[0].enterprises is not None)
@@ -55,7 +56,7 @@ def _head(household) -> dict:
 
 @login_required
 def household_detail(request, code: str):
-    household = selectors.household_get_for(request.user, code)
+    household = selectors.households_shown(request.user, [selectors.household_get_for(request.user, code)])[0]
     context = {
         "household": household,
         "crumbs": selectors.place_breadcrumbs_for(request.user, household.building),

@@ -37,6 +37,8 @@ class Command(BaseCommand):
             sys.executable, "-m", "gunicorn", "civicloop.wsgi:application",
             "--bind", f"{host}:{port}", "--workers", str(workers), "--threads", str(threads),
             "--worker-class", "gthread", "--access-logfile", "-", "--graceful-timeout", "10",
+            # phone and ID numbers in request lines (searches) masked in the access log
+            "--logger-class", "civicloop.core.log_masking.GunicornLogger",
         ]
         worker_cmd = [sys.executable, "-m", "civicloop", "db_worker"]
         scheduler_cmd = [sys.executable, "-m", "civicloop", "scheduler"]

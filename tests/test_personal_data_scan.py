@@ -1,0 +1,168 @@
+"""Issue 21: phone and ID numbers typed into free text reach nobody without the right to see them.
+
+Numbers are seeded into a case's description, address, registration note, dispatch note, progress note,
+supervision notice and reply, resolution and reply to the reporter (and so into notifications), an escalated
+case's reason and its consultation decision (and so the meeting's minutes), a household's and an enterprise's
+address. Then, as every persona, every GET endpoint of the OpenAPI document (read from the API itself, so a new
+one is scanned too) and the staff pages are read: a persona without the right finds none of those numbers in
+full; a persona with it finds every one (so the scan can fail).
+"""
+
+import datetime as dt
+import re
+
+import pytest
+from django.utils import timezone
+
+from civicloop.api import api
+from civicloop.cases import services as s
+from civicloop.cases.constants import Channel
+from civicloop.cases.models import Case, Category, Notification
+from civicloop.cases.permissions import may_unmask
+from civicloop.cases.services import categories_ensure_defaults
+from civicloop.core.validators import make_id_number
+from civicloop.places.models import Enterprise, Household
+from civicloop.places.selectors import household_may_unmask
+from civicloop.testing import PASSWORD, with_civil_affairs
+
+PERSONAS = ["district_admin", "leader", "street_dispatcher", "committee_worker", "dept_handler", "city_handler",
+            "civil_handler", "consultation_staff", "outsider", "stranger", "nobody"]
+# who may see the reporter data of the cases (dispatchers covering them, handlers of the lead unit) …
+CASE_RIGHT = {"district_admin", "street_dispatcher", "dept_handler", "consultation_staff"}
+# … and the personal data of the household (district administrators, its own committee)
+HOUSEHOLD_RIGHT = {"district_admin", "committee_worker"}
+
+ID18 = make_id_number("31010419800101123")
+CASE_NUMBERS = {
+    "description": "13800138001", "address": "021-64870001", "registration note": ID18,
+    "dispatch note": "13800138005", "progress note": "13800138002", "supervision notice": "13800138003",
+    "supervision reply": "13800138004", "resolution": "13800138006", "reply": "13800138007",
+    "escalated description": "13800138011", "escalation reason": "310104800101123",
+    "decision measures": "13800138012",
+}
+HOUSEHOLD_NUMBERS = {"household address": "13800138021", "enterprise address": "64870022"}
+
+
+@pytest.fixture
+def world(world):
+    return with_civil_affairs(world)
+
+
+@pytest.fixture
+def seeded(world, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):  # notifications are delivered after commit
+        seeded = _seed(world)
+    # the seeds reached the notifications, some of them of people without the right (a co-unit's handler)
+    assert Notification.objects.filter(user=world.city_handler, text__contains=CASE_NUMBERS["dispatch note"]).exists()
+    return seeded
+
+
+def _seed(world):
+    categories_ensure_defaults()
+    cat = Category.objects.get(code="0201")
+    n = CASE_NUMBERS
+    household = Household.objects.get(community=world.comm_a1)
+    household.address = f"{household.address}（联系{HOUSEHOLD_NUMBERS['household address']}）"
+    household.save()
+    enterprise = Enterprise.objects.create(
+        credit_code="91310104MA1FR0XK4G", name="某公司", district=world.district, street=world.street_a,
+        community=world.comm_a1, address=f"某路1号 电话{HOUSEHOLD_NUMBERS['enterprise address']}")
+
+    sd, dh = world.street_dispatcher, world.dept_handler
+    a = s.case_register(actor=sd, channel=Channel.HOTLINE_12345, household_id=household.pk,
+                        description=f"楼道堆物，请回电{n['description']}", address=f"1号楼 座机{n['address']}",
+                        note=f"身份证{n['registration note']}", reporter_name="李四", reporter_phone="13912345678")
+    s.case_triage(actor=sd, case_id=a.pk, category_id=cat.pk)
+    s.case_dispatch(actor=sd, case_id=a.pk, lead_unit_id=world.housing.pk, co_unit_ids=[world.city_mgmt.pk],
+                    note=f"联系人{n['dispatch note']}")
+    s.case_accept(actor=dh, case_id=a.pk)
+    s.case_add_progress(actor=dh, case_id=a.pk, note=f"已约{n['progress note']}上门")
+    s.case_supervise(actor=sd, case_id=a.pk, notice=f"请速办，诉求人{n['supervision notice']}")
+    s.case_supervision_reply(actor=dh, case_id=a.pk, reply=f"已联系{n['supervision reply']}")
+    s.case_resolve(actor=dh, case_id=a.pk, result=f"已清理，回访{n['resolution']}")
+    s.case_reply(actor=dh, case_id=a.pk, channel="phone", content=f"已电话{n['reply']}答复")
+
+    b = s.case_register(actor=sd, channel=Channel.HOTLINE_12345, place_id=world.comm_a1.pk,
+                        description=f"加装电梯纠纷 {n['escalated description']}")
+    s.case_triage(actor=sd, case_id=b.pk, category_id=cat.pk)
+    s.case_dispatch(actor=sd, case_id=b.pk, lead_unit_id=world.housing.pk)
+    s.case_escalate(actor=sd, case_id=b.pk, reason=f"涉及多个部门，老户主{n['escalation reason']}")
+    meeting = s.meeting_create(actor=world.consultation_staff, body_unit_id=world.consultation.pk,
+                               date=timezone.localdate(), title="加装电梯协调")
+    item = s.meeting_agenda_add(actor=world.consultation_staff, meeting_id=meeting.pk, case_id=b.pk)
+    s.meeting_decide(actor=world.consultation_staff, item_id=item.pk, lead_unit_id=world.housing.pk,
+                     co_unit_ids=[world.city_mgmt.pk], measures=f"房管牵头，联系{n['decision measures']}",
+                     deadline=timezone.localdate() + dt.timedelta(days=30))
+    s.meeting_minutes_generate(actor=world.consultation_staff, meeting_id=meeting.pk)
+    a, b = Case.objects.get(pk=a.pk), Case.objects.get(pk=b.pk)
+    return {"a": a, "b": b, "meeting": meeting, "household": household, "enterprise": enterprise}
+
+
+def _params(seeded, world) -> dict[str, str]:
+    return {"{key}": [str(seeded["a"].pk), seeded["b"].tracking_code],
+            "/api/places/places/{code}": [seeded["household"].building.code],
+            "/api/places/households/{code}": [seeded["household"].code],
+            "/api/places/enterprises/{credit_code}": [seeded["enterprise"].credit_code],
+            "/api/places/zones/{code}": ["none"], "/api/places/park-buildings/{code}": ["none"],
+            "/api/orgs/units/{code}": [world.housing.code], "/api/orgs/people/{code}": ["none"],
+            "{meeting_id}": [str(seeded["meeting"].pk)]}
+
+
+def _urls(seeded, world) -> list[str]:
+    params = _params(seeded, world)
+    urls = []
+    for path, ops in api.get_openapi_schema()["paths"].items():
+        if "get" not in ops:
+            continue
+        if "{" not in path:
+            urls.append(f"{path}?limit=500")
+            continue
+        values = params.get(path) or next((v for k, v in params.items() if k in path), None)
+        assert values is not None, f"the scan does not know what to put in {path}: add it to _params"
+        name = re.search(r"\{[^}]+\}", path).group(0)
+        urls += [path.replace(name, v) for v in values]
+    a, b, h = seeded["a"], seeded["b"], seeded["household"]
+    return urls + [
+        "/", "/cases/", f"/cases/{a.tracking_code}/", f"/cases/{b.tracking_code}/", "/cases/notifications/",
+        "/cases/meetings/", f"/cases/meetings/{seeded['meeting'].pk}/", "/places/", f"/places/{h.building.code}/",
+        f"/places/households/{h.code}/", "/api/cases/?q=请回电", "/cases/?q=请回电",
+    ]
+
+
+def test_the_rights_are_those_the_scan_expects(world, seeded):
+    for persona in PERSONAS:
+        user = getattr(world, persona)
+        assert (persona in CASE_RIGHT) == (may_unmask(user, seeded["a"]) and may_unmask(user, seeded["b"])), persona
+        assert (persona in HOUSEHOLD_RIGHT) == household_may_unmask(user, seeded["household"]), persona
+
+
+@pytest.mark.parametrize("persona", PERSONAS)
+def test_no_full_number_reaches_a_persona_without_the_right(client, world, seeded, persona):
+    user = getattr(world, persona)
+    assert client.login(username=user.username, password=PASSWORD)
+    bodies = []
+    for url in _urls(seeded, world):
+        r = client.get(url)
+        assert r.status_code < 500, (url, r.status_code)
+        bodies.append((url, r.content.decode()))
+    everything = "\n".join(body for _url, body in bodies)
+    for numbers, right in ((CASE_NUMBERS, CASE_RIGHT), (HOUSEHOLD_NUMBERS, HOUSEHOLD_RIGHT)):
+        for where, number in numbers.items():
+            if persona in right:
+                assert number in everything, (persona, where, "the right to see it, but it is nowhere")
+            else:
+                leaks = [url for url, body in bodies if number in body]
+                assert not leaks, (persona, where, leaks)
+    assert "13912345678" not in everything  # the reporter's own number: only through a logged reveal
+    if persona in {"leader", "committee_worker", "city_handler"}:  # they see the case, masked
+        assert "138****8001" in everything, persona
+
+
+@pytest.mark.parametrize("persona", ["leader", "committee_worker", "city_handler", "dept_handler", "street_dispatcher"])
+def test_a_number_is_searched_for_only_where_the_viewer_may_see_it(client, world, seeded, persona):
+    user = getattr(world, persona)
+    assert client.login(username=user.username, password=PASSWORD)
+    found = client.get(f"/api/cases/?q={CASE_NUMBERS['description']}").json()["count"]
+    assert found == (1 if persona in CASE_RIGHT else 0), persona
+    # the case itself is visible to them all
+    assert client.get(f"/api/cases/{seeded['a'].pk}").status_code == 200
