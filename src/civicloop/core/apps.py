@@ -7,7 +7,8 @@ class CoreConfig(CivicAppConfig):
     name = "civicloop.core"
     label = "core"
     verbose_name = _("基础")
-    # SQLite: cut the write-ahead log back regularly, or bulk intake grows it without bound (decision "WAL").
+    # SQLite: cut the write-ahead log back regularly, or bulk intake grows it without bound (docs/decisions.md,
+    # "SQLite under bulk intake").
     periodic_tasks = (PeriodicTask("civicloop.core.tasks.wal_checkpoint", every=30,
                                    env="CIVICLOOP_WAL_CHECKPOINT_EVERY"),)
 

@@ -28,17 +28,13 @@ class Busy(Exception):
 
 
 class Gate:
-    def __init__(self, *, slots: int, queue: int, wait: float):
+    def __init__(self, *, slots: int, queue: int, wait: float, retry_after: float = 2):
         if slots < 1 or queue < 0 or wait < 0:
             raise ValueError("a gate needs at least one slot, and no negative queue or wait")
         self.slots, self.queue, self.wait = slots, queue, wait
+        self.retry_after = max(1, math.ceil(retry_after))  # what a refused sender is told to wait (whole seconds)
         self._running = threading.BoundedSemaphore(slots)
         self._admitted = threading.BoundedSemaphore(slots + queue)  # running or waiting: the threads held
-
-    @property
-    def retry_after(self) -> int:
-        """Seconds a refused sender should wait before trying again (the header is whole seconds)."""
-        return max(1, math.ceil(self.wait))
 
     @contextmanager
     def slot(self) -> Iterator[None]:
@@ -56,12 +52,15 @@ class Gate:
             self._admitted.release()
 
 
-def gate_from_environment(prefix: str, *, share_of_threads: int = 4, wait: float = 5.0) -> Gate:
-    """A gate sized by `<prefix>_SLOTS`, `<prefix>_QUEUE` and `<prefix>_WAIT` (seconds), else from the process's
-    threads (CIVICLOOP_WEB_THREADS, as `civicloop serve` runs gunicorn): one slot per `share_of_threads` threads
-    and as many waiting, so the heavy kind holds at most half the threads (serve's default: one of four runs,
-    one waits, two stay free)."""
-    threads = int(os.environ.get("CIVICLOOP_WEB_THREADS") or 4)
-    slots = int(os.environ.get(f"{prefix}_SLOTS") or max(1, threads // share_of_threads))
-    queue = int(os.environ.get(f"{prefix}_QUEUE") or slots)
-    return Gate(slots=slots, queue=queue, wait=float(os.environ.get(f"{prefix}_WAIT") or wait))
+def gate_from_environment(prefix: str, *, share_of_threads: int = 4, wait: float = 5.0,
+                          retry_after: float = 2.0) -> Gate:
+    """A gate sized by `<prefix>_SLOTS`, `<prefix>_QUEUE`, `<prefix>_WAIT` and `<prefix>_RETRY_AFTER` (seconds),
+    else from the process's threads (CIVICLOOP_WEB_THREADS, as `civicloop serve` runs gunicorn): one slot per
+    `share_of_threads` threads and as many waiting, so the heavy kind holds at most half the threads (serve's
+    default: one of four runs, one waits, two stay free)."""
+    env = os.environ
+    threads = int(env.get("CIVICLOOP_WEB_THREADS") or 4)
+    slots = int(env.get(f"{prefix}_SLOTS") or max(1, threads // share_of_threads))
+    queue = int(env.get(f"{prefix}_QUEUE") or slots)
+    return Gate(slots=slots, queue=queue, wait=float(env.get(f"{prefix}_WAIT") or wait),
+                retry_after=float(env.get(f"{prefix}_RETRY_AFTER") or retry_after))

@@ -125,13 +125,13 @@ def test_a_batch_beyond_the_cap_answers_429_with_retry_after_and_registers_nothi
     from civicloop.cases import api
     from civicloop.core.capacity import Gate
 
-    gate = Gate(slots=1, queue=0, wait=3)
+    gate = Gate(slots=1, queue=0, wait=3, retry_after=4)
     monkeypatch.setattr(api, "BATCH_GATE", gate)
     client_for(client, world.street_dispatcher)
     with gate.slot():  # another batch is running in this process
         r = post(client, "register-batch", {"cases": [item(1), item(2)]})
     assert r.status_code == 429
-    assert r["Retry-After"] == "3"
+    assert r["Retry-After"] == "4"
     assert r.json()["code"] == "intake_busy" and r.json()["message"]
     assert Case.objects.count() == 0 and CaseEvent.objects.count() == 0
     again = post(client, "register-batch", {"cases": [item(1), item(2)]})  # sent again once the slot is free

@@ -11,14 +11,14 @@ from civicloop.core.capacity import Busy, Gate, gate_from_environment
 
 
 def test_a_full_gate_with_a_full_queue_refuses_at_once():
-    gate = Gate(slots=1, queue=0, wait=30)
+    gate = Gate(slots=1, queue=0, wait=30, retry_after=3)
     with gate.slot():
         started = time.monotonic()
         with pytest.raises(Busy) as refused:
             with gate.slot():
                 pass
         assert time.monotonic() - started < 1  # not the 30 s wait: nobody may queue
-    assert refused.value.retry_after == 30
+    assert refused.value.retry_after == 3
     with gate.slot():  # released: the next one gets in
         pass
 
@@ -78,7 +78,7 @@ def test_the_gate_never_holds_more_than_slots_plus_queue_threads():
 
 
 def test_gate_sized_from_the_web_threads_or_the_environment(monkeypatch):
-    for name in ("CIVICLOOP_WEB_THREADS", "X_SLOTS", "X_QUEUE", "X_WAIT"):
+    for name in ("CIVICLOOP_WEB_THREADS", "X_SLOTS", "X_QUEUE", "X_WAIT", "X_RETRY_AFTER"):
         monkeypatch.delenv(name, raising=False)
     gate = gate_from_environment("X")
     assert (gate.slots, gate.queue) == (1, 1)  # serve's default of four threads: two stay free for pages
@@ -87,5 +87,6 @@ def test_gate_sized_from_the_web_threads_or_the_environment(monkeypatch):
     monkeypatch.setenv("X_SLOTS", "3")
     monkeypatch.setenv("X_QUEUE", "0")
     monkeypatch.setenv("X_WAIT", "1.5")
+    monkeypatch.setenv("X_RETRY_AFTER", "0.2")
     gate = gate_from_environment("X")
-    assert (gate.slots, gate.queue, gate.wait, gate.retry_after) == (3, 0, 1.5, 2)
+    assert (gate.slots, gate.queue, gate.wait, gate.retry_after) == (3, 0, 1.5, 1)  # whole seconds, at least one
