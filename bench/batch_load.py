@@ -113,6 +113,21 @@ def _wal_sampler(wal: Path, stop: threading.Event, sizes: list[int]) -> None:
         stop.wait(0.5)
 
 
+def _checkpoints(db: Path) -> str:
+    """What the periodic checkpoints did during the run (their return values in the task table)."""
+    import sqlite3
+
+    conn = sqlite3.connect(db)
+    try:
+        rows = conn.execute("SELECT status, return_value FROM django_tasks_database_dbtaskresult "
+                            "WHERE task_path = 'civicloop.core.tasks.wal_checkpoint'").fetchall()
+    finally:
+        conn.close()
+    modes = [json.loads(value or "null") for status, value in rows if status == "SUCCESSFUL"]
+    truncated = sum(1 for m in modes if m and m.get("mode") == "truncate")
+    return f"checkpoints: {truncated} truncated, {len(modes) - truncated} passive, {len(rows) - len(modes)} not finished or failed"
+
+
 def measure(env: dict, tmp: Path) -> list[dict]:
     db = Path(urlparse(env["DATABASE_URL"]).path)
     wal = db.with_name(db.name + "-wal")
@@ -147,8 +162,9 @@ def measure(env: dict, tmp: Path) -> list[dict]:
     if quiet_failed or loaded_failed:
         tally["statuses"] += quiet_failed + loaded_failed
     statuses = f" (statuses {sorted(set(tally['statuses']))})" if tally["statuses"] else ""
-    wal_note = (f"WAL max {max(sizes, default=0) / mb:,.0f} MB, {at_end / mb:,.0f} MB when the load stops, "
-                f"{settled / mb:,.0f} MB {SETTLE:.0f} s later")
+    wal_note = (f"WAL max {max(sizes, default=0) / mb:,.0f} MB, mean {statistics.mean(sizes or [0]) / mb:,.0f} MB, "
+                f"{at_end / mb:,.0f} MB when the load stops, {settled / mb:,.0f} MB {SETTLE:.0f} s later; "
+                + _checkpoints(db))
     return [
         {"name": f"SQLite batch load: {ch.CLIENTS} clients × batches of {ch.BATCH} for {SECONDS:.0f} s "
                  f"(gunicorn {ch.WORKERS}×{ch.THREADS}, task worker on)",
