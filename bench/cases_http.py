@@ -55,11 +55,12 @@ def login(username: str) -> requests.Session:
     return s
 
 
-def start_server(env: dict) -> subprocess.Popen:
+def start_server(env: dict, *, worker: bool = False) -> subprocess.Popen:
+    """`civicloop serve` on PORT; `worker`: with its task worker and scheduler (periodic tasks), as in production."""
     proc = subprocess.Popen([str(BIN / "civicloop"), "serve", "--port", str(PORT), "--workers", str(WORKERS),
                              "--threads", str(THREADS),
-                             "--no-worker"], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                            start_new_session=True)
+                             *([] if worker else ["--no-worker"])], env=env, stdout=subprocess.DEVNULL,
+                            stderr=subprocess.DEVNULL, start_new_session=True)
     for _ in range(240):  # ≤ 60 s
         try:
             if requests.get(f"{BASE}/login/", timeout=2).status_code == 200:

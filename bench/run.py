@@ -146,6 +146,18 @@ def cases_http(db: str, env: dict, tmp: Path) -> list[Result]:
             for r in measure(env, tmp)]
 
 
+@step
+def sqlite_batch_load(db: str, env: dict, tmp: Path) -> list[Result]:
+    """SQLite only: batches from 16 clients for a bounded time, with the inbox p95 and the `-wal` file's size
+    meanwhile (bench/batch_load.py). Runs on the database `demo_generation` made (BENCH_ONLY must name both)."""
+    if db != "SQLite":
+        return []
+    sys.path.insert(0, str(ROOT / "bench"))
+    from batch_load import measure
+
+    return [Result(r["name"], db, r["seconds"], 0, r.get("rows", 0), r.get("note", "")) for r in measure(env, tmp)]
+
+
 def _previous_rows() -> list[str]:
     path = ROOT / "docs" / "benchmarks.md"
     if not path.exists() or WANTED >= {"sqlite", "postgresql"}:

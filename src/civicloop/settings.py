@@ -183,10 +183,13 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # count over a large backlog spent as long compiling as running (docs/decisions.md, decision 23).
     DATABASES["default"].setdefault("OPTIONS", {}).setdefault("options", "-c jit=off")
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    # WAL lets readers (the web server) and one writer (the task worker) work at once.
+    # WAL lets readers (the web server) and one writer (the task worker) work at once. journal_size_limit: when
+    # the log starts over, its file is cut back to 64 MiB instead of keeping its largest size (the periodic
+    # `core.tasks.wal_checkpoint` makes it start over under load too).
     DATABASES["default"]["CONN_MAX_AGE"] = 0
     DATABASES["default"]["OPTIONS"] = {
-        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;",
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON; "
+                        "PRAGMA journal_size_limit=67108864;",
         "transaction_mode": "IMMEDIATE",
         "timeout": 30,
     }

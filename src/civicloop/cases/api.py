@@ -11,14 +11,18 @@ from __future__ import annotations
 import datetime as dt
 from typing import Literal
 
+from django.http import HttpResponse
 from ninja import Field, Query, Router, Schema, Status
 from pydantic import BaseModel
 
 from civicloop.core.api import READ_ERRORS, WRITE_ERRORS, ErrorOut, FilterText, PageIn, paged
+from civicloop.core.capacity import Busy, gate_from_environment
+from civicloop.core.errors import CivicError
 
 from . import selectors, services
 from .actions import ACTION_SCHEMAS, ACTION_SERVICES, AgendaIn, DecideIn, MeetingIn
 from .constants import Action, CaseState, Channel, Urgency
+from .error_codes import CaseErrorCode
 from .inbox import inbox_for
 from .models import AgendaItem, Meeting
 from .rows import case_row, case_rows_for
@@ -287,13 +291,25 @@ def case_register(request, payload: RegisterIn):
     return Status(201, services.case_register(actor=request.user, **payload.dict()))
 
 
-@router.post("/register-batch", response={200: RegisterBatchOut, **WRITE_ERRORS})
-def case_register_batch(request, payload: RegisterBatchIn):
+# Batches hold a web thread for seconds: at most a share of each process's threads, so pages stay quick
+# (core.capacity; CIVICLOOP_BATCH_SLOTS / _QUEUE / _WAIT).
+BATCH_GATE = gate_from_environment("CIVICLOOP_BATCH")
+
+
+@router.post("/register-batch", response={200: RegisterBatchOut, 429: ErrorOut, **WRITE_ERRORS})
+def case_register_batch(request, payload: RegisterBatchIn, response: HttpResponse):
     """Register 1–100 cases in one request — for systems that hand cases over in bulk (the 12345 platform,
     sensor gateways). Each item is registered as by `/register`, in its own transaction; `results` answers
     each item in order: `registered`, `repeated` (its external_id was registered before: the existing case)
-    or `refused` with the error that a single `/register` would have answered. Refused items change nothing."""
-    results = services.case_register_batch(actor=request.user, items=[item.dict() for item in payload.cases])
+    or `refused` with the error that a single `/register` would have answered. Refused items change nothing.
+    While the server is busy with other batches it answers 429 `intake_busy` with a `Retry-After` header
+    (seconds): nothing of the batch was registered; send it again after that time."""
+    try:
+        with BATCH_GATE.slot():
+            results = services.case_register_batch(actor=request.user, items=[item.dict() for item in payload.cases])
+    except Busy as busy:
+        response["Retry-After"] = str(busy.retry_after)
+        return Status(429, CivicError(CaseErrorCode.INTAKE_BUSY).as_dict())
     out = []
     for i, r in enumerate(results):
         if r.error is not None:

@@ -118,3 +118,28 @@ def test_leftover_numbers_behind_a_later_reservation_are_logged(world, cats, mon
     out = case_register_batch(actor=world.street_dispatcher, items=[item(0), item(1)])
     assert out[0].repeated and not out[1].repeated
     assert "0000003" in caplog.text and "unused" in caplog.text
+
+
+def test_a_batch_beyond_the_cap_answers_429_with_retry_after_and_registers_nothing(client, world, cats, monkeypatch):
+    """Batches may hold only a share of the web threads (`core.capacity`): one more is refused, not queued."""
+    from civicloop.cases import api
+    from civicloop.core.capacity import Gate
+
+    gate = Gate(slots=1, queue=0, wait=3, retry_after=4)
+    monkeypatch.setattr(api, "BATCH_GATE", gate)
+    client_for(client, world.street_dispatcher)
+    with gate.slot():  # another batch is running in this process
+        r = post(client, "register-batch", {"cases": [item(1), item(2)]})
+    assert r.status_code == 429
+    assert r["Retry-After"] == "4"
+    assert r.json()["code"] == "intake_busy" and r.json()["message"]
+    assert Case.objects.count() == 0 and CaseEvent.objects.count() == 0
+    again = post(client, "register-batch", {"cases": [item(1), item(2)]})  # sent again once the slot is free
+    assert again.status_code == 200 and again.json()["registered"] == 2
+
+
+def test_register_batch_documents_the_429():
+    from civicloop.api import api
+
+    responses = api.get_openapi_schema()["paths"]["/api/cases/register-batch"]["post"]["responses"]
+    assert {429, 200} <= set(responses)

@@ -57,4 +57,6 @@ def test_enqueue_due_respects_each_interval():
     assert enqueue_due(tasks, last, 1060.0) == ["b"]
     assert enqueue_due(tasks, last, 1600.0) == ["a", "b"]
     assert (a.n, b.n) == (2, 3)
-    assert [path for path, _task, _every in periodic_tasks()] == ["civicloop.cases.tasks.supervise_overdue"]
+    # (issue 21 adds core's WAL checkpoint, declared first: core comes first in INSTALLED_APPS)
+    assert [path for path, _task, _every in periodic_tasks()] == ["civicloop.core.tasks.wal_checkpoint",
+                                                                  "civicloop.cases.tasks.supervise_overdue"]

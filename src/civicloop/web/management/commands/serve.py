@@ -32,7 +32,9 @@ class Command(BaseCommand):
 
     def handle(self, *args, port: int, host: str, workers: int, threads: int, no_worker: bool, **options):
         call_command("collectstatic", interactive=False, verbosity=0)
-        env = {**os.environ, "DJANGO_SETTINGS_MODULE": os.environ.get("DJANGO_SETTINGS_MODULE", "civicloop.settings")}
+        env = {**os.environ, "DJANGO_SETTINGS_MODULE": os.environ.get("DJANGO_SETTINGS_MODULE", "civicloop.settings"),
+               # what a process may spend on batch intake is a share of its threads (core.capacity)
+               "CIVICLOOP_WEB_THREADS": str(threads)}
         web_cmd = [
             sys.executable, "-m", "gunicorn", "civicloop.wsgi:application",
             "--bind", f"{host}:{port}", "--workers", str(workers), "--threads", str(threads),
