@@ -14,7 +14,17 @@ from typing import Annotated, Literal
 from ninja import Field, Query, Router, Schema, Status
 from pydantic import BaseModel, StrictBool
 
-from civicloop.core.api import NOT_BLANK, READ_ERRORS, WRITE_ERRORS, ErrorOut, FilterText, Id, PageIn, PathId, paged
+from civicloop.core.api import (
+    NOT_BLANK,
+    READ_ERRORS,
+    WRITE_ERRORS,
+    ErrorOut,
+    FilterText,
+    Id,
+    PageIn,
+    PathId,
+    paged,
+)
 
 from . import selectors, services
 from .actions import ACTION_SCHEMAS, ACTION_SERVICES, AgendaIn, DecideIn, MeetingIn

@@ -11,9 +11,9 @@ from django.core.exceptions import RequestDataTooBig
 from django.http.request import RawPostDataException
 from django.utils.translation import gettext_lazy as _
 from ninja import Field, NinjaAPI, Schema
-from pydantic import StrictInt
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.parser import Parser
+from pydantic import StrictInt
 
 from .errors import CivicError, ErrorCode, number_too_large
 from .input import INT64_MAX, api_status, data_refusal, payload_too_large
