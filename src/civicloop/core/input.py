@@ -1,8 +1,9 @@
 """The input layer: what every request must be before any page or endpoint reads it (decision XX).
 
 One set of checks for every endpoint and page, so no handler needs its own: a body over the size limit (413), a NUL
-character in any text of the request — path, query, cookies, form fields, file names, JSON strings and keys — and an
-integer past 64 bits in a JSON body (both refused as invalid input). `CivicInputMiddleware`
+character in any text of the request — query, cookies, form fields, file names, JSON strings and keys (a key in
+the path answers 404 like any missing key) — and an integer past 64 bits in a JSON body (both refused as invalid
+input). `CivicInputMiddleware`
 (civicloop.core.middleware) runs `request_refusal` on every request; the API's JSON parser
 (civicloop.core.api.JsonBodyParser) runs `data_refusal` on every body it parses and refuses a body that is not JSON
 (415). A refusal is an ordinary `CivicError`, rendered by the API as its error body and by pages as the error page.
@@ -49,7 +50,9 @@ def request_refusal(request) -> CivicError | None:
     limit = body_limit(request)
     if length > limit:
         return payload_too_large(limit)
-    texts = [request.path, *_query_texts(request.GET), *_query_texts(request.COOKIES)]
+    # Not the path: a key there is looked up (core.selectors.first_or_not_found) and one holding NUL answers 404
+    # like any missing key, so malformed, missing and out-of-scope keys look the same.
+    texts = [*_query_texts(request.GET), *_query_texts(request.COOKIES)]
     if request.method in ("POST", "PUT", "PATCH") and request.content_type in (
             "application/x-www-form-urlencoded", "multipart/form-data"):
         try:
