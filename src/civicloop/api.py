@@ -9,16 +9,18 @@ from ninja import NinjaAPI
 from ninja.security import django_auth
 
 from civicloop.core import registry
-from civicloop.core.api import install_error_handlers
+from civicloop.core.api import JsonBodyParser, install_error_handlers
 
 api = NinjaAPI(
     title="civicloop API",
     version="1",
-    description=str(_("民情闭环 JSON API。所有错误返回 {code, message, details}，code 稳定。")),
+    description=str(_("民情闭环 JSON API。所有错误返回 {code, message, details}，code 稳定。请求体只接受 JSON"
+                      "（上传文件除外），任何文本不得含 NUL 字符。")),
     auth=django_auth,
     urls_namespace="api",
     docs_url="/docs",
     openapi_url="/openapi.json",
+    parser=JsonBodyParser(),
 )
 install_error_handlers(api)
 for prefix, router in registry.api_routers():

@@ -15,6 +15,7 @@ CIVICLOOP_LOGIN_LOCKOUT_BY         what is counted: "username,ip_address" (each 
 CIVICLOOP_PROXY_COUNT              reverse proxies in front of the server (default 0: the client is REMOTE_ADDR)
 CIVICLOOP_SESSION_IDLE_MINUTES     signed out after this long without a request (default 30)
 CIVICLOOP_SESSION_MAX_HOURS        signed out this long after login, active or not (default 12)
+CIVICLOOP_MAX_UPLOAD_MB            the largest file an import accepts, on the page and the API (default 50)
 """
 
 import datetime as dt
@@ -146,6 +147,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "civicloop.orgs.sessions.SessionTimeoutMiddleware",  # idle and absolute session limits
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "civicloop.core.middleware.CivicInputMiddleware",  # the input layer: size, NUL (decision XX)
     "civicloop.core.middleware.CivicErrorMiddleware",
     "axes.middleware.AxesMiddleware",  # last, as axes asks: turns a locked login into our page
 ]
@@ -267,6 +269,10 @@ if LOG_RETENTION_DAYS < 180:  # core.constants.RETENTION_MIN_DAYS, which the Pos
     raise ImproperlyConfigured("CIVICLOOP_LOG_RETENTION_DAYS must be at least 180 (six months)")
 CSRF_COOKIE_HTTPONLY = False  # htmx reads the token from the cookie-less meta tag; keep default-safe elsewhere
 X_FRAME_OPTIONS = "DENY"
+
+# Request bodies (the input layer, civicloop.core.input): Django's DATA_UPLOAD_MAX_MEMORY_SIZE (2.5 MB) for anything
+# but a file upload; an uploaded file (imports, page and API alike) up to this many bytes.
+CIVICLOOP_MAX_UPLOAD_BYTES = int(float(os.environ.get("CIVICLOOP_MAX_UPLOAD_MB", "50")) * 1024 * 1024)
 
 LOGGING = {
     "version": 1,

@@ -12,6 +12,8 @@ import datetime as dt
 
 from ninja import Field, Schema
 
+from civicloop.core.api import NOT_BLANK, Count, Id
+
 from . import services
 from .constants import Layer, ReplyChannel, Satisfaction, Urgency
 
@@ -19,7 +21,7 @@ from .constants import Layer, ReplyChannel, Satisfaction, Urgency
 
 
 class VersionIn(Schema):
-    expected_version: int
+    expected_version: Count
 
 
 class NoteIn(VersionIn):
@@ -27,19 +29,19 @@ class NoteIn(VersionIn):
 
 
 class TriageIn(NoteIn):
-    category_id: int
+    category_id: Id
     urgency: Urgency = Urgency.NORMAL
     layer: Layer = Layer.LOCAL
 
 
 class DispatchIn(NoteIn):
-    lead_unit_id: int
-    co_unit_ids: list[int] = []
+    lead_unit_id: Id
+    co_unit_ids: list[Id] = Field([], max_length=50)
     time_limit_days: int | None = Field(None, ge=1, le=365)
 
 
 class ReasonIn(VersionIn):
-    reason: str = Field(..., max_length=2000)
+    reason: str = Field(..., max_length=2000, pattern=NOT_BLANK)
 
 
 class ExtensionIn(ReasonIn):
@@ -47,21 +49,21 @@ class ExtensionIn(ReasonIn):
 
 
 class ExtensionDecideIn(NoteIn):
-    extension_id: int | None = None
+    extension_id: Id | None = None
 
 
 class ProgressIn(VersionIn):
-    note: str = Field(..., max_length=2000)
+    note: str = Field(..., max_length=2000, pattern=NOT_BLANK)
 
 
 class ResolveIn(VersionIn):
-    result: str = Field(..., max_length=4000)
+    result: str = Field(..., max_length=4000, pattern=NOT_BLANK)
     measures: str = Field("", max_length=4000)
 
 
 class ReplyIn(VersionIn):
     channel: ReplyChannel
-    content: str = Field(..., max_length=4000)
+    content: str = Field(..., max_length=4000, pattern=NOT_BLANK)
 
 
 class RateIn(NoteIn):
@@ -69,35 +71,35 @@ class RateIn(NoteIn):
 
 
 class SuperviseIn(VersionIn):
-    notice: str = Field(..., max_length=2000)
+    notice: str = Field(..., max_length=2000, pattern=NOT_BLANK)
 
 
 class SupervisionReplyIn(VersionIn):
-    reply: str = Field(..., max_length=4000)
-    supervision_id: int | None = None
+    reply: str = Field(..., max_length=4000, pattern=NOT_BLANK)
+    supervision_id: Id | None = None
 
 
 class MergeIn(NoteIn):
-    into_case_id: int
+    into_case_id: Id
 
 
 # ----- consultation
 
 
 class MeetingIn(Schema):
-    body_unit_id: int
+    body_unit_id: Id
     date: dt.date
-    title: str = Field(..., max_length=200)
+    title: str = Field(..., max_length=200, pattern=NOT_BLANK)
 
 
 class AgendaIn(Schema):
-    case_id: int
+    case_id: Id
 
 
 class DecideIn(Schema):
-    lead_unit_id: int
-    co_unit_ids: list[int] = []
-    measures: str = Field(..., max_length=4000)
+    lead_unit_id: Id
+    co_unit_ids: list[Id] = Field([], max_length=50)
+    measures: str = Field(..., max_length=4000, pattern=NOT_BLANK)
     deadline: dt.date
 
 

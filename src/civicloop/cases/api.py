@@ -9,13 +9,23 @@ the actions' request schemas and services are `actions.py`'s, shared with the pa
 from __future__ import annotations
 
 import datetime as dt
-from typing import Literal
+from typing import Annotated, Literal
 
 from django.http import HttpResponse
 from ninja import Field, Query, Router, Schema, Status
-from pydantic import BaseModel
+from pydantic import BaseModel, StrictBool
 
-from civicloop.core.api import READ_ERRORS, WRITE_ERRORS, ErrorOut, FilterText, PageIn, paged
+from civicloop.core.api import (
+    NOT_BLANK,
+    READ_ERRORS,
+    WRITE_ERRORS,
+    ErrorOut,
+    FilterText,
+    Id,
+    PageIn,
+    PathId,
+    paged,
+)
 from civicloop.core.capacity import Busy, gate_from_environment
 from civicloop.core.errors import CivicError
 
@@ -155,21 +165,25 @@ class CaseFilterIn(PageIn):
     state: CaseState | None = None
     time_state: FilterText | None = None
     channel: Channel | None = None
-    category: int | None = None
+    category: PathId | None = None
     q: FilterText | None = None
     open_only: bool = False
 
 
+# `GET /{key}`: an id or a tracking code (`XH2026-0004711`), never one of the static paths beside it.
+CaseKey = Annotated[str, Field(pattern=r"^([0-9]{1,18}|[0-9A-Za-z]{1,16}[0-9]{4}-[0-9]{7})$")]
+
+
 class RegisterIn(Schema):
     channel: Channel
-    description: str = Field(..., max_length=4000)
+    description: str = Field(..., max_length=4000, pattern=NOT_BLANK)
     place_code: FilterText | None = None
-    category_id: int | None = None
+    category_id: Id | None = None
     urgency: Urgency = Urgency.NORMAL
     reporter_name: str = Field("", max_length=40)
     reporter_phone: str = Field("", max_length=20)
     reporter_id_number: str = Field("", max_length=18)
-    reporter_anonymous: bool = False
+    reporter_anonymous: StrictBool = False
     external_id: str = Field("", max_length=64)
     address: str = Field("", max_length=200)
     note: str = Field("", max_length=2000)
@@ -246,7 +260,7 @@ def notification_list(request, page: Query[PageIn], unread: bool = False):
 
 
 @router.post("/notifications/{notification_id}/read", response={200: NotificationOut, 403: ErrorOut, **READ_ERRORS})
-def notification_read(request, notification_id: int):
+def notification_read(request, notification_id: PathId):
     n = services.notification_mark_read(actor=request.user, notification_id=notification_id)
     return selectors.notifications_shown(request.user, [n])[0]
 
@@ -263,24 +277,24 @@ def meeting_create(request, payload: MeetingIn):
 
 
 @router.get("/meetings/{meeting_id}", response={200: MeetingOut, **READ_ERRORS})
-def meeting_detail(request, meeting_id: int):
+def meeting_detail(request, meeting_id: PathId):
     return _meeting_out(request.user, selectors.meeting_get_for(request.user, meeting_id))
 
 
 @router.post("/meetings/{meeting_id}/agenda", response={200: MeetingOut, **WRITE_ERRORS})
-def meeting_agenda_add(request, meeting_id: int, payload: AgendaIn):
+def meeting_agenda_add(request, meeting_id: PathId, payload: AgendaIn):
     item = services.meeting_agenda_add(actor=request.user, meeting_id=meeting_id, case_id=payload.case_id)
     return _meeting_out(request.user, item.meeting)
 
 
 @router.post("/agenda/{item_id}/decide", response={200: MeetingOut, **WRITE_ERRORS})
-def agenda_decide(request, item_id: int, payload: DecideIn):
+def agenda_decide(request, item_id: PathId, payload: DecideIn):
     decision = services.meeting_decide(actor=request.user, item_id=item_id, **payload.dict())
     return _meeting_out(request.user, AgendaItem.objects.get(pk=decision.item_id).meeting)
 
 
 @router.post("/meetings/{meeting_id}/minutes", response={200: MeetingOut, **WRITE_ERRORS})
-def meeting_minutes(request, meeting_id: int):
+def meeting_minutes(request, meeting_id: PathId):
     return _meeting_out(request.user, services.meeting_minutes_generate(actor=request.user, meeting_id=meeting_id))
 
 
@@ -321,7 +335,7 @@ def case_register_batch(request, payload: RegisterBatchIn, response: HttpRespons
 
 
 @router.get("/{key}", response={200: CaseDetailOut, **READ_ERRORS})
-def case_get(request, key: FilterText):
+def case_get(request, key: CaseKey):
     """One case by id or tracking code: masked reporter, timeline, the actions this actor may take now."""
     return _detail_out(request.user, key)
 
@@ -335,7 +349,7 @@ def _action(name: str, schema, service):
         return _detail_out(request.user, case_id)
 
     handler.__name__ = f"case_{name}"
-    handler.__annotations__ = {"case_id": int, "payload": schema}
+    handler.__annotations__ = {"case_id": PathId, "payload": schema}
     handler.__doc__ = f"{Action(name).label if name in Action.values else name}"
     router.post(f"/{{case_id}}/{name}", response={200: CaseDetailOut, **WRITE_ERRORS}, operation_id=f"cases_{name}")(handler)
 

@@ -3,13 +3,20 @@
 Each app's `api.py` imports these from here (never from `civicloop.api`, which imports every app's router).
 """
 
+import json
 from typing import Annotated
 
+from django.conf import settings
+from django.core.exceptions import RequestDataTooBig
+from django.http.request import RawPostDataException
 from django.utils.translation import gettext_lazy as _
 from ninja import Field, NinjaAPI, Schema
 from ninja.errors import AuthenticationError, HttpError, ValidationError
+from ninja.parser import Parser
+from pydantic import StrictInt
 
 from .errors import CivicError, ErrorCode, number_too_large
+from .input import INT64_MAX, api_status, data_refusal, payload_too_large
 
 
 class ErrorOut(Schema):
@@ -36,10 +43,46 @@ def paged(qs, page: PageIn) -> dict:
     return {"count": qs.count(), "items": list(qs[page.offset : page.offset + page.limit])}
 
 
+# What request bodies declare, so the schema says what the services require (schemathesis holds us to it):
+# an id is a positive 64-bit integer, given as a JSON number (not "5", not 5.0, not true).
+Id = Annotated[StrictInt, Field(ge=1, le=INT64_MAX)]
+# An id in a path or query (text, so not strict), bounded the same way.
+PathId = Annotated[int, Field(ge=1, le=INT64_MAX)]
+# A count or version: the same, from 0.
+Count = Annotated[StrictInt, Field(ge=0, le=INT64_MAX)]
+# A text a service requires (`require_text`): at least one character that is not blank once stripped (str.strip
+# removes \x1c-\x1f too, which the regex `\s` of the schema's readers does not count as space).
+NOT_BLANK = r"[^\s\x1c-\x1f]"
+
 # The refusals every read endpoint may answer; merge with {200: ...} in `response=`.
 READ_ERRORS = {401: ErrorOut, 404: ErrorOut, 422: ErrorOut}
-# The refusals a write endpoint may answer (403 forbidden: visible, but not this actor's action).
-WRITE_ERRORS = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut}
+# The refusals a write endpoint may answer (403 forbidden: visible, but not this actor's action; 413/415: the input
+# layer's refusals of a body too large or not JSON).
+WRITE_ERRORS = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 413: ErrorOut,
+                415: ErrorOut, 422: ErrorOut}
+
+
+def is_json(content_type: str) -> bool:
+    return content_type == "application/json" or (content_type.startswith("application/") and content_type.endswith("+json"))
+
+
+class JsonBodyParser(Parser):
+    """The API's body parser: JSON only (415 otherwise), then the input layer's checks on what it holds.
+
+    ninja wraps whatever this raises in an HttpError(400); `install_error_handlers` renders the CivicError inside.
+    """
+
+    def parse_body(self, request):
+        if not is_json(request.content_type or ""):
+            raise CivicError(ErrorCode.UNSUPPORTED_MEDIA_TYPE)
+        try:
+            data = json.loads(request.body)
+        except ValueError as exc:  # not JSON, or not UTF-8
+            raise CivicError(ErrorCode.MALFORMED_BODY) from exc
+        refusal = data_refusal(data)
+        if refusal is not None:
+            raise refusal
+        return data
 
 
 def install_error_handlers(api: NinjaAPI) -> None:
@@ -64,8 +107,20 @@ def install_error_handlers(api: NinjaAPI) -> None:
         # caller's input, never a server error — one answer for every endpoint.
         return api.create_response(request, number_too_large().as_dict(), status=422)  # as a validation refusal
 
+    @api.exception_handler(RequestDataTooBig)
+    def too_large(request, exc):
+        # a body over the limit without a Content-Length saying so (the input layer refuses the declared ones)
+        return api.create_response(request, payload_too_large(settings.DATA_UPLOAD_MAX_MEMORY_SIZE).as_dict(), status=413)
+
+    @api.exception_handler(RawPostDataException)
+    def form_body_for_json(request, exc):
+        # a form body (multipart) sent to an endpoint that reads JSON: Django has already read it as a form
+        return api.create_response(request, CivicError(ErrorCode.UNSUPPORTED_MEDIA_TYPE).as_dict(), status=415)
+
     @api.exception_handler(HttpError)
     def http_error(request, exc: HttpError):
+        if isinstance(exc.__cause__, CivicError):  # JsonBodyParser's refusal, wrapped by ninja
+            return api.create_response(request, exc.__cause__.as_dict(), status=api_status(exc.__cause__))
         # ninja's own refusals (e.g. a missing CSRF token on a session-authenticated POST) in our one error shape
         code = "csrf_failed" if "CSRF" in str(exc) else ("forbidden" if exc.status_code == 403 else "http_error")
         message = _("安全校验失败（CSRF），请刷新页面后重试。") if code == "csrf_failed" else str(exc)

@@ -61,6 +61,9 @@ class ErrorCode(StrEnum):
     INVALID = "invalid"  # input failed validation
     CONFLICT = "conflict"  # the object changed since it was read (optimistic lock)
     DUPLICATE = "duplicate"  # natural key already used
+    MALFORMED_BODY = "malformed_body"  # the request body is not what its Content-Type says (e.g. broken JSON)
+    PAYLOAD_TOO_LARGE = "payload_too_large"  # the request body is over the size limit
+    UNSUPPORTED_MEDIA_TYPE = "unsupported_media_type"  # a body the endpoint does not read (JSON endpoints: JSON only)
 
 
 register_error_codes(ErrorCode, {
@@ -69,6 +72,9 @@ register_error_codes(ErrorCode, {
     ErrorCode.INVALID: (400, _("输入有误。")),
     ErrorCode.CONFLICT: (409, _("该记录已被他人修改，请刷新后重试。")),
     ErrorCode.DUPLICATE: (409, _("编码已存在。")),
+    ErrorCode.MALFORMED_BODY: (400, _("无法解析请求体，请检查其格式。")),
+    ErrorCode.PAYLOAD_TOO_LARGE: (413, _("请求体过大。")),
+    ErrorCode.UNSUPPORTED_MEDIA_TYPE: (415, _("不支持该请求体类型：请以 application/json 发送。")),
 })
 
 
@@ -122,3 +128,8 @@ def not_found() -> CivicError:
 def number_too_large() -> CivicError:
     """A number in the input beyond what the database can store (e.g. an id of more than 64 bits)."""
     return CivicError(ErrorCode.INVALID, _("输入的数字超出允许范围。"))
+
+
+def nul_in_text() -> CivicError:
+    """A NUL character in a text of the input (PostgreSQL text cannot hold it; nobody types it)."""
+    return CivicError(ErrorCode.INVALID, _("输入含有不允许的控制字符（NUL）。"))

@@ -12,6 +12,7 @@ class ImportErrorCode(StrEnum):
     IMPORT_BAD_HEADER = "import_bad_header"  # the header row does not match the kind's template
     IMPORT_ROWS_INVALID = "import_rows_invalid"  # some rows failed their checks; nothing was written
     IMPORT_UNKNOWN_KIND = "import_unknown_kind"  # no registered import kind of that name
+    IMPORT_FILE_TOO_LARGE = "import_file_too_large"  # over the upload limit (settings.CIVICLOOP_MAX_UPLOAD_BYTES)
 
 
 register_error_codes(ImportErrorCode, {
@@ -19,4 +20,5 @@ register_error_codes(ImportErrorCode, {
     ImportErrorCode.IMPORT_BAD_HEADER: (400, _("表头与模板不符。")),
     ImportErrorCode.IMPORT_ROWS_INVALID: (400, _("有行数据不合格，未写入任何数据。")),
     ImportErrorCode.IMPORT_UNKNOWN_KIND: (400, _("未知的导入类型。")),
+    ImportErrorCode.IMPORT_FILE_TOO_LARGE: (413, _("文件过大（上限 %(mb)s MB）。")),
 })

@@ -11,6 +11,7 @@ import time
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _gettext
 from django.utils.translation import gettext_lazy as _
@@ -85,6 +86,15 @@ def import_district_for(actor, *, district_code: str | None = None) -> Place:
     if len(found) != 1:
         raise CivicError(ErrorCode.INVALID, _("请指定要导入的区（区编码）。"))
     return found[0]
+
+
+def upload_read(upload) -> bytes:
+    """The bytes of an uploaded file (the page's and the API's), refused over the one upload limit
+    (settings.CIVICLOOP_MAX_UPLOAD_BYTES) before any of it is read."""
+    limit = settings.CIVICLOOP_MAX_UPLOAD_BYTES
+    if upload.size > limit:
+        raise CivicError(ImportErrorCode.IMPORT_FILE_TOO_LARGE, mb=round(limit / 1024 / 1024, 1))
+    return upload.read()
 
 
 def import_run(

@@ -10,12 +10,9 @@ from django.views.decorators.http import require_http_methods
 
 from civicloop.core.errors import CivicError, ErrorCode
 
-from .error_codes import ImportErrorCode
 from .kinds import kind_choices
-from .services import import_district_for, import_run
+from .services import import_district_for, import_run, upload_read
 from .workbook import template_build
-
-MAX_UPLOAD_BYTES = 50 * 1024 * 1024
 
 
 @login_required
@@ -30,9 +27,7 @@ def upload(request):
         try:
             if upload is None:
                 raise CivicError(ErrorCode.INVALID, _("请选择文件。"))
-            if upload.size > MAX_UPLOAD_BYTES:
-                raise CivicError(ImportErrorCode.IMPORT_FILE_UNREADABLE, _("文件过大（上限 50 MB）。"))
-            context["result"] = import_run(actor=request.user, kind=context["kind"], file_path_or_bytes=upload.read(),
+            context["result"] = import_run(actor=request.user, kind=context["kind"], file_path_or_bytes=upload_read(upload),
                                            filename=upload.name, dry_run=context["dry_run"])
         except CivicError as exc:
             context["error"] = exc

@@ -10,6 +10,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from civicloop.core.errors import CivicError, ErrorCode, not_found
+from civicloop.core.input import data_refusal
 from civicloop.core.sql import insert
 from civicloop.orgs.constants import UnitKind
 from civicloop.orgs.models import Unit
@@ -88,6 +89,11 @@ def case_register_batch(*, actor, items: list[dict]) -> list[Registered]:
         fields = dict(fields)
         event = {"note": fields.pop("note", ""), "attachments": fields.pop("attachments", None)}
         try:
+            # the input layer's checks per item (a NUL, a number past 64 bits), so a bad item is refused in its own
+            # result before anything is written, whoever calls (the API's parser refuses the whole request first)
+            refusal = data_refusal([fields, event["note"]])
+            if refusal is not None:
+                raise refusal
             case = _prepare(actor=actor, **fields)
         except CivicError as e:
             out[i] = Registered(error=e)
@@ -200,7 +206,8 @@ def _prepare(
 
         place_id = place_get_for(actor, place_code).pk
     description = require_text(description, _("诉求内容"))
-    Channel(channel), Urgency(urgency)
+    if channel not in Channel.values or urgency not in Urgency.values:
+        raise CivicError(ErrorCode.INVALID, _("渠道或紧急程度无效。"))
     household = Household.objects.select_related("building").filter(pk=household_id).first() if household_id else None
     enterprise = Enterprise.objects.filter(pk=enterprise_id).first() if enterprise_id else None
     place = Place.objects.filter(pk=place_id).first() if place_id else None

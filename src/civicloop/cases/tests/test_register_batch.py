@@ -143,3 +143,22 @@ def test_register_batch_documents_the_429():
 
     responses = api.get_openapi_schema()["paths"]["/api/cases/register-batch"]["post"]["responses"]
     assert {429, 200} <= set(responses)
+
+
+def test_a_bad_third_item_is_refused_in_its_own_result_before_anything_is_written(world, cats):
+    """Issue 21: a NUL (PostgreSQL cannot store it) or a number past 64 bits in one item used to be found only when
+    that item was written — after the items before it — and answered 500. Every item is checked first now."""
+    from civicloop.cases.services import case_register_batch
+
+    items = [item(1), item(2), item(3, description="路灯\x00不亮"), item(4, category_id=2**63), item(5, note="\x00")]
+    results = case_register_batch(actor=world.street_dispatcher, items=items)
+    assert [r.error.code.value if r.error else "registered" for r in results] == [
+        "registered", "registered", "invalid", "invalid", "invalid"]
+    assert Case.objects.count() == 2 and CaseEvent.objects.count() == 2
+
+
+def test_the_api_refuses_a_batch_with_a_nul_whole(client, world, cats):
+    client_for(client, world.street_dispatcher)
+    r = post(client, "register-batch", {"cases": [item(1), item(2), item(3, description="路灯\x00不亮")]})
+    assert r.status_code == 422 and r.json()["code"] == "invalid"
+    assert Case.objects.count() == 0

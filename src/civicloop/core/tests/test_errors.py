@@ -22,7 +22,8 @@ def test_an_unregistered_code_is_refused():
 
 def test_each_app_registers_its_codes_with_status_and_message():
     codes = registered_codes()
-    assert {c.value for c in ErrorCode} == {"not_found", "forbidden", "invalid", "conflict", "duplicate"}
+    assert {c.value for c in ErrorCode} == {"not_found", "forbidden", "invalid", "conflict", "duplicate",
+                                           "malformed_body", "payload_too_large", "unsupported_media_type"}
     assert {c.value for c in (*ErrorCode, *CaseErrorCode, *ImportErrorCode)} <= set(codes)
     error = CivicError("merge_invalid")  # by its string value too: the app's member comes back
     assert error.code is CaseErrorCode.MERGE_INVALID and error.status == 400 and error.message == "不能合并到该工单。"
