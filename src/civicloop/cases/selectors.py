@@ -284,11 +284,12 @@ def own_notifications(user_id: int, *, unread_only: bool = False) -> QuerySet:
 
 
 def case_available_actions(actor, case: Case) -> list[str]:
-    """Actions the table allows now and this actor may take (for showing only the right buttons)."""
-    from .permissions import may
-    from .transitions import WHO, Who, actions_from
+    """The actions this actor can take now with success (`preconditions.can`: who, the table and each action's
+    precondition — the services' own check), for offering only the right buttons."""
+    from .preconditions import can
+    from .transitions import actions_from
 
-    return [a for a in actions_from(case.state) if WHO[a] != Who.SYSTEM and may(actor, case, a)]
+    return [a for a in actions_from(case.state) if can(actor, case, a)]
 
 
 def meetings_for(actor):

@@ -15,6 +15,7 @@ from ..constants import Action, CaseState, ExtensionState
 from ..events import event_write, snapshot
 from ..models import Case, CaseCoUnit, CaseEvent
 from ..permissions import is_system, may, visible_q
+from ..preconditions import forbidden, require
 from ..steps import step, target_state
 from ..transitions import states_allowing
 
@@ -66,12 +67,11 @@ def check(actor, case: Case, action: str, *, permission: bool = True) -> str:
 
 def _permit(actor, case: Case, action: str, permission: bool) -> None:
     if permission and not may(actor, case, action):
-        raise CivicError(ErrorCode.FORBIDDEN, _("您无权对该工单执行「%(action)s」。"), action=Action(action).label)
+        raise forbidden(action)
 
 
 # The handling states: where an extension request can be decided (accepted, in progress).
 EXTENSION_STATES = states_allowing(Action.APPROVE_EXTENSION)
-LAPSED_MESSAGE = _("该延期申请已失效（工单已不在办理中），无需再审批。")
 
 
 def extensions_lapse(case: Case, *, at=None) -> int:
@@ -87,14 +87,14 @@ def extensions_lapse(case: Case, *, at=None) -> int:
 
 def apply(actor, case: Case, action: str, *, changes: dict | None = None, co_unit_ids=None, note: str = "",
           attachments: list | None = None, permission: bool = True, at: dt.datetime | None = None) -> CaseEvent:
-    """Check and apply one table step: set fields, bump the version with a conditional UPDATE, append the event.
+    """Check (`preconditions.require`: who, the table, the action's precondition) and apply one table step: set fields, bump the version with a conditional UPDATE, append the event.
 
     The step itself (next state, field values, event before/after) is `steps.step`; this adds the permission
     check, the co-unit rows, the UPDATE, the event row and notifications. `changes` are model field values;
     `co_unit_ids` (a list) replaces the co-units. Raises CONFLICT when the row's version moved under us (0 rows
     updated) — the lock makes that rare, the check makes it impossible.
     """
-    _permit(actor, case, action, permission)
+    require(actor, case, action, permission=permission)  # the predicate the page and the API offer actions by
     st = step(case._before, action, changes=changes, co_unit_ids=co_unit_ids)
     old_version, state_before = case.version, case.state
     for field, value in st.values.items():

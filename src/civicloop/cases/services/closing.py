@@ -5,14 +5,12 @@ from __future__ import annotations
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
-from civicloop.core.errors import CivicError
-
 from ..changes import close_changes, rate_changes, rate_follow_up, reopen_changes, reply_changes
-from ..constants import Action, CaseState, ReplyChannel, Satisfaction
-from ..error_codes import CaseErrorCode
+from ..constants import Action, ReplyChannel, Satisfaction
 from ..models import Case, Rating, Reply
 from ..permissions import SYSTEM
-from ._core import apply, check, load_for_update, now, require_text
+from ..preconditions import require
+from ._core import apply, load_for_update, now, require_text
 
 
 def propagate_reply(case: Case, reply: Reply, at, *, only_id: int | None = None) -> None:
@@ -88,9 +86,7 @@ def case_reopen(*, actor, case_id: int, reason: str, expected_version: int | Non
 def case_close(*, actor, case_id: int, note: str = "", expected_version: int | None = None) -> Case:
     """Close. Refused with REPLY_REQUIRED unless a reply (or "unreachable") was recorded since it was resolved."""
     case = load_for_update(actor, case_id, expected_version)
-    if case.state == CaseState.RESOLVED and case.replied_at is None:
-        check(actor, case, Action.CLOSE)  # FORBIDDEN first, if it applies
-        raise CivicError(CaseErrorCode.REPLY_REQUIRED)
+    require(actor, case, Action.CLOSE)  # FORBIDDEN first, then REPLY_REQUIRED before a reply
     at = now()
     apply(actor, case, Action.CLOSE, note=note, at=at, changes=close_changes(at=at))
     return case

@@ -10,9 +10,9 @@ from civicloop.workdays.calendar import WorkCalendar, deadline_for
 
 from ..changes import extension_changes, resolve_changes, return_changes, return_follow_up
 from ..constants import Action, ExtensionState
-from ..error_codes import CaseErrorCode
 from ..models import Case, ExtensionRequest
-from ._core import LAPSED_MESSAGE, apply, load_for_update, now, require_text
+from ..preconditions import no_pending_extension, require
+from ._core import apply, load_for_update, now, require_text
 
 
 @transaction.atomic
@@ -41,8 +41,7 @@ def case_request_extension(*, actor, case_id: int, days: int, reason: str,
     reason = require_text(reason, _("延期理由"))
     if not 1 <= int(days) <= 60:
         raise CivicError(ErrorCode.INVALID, _("延期天数应为1至60个工作日。"))
-    if case.extension_requests.filter(state=ExtensionState.PENDING).exists():
-        raise CivicError(CaseErrorCode.EXTENSION_PENDING)
+    require(actor, case, Action.REQUEST_EXTENSION)
     at = now()
     apply(actor, case, Action.REQUEST_EXTENSION, note=reason, at=at)
     return ExtensionRequest.objects.create(district_id=case.district_id, case=case, days=days, reason=reason,
@@ -56,10 +55,7 @@ def _pending(case: Case, extension_id: int | None) -> ExtensionRequest:
     req = qs.order_by("requested_at").first()
     if req is None:
         asked = case.extension_requests.all() if extension_id is None else case.extension_requests.filter(pk=extension_id)
-        last = asked.order_by("-requested_at", "-pk").values_list("state", flat=True).first()
-        if last == ExtensionState.LAPSED:
-            raise CivicError(CaseErrorCode.NO_EXTENSION_PENDING, LAPSED_MESSAGE)
-        raise CivicError(CaseErrorCode.NO_EXTENSION_PENDING)
+        raise no_pending_extension(asked)
     return req
 
 
@@ -68,6 +64,7 @@ def case_approve_extension(*, actor, case_id: int, extension_id: int | None = No
                            expected_version: int | None = None, note: str = "") -> Case:
     """Approve the pending request: the deadline moves by its days (working days after the old deadline)."""
     case = load_for_update(actor, case_id, expected_version)
+    require(actor, case, Action.APPROVE_EXTENSION)
     req = _pending(case, extension_id)
     at = now()
     calendar = WorkCalendar()
@@ -83,6 +80,7 @@ def case_approve_extension(*, actor, case_id: int, extension_id: int | None = No
 def case_deny_extension(*, actor, case_id: int, extension_id: int | None = None,
                         expected_version: int | None = None, note: str = "") -> Case:
     case = load_for_update(actor, case_id, expected_version)
+    require(actor, case, Action.DENY_EXTENSION)
     req = _pending(case, extension_id)
     at = now()
     apply(actor, case, Action.DENY_EXTENSION, at=at, note=note)

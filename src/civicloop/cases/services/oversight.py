@@ -13,7 +13,8 @@ from ..constants import FINAL_STATES, Action, SupervisionKind
 from ..error_codes import CaseErrorCode
 from ..models import Case, Reply, Supervision
 from ..permissions import is_system, visible_q
-from ._core import apply, check, load_for_update, now, require_text
+from ..preconditions import require
+from ._core import apply, load_for_update, now, require_text
 from .closing import propagate_reply
 
 
@@ -45,7 +46,7 @@ def case_supervision_reply(*, actor, case_id: int, reply: str, supervision_id: i
     """The lead unit answers the oldest open supervision (or the given one)."""
     case = load_for_update(actor, case_id, expected_version)
     reply = require_text(reply, _("督办回复"))
-    check(actor, case, Action.SUPERVISION_REPLY)
+    require(actor, case, Action.SUPERVISION_REPLY)
     qs = case.supervisions.select_for_update().filter(replied_at__isnull=True)
     if supervision_id is not None:
         qs = qs.filter(pk=supervision_id)

@@ -159,9 +159,13 @@ def test_reporter_masked_and_unmask_logged(world, flow):
 
 def test_available_actions(world, flow):
     case = flow.dispatched()
-    assert set(case_available_actions(world.dept_handler, case)) == {"accept", "return", "supervision_reply"}
+    # issue 11: 督办回复 only with an open supervision (the service's precondition, preconditions.can)
+    assert set(case_available_actions(world.dept_handler, case)) == {"accept", "return"}
     assert "accept" not in case_available_actions(world.street_dispatcher, case)
     assert "supervise" in case_available_actions(world.street_dispatcher, case)
+    s.case_supervise(actor=world.street_dispatcher, case_id=case.pk, notice="请尽快签收")
+    case.refresh_from_db()
+    assert set(case_available_actions(world.dept_handler, case)) == {"accept", "return", "supervision_reply"}
 
 
 def test_supervise_overdue_is_idempotent_per_episode(world, flow, django_capture_on_commit_callbacks):
