@@ -9,6 +9,7 @@ names are the services' keyword names, so `payload.dict()` is passed as is.
 from __future__ import annotations
 
 import datetime as dt
+from typing import Annotated
 
 from ninja import Field, Schema
 
@@ -79,8 +80,12 @@ class SupervisionReplyIn(VersionIn):
     supervision_id: Id | None = None
 
 
+# a case named by its tracking code (what a dispatcher reads off the other case), where an id is also accepted
+TrackingCode = Annotated[str, Field(min_length=1, max_length=20, pattern=r"^[A-Za-z0-9][A-Za-z0-9-]*$")]
+
+
 class MergeIn(NoteIn):
-    into_case_id: Id
+    into_case_id: Id | TrackingCode  # the target's id, or its tracking code (issue 11)
 
 
 # ----- consultation

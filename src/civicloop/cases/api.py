@@ -106,6 +106,7 @@ class EventOut(Schema):
     unit: str | None
     at: dt.datetime
     note: str
+    summary: str = ""  # what the step did, in words (whom it went to, days, deadline, rating …): cases/timeline.py
 
 
 class CaseDetailOut(CaseOut):

@@ -12,7 +12,7 @@ from civicloop.orgs.constants import UnitKind
 from civicloop.orgs.models import Unit
 from civicloop.places.constants import PlaceLevel
 
-from .constants import Channel, Layer, ReplyChannel, Satisfaction, Urgency
+from .constants import Action, CaseState, Channel, Layer, ReplyChannel, Satisfaction, Urgency
 from .models import Category
 from .permissions import dispatch_targets_q
 
@@ -81,7 +81,7 @@ def action_fields(action: str, case, actor) -> list[dict]:
         "supervise": [("notice", _("督办通知"), "textarea", None)],
         "supervision_reply": [("reply", _("督办回复"), "textarea", None)],
         "escalate": [("reason", _("升级理由"), "textarea", None)],
-        "merge": [("into_case_id", _("主工单编号（ID）"), "number", None), ("note", _("备注"), "text", None)],
+        "merge": [("into_case_id", _("主工单追踪码"), "text", None), ("note", _("备注"), "text", None)],
         "withdraw": [("reason", _("撤回理由"), "textarea", None)],
     }
     current = _current_values(action, case)
@@ -99,3 +99,26 @@ def _current_values(action: str, case) -> dict[str, list[str]]:
         co = [str(u) for u in case.co_units.values_list("pk", flat=True)] if case.pk else []
         return {"lead_unit_id": [str(case.lead_unit_id)] if case.lead_unit_id else [], "co_unit_ids": co}
     return {}
+
+
+# The case page's one prominent action per state: the first of these the user can take (the rest sit in a menu).
+S, A = CaseState, Action
+PRIMARY = {
+    S.REGISTERED: (A.TRIAGE,), S.TRIAGED: (A.DISPATCH,), S.RETURNED: (A.DISPATCH,),
+    S.DISPATCHED: (A.ACCEPT,), S.REOPENED: (A.ACCEPT, A.DISPATCH),
+    S.ACCEPTED: (A.APPROVE_EXTENSION, A.RESOLVE), S.IN_PROGRESS: (A.APPROVE_EXTENSION, A.RESOLVE),
+    S.RESOLVED: (A.REPLY,), S.REPLIED: (A.RATE, A.CLOSE), S.RATED: (A.CLOSE,),
+}
+
+# Irreversible or consequential steps ask first, naming what follows (htmx `hx-confirm`: no script of ours).
+CONFIRM = {
+    A.WITHDRAW: _("撤回后工单即终止，不再办理，也不能恢复。确定撤回？"),
+    A.RETURN: _("退单后本单位不再牵头，工单退回派单环节；第二次退单将提交会商。确定退单？"),
+    A.CLOSE: _("结案后工单不能再办理或重办。确定结案？"),
+    A.MERGE: _("合并后本工单不再单独办理，随主工单答复诉求人，不能撤销。确定合并？"),
+    A.ESCALATE: _("升级后工单交“2+1”会商决定牵头单位，当前办理暂停。确定升级会商？"),
+}
+
+
+def primary_action(state: str, allowed: list[str]) -> str | None:
+    return next((a for a in PRIMARY.get(state, ()) if a in allowed), None)

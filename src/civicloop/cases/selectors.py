@@ -142,9 +142,13 @@ def case_detail(actor, case_id_or_code: int | str) -> dict:
     """Everything the case page and the detail endpoint show of a visible case: the case, its masked reporter
     (and whether this actor may reveal it), co-units, timeline and the actions this actor may take now. Without
     the right to the reporter's data (`may_unmask`), numbers typed into the description, the address and the
-    timeline's notes are masked (the case returned is then for display only)."""
+    timeline's notes are masked (the case returned is then for display only). Each timeline entry has its
+    `summary` (timeline.py: what the step did, from the event's fields — never free text, so nothing to mask)."""
+    from .timeline import Lookup, summaries
+
     case = case_get_for(actor, case_id_or_code)
-    events = _events_of(case)
+    events = list(_events_of(case))
+    lines = summaries(events, Lookup.for_case(case, events))
     unmasked = may_unmask(actor, case)
     shown = (lambda text: text) if unmasked else mask_free_text
     if not unmasked:
@@ -158,7 +162,8 @@ def case_detail(actor, case_id_or_code: int | str) -> dict:
             "seq": e.seq, "action": e.action, "action_label": _action_label(e.action),
             "actor": (e.actor.display_name or e.actor.username) if e.actor_id else None,
             "unit": e.actor_unit.name if e.actor_unit_id else None, "at": e.at, "note": shown(e.note),
-        } for e in events],
+            "summary": line,
+        } for e, line in zip(events, lines, strict=True)],
         "allowed_actions": case_available_actions(actor, case),
     }
 
@@ -281,6 +286,39 @@ def own_notifications(user_id: int, *, unread_only: bool = False) -> QuerySet:
     """The notifications addressed to the user `user_id` (the inbox compiles this with a stand-in viewer)."""
     qs = Notification.objects.filter(user_id=user_id)
     return qs.filter(read_at__isnull=True) if unread_only else qs
+
+
+def pending_extension_preview(actor, case: Case) -> dict | None:
+    """The pending extension request as its approver decides it: days asked, reason (numbers masked unless
+    `may_unmask`), who asked, and the deadline approving would set (the calendar rule of
+    `services.case_approve_extension`)."""
+    from civicloop.workdays.calendar import WorkCalendar, deadline_for
+
+    req = (case.extension_requests.filter(state=ExtensionState.PENDING).select_related("requested_by")
+           .order_by("requested_at").first())
+    if req is None:
+        return None
+    calendar = WorkCalendar()
+    deadline = deadline_for(case.deadline, req.days, calendar=calendar) if case.deadline else None
+    by = req.requested_by
+    reason = req.reason if may_unmask(actor, case) else mask_free_text(req.reason)
+    return {"id": req.pk, "days": req.days, "reason": reason, "requested_at": req.requested_at,
+            "requested_by": (by.display_name or by.username) if by else "", "deadline": deadline,
+            "provisional": bool(deadline and calendar.provisional(case.dispatched_at or deadline, deadline))}
+
+
+def merge_target_preview(actor, case_id: int, key: str) -> Case | None:
+    """The case `case_id` could be merged into, named by tracking code or id (`preconditions.merge_targets_q`:
+    open, same district, visible, not itself) — shown masked as in a list; None when there is none."""
+    from .preconditions import merge_targets_q
+
+    case = case_get_for(actor, case_id)
+    key = (key or "").strip()[:20]
+    if not key:
+        return None
+    by = Q(pk=int(key)) if key.isdigit() else Q(tracking_code=key.upper())
+    target = with_related(Case.objects.filter(merge_targets_q(actor, case)).filter(by)).first()
+    return cases_shown(actor, [target])[0] if target is not None else None
 
 
 def case_available_actions(actor, case: Case) -> list[str]:

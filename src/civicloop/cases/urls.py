@@ -13,6 +13,7 @@ urlpatterns = [
     path("meetings/<int:pk>/minutes/", views.meeting_minutes, name="meeting_minutes"),
     path("agenda/<int:pk>/decide/", views.agenda_decide, name="agenda_decide"),
     path("<int:pk>/reporter/", views.reporter_unmask, name="reporter_unmask"),
+    path("<int:pk>/merge-preview/", views.merge_preview, name="merge_preview"),
     path("<int:pk>/act/<str:action>/", views.case_act, name="act"),
     path("<str:key>/", views.case_page, name="case"),
 ]

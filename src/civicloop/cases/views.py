@@ -24,7 +24,7 @@ from civicloop.places.selectors import place_get_for, place_list_for
 from . import selectors, services
 from .actions import ACTION_SCHEMAS, ACTION_SERVICES, AgendaIn, DecideIn, MeetingIn
 from .constants import Action, Channel, TimeState
-from .forms import RegisterForm, action_fields, community_places, unit_choices
+from .forms import CONFIRM, RegisterForm, action_fields, community_places, primary_action, unit_choices
 from .inbox import inbox_for
 from .models import Meeting
 
@@ -86,9 +86,27 @@ def inbox(request):
 def case_page(request, key: str):
     detail = selectors.case_detail(request.user, key)
     case = detail["case"]
-    detail["forms"] = [{"action": a, "label": Action(a).label, "fields": action_fields(a, case, request.user)}
-                       for a in detail["allowed_actions"]]
+    allowed = detail["allowed_actions"]
+    primary = primary_action(case.state, allowed)
+    extension = selectors.pending_extension_preview(request.user, case) if {
+        Action.APPROVE_EXTENSION, Action.DENY_EXTENSION} & set(allowed) else None
+    forms = [{"action": a, "label": Action(a).label, "fields": action_fields(a, case, request.user),
+              "confirm": CONFIRM.get(a, ""), "primary": a == primary,
+              "extension": extension if a in (Action.APPROVE_EXTENSION, Action.DENY_EXTENSION) else None}
+             for a in allowed if a in ACTION_SCHEMAS]
+    detail["primary_form"] = next((f for f in forms if f["primary"]), None)
+    detail["forms"] = [f for f in forms if not f["primary"]]
+    # 会商决定 is taken on the meeting page (an agenda item), not by a form here
+    detail["decide"] = Action.DECIDE in allowed
     return render(request, "cases/case.html", detail)
+
+
+@login_required
+def merge_preview(request, pk: int):
+    """The merge form's preview (htmx GET): the target named by tracking code or id, if the case may be merged
+    into it (`preconditions.merge_targets_q`), else a line saying it cannot."""
+    target = selectors.merge_target_preview(request.user, pk, request.GET.get("into_case_id", ""))
+    return render(request, "cases/_merge_preview.html", {"target": target, "asked": request.GET.get("into_case_id", "")})
 
 
 @login_required

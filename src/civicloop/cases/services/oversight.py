@@ -70,7 +70,9 @@ def case_escalate(*, actor, case_id: int, reason: str, expected_version: int | N
 
 @transaction.atomic
 def case_merge(*, actor, case_id: int, into_case_id: int, note: str = "", expected_version: int | None = None) -> Case:
-    """Fold a near-duplicate into another open case; its reporter will receive the target's reply."""
+    """Fold a near-duplicate into another open case; its reporter will receive the target's reply. The target is
+    named by id or by tracking code (a code no case has, or a case out of sight: NOT_FOUND)."""
+    into_case_id = _case_pk(into_case_id)
     if case_id == into_case_id:
         load_for_update(actor, case_id, expected_version)  # out of sight: NOT_FOUND, like any other request
         raise CivicError(CaseErrorCode.MERGE_INVALID)
@@ -95,6 +97,18 @@ def case_merge(*, actor, case_id: int, into_case_id: int, note: str = "", expect
         last = target.replies.order_by("-at", "-pk").first() or Reply(channel="", content="", by=None)
         propagate_reply(target, last, at, only_id=case.pk)
     return case
+
+
+def _case_pk(key: int | str) -> int:
+    if isinstance(key, int):
+        return key
+    key = str(key).strip()
+    if key.isdigit():
+        return int(key)
+    pk = Case.objects.filter(tracking_code=key.upper()).values_list("pk", flat=True).first()
+    if pk is None:
+        raise not_found()
+    return pk
 
 
 @transaction.atomic
