@@ -157,9 +157,9 @@ def intake_raw(url: str) -> float:
                         "INSERT INTO cases_case (district_id, tracking_code, channel, external_id, urgency, layer,"
                         " place_id, street_id, address, description, reporter_name, reporter_phone,"
                         " reporter_id_number, reporter_anonymous, registered_by_id, state, satisfaction,"
-                        " return_count, unsatisfied_count, version, created_at, updated_at) VALUES (%s, %s,"
-                        " 'hotline_12345', %s, 'normal', '', %s, %s, '', %s, '王先生', '13800000000', '', false, %s,"
-                        " 'registered', '', 0, 0, 1, now(), now()) RETURNING id",
+                        " return_count, unsatisfied_count, version, created_at, updated_at, deadline_provisional)"
+                        " VALUES (%s, %s, 'hotline_12345', %s, 'normal', '', %s, %s, '', %s, '王先生', '13800000000', '',"
+                        " false, %s, 'registered', '', 0, 0, 1, now(), now(), false) RETURNING id",
                         (district_id, f"RAW2099-{last:07d}", f"raw-{i}-{n}", street_id, street_id,
                          f"压测登记 {i}-{n}：楼道堆物影响通行", user_id)).fetchone()[0]
                     conn.execute(
