@@ -47,6 +47,8 @@ def home_sections(actor) -> tuple[list[dict], int]:
 
 def panel(request) -> str | None:
     actor = request.user
+    if not getattr(actor, "pk", None):  # no account behind the request: no work of its own
+        return None
     scope = scope_for(actor)
     sections, unread = home_sections(actor)
     district = open_time_counts_for(actor) if scope.has_role(Role.LEADER) else None
