@@ -44,4 +44,11 @@ FIELD_LABELS = {
     "q": _("关键词"),
     "open_only": _("只看未办结"),
     "tracking_code": _("工单编号"),
+    "category": _("分类"),
+    "cases": _("工单列表"),
+    "key": _("工单编号或ID"),
+    "item_id": _("议题"),
+    "meeting_id": _("会商"),
+    "notification_id": _("通知"),
+    "unread": _("只看未读"),
 }

@@ -58,6 +58,7 @@ OTHER = _("值无效")
 # Labels every app shares (the request's parts and the common fields of core.api).
 COMMON_LABELS: dict[str, Any] = {
     "body": _("请求体"),
+    "code": _("编码"),
     "expected_version": _("版本号"),
     "limit": _("每页条数"),
     "offset": _("起始位置"),
