@@ -55,3 +55,16 @@ def test_notification_names_the_actor_and_links_the_case(client, world, flow, dj
     item = client.get("/api/cases/notifications").json()["items"][0]
     assert item["actor"] == str(actor) and item["case_tracking_code"] == case.tracking_code
     assert item["actor_unit"] == (actor.unit.name if actor.unit_id else None)
+
+
+def test_home_opens_for_every_persona_in_bounded_queries(client, world, flow, django_assert_max_num_queries):
+    for _n in range(3):
+        flow.dispatched()
+    people = [u for u in vars(world).values() if hasattr(u, "username")]
+    assert len(people) >= 8
+    for user in people:
+        client.force_login(user)
+        with django_assert_max_num_queries(12):
+            response = client.get("/")
+        assert response.status_code == 200, user.username
+        assert 'id="home-cases"' in response.content.decode()
