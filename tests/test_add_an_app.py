@@ -1,6 +1,6 @@
 """"How to add an app" holds: an app written in its own package (tests/sampleapp) and added to INSTALLED_APPS —
 nothing else — gets its API router, its pages, its navigation entries, its error codes, its demo steps, its
-periodic task and its import kind, through the central files that name no app.
+periodic task, its import kind, its home-page panel and its field labels, through the central files that name no app.
 
 Runs in a fresh interpreter with settings that only extend INSTALLED_APPS (tests/sampleapp/settings.py).
 """
@@ -31,6 +31,7 @@ from civicloop.web.context import navigation
 client = Client()
 ping = client.get("/api/sample/ping")
 refused = client.get("/api/sample/refuse")
+echo = client.get("/api/sample/echo?count=x")
 everyone = SimpleNamespace(user=SimpleNamespace(is_authenticated=True, is_active=False, pk=None, unit_id=None), path="/")
 print(json.dumps({
     "openapi_paths": sorted(p for p in api.get_openapi_schema()["paths"] if p.startswith("/api/sample/")),
@@ -43,6 +44,8 @@ print(json.dumps({
     "reset": [f.__module__ + "." + f.__name__ for f in registry.demo_reset_steps()],
     "tasks": {path: every for path, _task, every in registry.periodic_tasks()},
     "kinds": list(KINDS),
+    "panels": registry.home_panels(everyone),
+    "echo": [echo.status_code, echo.json()["details"][0]["field"]],
 }))
 """
 
@@ -55,7 +58,7 @@ def test_an_app_added_to_installed_apps_alone_is_wired_everywhere():
                           cwd=ROOT)
     assert done.returncode == 0, done.stderr[-3000:]
     got = json.loads(done.stdout.strip().splitlines()[-1])
-    assert got["openapi_paths"] == ["/api/sample/ping", "/api/sample/refuse"]
+    assert got["openapi_paths"] == ["/api/sample/echo", "/api/sample/ping", "/api/sample/refuse"]
     assert got["ping"] == [200, {"pong": True}]
     assert got["refused"] == [409, "sample_refused"]
     assert got["page"] == ["/sample/", "sample page"]
@@ -65,3 +68,5 @@ def test_an_app_added_to_installed_apps_alone_is_wired_everywhere():
     assert got["reset"][0] == "tests.sampleapp.demo.reset"  # last installed, reset first
     assert got["tasks"]["tests.sampleapp.tasks.tick"] == 42
     assert got["kinds"][-1] == "sample_things"
+    assert got["panels"][-1] == '<section id="sample-panel">sample panel</section>'  # `nothing` left out
+    assert got["echo"] == [422, "样例数量"]  # a validation refusal names the field by the app's label

@@ -5,13 +5,12 @@ app's module imports it — the shared pieces are in `civicloop.core.api`.
 """
 
 from django.utils.translation import gettext_lazy as _
-from ninja import NinjaAPI
 from ninja.security import django_auth
 
 from civicloop.core import registry
-from civicloop.core.api import JsonBodyParser, install_error_handlers
+from civicloop.core.api import CivicNinjaAPI, JsonBodyParser, install_error_handlers
 
-api = NinjaAPI(
+api = CivicNinjaAPI(
     title="civicloop API",
     version="1",
     description=str(_("民情闭环 JSON API。所有错误返回 {code, message, details}，code 稳定。请求体只接受 JSON"

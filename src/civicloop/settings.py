@@ -122,9 +122,9 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "ninja",  # API docs from our own static files: the CDN variant needs an inline script the CSP refuses
     # Before our apps: its signal receivers run first, so an audit receiver sees whether axes locked the request.
-    "axes",
+    "civicloop.core.library_apps.AxesConfig",  # axes, its admin section named in Chinese
     "django_tasks",
-    "django_tasks_db",
+    "civicloop.core.library_apps.TasksDatabaseConfig",  # django_tasks_db, likewise
     "civicloop.core",
     "civicloop.places",
     "civicloop.orgs",

@@ -1,5 +1,7 @@
 from django.contrib import admin
+from django.templatetags.static import static
 from django.urls import include, path
+from django.views.generic import RedirectView
 
 from civicloop.api import api
 from civicloop.core import registry
@@ -8,6 +10,8 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/", api.urls),
     path("i18n/", include("django.conf.urls.i18n")),
+    # what a browser asks for on pages that do not link the icon (the admin's)
+    path("favicon.ico", RedirectView.as_view(url=static("civicloop/favicon.svg"), permanent=True)),
 ]
 
 # Each app's pages at the prefix its AppConfig declares (web owns "/"), namespaced by the app's label.

@@ -7,6 +7,8 @@ from .error_codes import SampleErrorCode
 
 router = Router(tags=["sample"])
 
+FIELD_LABELS = {"count": "样例数量"}
+
 
 class PingOut(Schema):
     pong: bool
@@ -20,3 +22,8 @@ def ping(request):
 @router.get("/refuse", response={200: PingOut, 409: READ_ERRORS[404], **READ_ERRORS}, auth=None)
 def refuse(request):
     raise CivicError(SampleErrorCode.SAMPLE_REFUSED)
+
+
+@router.get("/echo", response={200: PingOut, **READ_ERRORS}, auth=None)
+def echo(request, count: int):
+    return {"pong": count > 0}

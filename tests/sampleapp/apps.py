@@ -14,3 +14,5 @@ class SampleConfig(CivicAppConfig):
     demo_reset_steps = ("tests.sampleapp.demo.reset",)
     periodic_tasks = (PeriodicTask("tests.sampleapp.tasks.tick", every=60, env="SAMPLE_TICK_EVERY"),)
     import_kinds = ("tests.sampleapp.import_kinds.SampleSpec",)
+    field_labels = "tests.sampleapp.api.FIELD_LABELS"
+    home_panels = ("tests.sampleapp.home.panel", "tests.sampleapp.home.nothing")

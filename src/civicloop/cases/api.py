@@ -138,10 +138,25 @@ class NotificationOut(Schema):
     unit: str | None  # the unit it reached the reader through (lead unit, co-unit, dispatching unit …)
     created_at: dt.datetime
     read_at: dt.datetime | None
+    actor: str | None  # who acted (null: the system)
+    actor_unit: str | None  # for which unit
+    case_tracking_code: str | None  # the case's page: /cases/<tracking code>/
 
     @staticmethod
     def resolve_unit(obj) -> str | None:
         return obj.unit.name if obj.unit_id else None
+
+    @staticmethod
+    def resolve_actor(obj) -> str | None:
+        return str(obj.actor) if obj.actor_id else None
+
+    @staticmethod
+    def resolve_actor_unit(obj) -> str | None:
+        return obj.actor_unit.name if obj.actor_unit_id else None
+
+    @staticmethod
+    def resolve_case_tracking_code(obj) -> str | None:
+        return obj.case.tracking_code if obj.case_id else None
 
 
 class NotificationPage(Schema):

@@ -1,4 +1,5 @@
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from civicloop.core.registry import CivicAppConfig, Nav, PeriodicTask
 
@@ -6,6 +7,7 @@ from civicloop.core.registry import CivicAppConfig, Nav, PeriodicTask
 class CasesConfig(CivicAppConfig):
     name = "civicloop.cases"
     label = "cases"
+    verbose_name = pgettext_lazy("admin section", "工单")
     api_prefix = "cases/"
     pages_prefix = "cases/"
     navigation = (
@@ -18,3 +20,5 @@ class CasesConfig(CivicAppConfig):
     periodic_tasks = (PeriodicTask("civicloop.cases.tasks.supervise_overdue", every=600, env="CIVICLOOP_SUPERVISE_EVERY"),)
     # The households and enterprises of the cases a unit leads or co-handles: a department sees those (places.permissions).
     handled_links = ("civicloop.cases.permissions.handled_ids",)
+    field_labels = "civicloop.cases.field_labels.FIELD_LABELS"  # how validation refusals name the fields
+    home_panels = ("civicloop.cases.home.panel",)  # the person's inbox counts and notifications on the home page

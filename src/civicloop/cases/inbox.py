@@ -13,6 +13,7 @@ import datetime as dt
 from django.db import connection
 from django.db.models import F
 from django.utils import timezone
+from django.utils.translation import gettext_lazy
 
 from civicloop.core.sql import PlanCache, Prepared
 from civicloop.orgs.constants import Role
@@ -30,6 +31,14 @@ from .selectors import (
 )
 
 INBOX_LIMIT = 20
+
+# The sections' names, for the inbox page and the home page's panel (gettext_lazy by its own name: makemessages
+# finds only the names it knows — an alias left these out of the English catalogue).
+SECTION_LABELS = {
+    "to_accept": gettext_lazy("待签收"), "to_handle": gettext_lazy("办理中"), "to_reply": gettext_lazy("待答复"),
+    "to_triage": gettext_lazy("待研判"), "to_dispatch": gettext_lazy("待派单"), "to_close": gettext_lazy("待结案"),
+    "supervisions": gettext_lazy("待回复督办"), "extensions": gettext_lazy("待审批延期"),
+}
 
 # Sections whose cases never run a clock: time_rank is the same for all of them, so they are ordered by
 # (deadline, yellow_at, id) alone — the order of the (who, state, deadline, yellow_at, id) indexes, so a one-state

@@ -266,7 +266,7 @@ def notifications_for(actor, *, unread_only: bool = False) -> QuerySet:
     and the unit they reached the actor through."""
     if not getattr(actor, "pk", None):
         return Notification.objects.none()
-    return own_notifications(actor.pk, unread_only=unread_only).select_related("case", "unit")
+    return own_notifications(actor.pk, unread_only=unread_only).select_related("case", "unit", "actor", "actor_unit")
 
 
 def notifications_shown(actor, notifications) -> list[Notification]:

@@ -14,25 +14,19 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 from pydantic import ValidationError
 
 from civicloop.core.errors import CivicError, ErrorCode, not_found
+from civicloop.core.validation import error_details
 from civicloop.places.selectors import place_get_for, place_list_for
 
 from . import selectors, services
 from .actions import ACTION_SCHEMAS, ACTION_SERVICES, AgendaIn, DecideIn, MeetingIn
 from .constants import Action, Channel, TimeState
 from .forms import CONFIRM, RegisterForm, action_fields, community_places, primary_action, unit_choices
-from .inbox import inbox_for
+from .inbox import SECTION_LABELS, inbox_for
 from .models import Meeting
-
-_L = gettext_lazy
-SECTION_LABELS = {
-    "to_accept": _L("待签收"), "to_handle": _L("办理中"), "to_reply": _L("待答复"), "to_triage": _L("待研判"),
-    "to_dispatch": _L("待派单"), "to_close": _L("待结案"), "supervisions": _L("待回复督办"), "extensions": _L("待审批延期"),
-}
 
 
 def _done(request, url: str, text: str) -> HttpResponse:
@@ -49,8 +43,8 @@ def _validated(schema, data: dict):
         # lax: a form posts every value as text (the API's JSON bodies are held to the schemas' strict ids and flags)
         return schema.model_validate(data, strict=False)
     except ValidationError as exc:
-        details = [{"where": ".".join(str(p) for p in e["loc"]), "field": str(e["loc"][-1]) if e["loc"] else "",
-                    "reason": e["msg"]} for e in exc.errors()]
+        # translated, with the fields' labels; a page shows no field path ("where" is for API clients)
+        details = [{**d, "where": ""} for d in error_details(exc.errors(), model=schema)]
         raise CivicError(ErrorCode.INVALID, details=details) from None
 
 

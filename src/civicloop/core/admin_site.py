@@ -11,6 +11,7 @@ admin is audited without remembering to. The site replaces Django's default one 
 from __future__ import annotations
 
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 
 from .constants import AuditAction
 from .services import audit_write
@@ -48,6 +49,10 @@ class AuditedAdminMixin:
 
 
 class CivicAdminSite(admin.AdminSite):
+    site_header = _("民情闭环 civicloop 管理")
+    site_title = _("民情闭环 civicloop 管理")
+    index_title = _("民情闭环 civicloop 管理")
+
     def register(self, model_or_iterable, admin_class=None, **options):
         admin_class = admin_class or admin.ModelAdmin
         if not issubclass(admin_class, AuditedAdminMixin):

@@ -17,6 +17,7 @@ from pydantic import StrictInt
 
 from .errors import CivicError, ErrorCode, number_too_large
 from .input import INT64_MAX, api_status, data_refusal, payload_too_large
+from .validation import error_details
 
 
 class ErrorOut(Schema):
@@ -85,6 +86,19 @@ class JsonBodyParser(Parser):
         return data
 
 
+class CivicNinjaAPI(NinjaAPI):
+    """NinjaAPI whose validation errors carry their translated detail, labelled from the endpoint's own schema
+    (ninja knows which model failed only here; the handler below renders it)."""
+
+    def validation_error_from_error_contexts(self, error_contexts):
+        error = super().validation_error_from_error_contexts(error_contexts)
+        models = [context.model for context in error_contexts for _e in context.pydantic_validation_error.errors()]
+        for item, model in zip(error.errors, models, strict=False):
+            # loc: (request part, ninja's parameter name or flattened field, …): the schema's fields after the part
+            item["civic_detail"] = error_details([item], model=model, strip=1)[0]
+        return error
+
+
 def install_error_handlers(api: NinjaAPI) -> None:
     """Render every refusal on `api` as our one error body: CivicError, ninja's validation, HTTP and auth errors."""
 
@@ -94,10 +108,9 @@ def install_error_handlers(api: NinjaAPI) -> None:
 
     @api.exception_handler(ValidationError)
     def validation_error(request, exc: ValidationError):
-        details = [
-            {"where": ".".join(str(p) for p in e.get("loc", [])), "field": str(e.get("loc", [""])[-1]), "reason": e.get("msg", "")}
-            for e in exc.errors
-        ]
+        # translated details with the fields' labels (core.validation); CivicNinjaAPI has already found them
+        # against the endpoint's schemas, another NinjaAPI gets the apps' labels
+        details = [e["civic_detail"] if "civic_detail" in e else error_details([e])[0] for e in exc.errors]
         err = CivicError(ErrorCode.INVALID, details=details)
         return api.create_response(request, err.as_dict(), status=422)
 

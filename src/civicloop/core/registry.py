@@ -15,6 +15,8 @@ An app's `apps.py` subclasses `CivicAppConfig` and fills in what it contributes 
                                        env="CIVICLOOP_SUPERVISE_EVERY")]
         import_kinds = []          # "civicloop.<app>.import_kinds.ThingSpec", a KindSpec subclass
         handled_links = ["civicloop.cases.permissions.handled_ids"]  # households/enterprises a unit works on
+        field_labels = "civicloop.cases.actions.FIELD_LABELS"  # names in validation refusals (core.validation)
+        home_panels = ["civicloop.cases.home.panel"]  # `f(request) -> html | None`, a panel on the home page
 
 Error codes need no declaration: `<app>/error_codes.py` registers them when imported, and `CoreConfig.ready`
 imports that module of every installed app (`load_error_codes`).
@@ -77,6 +79,12 @@ class CivicAppConfig(AppConfig):
     # the unit reaches through its work in this app (cases it handles) — what a department may see of them
     # beyond its duties (places.permissions). None: the app links no such row.
     handled_links: Sequence[str] = ()
+    # dotted path of a dict {field name: lazy label}: how a validation refusal names this app's schema fields when
+    # the schema's Field has no `title` (core.validation). The first app naming a field wins.
+    field_labels: str | None = None
+    # dotted paths of `f(request) -> str | None`: a panel of the person's work on the home page (rendered HTML,
+    # None: nothing to show this person), in `navigation` order of the apps.
+    home_panels: Sequence[str] = ()
 
 
 def civic_apps() -> list[CivicAppConfig]:
@@ -129,6 +137,21 @@ def handled_links(model, unit_id: int) -> list:
     """The id querysets of `model` (Household, Enterprise) every app says `unit_id` works on (`handled_links`)."""
     found = (import_string(path)(model, unit_id) for config in civic_apps() for path in config.handled_links)
     return [qs for qs in found if qs is not None]
+
+
+def field_labels() -> dict[str, Any]:
+    """{field name: label} from every app's `field_labels` (first installed app wins a name)."""
+    labels: dict[str, Any] = {}
+    for config in reversed(civic_apps()):
+        if config.field_labels:
+            labels.update(import_string(config.field_labels))
+    return labels
+
+
+def home_panels(request) -> list[str]:
+    """The home page's panels: every app's `home_panels` for this request, the ones with something to show."""
+    found = (import_string(path)(request) for config in civic_apps() for path in config.home_panels)
+    return [html for html in found if html]
 
 
 def load_error_codes() -> None:

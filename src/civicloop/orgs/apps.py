@@ -7,6 +7,7 @@ class OrgsConfig(CivicAppConfig):
     name = "civicloop.orgs"
     label = "orgs"
     verbose_name = _("组织与人员")
+    field_labels = "civicloop.orgs.field_labels.FIELD_LABELS"  # how validation refusals name the fields
     api_prefix = "orgs/"
 
     def ready(self):

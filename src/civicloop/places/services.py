@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.db import transaction
+from django.utils.translation import gettext_lazy as _
 
 from civicloop.core.errors import CivicError, ErrorCode
 from civicloop.core.services import personal_data_reveal
@@ -20,10 +21,11 @@ def place_fields_under(parent: Place | None, *, code: str, level: str) -> dict:
     expected = PARENT_LEVEL[PlaceLevel(level)]
     if expected is None:
         if parent is not None:
-            raise CivicError(ErrorCode.INVALID, "区不能有上级。")
+            raise CivicError(ErrorCode.INVALID, _("区不能有上级。"))
         return {"path": f"/{code}/", "parent": None, "district": None, "street": None, "community": None}
     if parent is None or parent.level != expected:
-        raise CivicError(ErrorCode.INVALID, "上级地点层级不符：%(level)s 的上级应为 %(expected)s。", level=level, expected=expected)
+        raise CivicError(ErrorCode.INVALID, _("上级地点层级不符：%(level)s 的上级应为 %(expected)s。"),
+                         level=PlaceLevel(level).label, expected=PlaceLevel(expected).label)
     district = parent if parent.level == PlaceLevel.DISTRICT else parent.district
     street = parent if parent.level == PlaceLevel.STREET else parent.street
     community = parent if parent.level == PlaceLevel.COMMUNITY else parent.community
@@ -33,7 +35,7 @@ def place_fields_under(parent: Place | None, *, code: str, level: str) -> dict:
 @transaction.atomic
 def place_create(*, code: str, name: str, level: str, parent: Place | None = None, **extra) -> Place:
     if Place.objects.filter(code=code).exists():
-        raise CivicError(ErrorCode.DUPLICATE, "编码 %(code)s 已存在。", code=code)
+        raise CivicError(ErrorCode.DUPLICATE, _("编码 %(code)s 已存在。"), code=code)
     fields = place_fields_under(parent, code=code, level=level)
     place = Place(code=code, name=name, level=level, **fields, **extra)
     place.save()

@@ -6,13 +6,16 @@ from django.contrib.auth.decorators import login_required
 from django.contrib.auth.forms import AuthenticationForm
 from django.shortcuts import render
 
+from civicloop.core import registry
 from civicloop.orgs.selectors import user_profile_for
 from civicloop.places.selectors import scope_counts_for
 
 
 @login_required
 def home(request):
-    return render(request, "web/home.html", {"profile": user_profile_for(request.user), "counts": scope_counts_for(request.user)})
+    # the apps' panels of the person's work (core.registry `home_panels`): web knows none of them by name
+    return render(request, "web/home.html", {"profile": user_profile_for(request.user), "counts": scope_counts_for(request.user),
+                                             "panels": registry.home_panels(request)})
 
 
 def login_locked(request, response=None, credentials=None):

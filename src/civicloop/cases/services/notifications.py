@@ -120,7 +120,7 @@ def notify_event(event_id: int) -> int:
         text = f"{text} — {event.note}"[:300]
     Notification.objects.bulk_create(
         [Notification(district_id=event.district_id, user_id=user_id, unit_id=unit_id, case_id=event.case_id,
-                      kind=event.action, text=text, dedupe_key=f"e{event.pk}:p{user_id}")
+                      actor_id=event.actor_id, actor_unit_id=event.actor_unit_id, kind=event.action, text=text, dedupe_key=f"e{event.pk}:p{user_id}")
          for user_id, unit_id in pairs],
         ignore_conflicts=True,
     )

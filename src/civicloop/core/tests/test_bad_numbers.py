@@ -18,7 +18,7 @@ def test_api_answers_a_huge_filter_value_with_the_error_body(admin_client):
     # the schema declares ids as 64-bit (core.api.PathId), so the API refuses it before any query, on every database
     response = admin_client.get(f"/api/cases/?category={HUGE}")
     assert response.status_code == 422
-    assert response.json()["code"] == "invalid" and response.json()["details"][0]["field"] == "category"
+    assert response.json()["code"] == "invalid" and response.json()["details"][0]["name"] == "category"  # the label is in "field" (issue 11)
 
 
 def test_a_page_answers_a_huge_id_as_not_found(admin_client):

@@ -36,3 +36,16 @@ def test_admin_created_place_gets_its_path_and_ancestors(client, world):
     place = Place.objects.get(code=f"{world.comm_a1.code}-C99")
     assert place.path == f"{world.comm_a1.path}{place.code}/"
     assert (place.district, place.street, place.community) == (world.district, world.street_a, world.comm_a1)
+
+
+def test_admin_is_branded_and_its_sections_named_in_the_language(client, world):
+    make_user("root", None, superuser=True)
+    client.login(username="root", password=PASSWORD)
+    page = client.get("/admin/").content.decode()
+    assert page.count("民情闭环 civicloop 管理") >= 2 and "Django" not in page
+    for label in ("工单", "地点", "组织与人员", "基础", "工作日历", "登录锁定", "后台任务", "认证和授权"):
+        assert f">{label}<" in page, label
+    assert "Axes" not in page and "Tasks Database Backend" not in page
+    client.cookies["django_language"] = "en"
+    page = client.get("/admin/").content.decode()
+    assert "civicloop administration" in page and ">Cases<" in page and ">Login lockouts<" in page
