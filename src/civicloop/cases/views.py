@@ -27,6 +27,7 @@ from .constants import Action, Channel, TimeState
 from .forms import CONFIRM, RegisterForm, action_fields, community_places, primary_action, unit_choices
 from .inbox import SECTION_LABELS, inbox_for
 from .models import Meeting
+from .permissions import may_convene, may_register, may_see_meetings
 
 
 def _done(request, url: str, text: str) -> HttpResponse:
@@ -71,6 +72,9 @@ def inbox(request):
         "sections": [{"key": k, "label": SECTION_LABELS.get(k, k), **v} for k, v in sections.items()],
         "unread": unread, "page": page, "channels": Channel.choices,
         "time_states": [c for c in TimeState.choices if c[0] != TimeState.NONE], "q": request.GET,
+        # the buttons the services' own rules would honour (nothing offered that fails or shows an empty page)
+        "may_register": may_register(request.user),
+        "may_see_meetings": may_see_meetings(request.user, request.user.district_id),
     }
     template = "cases/_case_list.html" if request.headers.get("HX-Target") == "case-list" else "cases/inbox.html"
     return render(request, template, context)
@@ -165,7 +169,6 @@ def meetings(request):
     from civicloop.orgs.constants import UnitKind
     from civicloop.orgs.models import Unit
 
-    from .permissions import may_convene
 
     user = request.user
     # the form only for those the service lets convene (permissions.may_convene)
@@ -182,7 +185,6 @@ def meeting_page(request, pk: int):
     items = selectors.meeting_agenda_for(request.user, meeting)
     meeting = selectors.meeting_shown(request.user, meeting, items)
     # the agenda, decision and minutes forms only for those the services let act (permissions.may_convene)
-    from .permissions import may_convene
 
     convener = may_convene(request.user, meeting.district_id)
     return render(request, "cases/meeting.html", {

@@ -152,3 +152,13 @@ def test_an_unread_notification_offers_a_button_that_says_what_it_does(client, w
     pk = re.search(r'data-notification="(\d+)"', client.get("/cases/notifications/").content.decode())[1]
     client.post(f"/cases/notifications/{pk}/read/")
     assert "data-mark-read" not in client.get("/cases/notifications/").content.decode()
+
+
+def test_the_inbox_offers_registration_and_meetings_only_to_those_the_services_let(client, world):
+    """The buttons ask the services' rules: a leader may not register; a street dispatcher sees no meetings."""
+    login(client, world.leader)
+    html = client.get("/cases/").content.decode()
+    assert 'href="/cases/register/"' not in html and 'href="/cases/meetings/"' in html
+    login(client, world.street_dispatcher)
+    html = client.get("/cases/").content.decode()
+    assert 'href="/cases/register/"' in html and 'href="/cases/meetings/"' not in html

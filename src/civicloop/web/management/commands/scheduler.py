@@ -47,8 +47,11 @@ class Command(BaseCommand):
                 self.stdout.write(f"enqueued {path}")
             return
         stop = StopFlag()
+        announced: set[str] = set()  # each task's first enqueue is written; the routine ones from verbosity 2
         while not stop.stopping:
             for path in enqueue_due(tasks, last, time.monotonic()):
-                self.stdout.write(f"enqueued {path}", ending="\n")
-                self.stdout.flush()
+                if path not in announced or options["verbosity"] >= 2:
+                    self.stdout.write(f"enqueued {path}", ending="\n")
+                    self.stdout.flush()
+                    announced.add(path)
             stop.wait(5)

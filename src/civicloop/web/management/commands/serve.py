@@ -42,7 +42,7 @@ class Command(BaseCommand):
             # phone and ID numbers in request lines (searches) masked in the access log
             "--logger-class", "civicloop.core.log_masking.GunicornLogger",
         ]
-        worker_cmd = [sys.executable, "-m", "civicloop", "db_worker"]
+        worker_cmd = [sys.executable, "-m", "civicloop", "worker"]  # db_worker, quiet about routine successes
         scheduler_cmd = [sys.executable, "-m", "civicloop", "scheduler"]
         children = [subprocess.Popen(web_cmd, env=env)]
         if not no_worker:
