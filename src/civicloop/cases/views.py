@@ -30,8 +30,8 @@ from .models import Meeting
 from .permissions import may_convene, may_register, may_see_meetings
 
 
-def _done(request, url: str, text: str) -> HttpResponse:
-    messages.success(request, text)
+def _done(request, url: str, text: str, *, level=messages.SUCCESS) -> HttpResponse:
+    messages.add_message(request, level, text)
     if request.headers.get("HX-Request"):
         response = HttpResponse(status=204)
         response["HX-Redirect"] = url
@@ -122,8 +122,21 @@ def case_act(request, pk: int, action: str):
     if schema is None:
         raise not_found()
     payload = _validated(schema, _form_data(request, schema))
-    ACTION_SERVICES[action](actor=request.user, case_id=pk, **payload.dict())
-    return _done(request, reverse("cases:case", args=[pk]), _("已完成：%(action)s") % {"action": Action(action).label})
+    case_url = reverse("cases:case", args=[selectors.case_get_for(request.user, pk).tracking_code])
+    try:
+        ACTION_SERVICES[action](actor=request.user, case_id=pk, **payload.dict())
+    except CivicError as exc:
+        if exc.code != ErrorCode.CONFLICT:
+            raise
+        # a stale tab: the case as it is now, with the message, instead of an error over an outdated page
+        return _done(request, case_url, exc.message, level=messages.WARNING)
+    done = _("已完成：%(action)s") % {"action": Action(action).label}
+    try:
+        selectors.case_get_for(request.user, pk)
+    except CivicError:
+        # the step took the case out of sight (a department returning it): the inbox says so, not "not found"
+        return _done(request, reverse("cases:inbox"), _("%(done)s。该工单已离开您的办理范围。") % {"done": done})
+    return _done(request, case_url, done)
 
 
 def _communities(user):

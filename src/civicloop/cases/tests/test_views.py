@@ -48,12 +48,27 @@ def test_action_via_htmx_and_conflict(client, world, flow):
     case = flow.dispatched()
     login(client, world.dept_handler)
     r = client.post(f"/cases/{case.pk}/act/accept/", {"expected_version": case.version}, HTTP_HX_REQUEST="true")
-    assert r.status_code == 204 and r["HX-Redirect"] == f"/cases/{case.pk}/"
+    # issue 11: after an action the URL is the case's tracking-code URL
+    assert r.status_code == 204 and r["HX-Redirect"] == f"/cases/{case.tracking_code}/"
     assert Case.objects.get(pk=case.pk).state == "accepted"
+    client.get(r["HX-Redirect"])  # the page the browser loads (consumes the success message)
     r = client.post(f"/cases/{case.pk}/act/resolve/", {"expected_version": case.version, "result": "已清理"},
                     HTTP_HX_REQUEST="true")
-    assert r.status_code == 409 and "刷新" in r.content.decode()
+    # issue 11: a stale tab meeting a conflict reloads the case with the message, nothing changed
+    assert r.status_code == 204 and r["HX-Redirect"] == f"/cases/{case.tracking_code}/"
+    assert "刷新" in client.get(r["HX-Redirect"]).content.decode()
     assert Case.objects.get(pk=case.pk).state == "accepted"
+
+
+def test_a_step_that_takes_the_case_out_of_sight_lands_on_the_inbox(client, world, flow):
+    case = flow.dispatched()
+    login(client, world.dept_handler)
+    client.post(f"/cases/{case.pk}/act/accept/", {"expected_version": case.version})
+    r = client.post(f"/cases/{case.pk}/act/return/", {"expected_version": case.version + 1, "reason": "非本单位职责"},
+                    HTTP_HX_REQUEST="true")
+    assert r.status_code == 204 and r["HX-Redirect"] == "/cases/"
+    assert Case.objects.get(pk=case.pk).state == "returned"
+    assert "已离开您的办理范围" in client.get("/cases/").content.decode()
 
 
 def test_unmask_is_logged_and_refused_to_others(client, world, flow):
