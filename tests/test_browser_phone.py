@@ -41,3 +41,22 @@ def test_the_inbox_list_is_cards_at_phone_width(transactional_db, live_server, w
     expect(row.locator("td.d-sm-table-cell").first).to_be_visible()
     expect(card).to_be_hidden()
     page.screenshot(path=str(shots / "inbox-1366.png"), full_page=True)
+
+
+def test_the_unit_picker_filters_by_name(transactional_db, live_server, world, browser_page):
+    categories_ensure_defaults()
+    case = s.case_register(actor=world.street_dispatcher, channel=Channel.HOTLINE_12345, place_id=world.comm_a1.pk,
+                           description="楼道堆物", reporter_name="李四")
+    from civicloop.cases.models import Category
+
+    s.case_triage(actor=world.street_dispatcher, case_id=case.pk, category_id=Category.objects.get(code="0201").pk)
+    page = browser_page
+    page.goto(f"{live_server.url}/login/")
+    page.fill("#id_username", world.street_dispatcher.username)
+    page.fill("#id_password", PASSWORD)
+    page.click("button[type=submit]")
+    page.goto(f"{live_server.url}/cases/{case.tracking_code}/")
+    page.fill("[data-filter-select='f-dispatch-lead_unit_id']", "房管")
+    hidden = page.evaluate("""() => Object.fromEntries([...document.querySelectorAll('#f-dispatch-lead_unit_id option')]
+        .map(o => [o.textContent, o.hidden]))""")
+    assert hidden[world.housing.name] is False and hidden[world.committee_a1.name] is True

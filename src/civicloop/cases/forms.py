@@ -59,6 +59,32 @@ def community_places(places_qs):
 
 
 # the fields each action form shows: (name, label, kind, choices-or-None); kind is text/textarea/number/select/multi
+# How a dispatcher thinks of the units they may dispatch to: groups in this order (the suggestion first).
+UNIT_GROUPS = ((UnitKind.COMMITTEE, _("居委会")), (UnitKind.STREET_OFFICE, _("街道办事处")),
+               (UnitKind.DEPARTMENT, _("区职能部门")), (UnitKind.RESEARCH_OFFICE, _("区级单位")),
+               (UnitKind.DISTRICT_OFFICE, _("区级单位")), (UnitKind.PARTY_ORG, _("机关党组织")))
+
+
+def unit_groups(district_id: int, actor, *, suggested: str = "") -> tuple[list, str | None]:
+    """The units `actor` may dispatch to (`unit_choices`' rule), grouped as a dispatcher thinks — the category's
+    default lead unit (`suggested`, a unit name) first as 建议 —, and the suggested unit's id (or None)."""
+    rows = Unit.objects.filter(dispatch_targets_q(actor), district_id=district_id, active=True).exclude(
+        kind=UnitKind.CONSULTATION_BODY).order_by("code").values_list("pk", "name", "kind")
+    by_kind: dict[str, list] = {}
+    hint = None
+    for pk, name, kind in rows:
+        by_kind.setdefault(kind, []).append((pk, name))
+        if suggested and name == suggested:
+            hint = pk
+    groups: dict[str, list] = {}
+    if hint is not None:
+        groups[str(_("建议（分类默认牵头单位）"))] = [(hint, suggested)]
+    for kind, label in UNIT_GROUPS:
+        if by_kind.get(kind):
+            groups.setdefault(str(label), []).extend(by_kind[kind])
+    return list(groups.items()), (str(hint) if hint is not None else None)
+
+
 def action_fields(action: str, case, actor) -> list[dict]:
     units = lambda: unit_choices(case.district_id, actor)  # noqa: E731
     table = {
@@ -85,8 +111,16 @@ def action_fields(action: str, case, actor) -> list[dict]:
         "withdraw": [("reason", _("撤回理由"), "textarea", None)],
     }
     current = _current_values(action, case)
-    return [{"name": n, "label": label, "kind": kind, "choices": choices, "values": current.get(n, [])}
-            for n, label, kind, choices in table.get(action, [])]
+    fields = [{"name": n, "label": label, "kind": kind, "choices": choices, "values": current.get(n, [])}
+              for n, label, kind, choices in table.get(action, [])]
+    if action == "dispatch":
+        category = Category.objects.filter(pk=case.category_id).first() if case.category_id else None
+        groups, hint = unit_groups(case.district_id, actor, suggested=category.default_lead if category else "")
+        for field in fields[:2]:  # lead and co-units: grouped, searchable
+            field["groups"] = groups
+        if hint and not fields[0]["values"]:
+            fields[0]["values"] = [hint]  # no lead yet: the category's default lead unit preselected
+    return fields
 
 
 def _current_values(action: str, case) -> dict[str, list[str]]:

@@ -56,3 +56,23 @@ def test_the_page_offers_only_the_units_the_service_accepts(client, world, triag
         assert f'<option value="{getattr(world, allowed).pk}"' in form, allowed
     for refused in ("committee_b1", "street_b_office", "research", "consultation"):
         assert f'<option value="{getattr(world, refused).pk}"' not in form, refused
+
+
+def test_the_picker_groups_units_as_a_dispatcher_thinks_and_suggests_the_categorys_lead(client, world, flow, cats):
+    """Grouped (the street's committees, the street office, departments), the category's default lead unit first
+    and preselected while the case has no lead — and only units the service accepts."""
+    from civicloop.cases.forms import action_fields
+
+    case = flow.register()
+    s.case_triage(actor=world.street_dispatcher, case_id=case.pk, category_id=cats["0101"].pk)  # lead 区城管执法局
+    case.refresh_from_db()
+    lead, co, _limit = action_fields("dispatch", case, world.street_dispatcher)
+    labels = [label for label, _options in lead["groups"]]
+    assert labels == ["建议（分类默认牵头单位）", "居委会", "街道办事处", "区职能部门"]
+    assert lead["groups"][0][1] == [(world.city_mgmt.pk, world.city_mgmt.name)]
+    assert lead["values"] == [str(world.city_mgmt.pk)] and co["values"] == []
+    offered = {pk for _label, options in lead["groups"] for pk, _name in options}
+    assert world.committee_b1.pk not in offered and world.committee_a1.pk in offered
+    assert client.login(username=world.street_dispatcher.username, password=PASSWORD)
+    html = client.get(f"/cases/{case.pk}/").content.decode()
+    assert '<optgroup label="居委会">' in html and 'data-filter-select="f-dispatch-lead_unit_id"' in html

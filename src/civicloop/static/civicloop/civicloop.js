@@ -18,6 +18,24 @@
     }
   });
 
+  // <input data-filter-select="ID">: typing hides the options of select#ID (and groups left empty) that do not
+  // contain the text — a long unit list found by name; selected options always stay.
+  document.addEventListener("input", function (e) {
+    var id = e.target.getAttribute && e.target.getAttribute("data-filter-select");
+    var select = id && document.getElementById(id);
+    if (!select) return;
+    var text = e.target.value.trim();
+    Array.prototype.forEach.call(select.querySelectorAll("optgroup"), function (group) {
+      var shown = 0;
+      Array.prototype.forEach.call(group.querySelectorAll("option"), function (option) {
+        var keep = !text || option.selected || option.textContent.indexOf(text) !== -1;
+        option.hidden = !keep;
+        shown += keep ? 1 : 0;
+      });
+      group.hidden = shown === 0;
+    });
+  });
+
   // <a data-history-back>: go back one page; its href stays the fallback without JavaScript.
   document.addEventListener("click", function (e) {
     var link = e.target.closest && e.target.closest("a[data-history-back]");
