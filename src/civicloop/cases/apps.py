@@ -21,4 +21,5 @@ class CasesConfig(CivicAppConfig):
     # The households and enterprises of the cases a unit leads or co-handles: a department sees those (places.permissions).
     handled_links = ("civicloop.cases.permissions.handled_ids",)
     field_labels = "civicloop.cases.field_labels.FIELD_LABELS"  # how validation refusals name the fields
+    record_panels = ("civicloop.cases.home.record_panel",)  # a household's or enterprise's cases on its page
     home_panels = ("civicloop.cases.home.panel",)  # the person's inbox counts and notifications on the home page

@@ -56,3 +56,19 @@ def panel(request) -> str | None:
                                                        "recent": selectors.notifications_shown(
                                                            actor, selectors.notifications_for(actor, unread_only=True)[:5])},
                             request=request)
+
+
+RECORD_CASES = 20
+RECORD_FIELDS = {"household": "household_id", "enterprise": "enterprise_id"}  # the records a case names
+
+
+def record_panel(request, obj) -> str | None:
+    """The cases about a household or an enterprise (`CasesConfig.record_panels`), as the viewer may see them: the
+    newest first, red and yellow before the rest, masked like every case list."""
+    field = RECORD_FIELDS.get(obj._meta.model_name)
+    if field is None or not getattr(request.user, "pk", None):
+        return None
+    qs = selectors.case_list_for(request.user).filter(**{field: obj.pk})
+    cases = selectors.cases_shown(request.user, list(qs[:RECORD_CASES]))
+    return render_to_string("cases/_record_panel.html", {"cases": cases, "more": len(cases) == RECORD_CASES},
+                            request=request)

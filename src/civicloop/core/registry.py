@@ -17,6 +17,7 @@ An app's `apps.py` subclasses `CivicAppConfig` and fills in what it contributes 
         handled_links = ["civicloop.cases.permissions.handled_ids"]  # households/enterprises a unit works on
         field_labels = "civicloop.cases.actions.FIELD_LABELS"  # names in validation refusals (core.validation)
         home_panels = ["civicloop.cases.home.panel"]  # `f(request) -> html | None`, a panel on the home page
+        record_panels = ["civicloop.cases.home.record_panel"]  # `f(request, obj) -> html | None` on a record's page
 
 Error codes need no declaration: `<app>/error_codes.py` registers them when imported, and `CoreConfig.ready`
 imports that module of every installed app (`load_error_codes`).
@@ -85,6 +86,7 @@ class CivicAppConfig(AppConfig):
     # dotted paths of `f(request) -> str | None`: a panel of the person's work on the home page (rendered HTML,
     # None: nothing to show this person), in `navigation` order of the apps.
     home_panels: Sequence[str] = ()
+    record_panels: Sequence[str] = ()
 
 
 def civic_apps() -> list[CivicAppConfig]:
@@ -151,6 +153,12 @@ def field_labels() -> dict[str, Any]:
 def home_panels(request) -> list[str]:
     """The home page's panels: every app's `home_panels` for this request, the ones with something to show."""
     found = (import_string(path)(request) for config in civic_apps() for path in config.home_panels)
+    return [html for html in found if html]
+
+
+def record_panels(request, obj) -> list[str]:
+    """The panels of every app about one record (a household, an enterprise …) for its page, e.g. its cases."""
+    found = (import_string(path)(request, obj) for config in civic_apps() for path in config.record_panels)
     return [html for html in found if html]
 
 

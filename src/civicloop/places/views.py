@@ -9,6 +9,7 @@ from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
+from civicloop.core import registry
 from civicloop.core.masking import mask_id_number, mask_name, mask_phone
 
 from . import selectors, services
@@ -63,6 +64,8 @@ def household_detail(request, code: str):
         "head": _head(household),
         "may_unmask": selectors.household_may_unmask(request.user, household),
         "unmasked": False,
+        # other apps' panels about this household (its cases …), core.registry `record_panels`
+        "panels": registry.record_panels(request, household),
     }
     return render(request, "places/household.html", context)
 
