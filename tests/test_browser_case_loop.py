@@ -6,8 +6,10 @@ the eight steps in order, the reporter's phone masked, and no action form.
 """
 
 import re
+from pathlib import Path
 
 import pytest
+from django.conf import settings
 from playwright.sync_api import expect
 
 from civicloop.cases.constants import Action, CaseState
@@ -29,6 +31,9 @@ def _login(page, base, user):
 
 
 def _logout(page, base):
+    toggler = page.locator("nav .navbar-toggler")
+    if toggler.is_visible():  # phone width: the menu is folded away
+        toggler.click()
     page.click("nav button:text-is('退出')")
     expect(page).to_have_url(f"{base}/login/")
 
@@ -53,10 +58,19 @@ def _act(page, action, *, fill=None, select=None, steps_after, dialogs=None):
     expect(page.locator("#timeline > li").last).to_have_attribute("data-action", action)
 
 
-def test_one_case_around_the_loop_through_the_staff_pages(transactional_db, live_server, world, browser_page):
+def _shot(page, width: int, name: str) -> None:
+    """Kept under var/screenshots/ (not in git), to look at the pages as a user sees them."""
+    shots = Path(settings.VAR_DIR) / "screenshots"
+    shots.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(shots / f"loop-{width}-{name}.png"), full_page=True)
+
+
+@pytest.mark.parametrize("width", [1366, 390])  # a desktop and a phone (issue 11)
+def test_one_case_around_the_loop_through_the_staff_pages(transactional_db, live_server, world, browser_page, width):
     categories_ensure_defaults()
     category = Category.objects.get(code="0201")
     page, base = browser_page, live_server.url
+    page.set_viewport_size({"width": width, "height": 900})
 
     # 1. the street dispatcher registers a case with a reporter phone
     _login(page, base, world.street_dispatcher)
@@ -74,17 +88,20 @@ def test_one_case_around_the_loop_through_the_staff_pages(transactional_db, live
     expect(page.locator("h1")).to_contain_text(case.tracking_code)
     expect(page.locator("#timeline > li")).to_have_count(1)
     expect(page.locator("[data-field=reporter_phone]")).to_have_text("139****5678")
+    _shot(page, width, "1-registered")
 
     # 2. triage (category) and dispatch to the housing department, by the htmx action forms
     _act(page, "triage", select={"category_id": {"value": str(category.pk)}}, steps_after=2)
     expect(page.locator("dl").first).to_contain_text(category.name)
     _act(page, "dispatch", select={"lead_unit_id": {"label": world.housing.name}}, steps_after=3)
     expect(page.locator("dl").first).to_contain_text(world.housing.name)
+    _shot(page, width, "2-dispatched")
     _logout(page, base)
 
     # 3. the department's handler finds it in the inbox, accepts, resolves, replies
     _login(page, base, world.dept_handler)
     page.goto(f"{base}/cases/")
+    _shot(page, width, "3-inbox")
     to_accept = page.locator("[data-section=to_accept]")
     expect(to_accept).to_contain_text(case.tracking_code)
     to_accept.locator(f"a:text-is('{case.tracking_code}')").click()
@@ -106,6 +123,8 @@ def test_one_case_around_the_loop_through_the_staff_pages(transactional_db, live
     # 5. the whole timeline in order, the phone masked, no action form left
     rows = page.locator("#timeline > li")
     expect(rows).to_have_count(len(LOOP))
+    _shot(page, width, "4-closed")
+    assert page.evaluate("document.documentElement.scrollWidth") <= width  # nothing runs off the screen
     assert [rows.nth(i).get_attribute("data-action") for i in range(len(LOOP))] == LOOP
     expect(rows.locator("strong")).to_have_text([str(Action(a).label) for a in LOOP])
     expect(page.locator("h1 small")).to_have_text(str(CaseState.CLOSED.label))
