@@ -203,6 +203,12 @@ def enterprise_get_for(actor, credit_code: str) -> Enterprise:
     return first_or_not_found(enterprise_list_for(actor), credit_code=credit_code)
 
 
+def enterprises_shown(actor, enterprises) -> list[Enterprise]:
+    """Loaded enterprises as `actor` may see them: numbers typed into the address masked unless they may see
+    personal data there (the households' rule, as the API applies it)."""
+    return [e if household_may_unmask(actor, e) else mask_for_display(e, "address") for e in enterprises]
+
+
 def zone_list_for(actor) -> QuerySet:
     """Functional zones are district-level: anyone with a territory in the district sees them."""
     return scope_for(actor).filter_district(Zone.objects.all()).order_by("code")

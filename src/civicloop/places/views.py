@@ -81,3 +81,16 @@ def household_unmask(request, code: str):
         return render(request, "places/_household_head.html", context)
     context["crumbs"] = selectors.place_breadcrumbs_for(request.user, household.building)
     return render(request, "places/household.html", context)
+
+
+@login_required
+def enterprise_detail(request, credit_code: str):
+    enterprise = selectors.enterprises_shown(request.user, [selectors.enterprise_get_for(request.user, credit_code)])[0]
+    context = {
+        "enterprise": enterprise,
+        "crumbs": selectors.place_breadcrumbs_for(request.user, enterprise.community or enterprise.street),
+        # the contact is shown masked here (no reveal on this page; the API masks it the same way)
+        "contact": {"name": mask_name(enterprise.contact_name), "phone": mask_phone(enterprise.contact_phone)},
+        "panels": registry.record_panels(request, enterprise),  # its cases … (core.registry `record_panels`)
+    }
+    return render(request, "places/enterprise.html", context)
