@@ -9,11 +9,10 @@ import re
 from pathlib import Path
 
 import pytest
-from django.urls import URLResolver, get_resolver
 
 import civicloop
 from civicloop.places.models import Household
-from civicloop.testing import PASSWORD, make_user
+from civicloop.testing import PASSWORD, make_user, parameterless_urls
 
 TEMPLATES = sorted(Path(civicloop.__file__).parent.glob("**/templates/**/*.html"))
 _INLINE_SCRIPT = re.compile(r"<script\b(?![^>]*\bsrc=)(?![^>]*type=\"application/json\")[^>]*>", re.IGNORECASE)
@@ -45,14 +44,6 @@ def _assert_strict(response) -> None:
         assert "javascript:" not in html, response.request["PATH_INFO"]
 
 
-def _routes(patterns=None, prefix=""):
-    """Every URL without parameters (pages, API list endpoints, the API docs)."""
-    for p in get_resolver().url_patterns if patterns is None else patterns:
-        if isinstance(p, URLResolver):
-            yield from _routes(p.url_patterns, prefix + str(p.pattern))
-        elif "<" not in str(p.pattern) and not str(p.pattern).startswith("^"):
-            yield "/" + prefix + str(p.pattern)
-
 
 @pytest.mark.parametrize("template", TEMPLATES, ids=lambda p: str(p.relative_to(Path(civicloop.__file__).parent)))
 def test_templates_hold_no_inline_script(template):
@@ -65,7 +56,7 @@ def test_templates_hold_no_inline_script(template):
 def test_every_page_and_api_answer_carries_a_strict_policy(client, world):
     client.force_login(world.district_admin)
     household = Household.objects.filter(community=world.comm_a1).first()
-    paths = {p for p in _routes() if not p.startswith("/admin/")} | {
+    paths = {p for p in parameterless_urls() if not p.startswith("/admin/")} | {
         f"/places/{world.comm_a1.code}/", f"/places/households/{household.code}/", "/no-such-page/"}
     assert {"/", "/cases/", "/places/", "/api/docs", "/api/cases/"} <= paths
     for path in sorted(paths):

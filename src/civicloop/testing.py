@@ -106,3 +106,15 @@ def with_civil_affairs(world: SimpleNamespace) -> SimpleNamespace:
     world.civil_affairs.duty_tags.set(Tag.objects.filter(code__in=("dibao", "hardship", "disabled", "elderly_alone")))
     world.civil_handler = make_user("civil_handler", world.civil_affairs, Role.HANDLER)
     return world
+
+
+def parameterless_urls(patterns=None, prefix: str = ""):
+    """Every URL of the project without parameters (pages, API list endpoints, the API docs), for the tests that
+    walk all of them (CSP, nothing from outside, English pages)."""
+    from django.urls import URLResolver, get_resolver
+
+    for p in get_resolver().url_patterns if patterns is None else patterns:
+        if isinstance(p, URLResolver):
+            yield from parameterless_urls(p.url_patterns, prefix + str(p.pattern))
+        elif "<" not in str(p.pattern) and not str(p.pattern).startswith("^"):
+            yield "/" + prefix + str(p.pattern)
