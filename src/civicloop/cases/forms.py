@@ -22,11 +22,14 @@ def category_choices() -> list[tuple]:
     return [(c.pk, f"{c.parent.name} / {c.name}") for c in rows]
 
 
-def unit_choices(district_id: int, actor) -> list[tuple]:
+def dispatch_units(district_id: int, actor):
     """The units `actor` may dispatch to in the district (the service's own rule, permissions.dispatch_targets_q)."""
-    rows = Unit.objects.filter(dispatch_targets_q(actor), district_id=district_id, active=True).exclude(
+    return Unit.objects.filter(dispatch_targets_q(actor), district_id=district_id, active=True).exclude(
         kind=UnitKind.CONSULTATION_BODY)
-    return [(u.pk, u.name) for u in rows.order_by("kind", "code")]
+
+
+def unit_choices(district_id: int, actor) -> list[tuple]:
+    return [(u.pk, u.name) for u in dispatch_units(district_id, actor).order_by("kind", "code")]
 
 
 class RegisterForm(forms.Form):
@@ -68,8 +71,7 @@ UNIT_GROUPS = ((UnitKind.COMMITTEE, _("居委会")), (UnitKind.STREET_OFFICE, _(
 def unit_groups(district_id: int, actor, *, suggested: str = "") -> tuple[list, str | None]:
     """The units `actor` may dispatch to (`unit_choices`' rule), grouped as a dispatcher thinks — the category's
     default lead unit (`suggested`, a unit name) first as 建议 —, and the suggested unit's id (or None)."""
-    rows = Unit.objects.filter(dispatch_targets_q(actor), district_id=district_id, active=True).exclude(
-        kind=UnitKind.CONSULTATION_BODY).order_by("code").values_list("pk", "name", "kind")
+    rows = dispatch_units(district_id, actor).order_by("code").values_list("pk", "name", "kind")
     by_kind: dict[str, list] = {}
     hint = None
     for pk, name, kind in rows:
@@ -86,11 +88,12 @@ def unit_groups(district_id: int, actor, *, suggested: str = "") -> tuple[list, 
 
 
 def action_fields(action: str, case, actor) -> list[dict]:
-    units = lambda: unit_choices(case.district_id, actor)  # noqa: E731
+    # choices that need a query are callables, read only for the action asked (a case page asks for several);
+    # the dispatch units come grouped below (`unit_groups`), in one query
     table = {
-        "triage": [("category_id", _("分类"), "select", category_choices()),
+        "triage": [("category_id", _("分类"), "select", category_choices),
                    ("urgency", _("紧急程度"), "select", Urgency.choices), ("layer", _("层级"), "select", Layer.choices)],
-        "dispatch": [("lead_unit_id", _("牵头单位"), "select", units()), ("co_unit_ids", _("协办单位"), "multi", units()),
+        "dispatch": [("lead_unit_id", _("牵头单位"), "select", None), ("co_unit_ids", _("协办单位"), "multi", None),
                      ("time_limit_days", _("时限（工作日，可空）"), "number", None)],
         "accept": [("note", _("备注"), "text", None)],
         "return": [("reason", _("退单理由"), "textarea", None)],
@@ -111,10 +114,10 @@ def action_fields(action: str, case, actor) -> list[dict]:
         "withdraw": [("reason", _("撤回理由"), "textarea", None)],
     }
     current = _current_values(action, case)
-    fields = [{"name": n, "label": label, "kind": kind, "choices": choices, "values": current.get(n, [])}
-              for n, label, kind, choices in table.get(action, [])]
+    fields = [{"name": n, "label": label, "kind": kind, "choices": choices() if callable(choices) else choices,
+               "values": current.get(n, [])} for n, label, kind, choices in table.get(action, [])]
     if action == "dispatch":
-        category = Category.objects.filter(pk=case.category_id).first() if case.category_id else None
+        category = case.category if case.category_id else None  # loaded with the case (selectors.with_related)
         groups, hint = unit_groups(case.district_id, actor, suggested=category.default_lead if category else "")
         for field in fields[:2]:  # lead and co-units: grouped, searchable
             field["groups"] = groups

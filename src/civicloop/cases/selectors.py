@@ -33,6 +33,7 @@ from civicloop.orgs.scope import scope_for
 from .constants import CLOCK_STATES, OPEN_STATES, Action, CaseState, ExtensionState, TimeState
 from .models import Case, CaseEvent, ExtensionRequest, Meeting, Notification, Supervision
 from .permissions import is_system, may_unmask, meetings_visible_q, unmask_q, visible_q
+from .rows import FREE_TEXT
 from .transitions import states_allowing
 
 
@@ -64,7 +65,9 @@ def with_time_state(qs: QuerySet, now: dt.datetime | None = None) -> QuerySet:
 
 def case_get_for(actor, case_id_or_code: int | str) -> Case:
     """One case by id or tracking code, if visible (else NOT_FOUND, same as missing)."""
-    qs = with_related(with_time_state(cases_visible_to(actor))).select_related("place").defer("place__boundary")
+    # the place, household and enterprise the page names and links, in the same statement
+    qs = with_related(with_time_state(cases_visible_to(actor))).select_related(
+        "place", "household", "enterprise").defer("place__boundary")
     key = str(case_id_or_code)
     case = qs.filter(pk=int(key)).first() if key.isdigit() else qs.filter(tracking_code=key).first()
     if case is None:
@@ -144,22 +147,22 @@ def case_detail(actor, case_id_or_code: int | str) -> dict:
     the right to the reporter's data (`may_unmask`), numbers typed into the description, the address and the
     timeline's notes are masked (the case returned is then for display only). Each timeline entry has its
     `summary` (timeline.py: what the step did, from the event's fields — never free text, so nothing to mask)."""
-    from .timeline import Lookup, summaries
+    from .timeline import Lookup, label_of, summaries
 
     case = case_get_for(actor, case_id_or_code)
     events = list(_events_of(case))
-    lines = summaries(events, Lookup.for_case(case, events))
+    lines = summaries(events, Lookup.for_case(case, events, cases_visible_to(actor)))
     unmasked = may_unmask(actor, case)
     shown = (lambda text: text) if unmasked else mask_free_text
     if not unmasked:
-        mask_for_display(case, "description", "address")
+        mask_for_display(case, *FREE_TEXT)
     return {
         "case": case,
         "reporter": case_reporter_for(actor, case),
         "may_unmask": unmasked,
         "co_unit_names": [link.unit.name for link in case.co_unit_links.select_related("unit").order_by("unit__code")],
         "timeline": [{
-            "seq": e.seq, "action": e.action, "action_label": _action_label(e.action),
+            "seq": e.seq, "action": e.action, "action_label": label_of(Action, e.action),
             "actor": (e.actor.display_name or e.actor.username) if e.actor_id else None,
             "unit": e.actor_unit.name if e.actor_unit_id else None, "at": e.at, "note": shown(e.note),
             "summary": line,
@@ -167,12 +170,6 @@ def case_detail(actor, case_id_or_code: int | str) -> dict:
         "allowed_actions": case_available_actions(actor, case),
     }
 
-
-def _action_label(action: str) -> str:
-    try:
-        return str(Action(action).label)
-    except ValueError:
-        return action
 
 
 # The states of the sections defined by state alone (supervisions and extensions: transitions.states_allowing).
@@ -279,7 +276,7 @@ def notifications_shown(actor, notifications) -> list[Notification]:
 def cases_shown(actor, cases) -> list[Case]:
     """Loaded cases as `actor` may see them in a list: numbers in their free text masked where `may_unmask`
     says no (the rows' rule, `rows.row_for`, for pages that show the cases themselves)."""
-    return [c if may_unmask(actor, c) else mask_for_display(c, "description", "address") for c in cases]
+    return [c if may_unmask(actor, c) else mask_for_display(c, *FREE_TEXT) for c in cases]
 
 
 def own_notifications(user_id: int, *, unread_only: bool = False) -> QuerySet:
@@ -347,7 +344,7 @@ def meeting_agenda_for(actor, meeting: Meeting) -> list:
     items = list(meeting.items.select_related("case", "decision", "decision__lead_unit").order_by("position", "pk"))
     for item in items:
         if not may_unmask(actor, item.case):
-            mask_for_display(item.case, "description", "address")
+            mask_for_display(item.case, *FREE_TEXT)
             if getattr(item, "decision", None) is not None:
                 mask_for_display(item.decision, "measures")
     return items

@@ -2,7 +2,7 @@
 with which co-units and deadline; the extension days asked and granted; the reply's method; the rating given; the
 supervision and whether it was answered; the merge target.
 
-`Lookup.for_case(case, events)` reads what the summaries name (unit and category names, the extension requests,
+`Lookup.for_case(case, events, visible)` reads what the summaries name (unit and category names, the extension requests,
 replies, supervisions and merge targets of the case) in a few queries, once per page; `summary(event, lookup)` is
 pure over the event's `before`/`after` and the lookup. The event's note (reasons, results, reply text) is shown
 next to the summary, masked as `selectors.case_detail` decides; the summary never quotes free text.
@@ -30,7 +30,8 @@ class Lookup:
     supervisions: dict[dt.datetime, bool] = field(default_factory=dict)  # opened_at → answered
 
     @classmethod
-    def for_case(cls, case, events) -> Lookup:
+    def for_case(cls, case, events, visible_cases=None) -> Lookup:
+        """`visible_cases`: the viewer's cases (a queryset) — a merge target they may not see is not named."""
         from civicloop.orgs.models import Unit
 
         from .models import Case, Category
@@ -52,7 +53,8 @@ class Lookup:
         if category_ids:
             lookup.categories = dict(Category.objects.filter(pk__in=category_ids).values_list("pk", "name"))
         if case_ids:
-            lookup.cases = dict(Case.objects.filter(pk__in=case_ids).values_list("pk", "tracking_code"))
+            targets = Case.objects.all() if visible_cases is None else visible_cases
+            lookup.cases = dict(targets.filter(pk__in=case_ids).values_list("pk", "tracking_code"))
         for asked_at, decided_at, days in case.extension_requests.values_list("requested_at", "decided_at", "days"):
             lookup.asked[asked_at] = days
             if decided_at is not None:
@@ -63,7 +65,8 @@ class Lookup:
         return lookup
 
 
-def _label(choices, value) -> str:
+def label_of(choices, value) -> str:
+    """The label of `value` in `choices`, or the value itself when it is not (or no longer) one of them."""
     try:
         return str(choices(value).label)
     except ValueError:
@@ -121,9 +124,9 @@ def summary(event, lookup: Lookup, current: dict | None = None) -> str:
         if "category_id" in after:
             parts.append(_("分类：%(name)s") % {"name": lookup.categories.get(after["category_id"], "—")})
         if "urgency" in after:
-            parts.append(_("紧急程度：%(value)s") % {"value": _label(Urgency, after["urgency"])})
+            parts.append(_("紧急程度：%(value)s") % {"value": label_of(Urgency, after["urgency"])})
         if "layer" in after:
-            parts.append(_("层级：%(value)s") % {"value": _label(Layer, after["layer"])})
+            parts.append(_("层级：%(value)s") % {"value": label_of(Layer, after["layer"])})
         return "；".join(parts)
     if a == Action.RETURN:
         unit = lookup.units.get(before.get("lead_unit_id"), "")
@@ -142,11 +145,11 @@ def summary(event, lookup: Lookup, current: dict | None = None) -> str:
         return _("驳回延期申请（%(days)s 个工作日）") % {"days": days} if days else ""
     if a == Action.REPLY:
         channel = lookup.replies.get(event.at)
-        return _("答复方式：%(channel)s") % {"channel": _label(ReplyChannel, channel)} if channel else ""
+        return _("答复方式：%(channel)s") % {"channel": label_of(ReplyChannel, channel)} if channel else ""
     if a == Action.REPLY_UNREACHABLE:
         return _("未能联系上诉求人，记为已答复")
     if a == Action.RATE:
-        return _("评价：%(value)s") % {"value": _label(Satisfaction, after.get("satisfaction"))}
+        return _("评价：%(value)s") % {"value": label_of(Satisfaction, after.get("satisfaction"))}
     if a == Action.REOPEN:
         unit = lookup.units.get(before.get("lead_unit_id"), "")
         return _("退回 %(unit)s 重办") % {"unit": unit} if unit else _("退回重办")

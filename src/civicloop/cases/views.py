@@ -27,7 +27,7 @@ from .constants import Action, Channel, TimeState
 from .forms import CONFIRM, RegisterForm, action_fields, community_places, primary_action, unit_choices
 from .inbox import SECTION_LABELS, inbox_for
 from .models import Meeting
-from .permissions import may_convene, may_register, may_see_meetings
+from .permissions import is_visible, may_convene, may_register, may_see_meetings
 
 
 def _done(request, url: str, text: str, *, level=messages.SUCCESS) -> HttpResponse:
@@ -122,7 +122,8 @@ def case_act(request, pk: int, action: str):
     if schema is None:
         raise not_found()
     payload = _validated(schema, _form_data(request, schema))
-    case_url = reverse("cases:case", args=[selectors.case_get_for(request.user, pk).tracking_code])
+    case = selectors.case_get_for(request.user, pk)
+    case_url = reverse("cases:case", args=[case.tracking_code])
     try:
         ACTION_SERVICES[action](actor=request.user, case_id=pk, **payload.dict())
     except CivicError as exc:
@@ -131,9 +132,7 @@ def case_act(request, pk: int, action: str):
         # a stale tab: the case as it is now, with the message, instead of an error over an outdated page
         return _done(request, case_url, exc.message, level=messages.WARNING)
     done = _("已完成：%(action)s") % {"action": Action(action).label}
-    try:
-        selectors.case_get_for(request.user, pk)
-    except CivicError:
+    if not is_visible(request.user, case):  # as the database holds it now (permissions.is_visible)
         # the step took the case out of sight (a department returning it): the inbox says so, not "not found"
         return _done(request, reverse("cases:inbox"), _("%(done)s。该工单已离开您的办理范围。") % {"done": done})
     return _done(request, case_url, done)
@@ -193,15 +192,14 @@ def meetings(request):
 @login_required
 def meeting_page(request, pk: int):
     meeting: Meeting = selectors.meeting_get_for(request.user, pk)
-    escalated = selectors.cases_shown(
-        request.user, selectors.case_list_for(request.user, selectors.CaseFilters(state="escalated"))[:100])
     items = selectors.meeting_agenda_for(request.user, meeting)
     meeting = selectors.meeting_shown(request.user, meeting, items)
     # the agenda, decision and minutes forms only for those the services let act (permissions.may_convene)
-
     convener = may_convene(request.user, meeting.district_id)
+    escalated = selectors.cases_shown(request.user, selectors.case_list_for(
+        request.user, selectors.CaseFilters(state="escalated"))[:100]) if convener else []
     return render(request, "cases/meeting.html", {
-        "meeting": meeting, "items": items, "escalated": escalated if convener else [],
+        "meeting": meeting, "items": items, "escalated": escalated,
         "units": unit_choices(meeting.district_id, request.user) if convener else [], "may_convene": convener})
 
 
