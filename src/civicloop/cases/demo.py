@@ -625,7 +625,7 @@ def _flush(gen: Generator, sims: list[Sim], totals: dict) -> None:
 
 
 def delete_cases(district) -> None:
-    """RESET_STEPS entry: every cases row of `district`, children first."""
+    """The demo's reset step (`CasesConfig.demo_reset_steps`): every cases row of `district`, children first."""
     for model in (Notification, Decision, AgendaItem, Meeting, Rating, Reply, Supervision, ExtensionRequest,
                   CaseEvent, CaseCoUnit):
         qs = model.objects.filter(district=district)

@@ -117,8 +117,9 @@ def may(actor, case, action: str) -> bool:
     if rule == Who.REGISTRAR:
         return may_register(actor, district_id=case.district_id if case is not None else None)
     scope = scope_for(actor)
-    lead_handler = scope.has_role(Role.HANDLER) and case.lead_unit_id is not None and actor.unit_id == case.lead_unit_id
-    dispatcher = scope.has_role(Role.DISPATCHER) and covers(scope, case)
+    lead_handler = (scope.has_role(*ROLES_FOR_RULE[Who.LEAD_HANDLER]) and case.lead_unit_id is not None
+                    and actor.unit_id == case.lead_unit_id)
+    dispatcher = scope.has_role(*ROLES_FOR_RULE[Who.DISPATCHER]) and covers(scope, case)
     if rule == Who.DISPATCHER:
         return dispatcher
     if rule == Who.LEAD_HANDLER:

@@ -106,13 +106,14 @@ def refusal(actor, case, action: str, *, permission: bool = True) -> CivicError 
     if permission and not may(actor, case, action):
         return forbidden(action)
     check = PRECONDITIONS.get(action)
-    if action in _BEFORE_TABLE and (error := check(actor, case)) is not None:
+    early = action in _BEFORE_TABLE  # its own precondition answers before the table (e.g. "lapsed")
+    if early and (error := check(actor, case)) is not None:
         return error
     try:
         target_state(case.state, action)
     except CivicError as exc:
         return exc
-    return check(actor, case) if check is not None else None
+    return check(actor, case) if check is not None and not early else None
 
 
 def can(actor, case, action: str) -> bool:

@@ -18,11 +18,14 @@ def supervise_overdue_now(*, now=None, limit: int = 5000) -> int:
     """Open an automatic supervision for each red case not yet supervised for its current deadline."""
     now = now or timezone.now()
     done = 0
-    candidates = (Case.objects.filter(state__in=CLOCK_STATES, deadline__lt=now)
-                  .order_by("deadline").values_list("pk", "deadline")[:limit])
+    candidates = list(Case.objects.filter(state__in=CLOCK_STATES, deadline__lt=now)
+                      .order_by("deadline").values_list("pk", "deadline")[:limit])
+    # the episodes already supervised, in one read (the service checks again under its lock, for concurrent runs)
+    done_episodes = set(Supervision.objects.filter(case_id__in=[pk for pk, _d in candidates], kind=SupervisionKind.AUTO)
+                        .values_list("case_id", "overdue_episode"))
     for case_id, deadline in candidates:
         episode = overdue_episode(deadline)
-        if Supervision.objects.filter(case_id=case_id, kind=SupervisionKind.AUTO, overdue_episode=episode).exists():
+        if (case_id, episode) in done_episodes:
             continue
         try:
             case_supervise(actor=SYSTEM, case_id=case_id, kind=SupervisionKind.AUTO, overdue_episode=episode,

@@ -21,6 +21,8 @@ class AuditAction(models.TextChoices):
     ADMIN_DELETE = "admin_delete", _("后台删除")  # … deleted one
     IMPORT = "import", _("导入")  # imports.services.import_run, dry runs included
     LOG_PURGE = "log_purge", _("清理过期日志")  # core.services.log_purge: rows past the retention removed
+    CALENDAR_YEAR_CONFIRM = "calendar_year_confirm", _("确认年度日历")  # workdays: a year's deadlines no longer provisional
+    CALENDAR_YEAR_LOAD = "calendar_year_load", _("载入年度放假安排")  # workdays: the State Council's arrangement loaded
 
 
 # The floor of the retention of UnmaskLog and AuditLog (six months, MLPS 2.0 level 3); the PostgreSQL trigger

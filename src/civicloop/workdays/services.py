@@ -21,6 +21,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from civicloop.core.constants import AuditAction
 from civicloop.core.errors import CivicError, ErrorCode
 from civicloop.core.services import audit_write
 
@@ -70,10 +71,10 @@ def calendar_year_confirm(*, actor, year: int, source: str = "") -> CalendarYear
     """Confirm `year` as it stands (computed statutory holidays and the year's entered days): its deadlines are no
     longer provisional. Deadlines already counted keep their value and their mark (docs/decisions.md)."""
     _check_year(year)
+    user = actor if getattr(actor, "pk", None) else None  # automatic work confirms as nobody
     row, _created = CalendarYear.objects.update_or_create(
-        year=year, defaults={"source": source[:200], "confirmed_by": actor if getattr(actor, "pk", None) else None,
-                             "confirmed_at": timezone.now()})
-    audit_write(action="calendar_year_confirm", user=actor if getattr(actor, "pk", None) else None,
+        year=year, defaults={"source": source[:200], "confirmed_by": user, "confirmed_at": timezone.now()})
+    audit_write(action=AuditAction.CALENDAR_YEAR_CONFIRM, user=user,
                 object_type="workdays.calendaryear", object_id=year, details={"source": row.source})
     return row
 
@@ -87,7 +88,7 @@ def calendar_year_load(*, actor, year: int, text: str, source: str = "") -> Cale
     CalendarDay.objects.filter(date__year=year).delete()
     CalendarDay.objects.bulk_create([CalendarDay(date=d, is_workday=w, name=name) for d, w, name in days])
     row = calendar_year_confirm(actor=actor, year=year, source=source)
-    audit_write(action="calendar_year_load", user=actor if getattr(actor, "pk", None) else None,
+    audit_write(action=AuditAction.CALENDAR_YEAR_LOAD, user=row.confirmed_by,
                 object_type="workdays.calendaryear", object_id=year,
                 details={"holidays": sum(not w for _d, w, _n in days), "workdays": sum(w for _d, w, _n in days)})
     return row

@@ -14,9 +14,9 @@ from civicloop.orgs.scope import scope_for
 from ..constants import Action, CaseState, ExtensionState
 from ..events import event_write, snapshot
 from ..models import Case, CaseCoUnit, CaseEvent
-from ..permissions import is_system, may, visible_q
-from ..preconditions import forbidden, require
-from ..steps import step, target_state
+from ..permissions import is_system, visible_q
+from ..preconditions import require
+from ..steps import step
 from ..transitions import states_allowing
 
 CONFLICT_MESSAGE = _("该工单已被他人修改，请刷新后重试。")
@@ -58,16 +58,6 @@ def _lost_sight(actor, case_id: int, expected_version: int) -> bool:
         co = after.get("co_unit_ids", co)
     return unit_id == lead or unit_id in co
 
-
-def check(actor, case: Case, action: str, *, permission: bool = True) -> str:
-    """The next state for `action`, or a refusal: FORBIDDEN (this actor may not), TRANSITION_NOT_ALLOWED."""
-    _permit(actor, case, action, permission)
-    return target_state(case.state, action)
-
-
-def _permit(actor, case: Case, action: str, permission: bool) -> None:
-    if permission and not may(actor, case, action):
-        raise forbidden(action)
 
 
 # The handling states: where an extension request can be decided (accepted, in progress).

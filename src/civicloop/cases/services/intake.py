@@ -273,7 +273,8 @@ def units_for_dispatch(actor, district_id: int, lead_unit_id: int, co_unit_ids) 
     units = {u.pk: u for u in Unit.objects.filter(pk__in=ids, district_id=district_id, active=True)}
     if set(units) != ids or units[lead_unit_id].kind == UnitKind.CONSULTATION_BODY:
         raise CivicError(ErrorCode.INVALID, _("承办单位无效。"))
-    if Unit.objects.filter(dispatch_targets_q(actor), pk__in=ids).count() != len(ids):
+    targets = dispatch_targets_q(actor)  # Q() for district-level staff: every unit of the district, nothing to ask
+    if targets and Unit.objects.filter(targets, pk__in=ids).count() != len(ids):
         raise CivicError(ErrorCode.FORBIDDEN, _("只能派给本街道办事处、本街道的居委会或区职能部门；"
                                                 "其他街道的诉求请报区级派单。"))
     return units[lead_unit_id], sorted(set(co_unit_ids) - {lead_unit_id})
