@@ -131,6 +131,7 @@ INSTALLED_APPS = [
     "civicloop.workdays",
     "civicloop.imports",
     "civicloop.cases",
+    "civicloop.visits",
     "civicloop.demo",
     "civicloop.web",
 ]

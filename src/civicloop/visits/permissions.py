@@ -1,0 +1,44 @@
+"""Who may do what in the visits app (the services enforce these; pages and navigation ask the same).
+
+- a campaign is run (created, started, closed; pairings, teams, topics, assignment) by the district's
+  district-level dispatchers and administrators (the research office 区调研办): `may_manage`;
+- its coverage and lists are read by those, the district's leaders, and street and committee staff for their
+  own territory (`may_see_campaigns`; selectors narrow to the territory);
+- a team's members (staff accounts on the team) see the team's field list and record its visits, whatever
+  their unit's territory (`has_team`, `may_record`): the team's assignment is their authority.
+"""
+
+from __future__ import annotations
+
+from civicloop.orgs.constants import Role
+from civicloop.orgs.scope import scope_for
+
+MANAGER_ROLES = (Role.DISTRICT_ADMIN, Role.DISPATCHER)
+READER_ROLES = (Role.DISTRICT_ADMIN, Role.DISPATCHER, Role.LEADER, Role.VISIT_MEMBER, Role.GRID_WORKER, Role.HANDLER)
+
+
+def may_manage(actor, district_id: int | None = None) -> bool:
+    """Run the district's campaigns: its district-level dispatchers and administrators."""
+    scope = scope_for(actor)
+    if not scope.has_role(*MANAGER_ROLES):
+        return False
+    return scope.is_district_level_for(district_id) if district_id is not None else scope.is_district_level
+
+
+def has_team(actor) -> bool:
+    """A member (by staff account) of a team of a running campaign."""
+    from .constants import CampaignState
+    from .models import TeamMember
+
+    if not getattr(actor, "is_authenticated", False):
+        return False
+    return TeamMember.objects.filter(user_id=actor.pk, team__active=True,
+                                     team__campaign__state=CampaignState.RUNNING).exists()
+
+
+def may_see_campaigns(actor) -> bool:
+    """Read campaigns and coverage: district-level and territorial staff with a reading role, or a team member."""
+    scope = scope_for(actor)
+    if scope.has_territory and scope.has_role(*READER_ROLES):
+        return True
+    return has_team(actor)
