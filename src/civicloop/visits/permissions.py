@@ -30,10 +30,14 @@ def has_team(actor) -> bool:
     from .constants import CampaignState
     from .models import TeamMember
 
-    if not getattr(actor, "is_authenticated", False):
+    if not getattr(actor, "is_authenticated", False) or not getattr(actor, "is_active", False):
         return False
-    return TeamMember.objects.filter(user_id=actor.pk, team__active=True,
-                                     team__campaign__state=CampaignState.RUNNING).exists()
+    cached = getattr(actor, "_civicloop_has_team", None)  # asked by the navigation on every page
+    if cached is None:
+        cached = TeamMember.objects.filter(user_id=actor.pk, team__active=True,
+                                           team__campaign__state=CampaignState.RUNNING).exists()
+        actor._civicloop_has_team = cached
+    return cached
 
 
 def may_see_campaigns(actor) -> bool:
