@@ -17,9 +17,9 @@ from civicloop.orgs.models import Unit
 from civicloop.orgs.scope import scope_for
 from civicloop.places.constants import PlaceLevel
 from civicloop.places.models import Enterprise, Household, Place
-from civicloop.workdays.calendar import WorkCalendar, deadline_for
+from civicloop.workdays.calendar import WorkCalendar
 
-from ..changes import dispatch_changes, triage_changes, triage_follow_up
+from ..changes import dispatch_changes, dispatch_deadline, triage_changes, triage_follow_up
 from ..constants import DEFAULT_TIME_LIMITS, Action, CaseState, Channel, Layer, Urgency
 from ..events import event_write, snapshot
 from ..models import Case, Category
@@ -293,7 +293,7 @@ def case_dispatch(*, actor, case_id: int, lead_unit_id: int, co_unit_ids=(), tim
         raise CivicError(ErrorCode.INVALID, _("办理时限至少为1个工作日。"))
     at = now()
     calendar = WorkCalendar()
-    deadline = deadline_for(at, time_limit_days, calendar=calendar)
+    deadline = dispatch_deadline(at, time_limit_days, calendar)
     apply(actor, case, Action.DISPATCH, note=note, at=at, co_unit_ids=co, changes=dispatch_changes(
         at=at, deadline=deadline, lead_unit_id=lead.pk, dispatching_unit_id=getattr(actor, "unit_id", None),
         time_limit_days=time_limit_days, calendar=calendar))
