@@ -53,7 +53,7 @@ def seeded(world, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):  # notifications are delivered after commit
         seeded = _seed(world)
     # the seeds reached the notifications, some of them of people without the right (a co-unit's handler)
-    assert Notification.objects.filter(user=world.city_handler, text__contains=CASE_NUMBERS["dispatch note"]).exists()
+    assert Notification.objects.filter(user=world.city_handler, note__contains=CASE_NUMBERS["dispatch note"]).exists()
     return seeded
 
 
