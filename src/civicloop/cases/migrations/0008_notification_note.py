@@ -43,6 +43,11 @@ class Migration(migrations.Migration):
             field=models.CharField(blank=True, max_length=300, verbose_name='备注'),
         ),
         migrations.RunPython(note_from_text, text_from_note),
+        migrations.AlterField(  # so that the reverse adds the column back to rows that have one: filled above
+            model_name='notification',
+            name='text',
+            field=models.CharField(default='', max_length=300),
+        ),
         migrations.RemoveField(
             model_name='notification',
             name='text',
