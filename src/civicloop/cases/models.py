@@ -295,7 +295,7 @@ class Notification(TenantModel):
     @property
     def text(self) -> str:
         """The notice in the active language — the reader's, as the page or the API request set it: "工单
-        SN2026-0000001：派单 — the note". Who acted is shown next to it (`actor`, `actor_unit`). Reads `case`:
+        XH2026-0000001：派单 — the note". Who acted is shown next to it (`actor`, `actor_unit`). Reads `case`:
         load it with the notice (`selectors.notifications_for` does)."""
         try:
             action = str(Action(self.kind).label)
