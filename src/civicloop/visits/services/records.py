@@ -20,7 +20,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Case as CaseWhen
 from django.db.models import F, Q, Value, When
 from django.utils import timezone
-from django.utils.translation import gettext as _g
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from civicloop.cases.constants import CaseState, Channel, Satisfaction
@@ -275,7 +275,7 @@ def _raise(actor, visit: Visit, subject: Subject, n: int, text: str) -> Case:
                "reporter_phone": subject.enterprise.contact_phone, "address": subject.enterprise.address}
     case = case_register(actor=actor, channel=Channel.VISIT, external_id=f"{visit.client_id}:{n}",
                          authorised_by=AUTHORITY, description=text,
-                         note=_g("走访中提出（%(date)s，%(team)s）") % {"date": visit.visited_on.isoformat(),
+                         note=gettext("走访中提出（%(date)s，%(team)s）") % {"date": visit.visited_on.isoformat(),
                                                                    "team": visit.team.name}, **who)
     VisitProblem.objects.create(visit=visit, position=n, description=text, case=case)
     return case
@@ -286,7 +286,7 @@ def _answer(actor, visit: Visit, case: Case, value: str, note: str) -> FollowUp:
     rating = RATING_OF[VisitSatisfaction(value)]
     rated = rating is not None and case.state == CaseState.REPLIED
     if rated:
-        relayed = _g("走访回访时转达（%(date)s）") % {"date": visit.visited_on.isoformat()}
+        relayed = gettext("走访回访时转达（%(date)s）") % {"date": visit.visited_on.isoformat()}
         case_rate(actor=actor, case_id=case.pk, value=rating, note=f"{relayed}{'：' + note if note else ''}",
                   authorised_by=AUTHORITY)
     return FollowUp.objects.create(visit=visit, case=case, satisfaction=value, note=note, rated=rated)
