@@ -92,13 +92,14 @@ def _visit_form_data(request, subject_id: int) -> dict:
     return data
 
 
-def _done(request, url: str, text: str) -> HttpResponse:
+def _done(request, url: str, text: str, anchor: str = "") -> HttpResponse:
     messages.success(request, text)
     if request.headers.get("HX-Request"):
+        # the page itself: without the anchor, or the browser would only scroll instead of loading it afresh
         response = HttpResponse(status=204)
         response["HX-Redirect"] = url
         return response
-    return redirect(url)
+    return redirect(url + anchor)
 
 
 @login_required
@@ -114,7 +115,7 @@ def subject(request, pk: int):
         visit, created = visit_record(actor=request.user, **payload.dict())
         n = visit.problems.count()
         text = (_("已记录走访，登记工单 %(n)d 件。") % {"n": n}) if created else _("该走访已记录过，未重复保存。")
-        return _done(request, reverse("visits:subject", args=[subject.pk]) + f"#visit-{visit.pk}", text)
+        return _done(request, reverse("visits:subject", args=[subject.pk]), text, anchor=f"#visit-{visit.pk}")
     context = {**history, "may_record": may}
     if may:
         team = subject.team
