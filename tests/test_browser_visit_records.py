@@ -43,6 +43,7 @@ def test_a_visit_with_two_problems_recorded_at_phone_width(transactional_db, liv
 
     row.locator("a").first.click()
     expect(page.locator("#record-form")).to_be_visible()
+    page.fill("#visited_on", "2026-11-30")  # in the test campaign's period, whatever the day the test runs
     page.fill("#summary", "入户走访，老人身体尚可")
     page.locator("#problems textarea").nth(0).fill("楼道灯坏了两个月")
     page.click("text=添加问题")
