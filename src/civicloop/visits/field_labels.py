@@ -16,6 +16,8 @@ FIELD_LABELS = {
     "problems": _("反映的问题"),
     "follow_ups": _("回访"),
     "campaign": _("走访活动"),
+    "campaign_id": _("走访活动"),
+    "team_id": _("走访组"),
     "subject": _("走访对象"),
     "team": _("走访组"),
 }
