@@ -319,3 +319,21 @@ def test_the_subject_page_reads_a_bounded_number_of_queries(client, world, field
     client.get(f"/visits/subjects/{field.s_a1.pk}/")
     with django_assert_max_num_queries(25):
         assert client.get(f"/visits/subjects/{field.s_a1.pk}/").status_code == 200
+
+
+def test_the_visit_list_reads_a_constant_number_of_queries(client, world, field, record):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    login(client, world.district_admin)
+
+    def count() -> int:
+        with CaptureQueriesContext(connection) as ctx:
+            assert client.get("/api/visits/visits").status_code == 200
+        return len(ctx.captured_queries)
+
+    record(problems=[{"description": "问题"}])
+    few = count()
+    for _i in range(8):
+        record(problems=[{"description": "问题甲"}, {"description": "问题乙"}])
+    assert count() == few
