@@ -10,6 +10,7 @@ full; a persona with it finds every one (so the scan can fail).
 
 import datetime as dt
 import re
+import uuid
 
 import pytest
 from django.utils import timezone
@@ -24,6 +25,8 @@ from civicloop.core.validators import make_id_number
 from civicloop.places.models import Enterprise, Household
 from civicloop.places.selectors import household_may_unmask
 from civicloop.testing import PASSWORD, with_civil_affairs
+from civicloop.visits.services.records import visit_record
+from civicloop.visits.testing import make_campaign, make_party_org, make_subject, make_team
 
 PERSONAS = ["district_admin", "leader", "street_dispatcher", "committee_worker", "dept_handler", "city_handler",
             "civil_handler", "consultation_staff", "outsider", "stranger", "nobody"]
@@ -40,7 +43,8 @@ CASE_NUMBERS = {
     "escalated description": "13800138011", "escalation reason": "310104800101123",
     "decision measures": "13800138012",
 }
-HOUSEHOLD_NUMBERS = {"household address": "13800138021", "enterprise address": "64870022"}
+HOUSEHOLD_NUMBERS = {"household address": "13800138021", "enterprise address": "64870022",
+                     "visit summary": "13800138023"}
 
 
 @pytest.fixture
@@ -67,6 +71,15 @@ def _seed(world):
     enterprise = Enterprise.objects.create(
         credit_code="91310104MA1FR0XK4G", name="某公司", district=world.district, street=world.street_a,
         community=world.comm_a1, address=f"某路1号 电话{HOUSEHOLD_NUMBERS['enterprise address']}")
+
+    # a visit to the household: its summary follows the household's rule (no problem raised: a case registered for
+    # this household copies its address, number included, which the case's rule then shows to the dispatchers)
+    campaign = make_campaign(world)
+    team = make_team(campaign, make_party_org(world))
+    subject = make_subject(campaign, household, team)
+    visit_record(actor=team.members.get(recorder=True).user, client_id=uuid.uuid4(), subject_id=subject.pk,
+                 visited_on=dt.date(2026, 11, 30), method="door", satisfaction="satisfied",
+                 summary=f"户主说有事打{HOUSEHOLD_NUMBERS['visit summary']}")
 
     sd, dh = world.street_dispatcher, world.dept_handler
     a = s.case_register(actor=sd, channel=Channel.HOTLINE_12345, household_id=household.pk,
@@ -95,7 +108,8 @@ def _seed(world):
                      deadline=timezone.localdate() + dt.timedelta(days=30))
     s.meeting_minutes_generate(actor=world.consultation_staff, meeting_id=meeting.pk)
     a, b = Case.objects.get(pk=a.pk), Case.objects.get(pk=b.pk)
-    return {"a": a, "b": b, "meeting": meeting, "household": household, "enterprise": enterprise}
+    return {"a": a, "b": b, "meeting": meeting, "household": household, "enterprise": enterprise,
+            "campaign": campaign, "team": team, "subject": subject}
 
 
 def _params(seeded, world) -> dict[str, str]:
@@ -105,7 +119,8 @@ def _params(seeded, world) -> dict[str, str]:
             "/api/places/enterprises/{credit_code}": [seeded["enterprise"].credit_code],
             "/api/places/zones/{code}": ["none"], "/api/places/park-buildings/{code}": ["none"],
             "/api/orgs/units/{code}": [world.housing.code], "/api/orgs/people/{code}": ["none"],
-            "{meeting_id}": [str(seeded["meeting"].pk)]}
+            "{meeting_id}": [str(seeded["meeting"].pk)], "{campaign_id}": [str(seeded["campaign"].pk)],
+            "{team_id}": [str(seeded["team"].pk)], "{subject_id}": [str(seeded["subject"].pk)]}
 
 
 def _urls(seeded, world) -> list[str]:
@@ -126,6 +141,7 @@ def _urls(seeded, world) -> list[str]:
         "/", "/cases/", f"/cases/{a.tracking_code}/", f"/cases/{b.tracking_code}/", "/cases/notifications/",
         "/cases/meetings/", f"/cases/meetings/{seeded['meeting'].pk}/", "/places/", f"/places/{h.building.code}/",
         f"/places/households/{h.code}/", "/api/cases/?q=请回电", "/cases/?q=请回电",
+        f"/visits/subjects/{seeded['subject'].pk}/", f"/visits/teams/{seeded['team'].pk}/list/",
     ]
 
 

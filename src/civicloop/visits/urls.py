@@ -5,4 +5,8 @@ from . import views
 urlpatterns = [
     path("", views.mine, name="mine"),
     path("campaigns/", views.campaigns, name="campaigns"),
+    # ----- visit records, field lists, subjects (records)
+    path("teams/<int:pk>/list/", views.field_list, name="field_list"),
+    path("subjects/<int:pk>/", views.subject, name="subject"),
+    path("problem-row/", views.problem_row, name="problem_row"),
 ]
