@@ -28,3 +28,18 @@ def campaigns_for(actor) -> QuerySet[Campaign]:
 
 def campaign_get_for(actor, pk: int) -> Campaign:
     return first_or_not_found(campaigns_for(actor), pk=pk)
+
+
+# ----- offline (the field app)
+
+
+def field_teams_for(actor) -> QuerySet:
+    """The teams whose field list and visit form the offline field app offers `actor`: those they sit on by
+    staff account, active, in a running campaign (a visit can be recorded for nothing else)."""
+    from .constants import CampaignState
+    from .models import Team
+
+    if not getattr(actor, "pk", None):
+        return Team.objects.none()
+    return (Team.objects.filter(members__user_id=actor.pk, active=True, campaign__state=CampaignState.RUNNING)
+            .select_related("campaign").order_by("campaign__start", "name", "pk").distinct())
