@@ -1,0 +1,21 @@
+"""What a validation refusal calls the fields of the visits app's request schemas (`VisitsConfig.field_labels`,
+read by core.validation): the words of the record form. Names another app labels first (description, case_id,
+note) keep that app's label."""
+
+from django.utils.translation import gettext_lazy as _
+
+FIELD_LABELS = {
+    "client_id": _("记录编号"),
+    "subject_id": _("走访对象"),
+    "visited_on": _("走访日期"),
+    "method": _("走访方式"),
+    "summary": _("走访情况"),
+    "satisfaction": _("满意度"),
+    "member_ids": _("参加人员"),
+    "topic_id": _("调研课题"),
+    "problems": _("反映的问题"),
+    "follow_ups": _("回访"),
+    "campaign": _("走访活动"),
+    "subject": _("走访对象"),
+    "team": _("走访组"),
+}
