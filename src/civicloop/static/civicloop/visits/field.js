@@ -167,6 +167,7 @@
       dataset: { subjectId: subject.id, visitState: visit.key },
     }, [
       el("div", { class: "d-flex align-items-start gap-2" }, [
+        subject.room ? el("span", { class: "subject-room", text: subject.room }) : null,
         el("span", { class: "subject-label me-auto text-break", text: subject.label }),
         el("span", { class: "badge " + (key ? "text-bg-danger" : "text-bg-light border"), text: subject.group_label }),
       ]),
