@@ -468,7 +468,7 @@
         return codes.length ? t("sent_cases", { label: s.record.subject_label, codes: codes.join(t("separator")) })
           : t("sent_ok", { label: s.record.subject_label });
       });
-      result.setAside.forEach(function (s) { lines.push(s.record.subject_label + "：" + s.answer.message); });
+      result.setAside.forEach(function (s) { lines.push(s.answer.message); }); // it names the subject
       var stopped = { retry: navigator.onLine ? "sync_server" : "sync_offline", login: "sync_login", csrf: "sync_csrf" };
       if (result.stopped) lines.push(t(stopped[result.stopped]));
       await refreshOutbox();
