@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from pydantic import ValidationError
 
+from civicloop.core import registry
 from civicloop.core.errors import CivicError, ErrorCode, not_found
 from civicloop.core.validation import error_details
 from civicloop.places.selectors import place_get_for, place_list_for
@@ -96,6 +97,7 @@ def case_page(request, key: str):
     detail["forms"] = [f for f in forms if not f["primary"]]
     # 会商决定 is taken on the meeting page (an agenda item), not by a form here
     detail["decide"] = Action.DECIDE in allowed
+    detail["panels"] = registry.record_panels(request, case)  # other apps' about this case (where it was raised …)
     return render(request, "cases/case.html", detail)
 
 

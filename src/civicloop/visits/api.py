@@ -5,11 +5,11 @@ import uuid
 
 from ninja import Field, Query, Router, Schema, Status
 
-from civicloop.core.api import NOT_BLANK, READ_ERRORS, WRITE_ERRORS, Id, PageIn, PathId, paged
+from civicloop.core.api import READ_ERRORS, WRITE_ERRORS, PageIn, PathId, paged
 
 from . import selectors
-from .constants import VisitMethod, VisitSatisfaction
-from .services.records import MAX_FOLLOW_UPS, MAX_PROBLEMS, visit_record
+from .services.records import visit_record
+from .visit_input import VisitIn
 
 router = Router(tags=["visits"])
 
@@ -41,32 +41,6 @@ def campaign_detail(request, campaign_id: PathId):
 
 
 # ----- visit records, field lists, subjects (records)
-
-class ProblemIn(Schema):
-    description: str = Field(..., max_length=4000, pattern=NOT_BLANK)
-
-
-class FollowUpIn(Schema):
-    case_id: Id = ...
-    satisfaction: VisitSatisfaction = ...
-    note: str = Field("", max_length=200)
-
-
-class VisitIn(Schema):
-    """A visit as the record form or the offline field app sends it; `client_id` (made on the phone) makes the
-    submission idempotent."""
-
-    client_id: uuid.UUID = ...
-    subject_id: Id = ...
-    visited_on: dt.date = ...
-    method: VisitMethod = ...
-    summary: str = Field(..., max_length=4000, pattern=NOT_BLANK)
-    satisfaction: VisitSatisfaction = ...
-    member_ids: list[Id] = Field([], max_length=50)
-    topic_id: Id | None = Field(None)
-    problems: list[ProblemIn] = Field([], max_length=MAX_PROBLEMS)
-    follow_ups: list[FollowUpIn] = Field([], max_length=MAX_FOLLOW_UPS)
-
 
 class CaseRefOut(Schema):
     id: int

@@ -64,7 +64,7 @@ def visit_record(*, actor, client_id, subject_id: int, visited_on: dt.date, meth
     client_id = _uuid(client_id)
     try:
         with transaction.atomic():
-            stored = Visit.objects.filter(client_id=client_id).first()
+            stored = _stored(client_id)
             if stored is not None:
                 return _repeat(actor, stored, subject_id), False
             return _record(actor=actor, client_id=client_id, subject_id=subject_id, visited_on=visited_on,
@@ -73,10 +73,14 @@ def visit_record(*, actor, client_id, subject_id: int, visited_on: dt.date, meth
     except IntegrityError:
         # the same record stored meanwhile by a concurrent submission (the unique client_id): this attempt rolled
         # back whole — no case of it registered — and the stored visit answers
-        stored = Visit.objects.filter(client_id=client_id).first()
+        stored = _stored(client_id)
         if stored is None:
             raise
         return _repeat(actor, stored, subject_id), False
+
+
+def _stored(client_id: uuid.UUID) -> Visit | None:
+    return Visit.objects.filter(client_id=client_id).first()
 
 
 def _uuid(value) -> uuid.UUID:

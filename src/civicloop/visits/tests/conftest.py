@@ -25,3 +25,31 @@ def field(world):
         s_a1=make_subject(campaign, h_a1, team), s_a2=make_subject(campaign, h_a2, team),
         s_b1=make_subject(campaign, h_b1, other_team),
     )
+
+
+@pytest.fixture
+def cats(db):
+    from civicloop.cases.models import Category
+    from civicloop.cases.services import categories_ensure_defaults
+
+    categories_ensure_defaults()
+    return {c.code: c for c in Category.objects.all()}
+
+
+@pytest.fixture
+def record(field):
+    """`record(actor=…, subject=…, **overrides)`: visit_record with a fresh client id and plausible values."""
+    import datetime as dt
+    import uuid
+
+    from civicloop.visits.services.records import visit_record
+
+    def record(actor=None, subject=None, **kw):
+        kw.setdefault("client_id", uuid.uuid4())
+        kw.setdefault("visited_on", dt.date(2026, 11, 30))
+        kw.setdefault("method", "door")
+        kw.setdefault("summary", "老人身体尚可，谈到楼道和垃圾问题")
+        kw.setdefault("satisfaction", "satisfied")
+        return visit_record(actor=actor or field.recorder, subject_id=(subject or field.s_a1).pk, **kw)
+
+    return record
