@@ -7,6 +7,7 @@ reassigned meanwhile is kept aside with the server's message, not lost.
 """
 
 import datetime as dt
+import re
 import uuid
 from pathlib import Path
 from types import SimpleNamespace
@@ -218,3 +219,27 @@ def test_a_subject_reassigned_meanwhile_is_kept_aside_with_the_servers_message(t
     page.reload()  # kept on the phone, not lost
     expect(page.locator("#attention-list > li")).to_have_count(1)
     expect(page.locator("#attention-count")).to_have_attribute("data-count", "1")
+
+
+def test_the_field_app_speaks_english_when_the_person_chose_it(transactional_db, live_server, world, browser_page):
+    """The strings drawn by the script come from the server in the page's language (with the catalogue filled)."""
+    fx = _field(world)
+    page, base = browser_page, live_server.url
+    page.set_viewport_size({"width": 390, "height": 900})
+    page.context.add_cookies([{"name": "django_language", "value": "en", "url": base}])
+    _login(page, base, fx.recorder)
+    _open_field_app(page, base, fx)
+    expect(page.locator("h1")).to_have_text("Field visits")
+    expect(page.locator("#outbox-count")).to_have_text("Nothing waiting to send.")
+    expect(page.locator("#net-status")).to_have_text("Online")
+    page.locator(f"button.subject[data-subject-id='{fx.subjects[0].pk}']").click()
+    page.click("#add-problem")
+    page.click("#save-visit")  # nothing filled: the missing fields are named in English
+    expect(page.locator("#form-error")).to_contain_text("Please fill in: ")
+    _shot(page, 390, "7-english")
+    text = page.locator("#field-app").inner_text()
+    data = {s.campaign.name for s in fx.subjects} | {fx.team.name, world.comm_a1.name, world.comm_a2.name}
+    data |= {s.household.address for s in fx.subjects} | {m.person.name for m in fx.team.members.exclude(person=None)}
+    for value in sorted(data, key=len, reverse=True):
+        text = text.replace(value, "")
+    assert not re.findall(r"[\u3400-\u9fff]+", text), text

@@ -12,6 +12,7 @@ from django.urls import reverse
 from civicloop.visits.constants import CampaignState
 from civicloop.visits.field_app import SHELL_STATIC, field_strings
 from civicloop.visits.models import Campaign
+from civicloop.visits.testing import make_team
 
 
 def _json_block(html: str, element_id: str) -> dict:
@@ -23,8 +24,6 @@ def _json_block(html: str, element_id: str) -> dict:
 def test_the_page_offers_the_members_teams_of_running_campaigns_only(client, field):
     draft = Campaign.objects.create(district=field.campaign.district, name="草拟中的活动", start=field.campaign.start,
                                     end=field.campaign.end, state=CampaignState.DRAFT)
-    from civicloop.visits.testing import make_team
-
     make_team(draft, field.org, field.recorder, name="草拟活动走访组", full=False)
     client.force_login(field.recorder)
     response = client.get(reverse("visits:field"))
@@ -78,3 +77,9 @@ def test_the_service_worker_is_served_to_anyone_with_the_shell_and_its_version(c
     assert re.fullmatch(r"[0-9a-f]{16}", shell["version"])
     assert 'addEventListener("fetch"' in rest
     assert client.get(reverse("visits:sw")).content == response.content  # the same bytes: no needless update
+
+
+def test_the_teams_page_links_to_the_field_app(client, field):
+    client.force_login(field.recorder)
+    html = client.get(reverse("visits:mine")).content.decode()
+    assert f'href="{reverse("visits:field")}"' in html and 'id="open-field-app"' in html
