@@ -91,6 +91,7 @@ def field_strings() -> dict[str, str]:
         "saved_at": _("保存于 %(time)s"),
         "problems_count": _("%(n)s 个问题"),
         "separator": _("、"),
+        "detail": _("%(field)s：%(reason)s"),
     }
 
 

@@ -83,3 +83,12 @@ def test_the_teams_page_links_to_the_field_app(client, field):
     client.force_login(field.recorder)
     html = client.get(reverse("visits:mine")).content.decode()
     assert f'href="{reverse("visits:field")}"' in html and 'id="open-field-app"' in html
+
+
+def test_a_member_of_two_teams_chooses_one(client, field):
+    second = make_team(field.campaign, field.org, field.recorder, name="第三走访组", full=False)
+    client.force_login(field.recorder)
+    html = client.get(reverse("visits:field")).content.decode()
+    assert 'id="team-select"' in html
+    teams = _json_block(html, "field-config")["teams"]
+    assert [t["id"] for t in teams] == [field.team.pk, second.pk]  # by campaign, then name (第一 before 第三)

@@ -442,6 +442,10 @@
       });
       return el("li", { dataset: { clientId: r.client_id, code: r.error ? r.error.code : "" } }, recordLine(r).concat([
         el("div", { class: "text-danger", dataset: { serverMessage: "" }, text: r.error ? r.error.message : "" }),
+        r.error && r.error.details && r.error.details.length ? el("ul", { class: "text-danger mb-0" },
+          r.error.details.map(function (d) {
+            return el("li", { text: d.field ? t("detail", { field: d.field, reason: d.reason }) : d.reason });
+          })) : null,
         el("div", { class: "mt-1" }, [retry, discard]),
       ]));
     }));

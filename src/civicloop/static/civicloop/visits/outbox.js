@@ -127,7 +127,7 @@
 
   async function setAside(record, body) {
     record.state = ATTENTION;
-    record.error = { code: body.code, message: body.message };
+    record.error = { code: body.code, message: body.message, details: body.details || [] };
     await (await db()).put("records", record);
   }
 
