@@ -306,3 +306,16 @@ def subject_history_for(actor, pk: int) -> dict:
                 "phone": e.contact_phone if unmasked else mask_phone(e.contact_phone)}
     return {"subject": subject, "place": subject_place(subject, unmasked), "head": head, "unmasked": unmasked,
             "visits": history, "earlier_cases": earlier, "case_ids_linked": linked}
+
+
+# ----- offline (the field app)
+
+
+def field_teams_for(actor) -> QuerySet[Team]:
+    """The teams whose field list and visit form the offline field app offers `actor`: those they sit on by
+    staff account, active, in a running campaign (a visit can be recorded for nothing else)."""
+    from .constants import CampaignState
+    from .permissions import team_ids_of
+
+    return (Team.objects.filter(pk__in=team_ids_of(actor), active=True, campaign__state=CampaignState.RUNNING)
+            .select_related("campaign").order_by("campaign__start", "name", "pk"))

@@ -10,3 +10,8 @@ urlpatterns = [
     path("subjects/<int:pk>/", views.subject, name="subject"),
     path("problem-row/", views.problem_row, name="problem_row"),
 ]
+# ----- offline (the field app and its service worker)
+urlpatterns += [
+    path("field/", views.field, name="field"),
+    path("sw.js", views.service_worker, name="sw"),
+]
