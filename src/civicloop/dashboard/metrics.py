@@ -20,6 +20,7 @@ from typing import Any
 
 from django.db.models import Q, QuerySet, Sum
 from django.utils import timezone
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from civicloop.cases.models import Category
@@ -53,32 +54,32 @@ KPIS: tuple[Kpi, ...] = (
         _("期间内登记的工单数"), _("登记日"), _("全部计入，含已合并、已撤回的工单（按来源、分类分列）。"), _("件")),
     Kpi("accept_rate", _("及时签收率"), KpiKind.RATE, "accepted_on_time", "dispatched",
         _("首次派单后按时签收的工单 ÷ 首次派单的工单"), _("首次派单日"),
-        _("签收时限：首次派单后第 N 个工作日结束前（默认 1）；退单后再派、再签收仍按首次派单计。") + _EXCLUDED, "%"),
+        format_lazy("{}{}", _("签收时限：首次派单后第 N 个工作日结束前（默认 1）；退单后再派、再签收仍按首次派单计。"), _EXCLUDED), "%"),
     Kpi("on_time_rate", _("按时办结率"), KpiKind.RATE, "resolved_on_time", "resolved",
         _("在办理期限（含批准的延期）前办结的工单 ÷ 办结的工单"), _("办结日（最后一次办结）"),
-        _("重办的工单在重新办结前不计，重新办结后按最后一次办结计。") + _EXCLUDED, "%"),
+        format_lazy("{}{}", _("重办的工单在重新办结前不计，重新办结后按最后一次办结计。"), _EXCLUDED), "%"),
     Kpi("resolve_rate", _("办结率"), KpiKind.RATE, "intake_resolved", "intake_counted",
         _("期间内登记且目前已办结的工单 ÷ 期间内登记的工单"), _("登记日"),
-        _("重办中的工单算未办结。") + _EXCLUDED, "%"),
+        format_lazy("{}{}", _("重办中的工单算未办结。"), _EXCLUDED), "%"),
     Kpi("satisfaction_rate", _("回访满意率"), KpiKind.RATE, "satisfied", "rated",
         _("最近一次评价为满意或基本满意的工单 ÷ 有评价的工单"), _("最近一次评价日"),
-        _("不满意后重办再评价的，按最近一次评价计。") + _EXCLUDED, "%"),
+        format_lazy("{}{}", _("不满意后重办再评价的，按最近一次评价计。"), _EXCLUDED), "%"),
     Kpi("reopen_rate", _("重办率"), KpiKind.RATE, "reopened", "resolved",
         _("办结的工单中曾经重办的 ÷ 办结的工单"), _("办结日（最后一次办结）"),
-        _("重办（不满意或派单员退回结果）过一次即计入分子。") + _EXCLUDED, "%"),
+        format_lazy("{}{}", _("重办（不满意或派单员退回结果）过一次即计入分子。"), _EXCLUDED), "%"),
     Kpi("handling_days", _("平均办理时长"), KpiKind.AVERAGE, "handling_days", "resolved",
         _("办结工单从首次派单到办结的工作日数之和 ÷ 办结的工单"), _("办结日（最后一次办结）"),
-        _("按工作日历（workdays）计，派单当日不计；重办的工单算到最后一次办结。") + _EXCLUDED, _("个工作日")),
+        format_lazy("{}{}", _("按工作日历（workdays）计，派单当日不计；重办的工单算到最后一次办结。"), _EXCLUDED), _("个工作日")),
     Kpi("overdue", _("超期件数"), KpiKind.COUNT, "overdue", None,
         _("办理期限落在期间内、且到期未办结（办结晚于期限，或期限已过仍在办理）的工单数"), _("办理期限日（仅已过去的日子）"),
-        _("期限含批准的延期；重办后仍未办结的计入；升级会商、退单后计时停止的不计。") + _EXCLUDED, _("件"), True),
+        format_lazy("{}{}", _("期限含批准的延期；重办后仍未办结的计入；升级会商、退单后计时停止的不计。"), _EXCLUDED), _("件"), True),
     Kpi("supervised", _("督办件数"), KpiKind.COUNT, "supervised", None,
         _("期间内首次被督办（人工或超期自动）的工单数"), _("首次督办日"), _EXCLUDED, _("件")),
     Kpi("escalated", _("会商件数"), KpiKind.COUNT, "escalated", None,
         _("期间内首次升级会商的工单数"), _("首次升级会商日"), _EXCLUDED, _("件")),
     Kpi("return_rate", _("退单率"), KpiKind.RATE, "returned", "dispatched",
         _("首次派单的工单中被退单过的 ÷ 首次派单的工单"), _("首次派单日"),
-        _("退单一次即计入分子；按哪些单位、分类退单见“职责争议”。") + _EXCLUDED, "%"),
+        format_lazy("{}{}", _("退单一次即计入分子；按哪些单位、分类退单见“职责争议”。"), _EXCLUDED), "%"),
     Kpi("repeat_returns", _("重复退单"), KpiKind.COUNT, "returned_twice", None,
         _("首次派单的工单中被退单两次及以上（职责不清，转会商）的工单数"), _("首次派单日"), _EXCLUDED, _("件")),
 )

@@ -119,9 +119,12 @@ class RollupWatermark(models.Model):
     holes = models.JSONField(default=dict)  # {str(event id): ISO time first missed}
     refreshed_at = models.DateTimeField(null=True)  # the last refresh's start: the figures are as of then
 
-    def watermark(self) -> int:
-        return min((int(k) - 1 for k in self.holes), default=self.last_event_id)
-
     class Meta:
         verbose_name = _("汇总进度")
         verbose_name_plural = _("汇总进度")
+
+    def __str__(self) -> str:
+        return f"{self.watermark()}"
+
+    def watermark(self) -> int:
+        return min((int(k) - 1 for k in self.holes), default=self.last_event_id)

@@ -30,12 +30,15 @@ def recomputed() -> dict:
         events[e.case_id].append(e)
     for case in Case.objects.all():
         evs = events[case.pk]
-        first = lambda *actions: next((e.at for e in evs if e.action in actions), None)  # noqa: E731
-        dims = (case.street_id or 0, case.community_id or 0, case.lead_unit_id or 0, case.category_id or 0, case.channel)
+        key = (case.district_id, case.street_id or 0, case.community_id or 0, case.lead_unit_id or 0,
+               case.category_id or 0, case.channel)
 
-        def add(name, when, amount=1):
+        def first(*actions, evs=evs):
+            return next((e.at for e in evs if e.action in actions), None)
+
+        def add(name, when, amount=1, key=key):
             if when is not None:
-                out[(case.district_id, day(when), *dims)][name] += amount
+                out[(key[0], day(when), *key[1:])][name] += amount
 
         add("intake", case.created_at)
         if case.state in (CaseState.MERGED, CaseState.WITHDRAWN):
