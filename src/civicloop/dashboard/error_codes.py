@@ -13,6 +13,6 @@ class DashboardErrorCode(StrEnum):
 
 
 register_error_codes(DashboardErrorCode, {
-    DashboardErrorCode.PERIOD_INVALID: (400, _("统计期间无效：结束日期不能早于开始日期，且不超过一年。")),
+    DashboardErrorCode.PERIOD_INVALID: (400, _("统计期间无效：结束日期不能早于开始日期，期间不超过一年，且在2000年至2099年之间。")),
     DashboardErrorCode.PART_INVALID: (400, _("该指标是件数，没有分母。")),
 })

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Literal
+import re
+from typing import Annotated, Literal
 
 from ninja import Field, Schema
+from pydantic import BeforeValidator, WithJsonSchema
 
 from civicloop.cases.constants import Channel
 from civicloop.core.api import PageIn, PathId
@@ -15,14 +17,26 @@ from .metrics import Filters
 from .selectors import DRILL_CODES
 
 DrillCode = Literal[DRILL_CODES]
+ISO_DATE = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$"
+
+
+def _iso_date(value):
+    """Only YYYY-MM-DD (pydantic would read "0" as a Unix timestamp)."""
+    if isinstance(value, str) and not re.fullmatch(ISO_DATE[1:-1], value):
+        raise ValueError("YYYY-MM-DD")
+    return value
+
+
+Day = Annotated[dt.date, BeforeValidator(_iso_date), WithJsonSchema({"type": "string", "format": "date",
+                                                                     "pattern": ISO_DATE})]
 
 
 class DashboardIn(Schema):
     """A period (both days included; default: this month up to today) and the filters every figure takes."""
 
-    start: dt.date | None = Field(None, description="first day of the period (Asia/Shanghai), default the 1st of "
+    start: Day | None = Field(None, description="first day of the period (Asia/Shanghai), default the 1st of "
                                                     "the end's month")
-    end: dt.date | None = Field(None, description="last day of the period, included; default today")
+    end: Day | None = Field(None, description="last day of the period, included; default today")
     street: PathId | None = Field(None, description="a street (place id): its cases only")
     unit: PathId | None = Field(None, description="a lead unit (unit id): the cases it leads")
     category: PathId | None = Field(None, description="a category (id); a parent category includes its children")

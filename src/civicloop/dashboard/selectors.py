@@ -44,6 +44,7 @@ DISPUTES = "disputes"  # the cases a unit returned, in a category (jurisdiction 
 DRILL_CODES = (*KPI_BY_CODE, *LIVE, DISPUTES)
 RANKING_KPIS = ("intake", "on_time_rate", "satisfaction_rate", "overdue")
 DISPUTES_SHOWN = 20
+FIRST_DAY, LAST_DAY = dt.date(2000, 1, 1), dt.date(2099, 12, 31)  # the periods asked for lie between these
 
 
 def dashboard_scope_for(actor) -> MetricScope:
@@ -58,7 +59,7 @@ def period_of(start: dt.date | None, end: dt.date | None, *, now: dt.datetime | 
     today = today_local(now)
     end = end or today
     start = start or end.replace(day=1)
-    if end < start or (end - start).days + 1 > MAX_PERIOD_DAYS:
+    if end < start or (end - start).days + 1 > MAX_PERIOD_DAYS or start < FIRST_DAY or end > LAST_DAY:
         raise CivicError(DashboardErrorCode.PERIOD_INVALID)
     return Period(start, end)
 

@@ -137,6 +137,8 @@ def test_another_district_sees_none_of_these_cases(client, loop):
     ("/overview?start=2026-03-09&end=2026-03-01", 400, "period_invalid"),
     ("/overview?start=2024-01-01&end=2026-03-01", 400, "period_invalid"),
     ("/overview?start=yesterday", 422, "invalid"),
+    ("/overview?end=0", 422, "invalid"),
+    ("/overview?start=0001-01-01&end=0001-01-02", 400, "period_invalid"),
     ("/overview?street=99999999999999999999", 422, "invalid"),
     ("/overview?channel=fax", 422, "invalid"),
     ("/overview?street=%00", 422, "invalid"),
