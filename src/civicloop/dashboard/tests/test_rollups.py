@@ -171,3 +171,15 @@ def test_an_id_never_seen_is_given_up_after_the_safety_lag(loop):
     rollups_refresh(now=clock.t + SAFETY_LAG)
     mark = RollupWatermark.objects.get(pk=1)
     assert mark.holes == {} and mark.watermark() == mark.last_event_id
+
+
+def test_the_command_refreshes_and_rebuilds(loop):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    out = StringIO()
+    call_command("rollups", stdout=out)
+    call_command("rollups", "--rebuild", stdout=out)
+    assert out.getvalue().split("\n")[:2] == ["0 events read", f"{CaseEvent.objects.count()} events read"]
+    assert stored() == recomputed()
