@@ -72,14 +72,14 @@ def _seed(world):
         credit_code="91310104MA1FR0XK4G", name="某公司", district=world.district, street=world.street_a,
         community=world.comm_a1, address=f"某路1号 电话{HOUSEHOLD_NUMBERS['enterprise address']}")
 
-    # a visit to the household: its summary follows the household's rule (no problem raised: a case registered for
-    # this household copies its address, number included, which the case's rule then shows to the dispatchers)
+    # a visit to the household: its summary follows the household's rule; the problem it raised becomes a case that
+    # copies the household's address — with the number typed into it masked (the case's readers are not the household's)
     campaign = make_campaign(world)
     team = make_team(campaign, make_party_org(world))
     subject = make_subject(campaign, household, team)
     visit_record(actor=team.members.get(recorder=True).user, client_id=uuid.uuid4(), subject_id=subject.pk,
                  visited_on=dt.date(2026, 11, 30), method="door", satisfaction="satisfied",
-                 summary=f"户主说有事打{HOUSEHOLD_NUMBERS['visit summary']}")
+                 summary=f"户主说有事打{HOUSEHOLD_NUMBERS['visit summary']}", problems=[{"description": "楼道灯坏了"}])
 
     sd, dh = world.street_dispatcher, world.dept_handler
     a = s.case_register(actor=sd, channel=Channel.HOTLINE_12345, household_id=household.pk,

@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from civicloop.core.errors import CivicError, ErrorCode, not_found
 from civicloop.core.input import data_refusal
+from civicloop.core.masking import mask_free_text
 from civicloop.core.sql import insert
 from civicloop.orgs.constants import UnitKind
 from civicloop.orgs.models import Unit
@@ -199,6 +200,12 @@ def _write(case: Case, *, actor, at, note: str = "", attachments: list | None = 
                 note=note, attachments=attachments, at=at)
 
 
+def _household_address(household: Household | None) -> str:
+    """The household's address for a case about it, with any phone or ID number typed into it masked: the case's
+    readers are not the household's (places.permissions), and a number is no part of an address."""
+    return mask_free_text(household.address) if household is not None else ""
+
+
 def _prepare(
     *, actor, channel: str, authorised_by: str = "", description: str, district_id: int | None = None, place_id: int | None = None,
     household_id: int | None = None, enterprise_id: int | None = None, category_id: int | None = None,
@@ -255,7 +262,7 @@ def _prepare(
     return Case(
         district_id=district_id, tracking_code="", channel=channel,
         external_id=external_id, category_id=category_id, urgency=urgency, household=household, enterprise=enterprise,
-        lat=lat, lng=lng, address=address or (household.address if household else ""), description=description,
+        lat=lat, lng=lng, address=address or _household_address(household), description=description,
         reporter_name="" if reporter_anonymous else reporter_name,
         reporter_phone="" if reporter_anonymous else reporter_phone,
         reporter_id_number="" if reporter_anonymous else reporter_id_number,
