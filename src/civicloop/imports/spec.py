@@ -207,6 +207,12 @@ class KindSpec:
     def column(self, key: str) -> Column:
         return next(c for c in self.columns if c.key == key)
 
+    def row_key(self, data: dict[str, Any]):
+        """What identifies a parsed row (duplicates inside the file, matching what exists): the natural key's
+        cell; a kind whose rows are identified by several cells (a pairing: party organisation + target)
+        combines them here."""
+        return data.get(self.natural_key)
+
     # --- to implement
     def load(self, ctx) -> None:
         raise NotImplementedError
