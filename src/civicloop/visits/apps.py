@@ -10,6 +10,7 @@ class VisitsConfig(CivicAppConfig):
     verbose_name = pgettext_lazy("admin section", "走访")
     api_prefix = "visits/"
     pages_prefix = "visits/"
+    field_labels = "civicloop.visits.field_labels.FIELD_LABELS"  # how validation refusals name the fields
     import_kinds = ("civicloop.visits.import_kinds.PairingSpec",)  # 结对 (pairings) from Excel
     navigation = (
         Nav("visits:mine", _("走访任务"), visible="civicloop.visits.permissions.has_team"),
