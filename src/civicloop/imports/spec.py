@@ -199,6 +199,9 @@ class KindSpec:
     columns: list[Column] = []
     compare_fields: list[str] = []  # model attnames loaded to compare (FKs as "<name>_id")
     m2m_fields: list[str] = []
+    # For the template test: a dotted path `f(world)` creating what the example row names beyond
+    # `civicloop.testing.build_world()` (a kind whose rows refer to rows no other import makes, e.g. pairings).
+    example_setup: str = ""
 
     @property
     def label(self) -> str:

@@ -28,10 +28,12 @@ class PairingSpec(s.KindSpec):
     kind = VisitImportKind.PAIRINGS
     model = Pairing
     natural_key = "target_code"
+    example_setup = "civicloop.visits.testing.make_party_org"  # the example's party organisation (U-PO1)
     columns = [
-        s.Column("party_org", _("党组织编码"), "Party organisation code", True, s.code, "U-PO-HOUSING"),
-        s.Column("target", _("结对类型"), "Pairing type", True, s.choice(PairingTarget), "园区楼宇"),
-        s.Column("target_code", _("楼宇/居委/小区编码"), "Building / community / compound code", True, s.code, "PB-0001"),
+        s.Column("party_org", _("党组织编码"), "Party organisation code", True, s.code, "U-PO1"),
+        s.Column("target", _("结对类型"), "Pairing type", True, s.choice(PairingTarget), "小区"),
+        s.Column("target_code", _("楼宇/居委/小区编码"), "Building / community / compound code", True, s.code,
+                 "310104002001-C001"),
     ]
 
     def row_key(self, data):
