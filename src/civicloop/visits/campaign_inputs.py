@@ -10,6 +10,7 @@ from typing import Annotated
 
 from django.utils.translation import gettext_lazy as _
 from ninja import Field, Schema
+from pydantic import BeforeValidator, StrictBool, StrictInt
 
 from civicloop.core.api import NOT_BLANK, Id
 
@@ -18,21 +19,31 @@ from .services.assignment import MAX_BY_HAND
 from .services.campaigns import MAX_SCOPE_ITEMS, MAX_THEME_LENGTH, MAX_THEMES
 from .team_rule import MAX_SEAT_MIN, MAX_SEATS
 
+
+def _date_text(value):
+    """A date comes as "YYYY-MM-DD" text (JSON has no date type): a number is not a date, though pydantic's
+    lax mode would read it as seconds since 1970."""
+    if isinstance(value, int | float):
+        raise ValueError("a date is written as YYYY-MM-DD")
+    return value
+
+
+Day = Annotated[dt.date, BeforeValidator(_date_text)]
 Theme = Annotated[str, Field(max_length=MAX_THEME_LENGTH)]
-Percent = Annotated[int, Field(ge=0, le=100)]
+Percent = Annotated[StrictInt, Field(ge=0, le=100)]
 
 
 class SeatIn(Schema):
     seat: str = Field("", max_length=40, title=_("席位编码"))
     label: str = Field(..., min_length=1, max_length=40, pattern=NOT_BLANK, title=_("席位名称"))
     roles: list[MemberRole] = Field(..., min_length=1, max_length=len(MemberRole), title=_("可担任的身份"))
-    min: int = Field(..., ge=0, le=MAX_SEAT_MIN, title=_("最少人数"))
+    min: StrictInt = Field(..., ge=0, le=MAX_SEAT_MIN, title=_("最少人数"))
 
 
 class CampaignIn(Schema):
     name: str = Field(..., max_length=100, pattern=NOT_BLANK, title=_("名称"))
-    start: dt.date = Field(..., title=_("开始日期"))
-    end: dt.date = Field(..., title=_("结束日期"))
+    start: Day = Field(..., title=_("开始日期"))
+    end: Day = Field(..., title=_("结束日期"))
     unit_ids: list[Id] = Field([], max_length=MAX_SCOPE_ITEMS, title=_("参与单位"))
     area_ids: list[Id] = Field([], max_length=MAX_SCOPE_ITEMS, title=_("走访范围"))
     subject_kinds: list[SubjectKind] | None = Field(None, min_length=1, max_length=len(SubjectKind), title=_("走访对象"))
@@ -45,8 +56,8 @@ class CampaignUpdateIn(Schema):
     """Only the fields given change."""
 
     name: str | None = Field(None, max_length=100, pattern=NOT_BLANK, title=_("名称"))
-    start: dt.date | None = Field(None, title=_("开始日期"))
-    end: dt.date | None = Field(None, title=_("结束日期"))
+    start: Day | None = Field(None, title=_("开始日期"))
+    end: Day | None = Field(None, title=_("结束日期"))
     unit_ids: list[Id] | None = Field(None, max_length=MAX_SCOPE_ITEMS, title=_("参与单位"))
     area_ids: list[Id] | None = Field(None, max_length=MAX_SCOPE_ITEMS, title=_("走访范围"))
     subject_kinds: list[SubjectKind] | None = Field(None, min_length=1, max_length=len(SubjectKind), title=_("走访对象"))
@@ -81,7 +92,7 @@ class TeamIn(Schema):
 class TeamUpdateIn(Schema):
     name: str | None = Field(None, max_length=100, pattern=NOT_BLANK, title=_("名称"))
     unit_id: Id | None = Field(None, title=_("组队单位"))
-    active: bool | None = Field(None, title=_("启用"))
+    active: StrictBool | None = Field(None, title=_("启用"))
 
 
 class MemberIn(Schema):
@@ -90,7 +101,7 @@ class MemberIn(Schema):
     user_id: Id | None = Field(None, title=_("工作人员"))
     person_id: Id | None = Field(None, title=_("人员"))
     role: MemberRole | None = Field(None, title=_("身份"))
-    recorder: bool = Field(False, title=_("记录员"))
+    recorder: StrictBool = Field(False, title=_("记录员"))
 
 
 class AssignByHandIn(Schema):

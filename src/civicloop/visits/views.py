@@ -77,7 +77,7 @@ def _campaign_form(request, *, full: bool) -> dict:
     """A campaign form's values as the schema reads them (the create form has fewer fields)."""
     data = {k: request.POST[k] for k in ("name", "start", "end") if request.POST.get(k, "") != ""}
     data["area_ids"] = _ids(request, "area_ids")
-    data["subject_kinds"] = _ids(request, "subject_kinds") or None
+    data["subject_kinds"] = _ids(request, "subject_kinds")  # none ticked: refused (at least one)
     if full:
         data["targets"] = {g: request.POST.get(f"target_{g}", "") for g in SubjectGroup.values}
         data["themes"] = [line.strip() for line in request.POST.get("themes", "").splitlines() if line.strip()]

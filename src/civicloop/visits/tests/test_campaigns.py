@@ -258,3 +258,19 @@ def test_campaign_page_bounded_queries(client, world, django_assert_max_num_quer
     with django_assert_max_num_queries(30):
         r = client.get(f"/visits/campaigns/{campaign.pk}/")
     assert r.status_code == 200 and r.content.decode().count("齐备") >= 6
+
+
+def test_page_update_form(client, world):
+    campaign = make_campaign(world, state=CampaignState.DRAFT)
+    login(client, world.district_admin)
+    form = {"name": "改过的活动", "start": "2026-03-01", "end": "2026-12-31", "subject_kinds": ["enterprise"],
+            "target_household_key": "100", "target_household_other": "40", "target_enterprise_key": "100",
+            "target_enterprise_other": "90", "themes": "与城市更新相结合\n\n与基层治理相结合\n"}
+    assert client.post(f"/visits/campaigns/{campaign.pk}/", form).status_code == 302
+    campaign.refresh_from_db()
+    assert campaign.name == "改过的活动" and campaign.subject_kinds == ["enterprise"]
+    assert campaign.targets["household_other"] == 40 and campaign.themes == ["与城市更新相结合", "与基层治理相结合"]
+    r = client.post(f"/visits/campaigns/{campaign.pk}/", {**form, "subject_kinds": []})
+    assert r.status_code == 400 and "走访对象" in r.content.decode()
+    campaign.refresh_from_db()
+    assert campaign.subject_kinds == ["enterprise"]
