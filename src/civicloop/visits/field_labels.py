@@ -4,6 +4,8 @@ note) keep that app's label."""
 
 from django.utils.translation import gettext_lazy as _
 
+from .constants import SubjectGroup
+
 FIELD_LABELS = {
     "client_id": _("记录编号"),
     "subject_id": _("走访对象"),
@@ -20,4 +22,6 @@ FIELD_LABELS = {
     "team_id": _("走访组"),
     "subject": _("走访对象"),
     "team": _("走访组"),
+    # ----- campaigns: the keys of a campaign's coverage targets, a SubjectGroup each
+    **{group.value: group.label for group in SubjectGroup},
 }

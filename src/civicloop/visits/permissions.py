@@ -69,3 +69,30 @@ def may_record(actor, subject) -> bool:
     if not subject.team.active or subject.campaign.state != CampaignState.RUNNING:
         return False
     return TeamMember.objects.filter(team_id=subject.team_id, user_id=actor.pk).exists()
+# ----- campaigns, pairing, teams, assignment (state rules: the services refuse what these deny; pages ask them)
+
+
+def may_manage_campaign(actor, campaign) -> bool:
+    """Change this campaign, its topics, teams and assignment: a manager of its district."""
+    return may_manage(actor, campaign.district_id)
+
+
+def campaign_is_editable(campaign) -> bool:
+    """A draft or running campaign may change (name, period, scope, targets, topics, teams); a closed one is
+    the record of what was done."""
+    from .constants import CampaignState
+
+    return campaign.state in (CampaignState.DRAFT, CampaignState.RUNNING)
+
+
+def campaign_may_close(campaign) -> bool:
+    from .constants import CampaignState
+
+    return campaign.state == CampaignState.RUNNING
+
+
+def campaign_may_assign(campaign) -> bool:
+    """Subjects exist and are assigned while the campaign runs (they are built when it starts)."""
+    from .constants import CampaignState
+
+    return campaign.state == CampaignState.RUNNING
