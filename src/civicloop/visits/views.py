@@ -3,19 +3,17 @@
 import uuid
 from itertools import groupby
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
-from pydantic import ValidationError
 
-from civicloop.core.errors import CivicError, ErrorCode, not_found
+from civicloop.core.errors import CivicError, not_found
 from civicloop.core.input import INT64_MAX
-from civicloop.core.validation import error_details
+from civicloop.core.pages import done, form_validated
 
 from . import permissions as visit_permissions
 from . import selectors
@@ -83,13 +81,6 @@ def field_list(request, pk: int):
                                                        "to_visit": len(data["subjects"]) - visited})
 
 
-def _validated(schema, data: dict):
-    try:
-        # lax: a form posts every value as text (the API's JSON is held to the schema's strict ids)
-        return schema.model_validate(data, strict=False)
-    except ValidationError as exc:
-        details = [{**d, "where": ""} for d in error_details(exc.errors(), model=schema)]
-        raise CivicError(ErrorCode.INVALID, details=details) from None
 
 
 def _visit_form_data(request, subject_id: int) -> dict:
@@ -111,14 +102,6 @@ def _visit_form_data(request, subject_id: int) -> dict:
     return data
 
 
-def _done(request, url: str, text: str, anchor: str = "") -> HttpResponse:
-    messages.success(request, text)
-    if request.headers.get("HX-Request"):
-        # the page itself: without the anchor, or the browser would only scroll instead of loading it afresh
-        response = HttpResponse(status=204)
-        response["HX-Redirect"] = url
-        return response
-    return redirect(url + anchor)
 
 
 @login_required
@@ -130,11 +113,11 @@ def subject(request, pk: int):
     subject = history["subject"]
     may = may_record(request.user, subject)
     if request.method == "POST":
-        payload = _validated(VisitIn, _visit_form_data(request, subject.pk))
+        payload = form_validated(VisitIn, _visit_form_data(request, subject.pk))
         visit, created = visit_record(actor=request.user, **payload.dict())
         n = visit.problems.count()
         text = (_("已记录走访，登记工单 %(n)d 件。") % {"n": n}) if created else _("该走访已记录过，未重复保存。")
-        return _done(request, reverse("visits:subject", args=[subject.pk]), text, anchor=f"#visit-{visit.pk}")
+        return done(request, reverse("visits:subject", args=[subject.pk]), text, anchor=f"#visit-{visit.pk}")
     context = {**history, "may_record": may}
     if may:
         team = subject.team
@@ -171,7 +154,6 @@ def service_worker(request):
     """The field app's service worker, from this path so it may control /visits/field/ (a worker controls only
     pages under its own path). Open to everyone: it is code and the shell's public URLs, and the browser must be
     able to fetch an update even when the session has lapsed."""
-    from django.http import HttpResponse
 
     from .field_app import service_worker_source
 
@@ -186,23 +168,8 @@ def service_worker(request):
 
 
 
-def _done(request, url: str, text: str) -> HttpResponse:
-    """Success: the message, then the page at `url` (htmx: HX-Redirect; a plain form: a redirect)."""
-    messages.success(request, text)
-    if request.headers.get("HX-Request"):
-        response = HttpResponse(status=204)
-        response["HX-Redirect"] = url
-        return response
-    return redirect(url)
 
 
-def _validated(schema, data: dict):
-    """`data` (form values as text) checked by the API's schema: refusals labelled, shown on the page."""
-    try:
-        return schema.model_validate(data, strict=False)
-    except ValidationError as exc:
-        details = [{**d, "where": ""} for d in error_details(exc.errors(), model=schema)]
-        raise CivicError(ErrorCode.INVALID, details=details) from None
 
 
 def _ids(request, name: str) -> list[str]:
@@ -232,9 +199,9 @@ def campaign_list(request):
     """The campaigns list, and (managers) the form of a new draft campaign."""
     manager = visit_permissions.may_manage(request.user, request.user.district_id) if request.user.district_id else False
     if request.method == "POST":
-        payload = _validated(CampaignIn, _campaign_form(request, full=False))
+        payload = form_validated(CampaignIn, _campaign_form(request, full=False))
         campaign = campaign_services.campaign_create(actor=request.user, **payload.dict())
-        return _done(request, reverse("visits:campaign", args=[campaign.pk]), _("已创建走访活动（草拟）。"))
+        return done(request, reverse("visits:campaign", args=[campaign.pk]), _("已创建走访活动（草拟）。"))
     return render(request, "visits/campaigns.html", {
         "campaigns": selectors.campaigns_for(request.user)[:200], "may_create": manager,
         "areas": _area_choices(request.user) if manager else [], "kinds": SubjectKind.choices})
@@ -244,9 +211,9 @@ def campaign_list(request):
 def campaign_page(request, pk: int):
     campaign = selectors.campaign_get_for(request.user, pk)
     if request.method == "POST":
-        payload = _validated(CampaignUpdateIn, _campaign_form(request, full=True))
+        payload = form_validated(CampaignUpdateIn, _campaign_form(request, full=True))
         campaign_services.campaign_update(actor=request.user, campaign_id=pk, **payload.dict(exclude_unset=True))
-        return _done(request, reverse("visits:campaign", args=[pk]), _("已保存。"))
+        return done(request, reverse("visits:campaign", args=[pk]), _("已保存。"))
     manager = visit_permissions.may_manage_campaign(request.user, campaign)
     editable = manager and visit_permissions.campaign_is_editable(campaign)
     start_gaps = campaign_services.campaign_start_gaps(campaign) \
@@ -297,25 +264,25 @@ def campaign_act(request, pk: int, action: str):
     selectors.campaign_get_for(request.user, pk)
     service, text = CAMPAIGN_ACTIONS[action]
     result = service(actor=request.user, campaign_id=pk)
-    return _done(request, reverse("visits:campaign", args=[pk]), text(result))
+    return done(request, reverse("visits:campaign", args=[pk]), text(result))
 
 
 @login_required
 @require_POST
 def topic_add(request, pk: int):
     data = {k: request.POST[k] for k in ("title", "leader_id", "description") if request.POST.get(k, "") != ""}
-    payload = _validated(TopicIn, data)
+    payload = form_validated(TopicIn, data)
     campaign_services.topic_create(actor=request.user, campaign_id=pk, **payload.dict())
-    return _done(request, reverse("visits:campaign", args=[pk]), _("已添加调研课题。"))
+    return done(request, reverse("visits:campaign", args=[pk]), _("已添加调研课题。"))
 
 
 @login_required
 @require_POST
 def team_add(request, pk: int):
     data = {k: request.POST[k] for k in ("name", "unit_id") if request.POST.get(k, "") != ""}
-    payload = _validated(TeamIn, data)
+    payload = form_validated(TeamIn, data)
     team = team_services.team_create(actor=request.user, campaign_id=pk, **payload.dict())
-    return _done(request, reverse("visits:team", args=[team.pk]), _("已建立走访组，请添加成员。"))
+    return done(request, reverse("visits:team", args=[team.pk]), _("已建立走访组，请添加成员。"))
 
 
 @login_required
@@ -324,9 +291,9 @@ def team_page(request, pk: int):
     campaign = team.campaign
     if request.method == "POST":
         data = {"name": request.POST.get("name") or None, "active": request.POST.get("active") == "on"}
-        payload = _validated(TeamUpdateIn, data)
+        payload = form_validated(TeamUpdateIn, data)
         team_services.team_update(actor=request.user, team_id=pk, **payload.dict(exclude_none=True))
-        return _done(request, reverse("visits:team", args=[pk]), _("已保存。"))
+        return done(request, reverse("visits:team", args=[pk]), _("已保存。"))
     members = list(selectors.team_member_rows(team))
     editable = visit_permissions.may_manage_campaign(request.user, campaign) and \
         visit_permissions.campaign_is_editable(campaign)
@@ -361,9 +328,9 @@ def _member_form(request) -> dict:
 @require_POST
 def member_add(request, pk: int):
     team = selectors.team_get_for(request.user, pk)
-    payload = _validated(MemberIn, _member_form(request))
+    payload = form_validated(MemberIn, _member_form(request))
     team_services.member_add(actor=request.user, team_id=team.pk, **payload.dict())
-    return _done(request, reverse("visits:team", args=[team.pk]), _("已添加成员。"))
+    return done(request, reverse("visits:team", args=[team.pk]), _("已添加成员。"))
 
 
 @login_required
@@ -381,7 +348,7 @@ def member_act(request, pk: int, action: str):
     else:
         team_services.member_set_recorder(actor=request.user, member_id=pk)
         text = _("已设为记录员。")
-    return _done(request, reverse("visits:team", args=[team.pk]), text)
+    return done(request, reverse("visits:team", args=[team.pk]), text)
 
 
 def _may_import(user) -> bool:
@@ -409,9 +376,9 @@ def pairing_list(request):
             raise CivicError(pairing_services.VisitErrorCode.PAIRING_INVALID,
                              _("找不到编码为 %(code)s 的园区楼宇、居委或小区。") % {"code": code})
         data = {"party_org_id": request.POST.get("party_org_id") or None, "target": target or None, "target_id": found}
-        payload = _validated(PairingIn, {k: v for k, v in data.items() if v is not None})
+        payload = form_validated(PairingIn, {k: v for k, v in data.items() if v is not None})
         pairing_services.pairing_create(actor=request.user, **payload.dict())
-        return _done(request, reverse("visits:pairings"), _("已结对。"))
+        return done(request, reverse("visits:pairings"), _("已结对。"))
     if not visit_permissions.may_see_campaigns(request.user):
         raise not_found()
     pairings = list(selectors.pairings_for(request.user)[:2000])
@@ -433,4 +400,4 @@ def pairing_list(request):
 @require_POST
 def pairing_delete(request, pk: int):
     pairing_services.pairing_delete(actor=request.user, pairing_id=pk)
-    return _done(request, reverse("visits:pairings"), _("已解除结对。"))
+    return done(request, reverse("visits:pairings"), _("已解除结对。"))
