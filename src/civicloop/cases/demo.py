@@ -401,7 +401,7 @@ class Generator:
         r = self.rng.random()
         if r < 0.45 and category.default_lead in self.dept_by_name:
             return self.dept_by_name[category.default_lead]
-        if r < 0.75:
+        if r < 0.75 or case.community_id is None:  # an enterprise in a park building has no committee
             return self.office_of_street[case.street_id]
         return self.unit_of_committee[case.community_id]
 
