@@ -26,6 +26,7 @@ import datetime as dt
 from collections import defaultdict
 from typing import NamedTuple
 
+from django.db.models import Count
 from django.utils import timezone
 
 from civicloop.cases.demo import cases_end
@@ -65,8 +66,9 @@ class _Building(NamedTuple):
 
 
 class _Household(NamedTuple):
-    """A household as the subject, the summary and its case need it (`subjects.household_walk_key` reads
-    `building.path` and `room`)."""
+    """What a household's subject and visit summary need (`subjects.household_walk_key` reads `building.path` and
+    `room`). Slim on purpose: 180,000 of them at scale 1 pass through; the case's details are read for the few
+    with a problem."""
 
     pk: int
     building_id: int
@@ -75,45 +77,34 @@ class _Household(NamedTuple):
     district_id: int
     street_id: int
     community_id: int
-    address: str
-    head_name: str
-    head_phone: str
     members: int
-    lat: object
-    lng: object
 
 
 class _Enterprise(NamedTuple):
-    """An enterprise as its subject and its case need it."""
-
     pk: int
     name: str
     district_id: int
     street_id: int
     community_id: int | None
     park_building_id: int | None
-    address: str
-    contact_name: str
-    contact_phone: str
-    lat: object
-    lng: object
 
 
 class SubjectRow:
-    """A Subject before it is written (195,000 at scale 1: a slotted object, not a model instance), with the
+    """A Subject before it is written (a slotted object, not a model instance: written with raw inserts), with the
     household or enterprise it stands for."""
 
     __slots__ = ("pk", "kind", "group", "household_id", "enterprise_id", "district_id", "street_id", "community_id",
                  "park_building_id", "walk_key", "team_id", "visits_count", "first_visited_on", "row")
 
-    def __init__(self, pk: int, row, *, household=None, enterprise=None, park_building_id=None, **fields):
-        self.pk, self.row = pk, row
+    def __init__(self, pk: int, row, *, team_id: int, household=None, enterprise=None, park_building_id=None,
+                 **fields):
+        self.pk, self.row, self.team_id = pk, row, team_id
         self.household_id = household.pk if household is not None else None
         self.enterprise_id = enterprise.pk if enterprise is not None else None
         self.park_building_id = park_building_id
         for name, value in fields.items():  # kind, group, district_id, street_id, community_id, walk_key
             setattr(self, name, value)
-        self.team_id, self.visits_count, self.first_visited_on = None, 0, None
+        self.visits_count, self.first_visited_on = 0, None
 
 
 def campaign_year(end: dt.datetime) -> int:
@@ -129,7 +120,7 @@ def generate_visits(ctx) -> None:
     gen = _Generation(ctx, rng, fake, end)
     gen.campaign_and_topics()
     gen.pairings()
-    gen.load_subjects()
+    gen.count_blocks()
     gen.teams()
     gen.assign()
     records = VisitRecords(gen)
@@ -217,8 +208,20 @@ class _Generation:
         self.counts["pairing"] = len(rows)
 
     # --- subjects --------------------------------------------------------------------------------------------
-    def load_subjects(self) -> None:
-        """Every household and enterprise as a subject (not written yet, no team yet), by block, in walk order."""
+    def count_blocks(self) -> None:
+        """How many subjects each block holds: a committee's households and enterprises outside park buildings,
+        a park building's enterprises."""
+        self.block_size: dict[tuple, int] = defaultdict(int)
+        for community_id, n in Household.objects.filter(district=self.d).values_list("community_id").annotate(
+                n=Count("pk")).order_by():
+            self.block_size[("c", community_id)] += n
+        for building_id, community_id, n in Enterprise.objects.filter(district=self.d).values_list(
+                "park_building_id", "community_id").annotate(n=Count("pk")).order_by():
+            self.block_size[("b", building_id) if building_id else ("c", community_id)] += n
+
+    def subjects(self):
+        """Every household, then every enterprise, as a subject with its team (`assign`), streamed: not written
+        yet, its visits not yet planned."""
         key_tags = dict(Tag.objects.filter(key_group=True).values_list("pk", "code"))
         key_ids = set(key_tags)
         self.key_codes: dict[int, list[str]] = defaultdict(list)  # household id → its key-group tag codes
@@ -233,25 +236,21 @@ class _Generation:
             ent_keys[eid].add(tid)
         paths = {pk: _Building(path) for pk, path in Place.objects.filter(
             district=self.d, level=PlaceLevel.BUILDING).values_list("pk", "path")}
-        next_pk = (Subject.objects.order_by("-pk").values_list("pk", flat=True).first() or 0) + 1
-        self.by_block: dict[tuple, list[SubjectRow]] = defaultdict(list)  # ("c", community) | ("b", building)
+        pk = (Subject.objects.order_by("-pk").values_list("pk", flat=True).first() or 0)
         for r in Household.objects.filter(district=self.d).order_by("code").values_list(
-                "pk", "building_id", "room", "district_id", "street_id", "community_id", "address", "head_name",
-                "head_phone", "members", "lat", "lng").iterator(chunk_size=BATCH):
+                "pk", "building_id", "room", "district_id", "street_id", "community_id", "members").iterator(
+                chunk_size=BATCH):
             h = _Household(r[0], r[1], paths[r[1]], *r[2:])
             fields = subject_fields(h, kind=SubjectKind.HOUSEHOLD, key_tag_ids=key_ids, tag_ids=hh_keys.get(h.pk, ()))
-            self.by_block[("c", h.community_id)].append(SubjectRow(next_pk, h, **fields))
-            next_pk += 1
+            pk += 1
+            yield SubjectRow(pk, h, team_id=self.team_of_block[("c", h.community_id)], **fields)
         for r in Enterprise.objects.filter(district=self.d).order_by("credit_code").values_list(
-                "pk", "name", "district_id", "street_id", "community_id", "park_building_id", "address",
-                "contact_name", "contact_phone", "lat", "lng").iterator(chunk_size=BATCH):
+                "pk", "name", "district_id", "street_id", "community_id", "park_building_id").iterator(chunk_size=BATCH):
             e = _Enterprise(*r)
             fields = subject_fields(e, kind=SubjectKind.ENTERPRISE, key_tag_ids=key_ids, tag_ids=ent_keys.get(e.pk, ()))
             block = ("b", e.park_building_id) if e.park_building_id else ("c", e.community_id)
-            self.by_block[block].append(SubjectRow(next_pk, e, **fields))
-            next_pk += 1
-        for subjects in self.by_block.values():
-            subjects.sort(key=lambda s: s.walk_key)
+            pk += 1
+            yield SubjectRow(pk, e, team_id=self.team_of_block[block], **fields)
 
     # --- teams -----------------------------------------------------------------------------------------------
     def teams(self) -> None:
@@ -303,30 +302,28 @@ class _Generation:
 
     # --- assignment ------------------------------------------------------------------------------------------
     def assign(self) -> None:
-        """A paired block's subjects to its agency's teams (the agency's blocks cut in walk order, by count); an
+        """A paired block's subjects to its agency's teams (the agency's blocks cut in order, by count); an
         unpaired block to the least-loaded team already working in its street (else in the district)."""
+        self.team_of_block: dict[tuple, int] = {}
         load: dict[int, int] = {}
         in_street: dict[int, list[Team]] = defaultdict(list)
         for org in self.orgs:
             teams, blocks = self.teams_of[org.pk], self.blocks_of[org.pk]
-            total = sum(len(self.by_block.get(b[:2], ())) for b in blocks) or 1
+            total = sum(self.block_size[b[:2]] for b in blocks) or 1
             done = 0
             for block in blocks:
-                subjects = self.by_block.get(block[:2], [])
-                team = teams[min(len(teams) - 1, (2 * done + len(subjects)) * len(teams) // (2 * total))]
-                done += len(subjects)
-                for s in subjects:
-                    s.team_id = team.pk
-                load[team.pk] = load.get(team.pk, 0) + len(subjects)
+                n = self.block_size[block[:2]]
+                team = teams[min(len(teams) - 1, (2 * done + n) * len(teams) // (2 * total))]
+                done += n
+                self.team_of_block[block[:2]] = team.pk
+                load[team.pk] = load.get(team.pk, 0) + n
                 if team not in in_street[block[2]]:
                     in_street[block[2]].append(team)
         every = [t for org in self.orgs for t in self.teams_of[org.pk]]
         for block in sorted(self.unpaired, key=lambda b: (self.street_code[b[2]], b[0] == "b", b[1])):
-            subjects = self.by_block.get(block[:2], [])
             team = min(in_street.get(block[2]) or every, key=lambda t: (load.get(t.pk, 0), t.pk))
-            for s in subjects:
-                s.team_id = team.pk
-            load[team.pk] = load.get(team.pk, 0) + len(subjects)
+            self.team_of_block[block[:2]] = team.pk
+            load[team.pk] = load.get(team.pk, 0) + self.block_size[block[:2]]
 
 
 def delete_visits(district) -> None:

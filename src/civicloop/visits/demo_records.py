@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
+from typing import NamedTuple
 
 from django.core.management.color import no_style
 from django.db import connection
@@ -17,6 +18,7 @@ from django.utils import timezone
 
 from civicloop.cases.demo import VisitCase, generate_visit_cases
 from civicloop.cases.models import Case
+from civicloop.places.models import Enterprise, Household
 from civicloop.workdays.calendar import SHANGHAI
 
 from . import demo_phrases as say
@@ -77,6 +79,17 @@ class VisitRow:
             setattr(self, name, value)
 
 
+class Heard(NamedTuple):
+    """A problem heard on a visit, before it is a case."""
+
+    visit: VisitRow
+    position: int
+    code: str  # taxonomy leaf
+    text: str
+    kind: str  # SubjectKind
+    obj_id: int  # the household's or enterprise's id
+
+
 class VisitRecords:
     """The visits of the campaign's subjects, planned and written block by block (`gen`: the demo's
     `_Generation`, after assignment: campaign, subjects by block with their teams, team members, topics)."""
@@ -86,7 +99,7 @@ class VisitRecords:
         self.counts = gen.counts
         self.next_pk = (Visit.objects.order_by("-pk").values_list("pk", flat=True).first() or 0) + 1
         self.pace = {t.pk: self.rng.uniform(*TEAM_PACE) for ts in gen.teams_of.values() for t in ts}
-        self.problems: list[tuple[VisitCase, VisitRow, int]] = []  # (what becomes a case, its visit, position)
+        self.problems: list[Heard] = []
         self.repeats: list[tuple[VisitRow, list[int]]] = []  # (a repeat visit, indexes in self.problems it asks about)
         ops = connection.ops
         self.day_value, self.moment_value = ops.adapt_datefield_value, ops.adapt_datetimefield_value
@@ -122,8 +135,8 @@ class VisitRecords:
     # --- the subjects and their visits -------------------------------------------------------------------------
     def write_subjects_and_visits(self) -> None:
         batch = []
-        for block in sorted(self.gen.by_block):
-            batch += self.gen.by_block[block]
+        for subject in self.gen.subjects():
+            batch.append(subject)
             if len(batch) >= BATCH:
                 self._flush(batch)
                 batch = []
@@ -215,19 +228,37 @@ class VisitRecords:
         out = []
         for position, (code, text) in enumerate(heard, start=1):
             out.append(len(self.problems))
-            self.problems.append((VisitCase(
-                at=visit.recorded_at, registrar=visit.recorded_by, description=text, category_code=code,
-                external_id=f"{visit.client_id}:{position}",
-                household=row if s.kind == SubjectKind.HOUSEHOLD else None,
-                enterprise=row if s.kind == SubjectKind.ENTERPRISE else None), visit, position))
+            self.problems.append(Heard(visit, position, code, text, s.kind, row.pk))
         return out
 
     # --- the cases they raised, and what people said about them later -------------------------------------------
+    def _details(self) -> dict:
+        """The households and enterprises that raised a problem, with what their case copies (place, address,
+        reporter): read only for them."""
+        out = {}
+        for kind, model, fields in (
+                (SubjectKind.HOUSEHOLD, Household, ("building_id", "street_id", "community_id", "address", "head_name",
+                                                    "head_phone", "lat", "lng")),
+                (SubjectKind.ENTERPRISE, Enterprise, ("street_id", "community_id", "address", "contact_name",
+                                                      "contact_phone", "lat", "lng"))):
+            ids = sorted({h.obj_id for h in self.problems if h.kind == kind})
+            for i in range(0, len(ids), BATCH):
+                out.update(((kind, o.pk), o) for o in model.objects.filter(pk__in=ids[i:i + BATCH]).only(*fields))
+        return out
+
     def write_cases_and_follow_ups(self) -> None:
-        ids = generate_visit_cases(self.gen.ctx, [p for p, _v, _n in self.problems])
+        """The problems heard become cases (through the cases demo), linked by VisitProblem; repeat visits
+        record what people said about them."""
+        details = self._details()
+        ids = generate_visit_cases(self.gen.ctx, [VisitCase(
+            at=h.visit.recorded_at, registrar=h.visit.recorded_by, description=h.text, category_code=h.code,
+            external_id=f"{h.visit.client_id}:{h.position}",
+            household=details.get((SubjectKind.HOUSEHOLD, h.obj_id)) if h.kind == SubjectKind.HOUSEHOLD else None,
+            enterprise=details.get((SubjectKind.ENTERPRISE, h.obj_id)) if h.kind == SubjectKind.ENTERPRISE else None,
+        ) for h in self.problems])
         VisitProblem.objects.bulk_create([
-            VisitProblem(visit_id=visit.pk, position=position, description=p.description, case_id=case_id)
-            for (p, visit, position), case_id in zip(self.problems, ids, strict=True)], batch_size=BATCH)
+            VisitProblem(visit_id=h.visit.pk, position=h.position, description=h.text, case_id=case_id)
+            for h, case_id in zip(self.problems, ids, strict=True)], batch_size=BATCH)
         outcome = {}
         for i in range(0, len(ids), BATCH):
             outcome.update((pk, (resolved, satisfaction)) for pk, resolved, satisfaction in Case.objects.filter(

@@ -29,7 +29,17 @@ from civicloop.visits.constants import (
     SubjectGroup,
     SubjectKind,
 )
-from civicloop.visits.models import Campaign, FollowUp, Pairing, Subject, Team, TeamMember, Topic, Visit, VisitProblem
+from civicloop.visits.models import (
+    Campaign,
+    FollowUp,
+    Pairing,
+    Subject,
+    Team,
+    TeamMember,
+    Topic,
+    Visit,
+    VisitProblem,
+)
 from civicloop.visits.permissions import has_team
 
 SCALE = 0.005  # 900 households, 75 enterprises
