@@ -309,12 +309,16 @@ class _Generation:
         in_street: dict[int, list[Team]] = defaultdict(list)
         for org in self.orgs:
             teams, blocks = self.teams_of[org.pk], self.blocks_of[org.pk]
-            total = sum(self.block_size[b[:2]] for b in blocks) or 1
-            done = 0
-            for block in blocks:
+            total, k = sum(self.block_size[b[:2]] for b in blocks), len(teams)
+            t = done = in_team = 0
+            for j, block in enumerate(blocks):
                 n = self.block_size[block[:2]]
-                team = teams[min(len(teams) - 1, (2 * done + n) * len(teams) // (2 * total))]
-                done += n
+                # the next team once this one has its share, or when the blocks left are just enough for the teams
+                # left (there are never more teams than blocks: each gets at least one)
+                if in_team and t < k - 1 and (done + n / 2 > total * (t + 1) / k or len(blocks) - j <= k - 1 - t):
+                    t, in_team = t + 1, 0
+                team = teams[t]
+                done, in_team = done + n, in_team + 1
                 self.team_of_block[block[:2]] = team.pk
                 load[team.pk] = load.get(team.pk, 0) + n
                 if team not in in_street[block[2]]:

@@ -92,6 +92,7 @@ def test_teams_fill_the_1_3_1_rule_and_one_member_records():
     teams = list(Team.objects.filter(district=district).prefetch_related("members__person", "members__user__role_rows"))
     assert {t.unit_id for t in teams} == set(Unit.objects.filter(district=district, kind=UnitKind.PARTY_ORG)
                                              .values_list("pk", flat=True))  # every party organisation has a team
+    assert Subject.objects.filter(district=district).values("team").distinct().count() == len(teams)  # none idle
     people_seen = Counter()
     for team in teams:
         members = list(team.members.all())
