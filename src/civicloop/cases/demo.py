@@ -133,6 +133,7 @@ class VisitCase(NamedTuple):
     description: str
     external_id: str  # "<visit client_id>:<position>", as the visit service registers it
     category_code: str = ""  # a leaf of the taxonomy; empty: drawn like the other demo cases
+    note: str = ""  # the registration event's note (the visit service's: "走访中提出（<date>，<team>）")
     household: object = None
     enterprise: object = None
 
@@ -362,11 +363,11 @@ class Generator:
         self.next_pk += 1
         category = self.category_by_code.get(problem.category_code) or self.rng.choices(
             self.categories, weights=self.cat_weights)[0]
-        return self._start(case, problem.registrar, category, problem.at)
+        return self._start(case, problem.registrar, category, problem.at, note=problem.note)
 
-    def _start(self, case: Case, actor, category: Category, t0: dt.datetime) -> Sim:
+    def _start(self, case: Case, actor, category: Category, t0: dt.datetime, note: str = "") -> Sim:
         case.registered_by = actor
-        sim = Sim(case, actor, t0, "", end=self.end, calendar=_CALENDAR[-1])
+        sim = Sim(case, actor, t0, note, end=self.end, calendar=_CALENDAR[-1])
         self._lifecycle(sim, category, t0)
         return sim
 

@@ -99,6 +99,7 @@ class VisitRecords:
         self.counts = gen.counts
         self.next_pk = (Visit.objects.order_by("-pk").values_list("pk", flat=True).first() or 0) + 1
         self.pace = {t.pk: self.rng.uniform(*TEAM_PACE) for ts in gen.teams_of.values() for t in ts}
+        self.team_name = {t.pk: t.name for ts in gen.teams_of.values() for t in ts}
         self.problems: list[Heard] = []
         self.repeats: list[tuple[VisitRow, list[int]]] = []  # (a repeat visit, indexes in self.problems it asks about)
         ops = connection.ops
@@ -253,6 +254,7 @@ class VisitRecords:
         ids = generate_visit_cases(self.gen.ctx, [VisitCase(
             at=h.visit.recorded_at, registrar=h.visit.recorded_by, description=h.text, category_code=h.code,
             external_id=f"{h.visit.client_id}:{h.position}",
+            note=f"走访中提出（{h.visit.visited_on.isoformat()}，{self.team_name[h.visit.team_id]}）",
             household=details.get((SubjectKind.HOUSEHOLD, h.obj_id)) if h.kind == SubjectKind.HOUSEHOLD else None,
             enterprise=details.get((SubjectKind.ENTERPRISE, h.obj_id)) if h.kind == SubjectKind.ENTERPRISE else None,
         ) for h in self.problems])

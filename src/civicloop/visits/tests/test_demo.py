@@ -205,3 +205,40 @@ def test_same_seed_same_visits_and_reset_leaves_nothing():
     _generate(seed=4)
     assert fingerprint() == first
     assert demo.UNPAIRED_COMMUNITY_EVERY and demo.TEAMS_PER_ORG_AT_SCALE_1  # the knobs named in the README
+
+
+def test_the_services_work_on_the_demo():
+    """The issue's scenario on demo data: every team passes the services' team check; an assignment re-run keeps
+    every visited subject with its team and creates or deletes nothing; xh_visit01 records a visit raising two
+    problems at a subject of its team, and both cases are in tpl_dispatcher's inbox."""
+    import uuid
+
+    from civicloop.cases.inbox import inbox_for
+    from civicloop.orgs.models import User
+    from civicloop.visits.services.assignment import assignment_apply
+    from civicloop.visits.services.records import visit_record
+    from civicloop.visits.team_rule import team_gaps
+
+    district, _stats = _generate()
+    campaign = Campaign.objects.get(district=district)
+    for team in Team.objects.filter(campaign=campaign).prefetch_related("members"):
+        assert team_gaps(campaign.team_rule, team.members.all()) == [], team.name
+    visited = dict(Subject.objects.filter(campaign=campaign, visits_count__gt=0).values_list("pk", "team_id"))
+    counts = assignment_apply(campaign)
+    assert counts["created"] == counts["deleted"] == counts["unassigned"] == 0
+    assert counts["kept"] >= len(visited)
+    assert dict(Subject.objects.filter(pk__in=visited).values_list("pk", "team_id")) == visited
+    assert set(Subject.objects.filter(team__members__user__username="xh_visit01").values_list(
+        "street__name", flat=True)) == {"天平路街道"}  # still after a re-run
+
+    recorder = User.objects.get(username="xh_visit01")
+    subject = Subject.objects.filter(team__members__user=recorder, kind=SubjectKind.HOUSEHOLD).order_by("walk_key")[0]
+    visit, created = visit_record(actor=recorder, client_id=uuid.uuid4(), subject_id=subject.pk,
+                                  visited_on=dt.date(2026, 11, 20), method="door", summary="入户走访。",
+                                  satisfaction="satisfied", problems=[{"description": "楼道灯不亮"},
+                                                                      {"description": "门口积水"}])
+    cases = set(VisitProblem.objects.filter(visit=visit).values_list("case_id", flat=True))
+    assert created and len(cases) == 2
+    inbox = inbox_for(User.objects.get(username="tpl_dispatcher"), limit=10_000)
+    found = {r["id"] for section in inbox.values() if isinstance(section, dict) for r in section["cases"]}
+    assert cases <= found
