@@ -12,7 +12,7 @@ What it makes (after the demo's own steps and the cases' two years):
 - subjects: every household and enterprise (group and walk order from `subjects.subject_fields`), assigned the
   way the assignment service does — a paired committee's or building's subjects to its agency's teams (split in
   walk order), the unpaired ones to the least-loaded team already working in that street;
-- visits: `VISITED` of each group so far (key groups ahead), dated from 1 March to yesterday on the working-day
+- visits (`demo_records.py`): `VISITED` of each group so far (key groups ahead), dated from 1 March to yesterday on the working-day
   calendar, some repeated; problems in about one visit in ten, each a case (channel = visit) taken through the
   loop by `cases.demo.generate_visit_cases`; repeat visits ask about the cases raised before (`FollowUp`).
 
