@@ -11,6 +11,10 @@ services write for the same decisions (tests/test_change_parity.py).
 Volume: `CASES_AT_SCALE_1` (500,000) × scale; env `CIVICLOOP_DEMO_CASES_PER_SCALE` changes the 500,000. Time: two years ending at the day of generation (the draws do not
 depend on the day, so the same seed gives the same cases shifted in time). Cases registered near the end are
 still open, in whatever state their lifecycle reached — some of them yellow or red.
+
+Other demo steps register cases of their own through the same machinery: `generate_visit_cases` takes the
+problems the visits demo heard (`VisitCase`: moment, recorder, household or enterprise, description) and returns
+the case ids — no other module writes case rows.
 """
 
 from __future__ import annotations
@@ -117,6 +121,21 @@ class Ev(NamedTuple):
     before: dict
     after: dict
     note: str
+
+
+class VisitCase(NamedTuple):
+    """A problem heard on a visit, to become a case (channel = visit). `household` or `enterprise`: a model
+    instance or any row with its attributes (pk, street_id, community_id, address, lat, lng; a household's
+    building_id, head_name, head_phone; an enterprise's contact_name, contact_phone)."""
+
+    at: dt.datetime  # when the visit was recorded: the case is registered in the same step
+    registrar: User  # the team's recorder
+    description: str
+    external_id: str  # "<visit client_id>:<position>", as the visit service registers it
+    category_code: str = ""  # a leaf of the taxonomy; empty: drawn like the other demo cases
+    note: str = ""  # the registration event's note (the visit service's: "走访中提出（<date>，<team>）")
+    household: object = None
+    enterprise: object = None
 
 
 class Sim:
@@ -231,9 +250,9 @@ class Sim:
 
 
 class Generator:
-    def __init__(self, ctx, end: dt.datetime):
+    def __init__(self, ctx, end: dt.datetime, rng_name: str = "cases"):
         self.ctx, self.end = ctx, end
-        self.rng = ctx.rng_for("cases")
+        self.rng = ctx.rng_for(rng_name)
         _CALENDAR.append(WorkCalendar())
         _deadline.cache_clear()
         d = ctx.district
@@ -241,6 +260,7 @@ class Generator:
         categories_ensure_defaults()
         leaves = list(Category.objects.filter(parent__isnull=False, active=True).select_related("parent").order_by("code"))
         self.categories = leaves
+        self.category_by_code = {c.code: c for c in leaves}
         self.cat_weights = [CATEGORY_WEIGHTS.get(c.parent.code, 3) / max(1, sum(
             1 for x in leaves if x.parent_id == c.parent_id)) for c in leaves]
         units = list(Unit.objects.filter(district=d).order_by("code"))
@@ -269,10 +289,12 @@ class Generator:
                 "pk", "community_id"):
             self.buildings.setdefault(community_id, []).append(pk)
         self.committee_weights = [len(self.buildings.get(c.pk, ())) or 1 for c in ctx.committees]
-        self.counters: dict[int, int] = {}
-        self.meetings: dict[dt.date, Meeting] = {}
+        # a second run (the visits' cases) continues the tracking numbers and joins the meetings already held
+        self.counters: dict[int, int] = dict(CaseCounter.objects.filter(district=d).values_list("year", "last"))
+        self.meetings: dict[dt.date, Meeting] = {m.date: m for m in Meeting.objects.filter(district=d, body=self.consult)}
         self.recent: dict[int, list] = {}  # community id → recent sims (merge targets)
         self.side: dict[str, list] = {k: [] for k in ("reply", "rating", "ext", "sup", "item", "decision")}
+        self.counted: dict[str, int] = {}  # side rows written so far, by kind
         first = Case.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
         self.next_pk = first + 1
 
@@ -316,8 +338,36 @@ class Generator:
         )
         self.next_pk += 1
         actor = self._registrar(channel, committee.pk, committee.street_id)
+        return self._start(case, actor, category, t0)
+
+    def visit_case(self, problem: VisitCase) -> Sim:
+        """A problem heard on a visit: registered by the team's recorder at the moment the visit was recorded, at
+        the household's building or the enterprise's community (or street) — the places `services.intake` gives
+        such a case — and reported by the household head or the enterprise's contact."""
+        h, e = problem.household, problem.enterprise
+        if h is not None:
+            where = {"place_id": h.building_id, "street_id": h.street_id, "community_id": h.community_id,
+                     "household_id": h.pk, "address": h.address}
+            reporter = (h.head_name, h.head_phone)
+        else:
+            where = {"place_id": e.community_id or e.street_id, "street_id": e.street_id,
+                     "community_id": e.community_id, "enterprise_id": e.pk, "address": e.address}
+            reporter = (e.contact_name, e.contact_phone)
+        subject = h if h is not None else e
+        case = Case(
+            pk=self.next_pk, district=self.district, tracking_code=self._code(problem.at), channel=Channel.VISIT,
+            external_id=problem.external_id, category_id=None, urgency=Urgency.NORMAL, lat=subject.lat,
+            lng=subject.lng, description=problem.description, reporter_name=reporter[0], reporter_phone=reporter[1],
+            reporter_anonymous=False, created_at=problem.at, **where,
+        )
+        self.next_pk += 1
+        category = self.category_by_code.get(problem.category_code) or self.rng.choices(
+            self.categories, weights=self.cat_weights)[0]
+        return self._start(case, problem.registrar, category, problem.at, note=problem.note)
+
+    def _start(self, case: Case, actor, category: Category, t0: dt.datetime, note: str = "") -> Sim:
         case.registered_by = actor
-        sim = Sim(case, actor, t0, "", end=self.end, calendar=_CALENDAR[-1])
+        sim = Sim(case, actor, t0, note, end=self.end, calendar=_CALENDAR[-1])
         self._lifecycle(sim, category, t0)
         return sim
 
@@ -352,7 +402,7 @@ class Generator:
         r = self.rng.random()
         if r < 0.45 and category.default_lead in self.dept_by_name:
             return self.dept_by_name[category.default_lead]
-        if r < 0.75:
+        if r < 0.75 or case.community_id is None:  # an enterprise in a park building has no committee
             return self.office_of_street[case.street_id]
         return self.unit_of_committee[case.community_id]
 
@@ -542,12 +592,45 @@ def cases_end() -> dt.datetime:
 
 def generate_cases(ctx) -> None:
     """STEPS entry: CASES_AT_SCALE_1 × scale cases (the knob: env CIVICLOOP_DEMO_CASES_PER_SCALE, or
-    ctx.extra["cases_per_scale"]; ctx.extra["cases_end"] pins the end of the two years, default: now)."""
+    ctx.extra["cases_per_scale"]; ctx.extra["cases_end"] pins the end of the two years, default: now — left on
+    the context for the steps that follow)."""
     per_scale = ctx.extra.get("cases_per_scale") or int(os.environ.get("CIVICLOOP_DEMO_CASES_PER_SCALE", CASES_AT_SCALE_1))
     n = max(1, round(per_scale * ctx.scale))
-    end = ctx.extra.get("cases_end") or cases_end()
+    end = ctx.extra.setdefault("cases_end", cases_end())
     gen = Generator(ctx, end)
     moments = _times(gen.rng, n, end)
+
+    def sims():
+        for i, t0 in enumerate(moments):
+            yield gen.case(t0)
+            if ctx.stdout is not None and (i + 1) % 50_000 == 0:
+                ctx.log(f"  cases {i + 1:,}/{n:,}")
+
+    _write(ctx, gen, sims())
+
+
+def generate_visit_cases(ctx, problems: list[VisitCase]) -> list[int]:
+    """Cases for the problems visits raised (called by the visits demo, after `generate_cases`): each one
+    registered and then taken through the same lifecycle as every other demo case (same `Sim`, same decisions,
+    same batch writes), with its own seeded draws. Returns the case ids in the order of `problems`."""
+    end = ctx.extra.get("cases_end") or cases_end()
+    gen = Generator(ctx, end, rng_name="visit_cases")
+    order = sorted(range(len(problems)), key=lambda i: problems[i].at)  # in time: merges look back, codes go up
+    ids: list[int] = [0] * len(problems)
+
+    def sims():
+        for i in order:
+            sim = gen.visit_case(problems[i])
+            ids[i] = sim.case.pk
+            yield sim
+
+    _write(ctx, gen, sims())
+    return ids
+
+
+def _write(ctx, gen: Generator, sims) -> None:
+    """Write the cases `sims` yields (in time order) with their events and side rows, in batches; then the
+    meetings, agenda items and decisions, and the tracking-number counters. Counts go to `ctx.stats`."""
     auto = [(Case, "created_at"), (Case, "updated_at")]
     saved = [(m, f, m._meta.get_field(f).auto_now, m._meta.get_field(f).auto_now_add) for m, f in auto]
     for m, f, *_ in saved:
@@ -555,8 +638,7 @@ def generate_cases(ctx) -> None:
     pending: list[Sim] = []
     totals = {"cases.case": 0, "cases.case_event": 0}
     try:
-        for i, t0 in enumerate(moments):
-            sim = gen.case(t0)
+        for sim in sims:
             pending.append(sim)
             recent = gen.recent.setdefault(sim.case.community_id, [])
             recent.append(sim)
@@ -564,13 +646,12 @@ def generate_cases(ctx) -> None:
             if len(pending) >= BATCH:
                 _flush(gen, pending[: BATCH // 2], totals)  # keep the newest half: merges may still point at them
                 pending = pending[BATCH // 2:]
-            if ctx.stdout is not None and (i + 1) % 50_000 == 0:
-                ctx.log(f"  cases {i + 1:,}/{n:,}")
         _flush(gen, pending, totals)
     finally:
         for m, f, now_, add in saved:
             m._meta.get_field(f).auto_now, m._meta.get_field(f).auto_now_add = now_, add
-    Meeting.objects.bulk_create(gen.meetings.values())  # saved before items in _flush? no: items wait for meetings
+    new_meetings = [m for m in gen.meetings.values() if m.pk is None]  # items point at them: written first
+    Meeting.objects.bulk_create(new_meetings)
     items = gen.side["item"]
     AgendaItem.objects.bulk_create(items, batch_size=BATCH)
     Decision.objects.bulk_create(gen.side["decision"], batch_size=BATCH)
@@ -588,7 +669,7 @@ def generate_cases(ctx) -> None:
     for key, label in (("reply", "cases.reply"), ("rating", "cases.rating"), ("ext", "cases.extension_request"),
                        ("sup", "cases.supervision"), ("item", "cases.agenda_item")):
         ctx.stats.add(label, gen.counted.get(key, 0) if key != "item" else len(items))
-    ctx.stats.add("cases.meeting", len(gen.meetings))
+    ctx.stats.add("cases.meeting", len(new_meetings))
 
 
 EVENT_COLUMNS = ("district_id", "case_id", "seq", "actor_id", "actor_unit_id", "at", "action", "before", "after", "note",
@@ -613,7 +694,6 @@ def _flush(gen: Generator, sims: list[Sim], totals: dict) -> None:
     totals["cases.case"] += len(cases)
     totals["cases.case_event"] += len(events)
     flushed = {id(c) for c in cases}
-    gen.counted = getattr(gen, "counted", {})
     for key, model in (("reply", Reply), ("rating", Rating), ("ext", ExtensionRequest), ("sup", Supervision)):
         rows = [r for r in gen.side[key] if id(r.case) in flushed]
         keep = [r for r in gen.side[key] if id(r.case) not in flushed]

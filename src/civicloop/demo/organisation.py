@@ -78,17 +78,20 @@ def generate_units_and_staff(ctx: GenerationContext) -> None:
         defaults={"password": ctx.password_hash, "is_superuser": True, "is_staff": True, "display_name": _("平台管理员"),
                   "unit": None, "district": None},
     )
-    users = [
-        User(username=login, password=ctx.password_hash, unit=u, district=d, display_name=fake.name(),
-             phone=f"1{rng.choice('35789')}{rng.randint(0, 999_999_999):09d}")
-        for login, u, _roles in staff
-    ]
+    users = [staff_row(ctx, rng, fake, login=login, unit=u) for login, u, _roles in staff]
     User.objects.bulk_create(users)
     roles = [UserRole(user=user, role=r) for user, (_l, _u, rs) in zip(users, staff, strict=True) for r in rs]
     UserRole.objects.bulk_create(roles)
     ctx.stats.add("orgs.user", len(users) + 1)
     ctx.stats.add("orgs.user_role", len(roles))
     ctx.extra["all_logins"] = ["admin"] + [lg for lg, *_ in staff]
+
+
+def staff_row(ctx: GenerationContext, rng, fake, *, login: str, unit: Unit) -> User:
+    """A demo login (unsaved) with the demo password's hash, a made-up name and mobile number. Other steps adding
+    logins (the visit teams' recorders) use it, and add their roles and `ctx.extra["all_logins"]` themselves."""
+    return User(username=login, password=ctx.password_hash, unit=unit, district=ctx.district, display_name=fake.name(),
+                phone=f"1{rng.choice('35789')}{rng.randint(0, 999_999_999):09d}")
 
 
 # The logins shown after generation (and in README.md); every street and committee has its own as well.
@@ -119,15 +122,21 @@ def generate_people(ctx: GenerationContext) -> None:
     for kind, full in PEOPLE_SHARES.items():
         for _i in range(ctx.scaled(full, minimum=2)):
             n += 1
-            born = date(1950, 1, 1) + timedelta(days=rng.randint(0, 50 * 365))
-            community = rng.choice(ctx.committees) if kind != PersonKind.CADRE else None
-            note = f"{fake.last_name()}{rng.choice(('律师事务所', '律师事务所', '法律服务所'))}" if kind == PersonKind.LAWYER else ""
-            people.append(Person(
-                code=f"XH-P{n:06d}", name=fake.name(), kind=kind, district=ctx.district,
-                phone=f"1{rng.choice('35789')}{rng.randint(0, 999_999_999):09d}",
-                id_number=make_id_number(f"310104{born:%Y%m%d}{rng.randint(0, 999):03d}"),
-                unit=rng.choice(party_orgs) if kind in (PersonKind.CADRE, PersonKind.PARTY_MEMBER) else None,
-                community=community, note=note,
-            ))
+            people.append(person_row(ctx, rng, fake, n=n, kind=kind, party_orgs=party_orgs))
     Person.objects.bulk_create(people, batch_size=2000)
     ctx.stats.add("orgs.person", len(people))
+
+
+def person_row(ctx: GenerationContext, rng, fake, *, n: int, kind: str, party_orgs) -> Person:
+    """A person record `XH-P<n>` of `kind` (unsaved): cadres and party members belong to one of `party_orgs`,
+    the others live in a committee; lawyers name their firm. Other steps adding people (the visit teams) use it."""
+    born = date(1950, 1, 1) + timedelta(days=rng.randint(0, 50 * 365))
+    community = rng.choice(ctx.committees) if kind != PersonKind.CADRE else None
+    note = f"{fake.last_name()}{rng.choice(('律师事务所', '律师事务所', '法律服务所'))}" if kind == PersonKind.LAWYER else ""
+    return Person(
+        code=f"XH-P{n:06d}", name=fake.name(), kind=kind, district=ctx.district,
+        phone=f"1{rng.choice('35789')}{rng.randint(0, 999_999_999):09d}",
+        id_number=make_id_number(f"310104{born:%Y%m%d}{rng.randint(0, 999):03d}"),
+        unit=rng.choice(party_orgs) if kind in (PersonKind.CADRE, PersonKind.PARTY_MEMBER) else None,
+        community=community, note=note,
+    )

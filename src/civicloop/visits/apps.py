@@ -18,3 +18,5 @@ class VisitsConfig(CivicAppConfig):
         Nav("visits:mine", _("走访任务"), visible="civicloop.visits.permissions.has_team"),
         Nav("visits:campaigns", _("走访活动"), visible="civicloop.visits.permissions.may_see_campaigns"),
     )
+    demo_steps = ("civicloop.visits.demo.generate_visits",)  # after the cases: its problems become cases
+    demo_reset_steps = ("civicloop.visits.demo.delete_visits",)  # before the cases: problems point at them

@@ -39,7 +39,10 @@ def test_every_generated_case_is_the_replay_of_its_events():
     stats = generate("xuhui", scale=SCALE, seed=1)
     district = preset_district("xuhui")
     cases = list(Case.objects.filter(district=district).prefetch_related("co_unit_links"))
-    assert len(cases) == round(cases_demo.CASES_AT_SCALE_1 * SCALE) == stats.counts["cases.case"]
+    assert len(cases) == stats.counts["cases.case"]
+    # the visits demo registers the problems its visits heard through cases.demo as well (external id "<visit>:<n>")
+    own = [c for c in cases if not (c.channel == Channel.VISIT and c.external_id)]
+    assert len(own) == round(cases_demo.CASES_AT_SCALE_1 * SCALE) < len(cases)
     events = _events_by_case(district)
     assert sum(len(v) for v in events.values()) == stats.counts["cases.case_event"]
     for case in cases:
@@ -114,6 +117,6 @@ def test_demo_command_reset_removes_the_cases():
     call_command("demo", "--preset", "xuhui", "--scale", str(SCALE), stdout=out)
     assert "cases.case" in out.getvalue()
     before = Case.objects.count()
-    call_command("demo", "--preset", "xuhui", "--scale", str(SCALE), "--reset", "--seed", "2", stdout=StringIO())
-    assert Case.objects.count() == before  # same scale, regenerated after the reset
+    call_command("demo", "--preset", "xuhui", "--scale", str(SCALE), "--reset", stdout=StringIO())
+    assert Case.objects.count() == before  # same scale and seed, regenerated after the reset
     assert CaseEvent.objects.filter(case__district=preset_district("xuhui")).count() == CaseEvent.objects.count()
