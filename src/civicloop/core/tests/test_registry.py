@@ -14,13 +14,16 @@ def test_every_civicloop_app_is_a_civic_app_config():
 
 
 def test_routers_pages_and_steps_come_from_the_apps_in_installed_order():
-    assert [prefix for prefix, _router in registry.api_routers()] == ["places/", "orgs/", "imports/", "cases/"]
+    assert [prefix for prefix, _router in registry.api_routers()] == [
+        "places/", "orgs/", "imports/", "cases/", "visits/", "dashboard/"]
     assert [(prefix, ns) for prefix, _urls, ns in registry.page_urls()] == [
-        ("places/", "places"), ("imports/", "imports"), ("cases/", "cases"), ("", "web")]
-    assert [s.__name__ for s in registry.demo_steps()] == ["generate_cases"]
-    assert [s.__name__ for s in registry.demo_reset_steps()] == ["delete_cases"]
+        ("places/", "places"), ("imports/", "imports"), ("cases/", "cases"), ("visits/", "visits"),
+        ("dashboard/", "dashboard"), ("", "web")]
+    assert [s.__name__ for s in registry.demo_steps()] == ["generate_cases", "generate_visits"]
+    # reset: the later apps' rows first (they point at the earlier ones')
+    assert [s.__name__ for s in registry.demo_reset_steps()] == ["delete_rollups", "delete_visits", "delete_cases"]
     assert [spec.kind for spec in registry.import_kinds()] == [
-        "territory", "households", "enterprises", "units", "staff", "people"]
+        "territory", "households", "enterprises", "units", "staff", "people", "pairings"]
 
 
 def test_periodic_task_interval_from_the_environment(monkeypatch):
@@ -38,9 +41,11 @@ def test_navigation_per_persona(rf, world, monkeypatch):
         request.user = user
         return [str(item["label"]) for item in context.navigation(request)["navigation"]]
 
-    assert labels(world.street_dispatcher) == ["首页", "地点", "我的待办", "登记工单"]
-    assert labels(world.dept_handler) == ["首页", "地点", "我的待办", "登记工单"]  # handlers register too
-    assert labels(world.leader) == labels(world.nobody) == ["首页", "地点", "我的待办"]  # case_register refuses them
+    assert labels(world.street_dispatcher) == ["首页", "地点", "我的待办", "登记工单", "走访活动", "数据看板"]
+    # handlers register too; a department reads no campaign (no territory) but its own figures
+    assert labels(world.dept_handler) == ["首页", "地点", "我的待办", "登记工单", "数据看板"]
+    assert labels(world.leader) == ["首页", "地点", "我的待办", "走访活动", "数据看板"]  # case_register refuses them
+    assert labels(world.nobody) == ["首页", "地点", "我的待办"]
     entries = registry.navigation_entries()
     monkeypatch.setattr(registry, "navigation_entries",
                         lambda: [*entries, Nav("web:home", "only admins", visible="civicloop.core.tests.test_registry.never")])
