@@ -10,6 +10,7 @@ class VisitsConfig(CivicAppConfig):
     verbose_name = pgettext_lazy("admin section", "走访")
     api_prefix = "visits/"
     pages_prefix = "visits/"
+    field_labels = "civicloop.visits.field_labels.FIELD_LABELS"  # how validation refusals name the fields
     navigation = (
         Nav("visits:mine", _("走访任务"), visible="civicloop.visits.permissions.has_team"),
         Nav("visits:campaigns", _("走访活动"), visible="civicloop.visits.permissions.may_see_campaigns"),

@@ -113,6 +113,7 @@ class CoverageRow:
 
 @dataclass
 class Coverage:
+    places: dict[int, str]  # the names of the streets and communities in the rows and in the area
     total: CoverageRow
     groups: list[CoverageRow]
     streets: list[CoverageRow]

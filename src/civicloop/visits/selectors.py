@@ -119,7 +119,8 @@ def coverage_for(actor, campaign_id: int, area: Area = Area()) -> Coverage:
              .values_list("street_id", "community_id", "team_id", "group")
              .annotate(n=Count("*"), visited=Count("first_visited_on")))
     total, groups, streets, communities, teams = rollup(cells, campaign.targets)
-    places = {p["pk"]: p for p in Place.objects.filter(pk__in=[*streets, *filter(None, communities)])
+    named = [*streets, *filter(None, communities), area.street_id, area.community_id]
+    places = {p["pk"]: p for p in Place.objects.filter(pk__in=[k for k in named if k is not None])
               .values("pk", "code", "name", "lat", "lng")}
     for rows in (streets, communities):
         for key, row in rows.items():
@@ -135,6 +136,7 @@ def coverage_for(actor, campaign_id: int, area: Area = Area()) -> Coverage:
     for key, row in teams.items():
         row.label = names.get(key, "") if key is not None else str(_("未分配走访组"))
     return Coverage(
+        places={pk: p["name"] for pk, p in places.items()},
         total=total,
         # the groups of the campaign's subject kinds (an enterprise group in a households-only campaign is not shown)
         groups=[row for row in groups.values() if row.subjects or GROUP_KIND[row.key] in campaign.subject_kinds],
