@@ -28,7 +28,8 @@
       grid: { left: 48, right: 16, top: 36, bottom: 56 },
       dataZoom: [{ type: "inside" }, { type: "slider", height: 16, bottom: 8 }],
       xAxis: { type: "category", data: progress.days },
-      yAxis: { type: "value", minInterval: 1 },
+      // the target line stays in sight even far above the progress so far
+      yAxis: { type: "value", minInterval: 1, max: function (v) { return Math.max(v.max, progress.target); } },
       series: [
         { name: L.visited, type: "line", data: progress.visited, showSymbol: false,
           markLine: { symbol: "none", lineStyle: { type: "dashed" }, label: { formatter: L.target + " {c}" },
