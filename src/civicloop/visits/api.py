@@ -118,15 +118,14 @@ def _progress(progress) -> dict:
 @router.get("/campaigns/{campaign_id}/coverage", response={200: CoverageOut, **READ_ERRORS},
             summary="A campaign's coverage by group, street, community, team and day")
 def campaign_coverage(request, campaign_id: PathId, filters: Query[CoverageQuery]):
-    area = filters.area()
-    cov = selectors.coverage_for(request.user, campaign_id, area)
+    _campaign, cov, progress = selectors.coverage_overview_for(request.user, campaign_id, filters.area())
     return {
         "total": _row(cov.total, name=""),
         "groups": [_row(r, group=r.key, percent=r.percent) for r in cov.groups],
         "streets": [_row(r) for r in cov.streets],
         "communities": [_row(r, street_id=r.street_id) for r in cov.communities],
         "teams": [_row(r) for r in cov.teams],
-        "progress": _progress(selectors.progress_for(request.user, campaign_id, area)),
+        "progress": _progress(progress),
     }
 
 

@@ -36,10 +36,12 @@ def campaigns_for(actor) -> QuerySet[Campaign]:
     scope = scope_for(actor)
     if scope.sees_everything:
         return Campaign.objects.all()
-    q = Q(teams__members__user_id=actor.pk) if getattr(actor, "pk", None) else Q(pk__in=[])
+    # a subquery, not a join: no DISTINCT over the campaign's teams × members on every coverage read
+    mine = TeamMember.objects.filter(user_id=actor.pk).values("team__campaign_id")
+    q = Q(pk__in=mine) if getattr(actor, "pk", None) else Q(pk__in=[])
     if scope.has_territory and scope.has_role(*READER_ROLES) and scope.district_id is not None:
         q |= Q(district_id=scope.district_id)
-    return Campaign.objects.filter(q).distinct()
+    return Campaign.objects.filter(q)
 
 
 def campaign_get_for(actor, pk: int) -> Campaign:
@@ -55,10 +57,11 @@ def _subjects_q(actor, campaign: Campaign, *, team: str = "team") -> Q:
     teams' subjects — both, for a territorial reader who also sits on a team. Over Subject, or over Visit (the
     same district/street/community columns; `team="subject__team"`: the visited subject's team)."""
     scope = scope_for(actor)
-    if scope.sees_everything:
-        return Q()
+    reader = scope.has_territory and scope.has_role(*READER_ROLES)
+    if scope.sees_everything or (reader and scope.is_district_level_for(campaign.district_id)):
+        return Q()  # the whole campaign (no OR, no join: the overview stays a scan of one campaign's rows)
     q = Q(pk__in=[])
-    if scope.has_territory and scope.has_role(*READER_ROLES):
+    if reader:
         q = scope.territorial_q()
     if getattr(actor, "pk", None):
         mine = TeamMember.objects.filter(user_id=actor.pk, team__campaign_id=campaign.pk).values("team_id")
@@ -107,6 +110,10 @@ def _place_in_sight(actor, campaign: Campaign, place_id: int, level: str) -> Non
 def coverage_subjects_for(actor, campaign: Campaign, area: Area = Area()) -> QuerySet[Subject]:
     """The campaign's subjects in the viewer's scope and `area` (every coverage number counts these)."""
     _area_check(actor, campaign, area)
+    return _subjects(actor, campaign, area)
+
+
+def _subjects(actor, campaign: Campaign, area: Area) -> QuerySet[Subject]:
     return Subject.objects.filter(_subjects_q(actor, campaign), _area_q(area), campaign_id=campaign.pk)
 
 
@@ -115,7 +122,12 @@ def coverage_for(actor, campaign_id: int, area: Area = Area()) -> Coverage:
     scope and `area`: one grouped query over Subject (street × community × team × group) summed in Python
     (`coverage.rollup`), then one query for the places' names and one for the teams'."""
     campaign = campaign_get_for(actor, campaign_id)
-    cells = (coverage_subjects_for(actor, campaign, area).order_by()
+    _area_check(actor, campaign, area)
+    return _coverage(actor, campaign, area)
+
+
+def _coverage(actor, campaign: Campaign, area: Area) -> Coverage:
+    cells = (_subjects(actor, campaign, area).order_by()
              .values_list("street_id", "community_id", "team_id", "group")
              .annotate(n=Count("*"), visited=Count("first_visited_on")))
     total, groups, streets, communities, teams = rollup(cells, campaign.targets)
@@ -158,7 +170,12 @@ def progress_for(actor, campaign_id: int, area: Area = Area(), *, today: dt.date
     `area`: three grouped queries (first visits by day and the totals by group over Subject; visits by day over
     Visit)."""
     campaign = campaign_get_for(actor, campaign_id)
-    subjects = coverage_subjects_for(actor, campaign, area).order_by()
+    _area_check(actor, campaign, area)
+    return _progress(actor, campaign, area, today=today)
+
+
+def _progress(actor, campaign: Campaign, area: Area, *, today: dt.date | None = None) -> Progress:
+    subjects = _subjects(actor, campaign, area).order_by()
     first = dict(subjects.filter(first_visited_on__isnull=False).values_list("first_visited_on")
                  .annotate(n=Count("*")).values_list("first_visited_on", "n"))
     totals = CoverageRow(None, "", targets=campaign.targets)
@@ -169,6 +186,14 @@ def progress_for(actor, campaign_id: int, area: Area = Area(), *, today: dt.date
     visits = dict(in_sight.order_by().values_list("visited_on").annotate(n=Count("*")).values_list("visited_on", "n"))
     days = days_series(first, visits, start=campaign.start, end=campaign.end, today=today or timezone.localdate())
     return Progress(subjects=totals.subjects, target=totals.target, days=days)
+
+
+def coverage_overview_for(actor, campaign_id: int, area: Area = Area(), *,
+                          today: dt.date | None = None) -> tuple[Campaign, Coverage, Progress]:
+    """The campaign, `coverage_for` and `progress_for` with the campaign read once (the page and the API)."""
+    campaign = campaign_get_for(actor, campaign_id)
+    _area_check(actor, campaign, area)
+    return campaign, _coverage(actor, campaign, area), _progress(actor, campaign, area, today=today)
 
 
 def unvisited_for(actor, campaign_id: int, area: Area = Area(), *, group: str | None = None,

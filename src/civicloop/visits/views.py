@@ -98,10 +98,8 @@ def coverage(request, pk: int):
     """A campaign's coverage: by group (target met?), by street → its communities, by team, progress over time,
     the map, and the key-group subjects not yet visited (filtered, sorted, exported)."""
     query = _coverage_query(request)
-    campaign = selectors.campaign_get_for(request.user, pk)
     drill = Area(street_id=query.street, community_id=query.community)
-    cov = selectors.coverage_for(request.user, pk, drill)
-    progress = selectors.progress_for(request.user, pk, drill)
+    campaign, cov, progress = selectors.coverage_overview_for(request.user, pk, drill)
     unvisited = selectors.unvisited_for(request.user, pk, query.area(), group=query.group, sort=query.sort)
     page = Paginator(unvisited, 50).get_page(request.GET.get("page"))
     page.object_list = selectors.unvisited_rows(request.user, page.object_list)
