@@ -13,6 +13,7 @@ import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from django.db import connections, transaction
 from django.db.models import Count, F, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -63,10 +64,21 @@ def _subjects_q(actor, campaign: Campaign, *, team: str = "team") -> Q:
     q = Q(pk__in=[])
     if reader:
         q = scope.territorial_q()
-    if getattr(actor, "pk", None):
-        mine = TeamMember.objects.filter(user_id=actor.pk, team__campaign_id=campaign.pk).values("team_id")
+    mine = _teams_of(actor, campaign)
+    if mine:  # no OR at all for the many readers on no team: the planner keeps the territory's index
         q |= Q(**{f"{team}_id__in": mine})
     return q
+
+
+def _teams_of(actor, campaign: Campaign) -> list[int]:
+    """The teams of `campaign` that `actor` sits on (read once per request and campaign)."""
+    if not getattr(actor, "pk", None):
+        return []
+    cache = actor.__dict__.setdefault("_civicloop_visit_teams", {})
+    if campaign.pk not in cache:
+        cache[campaign.pk] = list(TeamMember.objects.filter(user_id=actor.pk, team__campaign_id=campaign.pk)
+                                  .order_by().values_list("team_id", flat=True))
+    return cache[campaign.pk]
 
 
 def _area_check(actor, campaign: Campaign, area: Area) -> None:
@@ -117,6 +129,22 @@ def _subjects(actor, campaign: Campaign, area: Area) -> QuerySet[Subject]:
     return Subject.objects.filter(_subjects_q(actor, campaign), _area_q(area), campaign_id=campaign.pk)
 
 
+def _sorted_grouping(qs) -> list:
+    """Rows of the grouped cells query. On PostgreSQL it is read with hash aggregation off for this one statement:
+    grouping in the order of the covering index (Subject `subject_coverage_cells`, an index-only scan, no hash
+    table) takes about half the time of the seq scan + hash aggregate the planner prefers at 195,000 subjects
+    (docs/benchmarks.md). The setting is put back before anything else runs in the transaction."""
+    connection = connections[qs.db]
+    if connection.vendor != "postgresql":
+        return list(qs)
+    with transaction.atomic(using=qs.db), connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_hashagg = off")
+        try:
+            return list(qs)
+        finally:
+            cursor.execute("RESET enable_hashagg")
+
+
 def coverage_for(actor, campaign_id: int, area: Area = Area()) -> Coverage:
     """Visited / subjects / target / rate of the campaign by group, street, community and team, in the viewer's
     scope and `area`: one grouped query over Subject (street × community × team × group) summed in Python
@@ -130,7 +158,7 @@ def _coverage(actor, campaign: Campaign, area: Area) -> Coverage:
     cells = (_subjects(actor, campaign, area).order_by()
              .values_list("street_id", "community_id", "team_id", "group")
              .annotate(n=Count("*"), visited=Count("first_visited_on")))
-    total, groups, streets, communities, teams = rollup(cells, campaign.targets)
+    total, groups, streets, communities, teams = rollup(_sorted_grouping(cells), campaign.targets)
     named = [*streets, *filter(None, communities), area.street_id, area.community_id]
     places = {p["pk"]: p for p in Place.objects.filter(pk__in=[k for k in named if k is not None])
               .values("pk", "code", "name", "lat", "lng")}
@@ -174,13 +202,16 @@ def progress_for(actor, campaign_id: int, area: Area = Area(), *, today: dt.date
     return _progress(actor, campaign, area, today=today)
 
 
-def _progress(actor, campaign: Campaign, area: Area, *, today: dt.date | None = None) -> Progress:
+def _progress(actor, campaign: Campaign, area: Area, *, today: dt.date | None = None,
+              totals: CoverageRow | None = None) -> Progress:
+    """`totals`: the area's total row when `_coverage` has just counted it (one grouped query fewer)."""
     subjects = _subjects(actor, campaign, area).order_by()
     first = dict(subjects.filter(first_visited_on__isnull=False).values_list("first_visited_on")
                  .annotate(n=Count("*")).values_list("first_visited_on", "n"))
-    totals = CoverageRow(None, "", targets=campaign.targets)
-    for group, n in subjects.values_list("group").annotate(n=Count("*")).values_list("group", "n"):
-        totals.add(group, n, 0)
+    if totals is None:
+        totals = CoverageRow(None, "", targets=campaign.targets)
+        for group, n in subjects.values_list("group").annotate(n=Count("*")).values_list("group", "n"):
+            totals.add(group, n, 0)
     in_sight = Visit.objects.filter(_subjects_q(actor, campaign, team="subject__team"),
                                     _area_q(area, team="subject__team"), campaign_id=campaign.pk)
     visits = dict(in_sight.order_by().values_list("visited_on").annotate(n=Count("*")).values_list("visited_on", "n"))
@@ -193,7 +224,8 @@ def coverage_overview_for(actor, campaign_id: int, area: Area = Area(), *,
     """The campaign, `coverage_for` and `progress_for` with the campaign read once (the page and the API)."""
     campaign = campaign_get_for(actor, campaign_id)
     _area_check(actor, campaign, area)
-    return campaign, _coverage(actor, campaign, area), _progress(actor, campaign, area, today=today)
+    coverage = _coverage(actor, campaign, area)
+    return campaign, coverage, _progress(actor, campaign, area, today=today, totals=coverage.total)
 
 
 def unvisited_for(actor, campaign_id: int, area: Area = Area(), *, group: str | None = None,
@@ -211,7 +243,9 @@ def unvisited_for(actor, campaign_id: int, area: Area = Area(), *, group: str | 
         raise CivicError(ErrorCode.INVALID)
     order = [F(f).desc(nulls_last=True) if desc else F(f).asc(nulls_last=True) for f in (*fields, "pk")]
     return (coverage_subjects_for(actor, campaign, area).filter(group__in=groups, first_visited_on__isnull=True)
-            .select_related("household", "enterprise", "street", "community", "team").order_by(*order))
+            .select_related("street", "community", "team").order_by(*order)
+            # the page's rows only: joined before the sort, they would be read for the whole list
+            .prefetch_related("household", "enterprise"))
 
 
 @dataclass(frozen=True)

@@ -282,12 +282,12 @@ def test_coverage_reads_a_bounded_number_of_queries(world, cw, django_assert_max
         make_subject(cw.campaign, _household(world, world.comm_b1, f"9{i:02d}", tag="elderly_alone"), cw.team2)
     for persona in ("district_admin", "street_dispatcher"):
         actor = getattr(world, persona)
-        actor.refresh_from_db()  # + 2 queries for the viewer's scope (unit, roles), once
-        with django_assert_max_num_queries(6):
+        actor.refresh_from_db()  # + 3 queries once per request: the viewer's scope (unit, roles), their teams
+        with django_assert_max_num_queries(7):
             selectors.coverage_for(actor, cw.campaign.pk)
         with django_assert_max_num_queries(4):
             selectors.progress_for(actor, cw.campaign.pk, today=TODAY)
         with django_assert_max_num_queries(3):
             selectors.unvisited_rows(actor, selectors.unvisited_for(actor, cw.campaign.pk)[:50])
-    with django_assert_max_num_queries(8):  # scope (2), and the named street checked against the member's subjects (2)
+    with django_assert_max_num_queries(9):  # scope (3), and the named street checked against the member's subjects (2)
         selectors.coverage_for(cw.member2, cw.campaign.pk, Area(street_id=world.street_b.pk))
