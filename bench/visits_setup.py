@@ -158,6 +158,10 @@ def build(visited_share: float, seed: int) -> dict:
         "teams": Team.objects.filter(campaign=campaign).count(),
         "team": team.pk, "team_subjects": team.n,
         "recorder": recorder.user.username if recorder else None,
+        "member": recorder.pk if recorder else None,
+        # what the sync step records: subjects of the team not visited yet (a phone's queued outbox)
+        "queued": list(Subject.objects.filter(team=team, first_visited_on__isnull=True).order_by("walk_key")
+                       .values_list("pk", flat=True)[:200]),
     }
 
 
