@@ -25,17 +25,18 @@
       animation: false,
       tooltip: { trigger: "axis" },
       legend: { top: 0, type: "scroll" },
-      grid: { left: 48, right: 16, top: 36, bottom: 56 },
+      grid: { left: 56, right: 48, top: 36, bottom: 56 },
       dataZoom: [{ type: "inside" }, { type: "slider", height: 16, bottom: 8 }],
       xAxis: { type: "category", data: progress.days },
-      // the target line stays in sight even far above the progress so far
-      yAxis: { type: "value", minInterval: 1, max: function (v) { return Math.max(v.max, progress.target); } },
+      // left: subjects visited so far, with the target line in sight even far above them; right: per day
+      yAxis: [{ type: "value", minInterval: 1, max: function (v) { return Math.max(v.max, progress.target); } },
+              { type: "value", minInterval: 1, splitLine: { show: false } }],
       series: [
         { name: L.visited, type: "line", data: progress.visited, showSymbol: false,
-          markLine: { symbol: "none", lineStyle: { type: "dashed" }, label: { formatter: L.target + " {c}" },
+          markLine: { symbol: "none", lineStyle: { type: "dashed" }, label: { position: "insideEndTop", formatter: L.target + " {c}" },
                       data: [{ yAxis: progress.target }] } },
-        { name: L.first_visits, type: "bar", data: progress.first_visits },
-        { name: L.visits, type: "bar", data: progress.visits }
+        { name: L.first_visits, type: "bar", yAxisIndex: 1, data: progress.first_visits },
+        { name: L.visits, type: "bar", yAxisIndex: 1, data: progress.visits }
       ]
     });
   }
@@ -74,7 +75,9 @@
     series.push(Object.assign({
       type: "scatter", data: map.areas,
       symbolSize: function (value, params) { return 10 + 22 * Math.sqrt(params.data.subjects / most); },
-      label: { show: true, position: "right", formatter: "{b}", fontSize: 11 },
+      // names on the points while they are few; with many, on hover
+      label: { show: map.areas.length <= 8, position: "right", formatter: "{b}", fontSize: 11 },
+      emphasis: { label: { show: true } },
       tooltip: { formatter: function (p) {
         return p.name + "<br>" + M.rate + " " + p.value[2] + "%（" + p.data.visited + "/" + p.data.subjects + "）";
       } }
