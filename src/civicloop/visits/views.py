@@ -89,8 +89,15 @@ def _map_data(request, campaign, cov, query: UnvisitedQuery) -> dict:
     return data
 
 
+TEAMS_INLINE = 12  # more teams than this: their table loads when opened
+
 SORT_LABELS = {"walk": gettext_lazy("走访顺序"), "street": gettext_lazy("街道"), "community": gettext_lazy("居委"),
                "team": gettext_lazy("走访组"), "group": gettext_lazy("覆盖分组")}
+
+
+def _team_rows(query: UnvisitedQuery, cov, drill_q: dict) -> list[tuple]:
+    """(team row, its unvisited list's query) — "none" for the subjects no team holds."""
+    return [(r, _query_string(query, **{**drill_q, "team": r.key or "none"})) for r in cov.teams]
 
 
 @login_required
@@ -99,12 +106,16 @@ def coverage(request, pk: int):
     the map, and the key-group subjects not yet visited (filtered, sorted, exported)."""
     query = _coverage_query(request)
     drill = Area(street_id=query.street, community_id=query.community)
+    drill_q = dict(street=query.street, community=query.community, team=None, group=None, sort=None)
+    part = request.GET.get("part")
+    if part == "teams" and request.headers.get("HX-Request"):  # the team table, opened on a page with many teams
+        cov = selectors.coverage_for(request.user, pk, drill)
+        return render(request, "visits/_coverage_teams.html", {"team_rows": _team_rows(query, cov, drill_q)})
     campaign, cov, progress = selectors.coverage_overview_for(request.user, pk, drill)
     unvisited = selectors.unvisited_for(request.user, pk, query.area(), group=query.group, sort=query.sort)
     page = Paginator(unvisited, 50).get_page(request.GET.get("page"))
     page.object_list = selectors.unvisited_rows(request.user, page.object_list)
     here = _query_string(query)
-    drill_q = dict(street=query.street, community=query.community, team=None, group=None, sort=None)
     area_rows = []  # (row, its drill-down — the page narrowed to it, its unvisited list included)
     if query.community is None:  # the streets, or a street's communities
         for row in cov.communities if query.street is not None else cov.streets:
@@ -115,7 +126,7 @@ def coverage(request, pk: int):
         "street_name": cov.places.get(query.street, ""), "community_name": cov.places.get(query.community, ""),
         "area_rows": area_rows,
         "group_rows": [(r, _query_string(query, **{**drill_q, "group": r.key})) for r in cov.groups],
-        "team_rows": [(r, _query_string(query, **{**drill_q, "team": r.key or "none"})) for r in cov.teams],
+        "team_rows": _team_rows(query, cov, drill_q),
         "total_query": _query_string(query, **drill_q),
         "key_groups": [(g.value, g.label) for g in KEY_GROUPS],
         "sort_options": [(v, label if v == k else f"{label}{_('（倒序）')}") for k, label in SORT_LABELS.items()
@@ -126,6 +137,8 @@ def coverage(request, pk: int):
         "export_url": reverse("visits:coverage_unvisited_xlsx", args=[pk]) + (f"?{here}" if here else ""),
         "chart": _chart_data(progress), "map": _map_data(request, campaign, cov, query),
     }
+    # with many teams (a district: hundreds) their table is fetched when opened, or shown when asked for
+    context["teams_inline"] = len(context["team_rows"]) <= TEAMS_INLINE or part == "teams"
     return render(request, "visits/coverage.html", context)
 
 

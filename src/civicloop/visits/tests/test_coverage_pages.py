@@ -144,3 +144,15 @@ def test_the_api_refuses_bad_parameters_and_other_districts(client, world, cw):
     assert client.get(f"{base}/coverage", {"team": 999_999}).status_code == 404
     login(client, world.stranger)
     assert client.get(f"{base}/coverage").status_code == 404
+
+
+def test_many_teams_load_their_table_when_opened(client, world, cw, settings, monkeypatch):
+    from civicloop.visits import views
+
+    monkeypatch.setattr(views, "TEAMS_INLINE", 2)  # the world has 3 rows (two teams and "no team")
+    login(client, world.district_admin)
+    html = client.get(url(cw)).content.decode()
+    assert 'data-team="' not in html and "part=teams" in html
+    fragment = client.get(url(cw), {"part": "teams"}, HTTP_HX_REQUEST="true").content.decode()
+    assert fragment.count('data-team="') == 3 and "<html" not in fragment
+    assert client.get(url(cw), {"part": "teams"}).content.decode().count('data-team="') == 3  # without htmx
