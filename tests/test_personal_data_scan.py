@@ -24,6 +24,9 @@ from civicloop.core.validators import make_id_number
 from civicloop.places.models import Enterprise, Household
 from civicloop.places.selectors import household_may_unmask
 from civicloop.testing import PASSWORD, with_civil_affairs
+from civicloop.visits.constants import SubjectGroup
+from civicloop.visits.models import Subject
+from civicloop.visits.testing import make_campaign, make_party_org, make_subject, make_team
 
 PERSONAS = ["district_admin", "leader", "street_dispatcher", "committee_worker", "dept_handler", "city_handler",
             "civil_handler", "consultation_staff", "outsider", "stranger", "nobody"]
@@ -95,7 +98,13 @@ def _seed(world):
                      deadline=timezone.localdate() + dt.timedelta(days=30))
     s.meeting_minutes_generate(actor=world.consultation_staff, meeting_id=meeting.pk)
     a, b = Case.objects.get(pk=a.pk), Case.objects.get(pk=b.pk)
-    return {"a": a, "b": b, "meeting": meeting, "household": household, "enterprise": enterprise}
+    # a visits campaign whose unvisited key-group list holds the household (coverage page and API)
+    campaign = make_campaign(world)
+    subject = make_subject(campaign, household, make_team(campaign, make_party_org(world)))
+    Subject.objects.filter(pk=subject.pk).update(group=SubjectGroup.HOUSEHOLD_KEY)
+    make_subject(campaign, enterprise)
+    return {"a": a, "b": b, "meeting": meeting, "household": household, "enterprise": enterprise,
+            "campaign": campaign}
 
 
 def _params(seeded, world) -> dict[str, str]:
@@ -105,7 +114,7 @@ def _params(seeded, world) -> dict[str, str]:
             "/api/places/enterprises/{credit_code}": [seeded["enterprise"].credit_code],
             "/api/places/zones/{code}": ["none"], "/api/places/park-buildings/{code}": ["none"],
             "/api/orgs/units/{code}": [world.housing.code], "/api/orgs/people/{code}": ["none"],
-            "{meeting_id}": [str(seeded["meeting"].pk)]}
+            "{meeting_id}": [str(seeded["meeting"].pk)], "{campaign_id}": [str(seeded["campaign"].pk)]}
 
 
 def _urls(seeded, world) -> list[str]:
