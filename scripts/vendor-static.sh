@@ -10,4 +10,5 @@ cp node_modules/htmx.org/dist/htmx.min.js "$dest/htmx.min.js"
 cp node_modules/echarts/dist/echarts.min.js "$dest/echarts.min.js"
 cp node_modules/bootstrap/dist/css/bootstrap.min.css "$dest/bootstrap.min.css"
 cp node_modules/bootstrap/dist/js/bootstrap.bundle.min.js "$dest/bootstrap.bundle.min.js"
+cp node_modules/idb/build/umd.js "$dest/idb.umd.js"  # IndexedDB with promises: the field app's outbox
 touch "$dest/.stamp"

@@ -1,6 +1,7 @@
 """"How to add an app" holds: an app written in its own package (tests/sampleapp) and added to INSTALLED_APPS —
 nothing else — gets its API router, its pages, its navigation entries, its error codes, its demo steps, its
-periodic task, its import kind, its home-page panel and its field labels, through the central files that name no app.
+periodic task, its import kind, its home-page panel, its field labels and its calendar listener, through the
+central files that name no app.
 
 Runs in a fresh interpreter with settings that only extend INSTALLED_APPS (tests/sampleapp/settings.py).
 """
@@ -46,6 +47,7 @@ print(json.dumps({
     "kinds": list(KINDS),
     "panels": registry.home_panels(everyone),
     "echo": [echo.status_code, echo.json()["details"][0]["field"]],
+    "calendar": registry.calendar_listeners()[-1](year=2027, source="x"),  # the sample's (the cases' one writes)
 }))
 """
 
@@ -70,3 +72,4 @@ def test_an_app_added_to_installed_apps_alone_is_wired_everywhere():
     assert got["kinds"][-1] == "sample_things"
     assert got["panels"][-1] == '<section id="sample-panel">sample panel</section>'  # `nothing` left out
     assert got["echo"] == [422, "样例数量"]  # a validation refusal names the field by the app's label
+    assert got["calendar"] == "2027 x"  # told when a calendar year becomes official (workdays), last installed last

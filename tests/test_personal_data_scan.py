@@ -10,6 +10,7 @@ full; a persona with it finds every one (so the scan can fail).
 
 import datetime as dt
 import re
+import uuid
 
 import pytest
 from django.utils import timezone
@@ -26,6 +27,7 @@ from civicloop.places.selectors import household_may_unmask
 from civicloop.testing import PASSWORD, with_civil_affairs
 from civicloop.visits.constants import SubjectGroup
 from civicloop.visits.models import Subject
+from civicloop.visits.services.records import visit_record
 from civicloop.visits.testing import make_campaign, make_party_org, make_subject, make_team
 
 PERSONAS = ["district_admin", "leader", "street_dispatcher", "committee_worker", "dept_handler", "city_handler",
@@ -43,7 +45,8 @@ CASE_NUMBERS = {
     "escalated description": "13800138011", "escalation reason": "310104800101123",
     "decision measures": "13800138012",
 }
-HOUSEHOLD_NUMBERS = {"household address": "13800138021", "enterprise address": "64870022"}
+HOUSEHOLD_NUMBERS = {"household address": "13800138021", "enterprise address": "64870022",
+                     "visit summary": "13800138023"}
 
 
 @pytest.fixture
@@ -56,7 +59,7 @@ def seeded(world, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):  # notifications are delivered after commit
         seeded = _seed(world)
     # the seeds reached the notifications, some of them of people without the right (a co-unit's handler)
-    assert Notification.objects.filter(user=world.city_handler, text__contains=CASE_NUMBERS["dispatch note"]).exists()
+    assert Notification.objects.filter(user=world.city_handler, note__contains=CASE_NUMBERS["dispatch note"]).exists()
     return seeded
 
 
@@ -70,6 +73,15 @@ def _seed(world):
     enterprise = Enterprise.objects.create(
         credit_code="91310104MA1FR0XK4G", name="某公司", district=world.district, street=world.street_a,
         community=world.comm_a1, address=f"某路1号 电话{HOUSEHOLD_NUMBERS['enterprise address']}")
+
+    # a visit to the household: its summary follows the household's rule; the problem it raised becomes a case that
+    # copies the household's address — with the number typed into it masked (the case's readers are not the household's)
+    campaign = make_campaign(world)
+    team = make_team(campaign, make_party_org(world))
+    subject = make_subject(campaign, household, team)
+    visit_record(actor=team.members.get(recorder=True).user, client_id=uuid.uuid4(), subject_id=subject.pk,
+                 visited_on=dt.date(2026, 11, 30), method="door", satisfaction="satisfied",
+                 summary=f"户主说有事打{HOUSEHOLD_NUMBERS['visit summary']}", problems=[{"description": "楼道灯坏了"}])
 
     sd, dh = world.street_dispatcher, world.dept_handler
     a = s.case_register(actor=sd, channel=Channel.HOTLINE_12345, household_id=household.pk,
@@ -98,13 +110,13 @@ def _seed(world):
                      deadline=timezone.localdate() + dt.timedelta(days=30))
     s.meeting_minutes_generate(actor=world.consultation_staff, meeting_id=meeting.pk)
     a, b = Case.objects.get(pk=a.pk), Case.objects.get(pk=b.pk)
-    # a visits campaign whose unvisited key-group list holds the household (coverage page and API)
-    campaign = make_campaign(world)
-    subject = make_subject(campaign, household, make_team(campaign, make_party_org(world)))
-    Subject.objects.filter(pk=subject.pk).update(group=SubjectGroup.HOUSEHOLD_KEY)
-    make_subject(campaign, enterprise)
+    # a second campaign whose unvisited key-group list holds the household (coverage page and API)
+    coverage_campaign = make_campaign(world, name="2027年大走访")
+    listed = make_subject(coverage_campaign, household, make_team(coverage_campaign, team.unit, name="覆盖走访组"))
+    Subject.objects.filter(pk=listed.pk).update(group=SubjectGroup.HOUSEHOLD_KEY)
+    make_subject(coverage_campaign, enterprise)
     return {"a": a, "b": b, "meeting": meeting, "household": household, "enterprise": enterprise,
-            "campaign": campaign}
+            "campaign": campaign, "team": team, "subject": subject, "coverage_campaign": coverage_campaign}
 
 
 def _params(seeded, world) -> dict[str, str]:
@@ -114,7 +126,8 @@ def _params(seeded, world) -> dict[str, str]:
             "/api/places/enterprises/{credit_code}": [seeded["enterprise"].credit_code],
             "/api/places/zones/{code}": ["none"], "/api/places/park-buildings/{code}": ["none"],
             "/api/orgs/units/{code}": [world.housing.code], "/api/orgs/people/{code}": ["none"],
-            "{meeting_id}": [str(seeded["meeting"].pk)], "{campaign_id}": [str(seeded["campaign"].pk)]}
+            "{meeting_id}": [str(seeded["meeting"].pk)], "{campaign_id}": [str(seeded["campaign"].pk), str(seeded["coverage_campaign"].pk)],
+            "{team_id}": [str(seeded["team"].pk)], "{subject_id}": [str(seeded["subject"].pk)]}
 
 
 def _urls(seeded, world) -> list[str]:
@@ -135,6 +148,9 @@ def _urls(seeded, world) -> list[str]:
         "/", "/cases/", f"/cases/{a.tracking_code}/", f"/cases/{b.tracking_code}/", "/cases/notifications/",
         "/cases/meetings/", f"/cases/meetings/{seeded['meeting'].pk}/", "/places/", f"/places/{h.building.code}/",
         f"/places/households/{h.code}/", "/api/cases/?q=请回电", "/cases/?q=请回电",
+        f"/visits/subjects/{seeded['subject'].pk}/", f"/visits/teams/{seeded['team'].pk}/list/",
+        f"/visits/campaigns/{seeded['coverage_campaign'].pk}/coverage/",
+        f"/visits/campaigns/{seeded['coverage_campaign'].pk}/coverage/?community={h.community_id}",
     ]
 
 

@@ -132,6 +132,7 @@ INSTALLED_APPS = [
     "civicloop.imports",
     "civicloop.cases",
     "civicloop.visits",
+    "civicloop.dashboard",
     "civicloop.demo",
     "civicloop.web",
 ]

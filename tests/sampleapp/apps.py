@@ -16,3 +16,4 @@ class SampleConfig(CivicAppConfig):
     import_kinds = ("tests.sampleapp.import_kinds.SampleSpec",)
     field_labels = "tests.sampleapp.api.FIELD_LABELS"
     home_panels = ("tests.sampleapp.home.panel", "tests.sampleapp.home.nothing")
+    calendar_listeners = ("tests.sampleapp.tasks.year_official",)

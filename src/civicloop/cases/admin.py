@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 
 from civicloop.core.admin_personal import PersonalDataAdminMixin
 
@@ -58,4 +59,9 @@ class MeetingAdmin(ReadOnlyAdmin):
 
 @admin.register(Notification)
 class NotificationAdmin(ReadOnlyAdmin):
-    list_display = ("created_at", "unit", "user", "kind", "text", "read_at")
+    list_display = ("created_at", "unit", "user", "kind", "shown_text", "read_at")
+    list_select_related = ("unit", "user", "case")  # the text names the case's tracking code
+
+    @admin.display(description=_("通知"))
+    def shown_text(self, obj):
+        return obj.text  # in the administrator's language

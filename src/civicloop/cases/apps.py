@@ -23,3 +23,5 @@ class CasesConfig(CivicAppConfig):
     field_labels = "civicloop.cases.field_labels.FIELD_LABELS"  # how validation refusals name the fields
     record_panels = ("civicloop.cases.home.record_panel",)  # a household's or enterprise's cases on its page
     home_panels = ("civicloop.cases.home.panel",)  # the person's inbox counts and notifications on the home page
+    # a calendar year confirmed or loaded: the open cases' deadlines counted over it are counted again (tasks.py)
+    calendar_listeners = ("civicloop.cases.tasks.recount_for_year",)

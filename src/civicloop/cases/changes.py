@@ -14,7 +14,7 @@ import datetime as dt
 from django.conf import settings
 from django.utils import timezone
 
-from civicloop.workdays.calendar import WorkCalendar
+from civicloop.workdays.calendar import WorkCalendar, deadline_for
 
 from .constants import RETURNS_BEFORE_ESCALATION, UNSATISFIED_BEFORE_ESCALATION, Action, Layer, Satisfaction
 
@@ -37,6 +37,46 @@ def overdue_episode(deadline: dt.datetime) -> str:
     """An overdue episode is identified by the deadline it overran (local time); an extension starts a new one.
     Automatic supervision opens one per episode."""
     return timezone.localtime(deadline).isoformat()
+
+
+def dispatch_deadline(at: dt.datetime, time_limit_days: int, calendar: WorkCalendar) -> dt.datetime:
+    """The deadline a dispatch sets: the end of the `time_limit_days`-th working day after the dispatch day."""
+    return deadline_for(at, time_limit_days, calendar=calendar)
+
+
+def extension_deadline(deadline: dt.datetime, days: int, calendar: WorkCalendar) -> dt.datetime:
+    """The deadline an approved extension of `days` working days sets: `days` working days after the old one."""
+    return deadline_for(deadline, days, calendar=calendar)
+
+
+def recount_deadline(*, dispatched_at: dt.datetime, time_limit_days: int, extension_days: int,
+                     decided_deadline: dt.datetime | None, calendar: WorkCalendar) -> dt.datetime:
+    """The deadline counted again on the calendar as it stands now, the way the steps set it: the dispatch's
+    (`time_limit_days` less the `extension_days` granted since), or — when a consultation decision started the
+    clock — the date the meeting decided, which is a date, not a count; then the granted extensions'. Several
+    extensions count as one of their sum (the n-th working day after the m-th is the (m+n)-th)."""
+    if decided_deadline is None:
+        deadline = dispatch_deadline(dispatched_at, time_limit_days - extension_days, calendar)
+    else:
+        deadline = decided_deadline
+    return extension_deadline(deadline, extension_days, calendar) if extension_days else deadline
+
+
+def recount_changes(*, dispatched_at: dt.datetime, deadline: dt.datetime, calendar: WorkCalendar) -> dict:
+    """A recounted deadline (`recount_deadline`): itself, its yellow point and whether a provisional year is
+    still in its span — nothing else (the time limit and the extensions stay as granted)."""
+    return _timing(dispatched_at, deadline, calendar)
+
+
+def recount_note(year: int, source: str = "") -> str:
+    """The recount event's note: the year whose calendar became official, then the source the administrator
+    named (a document's title, kept as written). The timeline reads the year back (`recount_year`)."""
+    return f"{year} {source}".strip()
+
+
+def recount_year(note: str) -> int | None:
+    head = (note or "")[:4]
+    return int(head) if head.isdigit() else None
 
 
 def triage_changes(*, category_id: int, urgency: str, layer: str) -> dict:

@@ -50,6 +50,9 @@ class Action(models.TextChoices):
     MERGE = "merge", _("合并")
     MERGED_REPLY = "merged_reply", _("随主工单答复")  # the target of a merge was replied: so is this case
     WITHDRAW = "withdraw", _("撤回")
+    # the system counts the deadline again on a year's now-official calendar (a year confirmed or its arrangement
+    # loaded): the state stays; services/deadlines.py
+    RECOUNT = "recount", _("重算期限")
 
 
 class Channel(models.TextChoices):

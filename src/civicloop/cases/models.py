@@ -3,12 +3,14 @@
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from civicloop.core.models import TenantModel
 
 from .constants import (
     DEFAULT_TIME_LIMITS,
+    Action,
     CaseState,
     Channel,
     ExtensionState,
@@ -276,8 +278,10 @@ class Notification(TenantModel):
     # who acted, and for which unit (the event's actor; null: the system, or a notice from before they were kept)
     actor = models.ForeignKey(USER, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     actor_unit = models.ForeignKey("orgs.Unit", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
-    kind = models.CharField(max_length=24)
-    text = models.CharField(max_length=300)
+    kind = models.CharField(max_length=24)  # the event's action (`constants.Action`)
+    # The event's note (a reason, a result …) as it was written. The notice itself is not stored: `text` renders
+    # it in the reader's language from its parts (the action, the case's tracking code, this note).
+    note = models.CharField(_("备注"), max_length=300, blank=True)
     dedupe_key = models.CharField(max_length=80, unique=True)
     created_at = models.DateTimeField(auto_now_add=True)
     read_at = models.DateTimeField(null=True, blank=True)
@@ -287,3 +291,16 @@ class Notification(TenantModel):
         verbose_name_plural = _("通知")
         ordering = ["-created_at", "-id"]
         indexes = [models.Index(fields=["user", "read_at"])]
+
+    @property
+    def text(self) -> str:
+        """The notice in the active language — the reader's, as the page or the API request set it: "工单
+        XH2026-0000001：派单 — the note". Who acted is shown next to it (`actor`, `actor_unit`). Reads `case`:
+        load it with the notice (`selectors.notifications_for` does)."""
+        try:
+            action = str(Action(self.kind).label)
+        except ValueError:
+            action = self.kind
+        text = (gettext("工单 %(code)s：%(action)s") % {"code": self.case.tracking_code, "action": action}
+                if self.case_id else action)
+        return f"{text} — {self.note}" if self.note else text

@@ -183,6 +183,22 @@ REGISTRAR_ROLES = (Role.DISPATCHER, Role.GRID_WORKER, Role.VISIT_MEMBER, Role.IN
                    Role.DISTRICT_ADMIN)
 
 
+# Services of other apps that register or rate a case on their own authority over the record it is about (decision:
+# "a visit team registers on the visit's authority"). Such a caller has already checked the actor's right to the
+# household or enterprise — a visit team member's right is the team's assignment, not a territory — so intake does
+# not ask the actor's territory or registering role, and a relayed rating does not ask the rating rule. The actor
+# stays who acted (registered_by, the event's actor); only services pass it, never a request.
+SERVICE_AUTHORITIES = frozenset({"visits"})
+
+
+def service_authority(authorised_by: str) -> bool:
+    """Is `authorised_by` (a service's keyword) a known authority? "" is none; an unknown name is a programming
+    error, never silently no authority or every authority."""
+    if authorised_by and authorised_by not in SERVICE_AUTHORITIES:
+        raise ValueError(f"unknown service authority {authorised_by!r}")
+    return bool(authorised_by)
+
+
 def may_register(actor, *, district_id: int | None = None) -> bool:
     """WHO[REGISTER]: staff with a registering role, into their own district (a superuser without one names it)."""
     if is_system(actor):

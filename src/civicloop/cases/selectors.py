@@ -267,9 +267,9 @@ def notifications_for(actor, *, unread_only: bool = False) -> QuerySet:
 
 
 def notifications_shown(actor, notifications) -> list[Notification]:
-    """Loaded notifications (from `notifications_for`) as `actor` may see them: the numbers in a notice's text
-    masked unless they may see the reporter's data of its case."""
-    return [n if n.case_id is not None and may_unmask(actor, n.case) else mask_for_display(n, "text")
+    """Loaded notifications (from `notifications_for`) as `actor` may see them: the numbers in a notice's note
+    (and so in its `text`, rendered from it) masked unless they may see the reporter's data of its case."""
+    return [n if n.case_id is not None and may_unmask(actor, n.case) else mask_for_display(n, "note")
             for n in notifications]
 
 
@@ -289,14 +289,16 @@ def pending_extension_preview(actor, case: Case) -> dict | None:
     """The pending extension request as its approver decides it: days asked, reason (numbers masked unless
     `may_unmask`), who asked, and the deadline approving would set (the calendar rule of
     `services.case_approve_extension`)."""
-    from civicloop.workdays.calendar import WorkCalendar, deadline_for
+    from civicloop.workdays.calendar import WorkCalendar
+
+    from .changes import extension_deadline
 
     req = (case.extension_requests.filter(state=ExtensionState.PENDING).select_related("requested_by")
            .order_by("requested_at").first())
     if req is None:
         return None
     calendar = WorkCalendar()
-    deadline = deadline_for(case.deadline, req.days, calendar=calendar) if case.deadline else None
+    deadline = extension_deadline(case.deadline, req.days, calendar) if case.deadline else None
     by = req.requested_by
     reason = req.reason if may_unmask(actor, case) else mask_free_text(req.reason)
     return {"id": req.pk, "days": req.days, "reason": reason, "requested_at": req.requested_at,

@@ -12,6 +12,11 @@ from .changes import overdue_episode
 from .constants import CLOCK_STATES, SupervisionKind
 from .models import Case, Supervision
 from .services import SYSTEM, case_supervise, notify_event
+from .services.deadlines import cases_recount, recount_candidates
+
+# Cases per recount task (and per read of candidates): each is its own short transaction, so a batch holds no
+# lock for long, and the worker runs other tasks (notifications) between batches.
+RECOUNT_BATCH = 500
 
 
 def supervise_overdue_now(*, now=None, limit: int = 5000) -> int:
@@ -47,3 +52,21 @@ def deliver_notifications(event_id: int) -> int:
     """The notifications of one case event, enqueued after its commit (`services.notifications`). Idempotent
     (one row per person, `dedupe_key`): a task run twice, or re-run after a failure, adds nothing."""
     return notify_event(event_id)
+
+
+@task()
+def recount_deadlines(year: int, source: str, first_id: int, last_id: int) -> int:
+    """One batch of `recount_for_year`: the open cases of ids first_id..last_id whose deadline was counted over
+    `year` (`services.deadlines.cases_recount`). Idempotent: a case already recounted is left as it is."""
+    return cases_recount(year=year, source=source, first_id=first_id, last_id=last_id)
+
+
+def recount_for_year(*, year: int, source: str = "") -> int:
+    """The cases app's calendar listener (`CasesConfig.calendar_listeners`, called by workdays through the task
+    queue after a year is confirmed or its arrangement loaded): one `recount_deadlines` task per
+    `RECOUNT_BATCH` candidate ids. Returns the number of batches."""
+    ids = list(recount_candidates(year).order_by("pk").values_list("pk", flat=True))  # ints: 100,000 are ~4 MB
+    for start in range(0, len(ids), RECOUNT_BATCH):
+        chunk = ids[start:start + RECOUNT_BATCH]
+        recount_deadlines.enqueue(year=year, source=source, first_id=chunk[0], last_id=chunk[-1])
+    return -(-len(ids) // RECOUNT_BATCH)

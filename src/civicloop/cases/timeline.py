@@ -1,6 +1,7 @@
 """The timeline as a person reads it: one summary line per event, saying what the step did — dispatched to whom,
 with which co-units and deadline; the extension days asked and granted; the reply's method; the rating given; the
-supervision and whether it was answered; the merge target.
+supervision and whether it was answered; the merge target; a deadline counted again on a year's official
+calendar.
 
 `Lookup.for_case(case, events, visible)` reads what the summaries name (unit and category names, the extension requests,
 replies, supervisions and merge targets of the case) in a few queries, once per page; `summary(event, lookup)` is
@@ -16,6 +17,7 @@ from dataclasses import dataclass, field
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from .changes import recount_year
 from .constants import Action, Layer, ReplyChannel, Satisfaction, Urgency
 
 
@@ -85,6 +87,27 @@ def _deadline(after: dict) -> str:
     if text and after.get("deadline_provisional"):
         text += _("（暂定）")
     return text
+
+
+def _day(value, provisional: bool = False) -> str:
+    """A deadline's day (deadlines end at 23:59:59), with （暂定） when it is still provisional."""
+    text = _when(value)[:10]
+    return text + _("（暂定）") if text and provisional else text
+
+
+def _recount(event, before: dict, after: dict) -> str:
+    """A `recount`: which year's calendar, and what it did to the deadline (moved it; or only made it final)."""
+    year = recount_year(event.note)
+    now = {**before, **after}
+    if "deadline" in after:
+        text = (_("按%(year)s年正式节假日安排重算期限：%(before)s → %(after)s") if year
+                else _("按正式节假日安排重算期限：%(before)s → %(after)s"))
+        return text % {"year": year, "before": _day(before.get("deadline")),
+                       "after": _day(after["deadline"], now.get("deadline_provisional"))}
+    if "deadline_provisional" in after and not after["deadline_provisional"]:
+        text = _("%(year)s年节假日安排已确认，期限 %(deadline)s 不再暂定") if year else _("节假日安排已确认，期限 %(deadline)s 不再暂定")
+        return text % {"year": year, "deadline": _day(now.get("deadline"))}
+    return _("按%(year)s年正式节假日安排重算临期时间") % {"year": year} if year else _("按正式节假日安排重算临期时间")
 
 
 def _dispatch(after: dict, lookup: Lookup) -> str:
@@ -169,4 +192,6 @@ def summary(event, lookup: Lookup, current: dict | None = None) -> str:
         return _("随主工单答复诉求人")
     if a == Action.CLOSE:
         return _("结案")
+    if a == Action.RECOUNT:
+        return _recount(event, before, after)
     return ""

@@ -8,6 +8,7 @@ return is `return` (→ returned) then `escalate` (→ escalated); 不满意 is 
 
 from __future__ import annotations
 
+from .constants import OPEN_STATES
 from .constants import Action as A
 from .constants import CaseState as S
 
@@ -53,6 +54,8 @@ TRANSITIONS: dict[tuple[str, str], str] = {
     **{(s, A.MERGE): S.MERGED for s in _MERGEABLE},
     (S.MERGED, A.MERGED_REPLY): S.MERGED,
     **{(s, A.WITHDRAW): S.WITHDRAWN for s in _WITHDRAWABLE},
+    # a year's calendar became official: the deadline is counted again, in whatever open state the case is
+    **{(s, A.RECOUNT): s for s in OPEN_STATES},
 }
 
 
@@ -92,6 +95,7 @@ WHO: dict[str, str] = {
     A.MERGE: Who.DISPATCHER,
     A.MERGED_REPLY: Who.SYSTEM,
     A.WITHDRAW: Who.DISPATCHER,  # on the reporter's behalf
+    A.RECOUNT: Who.SYSTEM,  # after a calendar year is confirmed or loaded (workdays → core.registry calendar_listeners)
 }
 
 

@@ -10,15 +10,14 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
-from pydantic import ValidationError
 
+from civicloop.core import registry
 from civicloop.core.errors import CivicError, ErrorCode, not_found
-from civicloop.core.validation import error_details
+from civicloop.core.pages import done, form_validated
 from civicloop.places.selectors import place_get_for, place_list_for
 
 from . import selectors, services
@@ -28,25 +27,6 @@ from .forms import CONFIRM, RegisterForm, action_fields, community_places, prima
 from .inbox import SECTION_LABELS, inbox_for
 from .models import Meeting
 from .permissions import is_visible, may_convene, may_register, may_see_meetings
-
-
-def _done(request, url: str, text: str, *, level=messages.SUCCESS) -> HttpResponse:
-    messages.add_message(request, level, text)
-    if request.headers.get("HX-Request"):
-        response = HttpResponse(status=204)
-        response["HX-Redirect"] = url
-        return response
-    return redirect(url)
-
-
-def _validated(schema, data: dict):
-    try:
-        # lax: a form posts every value as text (the API's JSON bodies are held to the schemas' strict ids and flags)
-        return schema.model_validate(data, strict=False)
-    except ValidationError as exc:
-        # translated, with the fields' labels; a page shows no field path ("where" is for API clients)
-        details = [{**d, "where": ""} for d in error_details(exc.errors(), model=schema)]
-        raise CivicError(ErrorCode.INVALID, details=details) from None
 
 
 def _form_data(request, schema) -> dict:
@@ -96,6 +76,7 @@ def case_page(request, key: str):
     detail["forms"] = [f for f in forms if not f["primary"]]
     # 会商决定 is taken on the meeting page (an agenda item), not by a form here
     detail["decide"] = Action.DECIDE in allowed
+    detail["panels"] = registry.record_panels(request, case)  # other apps' about this case (where it was raised …)
     return render(request, "cases/case.html", detail)
 
 
@@ -121,7 +102,7 @@ def case_act(request, pk: int, action: str):
     schema = ACTION_SCHEMAS.get(action)
     if schema is None:
         raise not_found()
-    payload = _validated(schema, _form_data(request, schema))
+    payload = form_validated(schema, _form_data(request, schema))
     case = selectors.case_get_for(request.user, pk)
     case_url = reverse("cases:case", args=[case.tracking_code])
     try:
@@ -130,12 +111,12 @@ def case_act(request, pk: int, action: str):
         if exc.code != ErrorCode.CONFLICT:
             raise
         # a stale tab: the case as it is now, with the message, instead of an error over an outdated page
-        return _done(request, case_url, exc.message, level=messages.WARNING)
-    done = _("已完成：%(action)s") % {"action": Action(action).label}
+        return done(request, case_url, exc.message, level=messages.WARNING)
+    finished = _("已完成：%(action)s") % {"action": Action(action).label}
     if not is_visible(request.user, case):  # as the database holds it now (permissions.is_visible)
         # the step took the case out of sight (a department returning it): the inbox says so, not "not found"
-        return _done(request, reverse("cases:inbox"), _("%(done)s。该工单已离开您的办理范围。") % {"done": done})
-    return _done(request, case_url, done)
+        return done(request, reverse("cases:inbox"), _("%(done)s。该工单已离开您的办理范围。") % {"done": finished})
+    return done(request, case_url, finished)
 
 
 def _communities(user):
@@ -152,7 +133,7 @@ def register(request):
         data.pop("community", None)
         place_id = place_get_for(request.user, code).pk if code else None
         case = services.case_register(actor=request.user, place_id=place_id, **data)
-        return _done(request, reverse("cases:case", args=[case.tracking_code]),
+        return done(request, reverse("cases:case", args=[case.tracking_code]),
                      _("已登记工单 %(code)s。") % {"code": case.tracking_code})
     return render(request, "cases/register.html", {"form": form})
 
@@ -169,15 +150,15 @@ def notifications(request):
 @require_POST
 def notification_read(request, pk: int):
     services.notification_mark_read(actor=request.user, notification_id=pk)
-    return _done(request, reverse("cases:notifications"), _("已标记为已读。"))
+    return done(request, reverse("cases:notifications"), _("已标记为已读。"))
 
 
 @login_required
 def meetings(request):
     if request.method == "POST":
-        payload = _validated(MeetingIn, _form_data(request, MeetingIn))
+        payload = form_validated(MeetingIn, _form_data(request, MeetingIn))
         meeting = services.meeting_create(actor=request.user, **payload.dict())
-        return _done(request, reverse("cases:meeting", args=[meeting.pk]), _("已创建会商会议。"))
+        return done(request, reverse("cases:meeting", args=[meeting.pk]), _("已创建会商会议。"))
     from civicloop.orgs.constants import UnitKind
     from civicloop.orgs.models import Unit
 
@@ -206,21 +187,21 @@ def meeting_page(request, pk: int):
 @login_required
 @require_POST
 def meeting_agenda(request, pk: int):
-    payload = _validated(AgendaIn, _form_data(request, AgendaIn))
+    payload = form_validated(AgendaIn, _form_data(request, AgendaIn))
     services.meeting_agenda_add(actor=request.user, meeting_id=pk, case_id=payload.case_id)
-    return _done(request, reverse("cases:meeting", args=[pk]), _("已列入议程。"))
+    return done(request, reverse("cases:meeting", args=[pk]), _("已列入议程。"))
 
 
 @login_required
 @require_POST
 def agenda_decide(request, pk: int):
-    payload = _validated(DecideIn, _form_data(request, DecideIn))
+    payload = form_validated(DecideIn, _form_data(request, DecideIn))
     decision = services.meeting_decide(actor=request.user, item_id=pk, **payload.dict())
-    return _done(request, reverse("cases:meeting", args=[decision.item.meeting_id]), _("已记录会商决定。"))
+    return done(request, reverse("cases:meeting", args=[decision.item.meeting_id]), _("已记录会商决定。"))
 
 
 @login_required
 @require_POST
 def meeting_minutes(request, pk: int):
     services.meeting_minutes_generate(actor=request.user, meeting_id=pk)
-    return _done(request, reverse("cases:meeting", args=[pk]), _("已生成会议纪要。"))
+    return done(request, reverse("cases:meeting", args=[pk]), _("已生成会议纪要。"))

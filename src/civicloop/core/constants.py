@@ -20,6 +20,7 @@ class AuditAction(models.TextChoices):
     ADMIN_CHANGE = "admin_change", _("后台修改")  # … changed one
     ADMIN_DELETE = "admin_delete", _("后台删除")  # … deleted one
     IMPORT = "import", _("导入")  # imports.services.import_run, dry runs included
+    VISIT_RECORD = "visit_record", _("记录走访")  # visits.services.records.visit_record: a visit, its cases, follow-ups
     LOG_PURGE = "log_purge", _("清理过期日志")  # core.services.log_purge: rows past the retention removed
     CALENDAR_YEAR_CONFIRM = "calendar_year_confirm", _("确认年度日历")  # workdays: a year's deadlines no longer provisional
     CALENDAR_YEAR_LOAD = "calendar_year_load", _("载入年度放假安排")  # workdays: the State Council's arrangement loaded

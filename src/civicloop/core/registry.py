@@ -18,6 +18,7 @@ An app's `apps.py` subclasses `CivicAppConfig` and fills in what it contributes 
         field_labels = "civicloop.cases.actions.FIELD_LABELS"  # names in validation refusals (core.validation)
         home_panels = ["civicloop.cases.home.panel"]  # `f(request) -> html | None`, a panel on the home page
         record_panels = ["civicloop.cases.home.record_panel"]  # `f(request, obj) -> html | None` on a record's page
+        calendar_listeners = ["civicloop.cases.tasks.recount_for_year"]  # `f(*, year, source)`: a year became official
 
 Error codes need no declaration: `<app>/error_codes.py` registers them when imported, and `CoreConfig.ready`
 imports that module of every installed app (`load_error_codes`).
@@ -87,6 +88,10 @@ class CivicAppConfig(AppConfig):
     # None: nothing to show this person), in `navigation` order of the apps.
     home_panels: Sequence[str] = ()
     record_panels: Sequence[str] = ()
+    # dotted paths of `f(*, year: int, source: str)`: told (in a task, after commit) that `year`'s working-day
+    # calendar became official — an administrator confirmed it or loaded the State Council's arrangement
+    # (workdays.services). E.g. the cases app recounts the deadlines counted over that year. Must be idempotent.
+    calendar_listeners: Sequence[str] = ()
 
 
 def civic_apps() -> list[CivicAppConfig]:
@@ -160,6 +165,11 @@ def record_panels(request, obj) -> list[str]:
     """The panels of every app about one record (a household, an enterprise …) for its page, e.g. its cases."""
     found = (import_string(path)(request, obj) for config in civic_apps() for path in config.record_panels)
     return [html for html in found if html]
+
+
+def calendar_listeners() -> list[Callable]:
+    """Every app's `calendar_listeners`, in INSTALLED_APPS order (workdays.tasks calls them; it knows none)."""
+    return [import_string(path) for config in civic_apps() for path in config.calendar_listeners]
 
 
 def load_error_codes() -> None:

@@ -192,7 +192,7 @@ def _check(ctx: ImportContext, columns, rows) -> tuple[Plan, list[RowError]]:
                 data[column.key] = column.parse(raw)
             except ValueError as exc:
                 row_errors.append(RowError(number, column.header, exc.args[0] if exc.args else exc))
-        key = data.get(spec.natural_key)
+        key = spec.row_key(data)
         if key is not None:
             if key in first_row_of:
                 row_errors.append(RowError(number, key_column.header, _("与第%(row)s行重复。") % {"row": first_row_of[key]}))

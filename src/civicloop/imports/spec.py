@@ -199,6 +199,9 @@ class KindSpec:
     columns: list[Column] = []
     compare_fields: list[str] = []  # model attnames loaded to compare (FKs as "<name>_id")
     m2m_fields: list[str] = []
+    # For the template test: a dotted path `f(world)` creating what the example row names beyond
+    # `civicloop.testing.build_world()` (a kind whose rows refer to rows no other import makes, e.g. pairings).
+    example_setup: str = ""
 
     @property
     def label(self) -> str:
@@ -206,6 +209,12 @@ class KindSpec:
 
     def column(self, key: str) -> Column:
         return next(c for c in self.columns if c.key == key)
+
+    def row_key(self, data: dict[str, Any]):
+        """What identifies a parsed row (duplicates inside the file, matching what exists): the natural key's
+        cell; a kind whose rows are identified by several cells (a pairing: party organisation + target)
+        combines them here."""
+        return data.get(self.natural_key)
 
     # --- to implement
     def load(self, ctx) -> None:

@@ -19,7 +19,7 @@ from .workbook import template_build
 @require_http_methods(["GET", "POST"])
 def upload(request):
     import_district_for(request.user)  # refuses (403 page) anyone who may not import
-    context = {"kinds": kind_choices(), "kind": request.POST.get("kind", ""), "dry_run": True}
+    context = {"kinds": kind_choices(), "kind": request.POST.get("kind") or request.GET.get("kind", ""), "dry_run": True}
     status = 200
     if request.method == "POST":
         context["dry_run"] = bool(request.POST.get("dry_run"))

@@ -1,5 +1,7 @@
 """The visits app's vocabulary."""
 
+from enum import StrEnum
+
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -90,3 +92,33 @@ class VisitSatisfaction(models.TextChoices):
     BASICALLY = "basically", _("基本满意")
     UNSATISFIED = "unsatisfied", _("不满意")
     NO_ANSWER = "no_answer", _("未表态")
+
+
+# ----- campaigns, pairing, teams, assignment
+
+
+class CampaignAuditAction(StrEnum):
+    """core.AuditLog actions written by the campaign services (object_type "visits.campaign", "visits.topic",
+    "visits.pairing", "visits.team", "visits.team_member"; details name what changed)."""
+
+    CAMPAIGN_CREATE = "visits.campaign_create"
+    CAMPAIGN_UPDATE = "visits.campaign_update"  # details.changed: the fields changed
+    CAMPAIGN_START = "visits.campaign_start"  # draft → running; details: the assignment run's counts
+    CAMPAIGN_CLOSE = "visits.campaign_close"  # running → closed
+    TOPIC_CREATE = "visits.topic_create"
+    TOPIC_UPDATE = "visits.topic_update"
+    PAIRING_CREATE = "visits.pairing_create"
+    PAIRING_DELETE = "visits.pairing_delete"  # details: what was paired (the row is gone)
+    TEAM_CREATE = "visits.team_create"
+    TEAM_UPDATE = "visits.team_update"
+    MEMBER_ADD = "visits.member_add"
+    MEMBER_REMOVE = "visits.member_remove"
+    MEMBER_RECORDER = "visits.member_recorder"  # the recorder flag moved to this member
+    ASSIGNMENT_RUN = "visits.assignment_run"  # details: created, deleted, assigned, moved, kept, unassigned
+    ASSIGN_BY_HAND = "visits.assign_by_hand"  # details: subject ids, team
+
+
+class VisitImportKind(models.TextChoices):
+    """The visits app's kinds of the imports framework (`import_kinds.py`)."""
+
+    PAIRINGS = "pairings", _("结对")  # party organisation ↔ park building / community / compound

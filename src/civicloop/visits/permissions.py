@@ -46,3 +46,53 @@ def may_see_campaigns(actor) -> bool:
     if scope.has_territory and scope.has_role(*READER_ROLES):
         return True
     return has_team(actor)
+
+
+# ----- visit records, field lists, subjects
+
+def team_ids_of(actor):
+    """The ids of the teams `actor` is on by staff account (a subquery), whatever the campaign's state."""
+    from .models import TeamMember
+
+    return TeamMember.objects.filter(user_id=getattr(actor, "pk", None) or 0).values("team_id")
+
+
+def may_record(actor, subject) -> bool:
+    """Record a visit to `subject` (loaded with its team and campaign): a staff member of its current team, an
+    active team, a running campaign — what `services.records.visit_record` asks, so the page offers its form
+    only then."""
+    from .constants import CampaignState
+    from .models import TeamMember
+
+    if subject.team_id is None or not getattr(actor, "pk", None):
+        return False
+    if not subject.team.active or subject.campaign.state != CampaignState.RUNNING:
+        return False
+    return TeamMember.objects.filter(team_id=subject.team_id, user_id=actor.pk).exists()
+# ----- campaigns, pairing, teams, assignment (state rules: the services refuse what these deny; pages ask them)
+
+
+def may_manage_campaign(actor, campaign) -> bool:
+    """Change this campaign, its topics, teams and assignment: a manager of its district."""
+    return may_manage(actor, campaign.district_id)
+
+
+def campaign_is_editable(campaign) -> bool:
+    """A draft or running campaign may change (name, period, scope, targets, topics, teams); a closed one is
+    the record of what was done."""
+    from .constants import CampaignState
+
+    return campaign.state in (CampaignState.DRAFT, CampaignState.RUNNING)
+
+
+def campaign_may_close(campaign) -> bool:
+    from .constants import CampaignState
+
+    return campaign.state == CampaignState.RUNNING
+
+
+def campaign_may_assign(campaign) -> bool:
+    """Subjects exist and are assigned while the campaign runs (they are built when it starts)."""
+    from .constants import CampaignState
+
+    return campaign.state == CampaignState.RUNNING

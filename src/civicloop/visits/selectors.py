@@ -28,7 +28,7 @@ from civicloop.places.selectors import household_may_unmask
 
 from .constants import GROUP_KIND, KEY_GROUPS
 from .coverage import SORTS, Area, Coverage, CoverageRow, Day, days_series, rollup
-from .models import Campaign, Subject, Team, TeamMember, Visit
+from .models import Campaign, Subject, Team, TeamMember, Visit, VisitProblem
 from .permissions import READER_ROLES
 
 
@@ -47,6 +47,408 @@ def campaigns_for(actor) -> QuerySet[Campaign]:
 
 def campaign_get_for(actor, pk: int) -> Campaign:
     return first_or_not_found(campaigns_for(actor), pk=pk)
+
+
+# ----- visit records, field lists, subjects (records)
+#
+# - a subject is seen by the staff members of its current team, and by readers (READER_ROLES) with a territory
+#   covering it (district-level: the district's; a street or committee: its own) — `subjects_visible_q`;
+# - a visit, by the members of the team that made it and the same territorial readers — `visits_visible_q`;
+# - a subject's page shows every visit to its household or enterprise (all campaigns, all teams) and the outcome
+#   of every case they raised: seeing the subject is the right to its history;
+# - personal data (the head's name and phone, numbers typed into addresses, summaries and problems) is masked
+#   unless the viewer may see the household's (`places.selectors.household_may_unmask`: the district's
+#   administrators, its own committee) or, for a case's text, the case's reporter (`cases.permissions.may_unmask`).
+
+
+def subjects_visible_q(actor) -> Q:
+    """Q over Subject: its team's staff members, and territorial readers over their territory."""
+    from .permissions import team_ids_of
+
+    scope = scope_for(actor)
+    if scope.sees_everything:
+        return Q()
+    q = Q(team_id__in=team_ids_of(actor))
+    if scope.has_territory and scope.has_role(*READER_ROLES):
+        q |= scope.territorial_q()
+    return q
+
+
+def visits_visible_q(actor) -> Q:
+    """Q over Visit: the members of the team that made it, and territorial readers over their territory."""
+    from .permissions import team_ids_of
+
+    scope = scope_for(actor)
+    if scope.sees_everything:
+        return Q()
+    q = Q(team_id__in=team_ids_of(actor))
+    if scope.has_territory and scope.has_role(*READER_ROLES):
+        q |= scope.territorial_q()
+    return q
+
+
+def teams_visible_q(actor) -> Q:
+    """Q over Team: the actor's own teams, and the teams of their district's campaigns for territorial readers
+    (whose field lists then hold only their territory's subjects)."""
+    from .permissions import team_ids_of
+
+    scope = scope_for(actor)
+    if scope.sees_everything:
+        return Q()
+    q = Q(pk__in=team_ids_of(actor))
+    if scope.has_territory and scope.has_role(*READER_ROLES) and scope.district_id is not None:
+        q |= Q(campaign__district_id=scope.district_id)
+    return q
+
+
+def may_unmask_subject(actor, subject) -> bool:
+    """The household's rule for a subject's personal data (an enterprise's address follows it too)."""
+    from civicloop.places.selectors import household_may_unmask
+
+    return household_may_unmask(actor, subject)  # reads district_id and community_id, which a Subject carries
+
+
+def team_get_for(actor, pk: int) -> Team:
+    return first_or_not_found(Team.objects.filter(teams_visible_q(actor)).select_related("campaign", "unit"), pk=pk)
+
+
+def my_teams(actor) -> list[dict]:
+    """The actor's teams (newest campaigns first) with their subjects to visit and visited: two queries."""
+    from django.db.models import Count
+
+    from .permissions import team_ids_of
+
+    teams = list(Team.objects.filter(pk__in=team_ids_of(actor)).select_related("campaign")
+                 .order_by("-campaign__start", "campaign_id", "name")[:100])
+    counts = {row["team_id"]: row for row in Subject.objects.filter(team_id__in=[t.pk for t in teams]).order_by()
+              .values("team_id").annotate(total=Count("pk"), visited=Count("pk", filter=Q(first_visited_on__isnull=False)))}
+    out = []
+    for team in teams:
+        row = counts.get(team.pk, {"total": 0, "visited": 0})
+        out.append({"team": team, "campaign": team.campaign, "total": row["total"], "visited": row["visited"],
+                    "to_visit": row["total"] - row["visited"]})
+    return out
+
+
+def _subject_rows(actor, qs) -> list:
+    """Subjects of `qs` with what a field list shows, in walk order: the place names, the last visit to the same
+    household or enterprise (any campaign) as `last_visited_on`. One query."""
+    from django.db.models import OuterRef, Subquery
+    from django.db.models.functions import Coalesce
+
+    def last(**record):
+        return Subquery(Visit.objects.filter(**record).order_by("-visited_on").values("visited_on")[:1])
+
+    return list(qs.select_related("community", "household__building__parent", "enterprise__park_building")
+                .defer("community__boundary", "household__building__boundary", "household__building__parent__boundary")
+                .annotate(last_visited_on=Coalesce(last(household_id=OuterRef("household_id")),
+                                                   last(enterprise_id=OuterRef("enterprise_id"))))
+                .order_by("walk_key", "pk"))
+
+
+def earlier_cases_by_record(actor, subjects) -> dict[tuple, list[dict]]:
+    """The cases raised in visits to the households and enterprises of `subjects` (any campaign), as
+    {("household", id) | ("enterprise", id): [case dict]} — oldest first. One query (the subjects' ids given as
+    subqueries when `subjects` is a queryset)."""
+    from django.utils import timezone
+
+    from civicloop.cases.constants import CaseState
+    from civicloop.cases.permissions import may_unmask
+    from civicloop.core.masking import mask_free_text
+
+    if isinstance(subjects, QuerySet):
+        households, enterprises = subjects.values("household_id"), subjects.values("enterprise_id")
+    else:
+        households = [s.household_id for s in subjects if s.household_id]
+        enterprises = [s.enterprise_id for s in subjects if s.enterprise_id]
+    problems = (VisitProblem.objects.filter(Q(visit__household_id__in=households) | Q(visit__enterprise_id__in=enterprises))
+                .select_related("case", "visit").order_by("visit__visited_on", "visit_id", "position"))
+    out: dict[tuple, list[dict]] = {}
+    for p in problems:
+        case, visit = p.case, p.visit
+        text = case.description if may_unmask(actor, case) else mask_free_text(case.description)
+        key = ("household", visit.household_id) if visit.household_id else ("enterprise", visit.enterprise_id)
+        out.setdefault(key, []).append({
+            "id": case.pk, "tracking_code": case.tracking_code, "summary": _short(text), "state": case.state,
+            "state_label": str(case.get_state_display()),
+            "resolved_on": timezone.localdate(case.resolved_at) if case.resolved_at else None,
+            "awaiting_rating": case.state == CaseState.REPLIED,
+            "satisfaction": case.satisfaction, "satisfaction_label": str(case.get_satisfaction_display()) if case.satisfaction else "",
+            "raised_on": visit.visited_on, "visit_id": visit.pk,
+        })
+    return out
+
+
+def _short(text: str, n: int = 60) -> str:
+    text = " ".join((text or "").split())
+    return text if len(text) <= n else text[: n - 1] + "…"
+
+
+def record_key(subject) -> tuple:
+    return ("household", subject.household_id) if subject.household_id else ("enterprise", subject.enterprise_id)
+
+
+def subject_place(subject, unmasked: bool) -> dict:
+    """A loaded subject's label and its place in the walk: community, compound, building, room (for a household),
+    or community and park building (for an enterprise)."""
+    from civicloop.core.masking import mask_free_text
+
+    community = subject.community.name if subject.community_id else ""
+    if subject.household_id:
+        h = subject.household
+        label = h.address if unmasked else mask_free_text(h.address)
+        compound = h.building.parent.name if h.building.parent_id else ""
+        return {"label": label, "community": community, "compound": compound, "building": h.building.name,
+                "room": h.room}
+    e = subject.enterprise
+    return {"label": e.name, "community": community, "compound": "",
+            "building": e.park_building.name if e.park_building_id else "", "room": ""}
+
+
+def _member_name(m) -> str:
+    if m.person_id:
+        return m.person.name
+    return m.user.display_name or m.user.username
+
+
+def team_members(team) -> list[dict]:
+    return [{"id": m.pk, "name": _member_name(m), "role": m.role, "role_label": str(m.get_role_display()),
+             "recorder": m.recorder, "user_id": m.user_id}
+            for m in team.members.select_related("user", "person").order_by("pk")]
+
+
+def field_list_for(actor, team_id: int) -> dict:
+    """A team's field list (the offline app's JSON, the printable page): the team, members, topics, the choices,
+    and its subjects the viewer may see in walk order, each with its place, visit counters and the cases raised
+    in earlier visits. A constant number of queries, whatever the team's size."""
+    from django.utils import timezone
+
+    from .constants import VisitMethod, VisitSatisfaction
+
+    team = team_get_for(actor, team_id)
+    subjects_qs = Subject.objects.filter(subjects_visible_q(actor), team_id=team.pk)
+    subjects = _subject_rows(actor, subjects_qs)
+    earlier = earlier_cases_by_record(actor, subjects_qs)
+    rows = []
+    for s in subjects:
+        unmasked = may_unmask_subject(actor, s)
+        rows.append({"id": s.pk, "kind": s.kind, "group": s.group, "group_label": str(s.get_group_display()),
+                     **subject_place(s, unmasked), "visits_count": s.visits_count,
+                     "first_visited_on": s.first_visited_on, "last_visited_on": s.last_visited_on,
+                     "earlier_cases": earlier.get(record_key(s), [])})
+    return {
+        "team": {"id": team.pk, "name": team.name, "campaign_id": team.campaign_id, "campaign_name": team.campaign.name},
+        "campaign": team.campaign,
+        "members": team_members(team),
+        "topics": [{"id": t.pk, "title": t.title} for t in team.campaign.topics.order_by("pk")],
+        "methods": [{"value": v, "label": str(label)} for v, label in VisitMethod.choices],
+        "satisfactions": [{"value": v, "label": str(label)} for v, label in VisitSatisfaction.choices],
+        "subjects": rows,
+        "generated_at": timezone.now(),
+    }
+
+
+def subject_get_for(actor, pk: int) -> Subject:
+    qs = Subject.objects.filter(subjects_visible_q(actor)).select_related(
+        "campaign", "team", "community", "household__building__parent", "enterprise__park_building").defer(
+        "community__boundary", "household__building__boundary", "household__building__parent__boundary")
+    return first_or_not_found(qs, pk=pk)
+
+
+def visits_for(actor, *, campaign_id: int | None = None, subject_id: int | None = None,
+               team_id: int | None = None) -> QuerySet:
+    """The visits the actor may see, newest first, with what a row shows (problems and their cases prefetched)."""
+    qs = Visit.objects.filter(visits_visible_q(actor))
+    if campaign_id is not None:
+        qs = qs.filter(campaign_id=campaign_id)
+    if subject_id is not None:
+        qs = qs.filter(subject_id=subject_id)
+    if team_id is not None:
+        qs = qs.filter(team_id=team_id)
+    return qs.select_related("team").prefetch_related("problems__case").order_by("-visited_on", "-pk")
+
+
+def visits_shown(actor, visits) -> list:
+    """Loaded visits as `actor` may see them: the summary's numbers masked without the household's right."""
+    from civicloop.core.masking import mask_for_display
+
+    return [v if may_unmask_subject(actor, v) else mask_for_display(v, "summary") for v in visits]
+
+
+def subject_history_for(actor, pk: int) -> dict:
+    """A subject's page: the subject (head masked unless the viewer has the right), every visit to its household
+    or enterprise in any campaign with its members, problems and follow-ups, and the outcome of every case they
+    raised; the cases the viewer may open on their own page (`case_ids_linked`)."""
+    from django.db.models import Prefetch
+
+    from civicloop.cases.selectors import cases_visible_to
+    from civicloop.core.masking import mask_free_text, mask_name, mask_phone
+
+    from .models import FollowUp
+
+    subject = subject_get_for(actor, pk)
+    unmasked = may_unmask_subject(actor, subject)
+    record = Q(household_id=subject.household_id) if subject.household_id else Q(enterprise_id=subject.enterprise_id)
+    visits = list(Visit.objects.filter(record).select_related("campaign", "team", "topic", "recorded_by")
+                  .prefetch_related(Prefetch("members", TeamMember.objects.select_related("user", "person")),
+                                    Prefetch("problems", VisitProblem.objects.select_related("case")),
+                                    Prefetch("follow_ups", FollowUp.objects.select_related("case")))
+                  .order_by("-visited_on", "-pk"))
+    earlier = earlier_cases_by_record(actor, [subject]).get(record_key(subject), [])
+    case_ids = [c["id"] for c in earlier]
+    linked = set(cases_visible_to(actor).filter(pk__in=case_ids).values_list("pk", flat=True)) if case_ids else set()
+    outcome = {c["id"]: c for c in earlier}
+    shown = (lambda text: text) if unmasked else mask_free_text
+    history = []
+    for v in visits:
+        history.append({
+            "id": v.pk, "campaign": v.campaign.name, "campaign_id": v.campaign_id, "team": v.team.name,
+            "team_id": v.team_id, "topic": v.topic.title if v.topic_id else "", "visited_on": v.visited_on,
+            "method": v.method, "method_label": str(v.get_method_display()), "satisfaction": v.satisfaction,
+            "satisfaction_label": str(v.get_satisfaction_display()), "summary": shown(v.summary),
+            "members": [_member_name(m) for m in v.members.all()],
+            "recorded_by": (v.recorded_by.display_name or v.recorded_by.username),
+            "problems": [{"position": p.position, "description": shown(p.description), **outcome.get(p.case_id, {
+                "id": p.case_id, "tracking_code": p.case.tracking_code})} for p in v.problems.all()],
+            "follow_ups": [{"case_id": f.case_id, "tracking_code": f.case.tracking_code, "satisfaction": f.satisfaction,
+                            "satisfaction_label": str(f.get_satisfaction_display()), "note": shown(f.note),
+                            "rated": f.rated} for f in v.follow_ups.all()],
+        })
+    head = {}
+    if subject.household_id:
+        h = subject.household
+        head = {"name": h.head_name if unmasked else mask_name(h.head_name),
+                "phone": h.head_phone if unmasked else mask_phone(h.head_phone)}
+    else:
+        e = subject.enterprise
+        head = {"name": e.contact_name if unmasked else mask_name(e.contact_name),
+                "phone": e.contact_phone if unmasked else mask_phone(e.contact_phone)}
+    return {"subject": subject, "place": subject_place(subject, unmasked), "head": head, "unmasked": unmasked,
+            "visits": history, "earlier_cases": earlier, "case_ids_linked": linked}
+
+
+# ----- offline (the field app)
+
+
+def field_teams_for(actor) -> QuerySet[Team]:
+    """The teams whose field list and visit form the offline field app offers `actor`: those they sit on by
+    staff account, active, in a running campaign (a visit can be recorded for nothing else)."""
+    from .constants import CampaignState
+    from .permissions import team_ids_of
+
+    return (Team.objects.filter(pk__in=team_ids_of(actor), active=True, campaign__state=CampaignState.RUNNING)
+            .select_related("campaign").order_by("campaign__start", "name", "pk"))
+
+
+# ----- campaigns, pairing, teams, assignment
+
+
+def campaign_topics(actor, campaign: Campaign) -> QuerySet:
+    """The topics of a campaign the actor has already read (`campaign_get_for`)."""
+    from .models import Topic
+
+    return Topic.objects.filter(campaign=campaign).select_related("leader").order_by("pk")
+
+
+def campaign_teams(actor, campaign: Campaign) -> list:
+    """The campaign's teams with their members (staff and people loaded), each with `gaps` (what it lacks under
+    the campaign's rule and for a recorder: empty when complete) and `subject_count` (in the actor's sight)."""
+    from django.db.models import Prefetch
+
+    from .models import Team, TeamMember
+    from .team_rule import team_gaps
+
+    members = TeamMember.objects.select_related("user", "person").order_by("pk")
+    teams = list(Team.objects.filter(campaign=campaign).select_related("unit")
+                 .prefetch_related(Prefetch("members", queryset=members)).order_by("name", "pk"))
+    counts = team_subject_counts(actor, campaign)
+    for team in teams:
+        team.gaps = team_gaps(campaign.team_rule, team.members.all())
+        team.subject_count = counts.get(team.pk, 0)
+    return teams
+
+
+def subjects_in_sight(actor, campaign: Campaign) -> QuerySet:
+    """The campaign's subjects the actor may count: all for district-level staff (and a superuser), the
+    territory's for street and committee staff, their own teams' for a team member without territory."""
+    from .models import Subject
+
+    scope = scope_for(actor)
+    qs = Subject.objects.filter(campaign=campaign)
+    if scope.sees_everything or scope.is_district_level_for(campaign.district_id):
+        return qs
+    q = scope.territorial_q() if scope.has_territory and scope.district_id == campaign.district_id else Q(pk__in=[])
+    if getattr(actor, "pk", None):
+        q |= Q(team__members__user_id=actor.pk)
+    return qs.filter(q).distinct()
+
+
+def team_subject_counts(actor, campaign: Campaign) -> dict:
+    """{team id (None: unassigned): subjects} in the actor's sight, in one grouped query."""
+    from django.db.models import Count
+
+    rows = (subjects_in_sight(actor, campaign).order_by().values("team_id").annotate(n=Count("pk", distinct=True)))
+    return {r["team_id"]: r["n"] for r in rows}
+
+
+def subject_group_counts(actor, campaign: Campaign) -> dict:
+    """{SubjectGroup: subjects} in the actor's sight."""
+    from django.db.models import Count
+
+    rows = subjects_in_sight(actor, campaign).order_by().values("group").annotate(n=Count("pk", distinct=True))
+    return {r["group"]: r["n"] for r in rows}
+
+
+def team_member_rows(team) -> QuerySet:
+    from .models import TeamMember
+
+    return TeamMember.objects.filter(team=team).select_related("user", "person").order_by("pk")
+
+
+def pairings_for(actor) -> QuerySet:
+    """Pairings are standing district-level rows: the district's, for those who read its campaigns."""
+    from .models import Pairing
+    from .permissions import may_see_campaigns
+
+    scope = scope_for(actor)
+    qs = Pairing.objects.select_related("party_org", "park_building", "place").order_by("party_org__code", "pk")
+    if scope.sees_everything:
+        return qs
+    if scope.district_id is None or not may_see_campaigns(actor):
+        return qs.none()
+    return qs.filter(district_id=scope.district_id)
+
+
+def unpaired_park_buildings_for(actor) -> QuerySet:
+    """Park buildings in the actor's sight that no party organisation is paired with."""
+    from civicloop.places.selectors import park_building_list_for
+
+    from .models import Pairing
+
+    paired = Pairing.objects.filter(park_building__isnull=False).values("park_building_id")
+    return park_building_list_for(actor).exclude(pk__in=paired)
+
+
+def unpaired_communities_for(actor) -> QuerySet:
+    """Communities in the actor's sight paired neither themselves nor through any of their compounds."""
+    from civicloop.places.constants import PlaceLevel
+    from civicloop.places.models import Place
+    from civicloop.places.selectors import place_list_for
+
+    from .models import Pairing
+
+    paired_places = Pairing.objects.filter(place__isnull=False).values("place_id")
+    partly = Place.objects.filter(pk__in=paired_places, level=PlaceLevel.COMPOUND).values("community_id")
+    return (place_list_for(actor, level=PlaceLevel.COMMUNITY).exclude(pk__in=paired_places).exclude(pk__in=partly)
+            .select_related("street").order_by("code"))
+
+
+def party_orgs_for(actor) -> QuerySet:
+    """The district's agency party organisations (for pairing forms and the pairings page)."""
+    from civicloop.orgs.constants import UnitKind
+    from civicloop.orgs.selectors import unit_list_for
+
+    return unit_list_for(actor, kind=UnitKind.PARTY_ORG, active_only=True)
 
 
 # ----- coverage

@@ -43,5 +43,5 @@ class CalendarYearAdmin(admin.ModelAdmin):
 
     def save_model(self, request, obj, form, change):
         obj.pk = calendar_year_confirm(actor=request.user, year=obj.year, source=obj.source).pk
-        self.message_user(request, _("%(year)s年的节假日已确认，此后计算的期限不再标为暂定。") % {"year": obj.year},
+        self.message_user(request, _("%(year)s年的节假日已确认：已算出的期限将按此重算，不再标为暂定。") % {"year": obj.year},
                           messages.SUCCESS)

@@ -10,12 +10,18 @@ The arrangement file (one line per holiday run or swapped working day; blank lin
 a date or a `first..last` run, `休` (holiday) or `班` (swapped working day), and a name. Loading it replaces the
 year's administrator-entered days with these and confirms the year; the computed statutory holidays stay under
 them (an arrangement always gives them off), so a day the file does not name is a weekday or weekend as usual.
+
+After the commit of either, the year is announced through the task queue (`tasks.calendar_year_changed`) to every
+app's `calendar_listeners` (core.registry) — the cases app recounts the open deadlines counted over the year.
+This app imports none of them.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import re
+from functools import partial
 
 from django.db import transaction
 from django.utils import timezone
@@ -27,6 +33,8 @@ from civicloop.core.services import audit_write
 
 from .calendar import LAST_OFFICIAL_YEAR
 from .models import CalendarDay, CalendarYear
+
+log = logging.getLogger(__name__)
 
 _LINE = re.compile(r"^(\d{4}-\d{2}-\d{2})(?:\s*\.\.\s*(\d{4}-\d{2}-\d{2}))?\s+(休|班)\s*(.*)$")
 
@@ -69,7 +77,13 @@ def _check_year(year: int) -> None:
 @transaction.atomic
 def calendar_year_confirm(*, actor, year: int, source: str = "") -> CalendarYear:
     """Confirm `year` as it stands (computed statutory holidays and the year's entered days): its deadlines are no
-    longer provisional. Deadlines already counted keep their value and their mark (docs/decisions.md)."""
+    longer provisional — after the commit, the apps listening recount the open ones (docs/decisions.md)."""
+    row = _confirm(actor=actor, year=year, source=source)
+    announce_after_commit(row)
+    return row
+
+
+def _confirm(*, actor, year: int, source: str) -> CalendarYear:
     _check_year(year)
     user = actor if getattr(actor, "pk", None) else None  # automatic work confirms as nobody
     row, _created = CalendarYear.objects.update_or_create(
@@ -82,13 +96,33 @@ def calendar_year_confirm(*, actor, year: int, source: str = "") -> CalendarYear
 @transaction.atomic
 def calendar_year_load(*, actor, year: int, text: str, source: str = "") -> CalendarYear:
     """Load the State Council's arrangement for `year` (the file format above): the year's entered days become
-    the file's, and the year is confirmed."""
+    the file's, and the year is confirmed (announced after the commit, as `calendar_year_confirm`)."""
     _check_year(year)
     days = arrangement_parse(text, year=year)
     CalendarDay.objects.filter(date__year=year).delete()
     CalendarDay.objects.bulk_create([CalendarDay(date=d, is_workday=w, name=name) for d, w, name in days])
-    row = calendar_year_confirm(actor=actor, year=year, source=source)
+    row = _confirm(actor=actor, year=year, source=source)
     audit_write(action=AuditAction.CALENDAR_YEAR_LOAD, user=row.confirmed_by,
                 object_type="workdays.calendaryear", object_id=year,
                 details={"holidays": sum(not w for _d, w, _n in days), "workdays": sum(w for _d, w, _n in days)})
+    announce_after_commit(row)
     return row
+
+
+def announce_after_commit(row: CalendarYear) -> None:
+    """After the commit, hand the year to the task queue (`tasks.calendar_year_changed`, which calls every app's
+    `calendar_listeners`). The confirmation has committed by then: a failure to enqueue is logged, not raised;
+    confirming the year again announces it again (the listeners are idempotent)."""
+    transaction.on_commit(partial(_enqueue, row.year, row.source))
+
+
+def _enqueue(year: int, source: str) -> None:
+    try:
+        from .tasks import calendar_year_changed  # imported when first needed, as the cases notifications do
+
+        result = calendar_year_changed.enqueue(year=year, source=source)
+    except Exception:
+        log.exception("calendar year %s not announced", year)
+        return
+    if result.errors:  # a backend that runs the task at once (tests, development) records the failure here
+        log.error("calendar year %s: a listener failed: %s", year, result.errors[-1].traceback)

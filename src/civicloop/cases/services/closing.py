@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from ..changes import close_changes, rate_changes, rate_follow_up, reopen_changes, reply_changes
 from ..constants import Action, ReplyChannel, Satisfaction
 from ..models import Case, Rating, Reply
-from ..permissions import SYSTEM
+from ..permissions import SYSTEM, service_authority
 from ..preconditions import require
 from ._core import apply, load_for_update, now, require_text
 
@@ -55,12 +55,19 @@ def case_reply_unreachable(*, actor, case_id: int, note: str, expected_version: 
 
 
 @transaction.atomic
-def case_rate(*, actor, case_id: int, value: str, note: str = "", expected_version: int | None = None) -> Case:
-    """Record the reporter's rating. 不满意 reopens the case; the third 不满意 escalates to consultation."""
-    case = load_for_update(actor, case_id, expected_version)
+def case_rate(*, actor, case_id: int, value: str, note: str = "", expected_version: int | None = None,
+              authorised_by: str = "") -> Case:
+    """Record the reporter's rating. 不满意 reopens the case; the third 不满意 escalates to consultation.
+
+    `authorised_by` (services only, `permissions.SERVICE_AUTHORITIES`): a rating the person gave someone the
+    caller has authorised — a visit team asking about a case raised in an earlier visit — is recorded without
+    asking the actor's sight of the case or the rating rule (the table and the preconditions still hold); the
+    actor stays the one who recorded it."""
+    relayed = service_authority(authorised_by)
+    case = load_for_update(SYSTEM if relayed else actor, case_id, expected_version)
     value = Satisfaction(value)
     at = now()
-    apply(actor, case, Action.RATE, note=note, at=at,
+    apply(actor, case, Action.RATE, note=note, at=at, permission=not relayed,
           changes=rate_changes(value=value, unsatisfied_count=case.unsatisfied_count))
     Rating.objects.create(district_id=case.district_id, case=case, value=value, note=note,
                           recorded_by=actor if getattr(actor, "pk", None) else None, at=at)

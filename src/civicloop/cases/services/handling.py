@@ -6,9 +6,9 @@ from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
 from civicloop.core.errors import CivicError, ErrorCode
-from civicloop.workdays.calendar import WorkCalendar, deadline_for
+from civicloop.workdays.calendar import WorkCalendar
 
-from ..changes import extension_changes, resolve_changes, return_changes, return_follow_up
+from ..changes import extension_changes, extension_deadline, resolve_changes, return_changes, return_follow_up
 from ..constants import Action, ExtensionState
 from ..models import Case, ExtensionRequest
 from ..preconditions import no_pending_extension, require
@@ -68,7 +68,7 @@ def case_approve_extension(*, actor, case_id: int, extension_id: int | None = No
     req = _pending(case, extension_id)
     at = now()
     calendar = WorkCalendar()
-    deadline = deadline_for(case.deadline, req.days, calendar=calendar)
+    deadline = extension_deadline(case.deadline, req.days, calendar)
     apply(actor, case, Action.APPROVE_EXTENSION, at=at, note=note or str(_("同意延期%(days)s个工作日。") % {"days": req.days}),
           changes=extension_changes(dispatched_at=case.dispatched_at, deadline=deadline,
                                     time_limit_days=case.time_limit_days, days=req.days, calendar=calendar))

@@ -11,19 +11,20 @@ from django.utils.translation import gettext_lazy as _
 
 from civicloop.core.errors import CivicError, ErrorCode, not_found
 from civicloop.core.input import data_refusal
+from civicloop.core.masking import mask_free_text
 from civicloop.core.sql import insert
 from civicloop.orgs.constants import UnitKind
 from civicloop.orgs.models import Unit
 from civicloop.orgs.scope import scope_for
 from civicloop.places.constants import PlaceLevel
 from civicloop.places.models import Enterprise, Household, Place
-from civicloop.workdays.calendar import WorkCalendar, deadline_for
+from civicloop.workdays.calendar import WorkCalendar
 
-from ..changes import dispatch_changes, triage_changes, triage_follow_up
+from ..changes import dispatch_changes, dispatch_deadline, triage_changes, triage_follow_up
 from ..constants import DEFAULT_TIME_LIMITS, Action, CaseState, Channel, Layer, Urgency
 from ..events import event_write, snapshot
 from ..models import Case, Category
-from ..permissions import dispatch_targets_q, is_system, may_register
+from ..permissions import dispatch_targets_q, is_system, may_register, service_authority
 from ._core import apply, load_for_update, now, require_text
 from .tracking import external_id_locks, give_back, next_tracking_code, tracking_codes
 
@@ -43,15 +44,20 @@ def _where(*, place: Place | None, household: Household | None, enterprise: Ente
             "district_id": place.district_id if place.level != PlaceLevel.DISTRICT else place.pk}
 
 
-def case_register(*, actor, channel: str, external_id: str = "", **fields) -> Case:
+def case_register(*, actor, channel: str, external_id: str = "", authorised_by: str = "", **fields) -> Case:
     """Register a case. Idempotent by (district, channel, external_id): a repeat returns the existing case.
 
     Staff register inside their territory (a place outside it answers NOT_FOUND); with no place given, a
     street/committee user's own territory is used. The SYSTEM actor (portal, sensors) must give `district_id`.
+    `authorised_by` (services only, `permissions.SERVICE_AUTHORITIES`: "visits"): the caller has checked the
+    actor's right to the household or enterprise named (a visit team's assignment), so neither the actor's
+    territory nor their registering role is asked — only that the record is of their district; the actor stays
+    the registrar and the event's actor.
     A repeat is caught by the unique constraint (no lookup before every insert): the losing transaction rolls
     back whole — its tracking number included — and the existing case is returned.
     """
-    return _register_or_repeat(actor=actor, channel=channel, external_id=external_id, **fields)[0]
+    return _register_or_repeat(actor=actor, channel=channel, external_id=external_id, authorised_by=authorised_by,
+                               **fields)[0]
 
 
 @dataclass(frozen=True)
@@ -87,6 +93,7 @@ def case_register_batch(*, actor, items: list[dict]) -> list[Registered]:
     repeats: dict[int, int] = {}  # index of a later item with the same external id → the first's index
     for i, fields in enumerate(items):
         fields = dict(fields)
+        fields.pop("authorised_by", None)  # a batch registers on its sender's own rights, never a service's
         event = {"note": fields.pop("note", ""), "attachments": fields.pop("attachments", None)}
         try:
             # the input layer's checks per item (a NUL, a number past 64 bits), so a bad item is refused in its own
@@ -193,8 +200,14 @@ def _write(case: Case, *, actor, at, note: str = "", attachments: list | None = 
                 note=note, attachments=attachments, at=at)
 
 
+def _household_address(household: Household | None) -> str:
+    """The household's address for a case about it, with any phone or ID number typed into it masked: the case's
+    readers are not the household's (places.permissions), and a number is no part of an address."""
+    return mask_free_text(household.address) if household is not None else ""
+
+
 def _prepare(
-    *, actor, channel: str, description: str, district_id: int | None = None, place_id: int | None = None,
+    *, actor, channel: str, authorised_by: str = "", description: str, district_id: int | None = None, place_id: int | None = None,
     household_id: int | None = None, enterprise_id: int | None = None, category_id: int | None = None,
     urgency: str = Urgency.NORMAL, reporter_name: str = "", reporter_phone: str = "", reporter_id_number: str = "",
     reporter_anonymous: bool = False, external_id: str = "", lat=None, lng=None, address: str = "",
@@ -217,6 +230,14 @@ def _prepare(
     if is_system(actor):
         if district_id is None:
             raise CivicError(ErrorCode.INVALID, _("缺少所属区。"))
+    elif service_authority(authorised_by):
+        record = household or enterprise
+        if record is None or place is not None:  # the authority is over a household or an enterprise, nothing else
+            raise CivicError(ErrorCode.INVALID, _("缺少住户或企业。"))
+        scope = scope_for(actor)
+        if not scope.sees_everything and scope.district_id != record.district_id:
+            raise not_found()
+        district_id = record.district_id
     else:
         scope = scope_for(actor)
         if not may_register(actor, district_id=district_id):
@@ -241,7 +262,7 @@ def _prepare(
     return Case(
         district_id=district_id, tracking_code="", channel=channel,
         external_id=external_id, category_id=category_id, urgency=urgency, household=household, enterprise=enterprise,
-        lat=lat, lng=lng, address=address or (household.address if household else ""), description=description,
+        lat=lat, lng=lng, address=address or _household_address(household), description=description,
         reporter_name="" if reporter_anonymous else reporter_name,
         reporter_phone="" if reporter_anonymous else reporter_phone,
         reporter_id_number="" if reporter_anonymous else reporter_id_number,
@@ -293,7 +314,7 @@ def case_dispatch(*, actor, case_id: int, lead_unit_id: int, co_unit_ids=(), tim
         raise CivicError(ErrorCode.INVALID, _("办理时限至少为1个工作日。"))
     at = now()
     calendar = WorkCalendar()
-    deadline = deadline_for(at, time_limit_days, calendar=calendar)
+    deadline = dispatch_deadline(at, time_limit_days, calendar)
     apply(actor, case, Action.DISPATCH, note=note, at=at, co_unit_ids=co, changes=dispatch_changes(
         at=at, deadline=deadline, lead_unit_id=lead.pk, dispatching_unit_id=getattr(actor, "unit_id", None),
         time_limit_days=time_limit_days, calendar=calendar))

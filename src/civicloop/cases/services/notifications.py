@@ -16,7 +16,6 @@ from functools import partial
 from django.db import transaction
 from django.db.models import Exists, OuterRef
 from django.utils import timezone
-from django.utils.translation import gettext as _
 
 from civicloop.core.errors import not_found
 from civicloop.orgs.constants import UnitKind
@@ -45,7 +44,20 @@ ROUTES: dict[str, tuple[str, str]] = {
     Action.RESOLVE: (_DISPATCHING, Action.CLOSE),
     Action.SUPERVISION_REPLY: (_DISPATCHING, Action.SUPERVISE),
     Action.ESCALATE: (_CONSULTATION, Action.DECIDE),
+    Action.RECOUNT: (_LEAD, Action.RESOLVE),  # only when the deadline moved (`TOLD_ONLY_IF`)
 }
+
+# Steps worth telling only when they changed this field: a recount that only made the deadline final (the
+# （暂定） mark gone) changes nothing anyone has to do.
+TOLD_ONLY_IF: dict[str, str] = {Action.RECOUNT: "deadline"}
+
+
+def notifies(event: CaseEvent) -> bool:
+    """Does `event` notify anyone (its action is routed, and it changed what makes it worth telling)?"""
+    if event.action not in ROUTES:
+        return False
+    field = TOLD_ONLY_IF.get(event.action)
+    return field is None or field in (event.after or {})
 
 
 
@@ -53,7 +65,7 @@ def notify_after_commit(event: CaseEvent) -> None:
     """After the commit, hand `event` to the task queue (`tasks.deliver_notifications`; the worker of `civicloop
     serve` runs it) — only for actions that notify anyone (not, e.g., register). The write has committed by
     then: nothing about delivering may turn it into an error (decision 37), so a failure is logged, not raised."""
-    if event.action in ROUTES:
+    if notifies(event):
         transaction.on_commit(partial(_enqueue_delivery, event.pk))
 
 
@@ -71,9 +83,9 @@ def _enqueue_delivery(event_id: int) -> None:
 
 def recipient_units(event: CaseEvent) -> list[int]:
     """Unit ids `event` is routed to (the acting unit too: its other staff may have to act)."""
-    route = ROUTES.get(event.action)
-    if route is None:
+    if not notifies(event):
         return []
+    route = ROUTES[event.action]
     case = event.case
     units: list[int | None] = []
     if route[0] == _LEAD_AND_CO:
@@ -115,12 +127,11 @@ def notify_event(event_id: int) -> int:
     if event is None:
         return 0
     pairs = recipients_for(event)
-    text = _("工单 %(code)s：%(action)s") % {"code": event.case.tracking_code, "action": Action(event.action).label}
-    if event.note:
-        text = f"{text} — {event.note}"[:300]
+    # the parts, not the sentence: `Notification.text` renders it in each reader's language when read
     Notification.objects.bulk_create(
         [Notification(district_id=event.district_id, user_id=user_id, unit_id=unit_id, case_id=event.case_id,
-                      actor_id=event.actor_id, actor_unit_id=event.actor_unit_id, kind=event.action, text=text, dedupe_key=f"e{event.pk}:p{user_id}")
+                      actor_id=event.actor_id, actor_unit_id=event.actor_unit_id, kind=event.action,
+                      note=event.note[:300], dedupe_key=f"e{event.pk}:p{user_id}")
          for user_id, unit_id in pairs],
         ignore_conflicts=True,
     )

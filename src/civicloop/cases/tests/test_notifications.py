@@ -168,3 +168,33 @@ def test_steps_inside_handling_keep_the_request_pending(world, flow):
     assert ExtensionRequest.objects.get(pk=req.pk).state == ExtensionState.PENDING
     s.case_approve_extension(actor=world.street_dispatcher, case_id=case.pk, extension_id=req.pk)
     assert ExtensionRequest.objects.get(pk=req.pk).state == ExtensionState.APPROVED
+
+
+def test_a_notification_reads_in_its_readers_language(client, world, flow, cats, django_capture_on_commit_callbacks):
+    """The notice keeps its parts (action, case, the note as written) and is rendered when read, in the reader's
+    language — the page's (cookie) and the API's (Accept-Language) — not in the language it was written in."""
+    from django.test import Client
+
+    from civicloop.testing import PASSWORD
+
+    with django_capture_on_commit_callbacks(execute=True):
+        case = flow.register()
+        s.case_triage(actor=world.street_dispatcher, case_id=case.pk, category_id=cats["0201"].pk)
+        s.case_dispatch(actor=world.street_dispatcher, case_id=case.pk, lead_unit_id=world.housing.pk,
+                        note="请尽快处理")
+    stored = mine(world.dept_handler, case=case, kind=Action.DISPATCH).get()
+    assert stored.note == "请尽快处理"  # no sentence stored, only its parts
+    code = case.tracking_code
+
+    client.login(username=world.dept_handler.username, password=PASSWORD)
+    assert f"工单 {code}：派单 — 请尽快处理" in client.get("/cases/notifications/").content.decode()
+    client.cookies["django_language"] = "en"
+    english = client.get("/cases/notifications/").content.decode()
+    assert f"Case {code}: Dispatch — 请尽快处理" in english and f"工单 {code}" not in english
+    assert f"Case {code}: Dispatch" in client.get("/").content.decode()  # the home page's unread notices
+
+    api = Client()
+    api.login(username=world.dept_handler.username, password=PASSWORD)
+    [en] = api.get("/api/cases/notifications", HTTP_ACCEPT_LANGUAGE="en").json()["items"]
+    [zh] = api.get("/api/cases/notifications", HTTP_ACCEPT_LANGUAGE="zh-hans").json()["items"]
+    assert en["text"] == f"Case {code}: Dispatch — 请尽快处理" and zh["text"] == f"工单 {code}：派单 — 请尽快处理"

@@ -1,6 +1,7 @@
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.utils.module_loading import import_string
 
 from civicloop.imports.kinds import KINDS
 from civicloop.imports.reader import read_rows
@@ -55,6 +56,8 @@ def test_template_has_the_header_and_an_example_row_that_passes_a_dry_run(world,
     rows = read_rows(path.read_bytes(), path.name)
     assert [h.rstrip("*") for h in rows[0][1]] == [str(c.header) for c in KINDS[kind].columns]
     assert len(rows) == 2
+    if KINDS[kind].example_setup:
+        import_string(KINDS[kind].example_setup)(world)
     result = import_run(actor=world.district_admin, kind=kind, file_path_or_bytes=str(path), dry_run=True)
     assert result.rows == 1 and result.created + result.updated + result.unchanged == 1
 

@@ -1,0 +1,18 @@
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
+
+from civicloop.core.registry import CivicAppConfig, Nav, PeriodicTask
+
+
+class DashboardConfig(CivicAppConfig):
+    name = "civicloop.dashboard"
+    label = "dashboard"
+    verbose_name = pgettext_lazy("admin section", "数据看板")
+    api_prefix = "dashboard/"
+    pages_prefix = "dashboard/"
+    navigation = (Nav("dashboard:overview", _("数据看板"), visible="civicloop.dashboard.permissions.may_read"),)
+    # the rollups follow the case event log (decision file: dashboard-decision.md), every minute by default
+    periodic_tasks = (PeriodicTask("civicloop.dashboard.tasks.refresh_rollups", every=60,
+                                   env="CIVICLOOP_ROLLUP_EVERY"),)
+    demo_reset_steps = ("civicloop.dashboard.demo.delete_rollups",)  # its rows point at the demo's cases
+    field_labels = "civicloop.dashboard.field_labels.FIELD_LABELS"  # how validation refusals name the parameters

@@ -1,0 +1,18 @@
+"""The dashboard's error codes: their string values are part of the API contract (clients switch on them)."""
+
+from enum import StrEnum
+
+from django.utils.translation import gettext_lazy as _
+
+from civicloop.core.errors import register_error_codes
+
+
+class DashboardErrorCode(StrEnum):
+    PERIOD_INVALID = "period_invalid"  # the end before the start, or longer than MAX_PERIOD_DAYS
+    PART_INVALID = "part_invalid"  # a denominator asked of a figure that has none (a count)
+
+
+register_error_codes(DashboardErrorCode, {
+    DashboardErrorCode.PERIOD_INVALID: (400, _("统计期间无效：结束日期不能早于开始日期，期间不超过一年，且在2000年至2099年之间。")),
+    DashboardErrorCode.PART_INVALID: (400, _("该指标是件数，没有分母。")),
+})

@@ -1,0 +1,57 @@
+"""The dashboard's query parameters, shared by the API (api.py) and the pages (views.py): one schema, one check."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from typing import Annotated, Literal
+
+from ninja import Field, Schema
+from pydantic import BeforeValidator, WithJsonSchema
+
+from civicloop.cases.constants import Channel
+from civicloop.core.api import PageIn, PathId
+
+from .constants import Part
+from .metrics import Filters
+from .selectors import DRILL_CODES
+
+DrillCode = Literal[DRILL_CODES]
+ISO_DATE = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$"
+
+
+def _iso_date(value):
+    """Only YYYY-MM-DD (pydantic would read "0" as a Unix timestamp)."""
+    if isinstance(value, str) and not re.fullmatch(ISO_DATE[1:-1], value):
+        raise ValueError("YYYY-MM-DD")
+    return value
+
+
+Day = Annotated[dt.date, BeforeValidator(_iso_date), WithJsonSchema({"type": "string", "format": "date",
+                                                                     "pattern": ISO_DATE})]
+
+
+class DashboardIn(Schema):
+    """A period (both days included; default: this month up to today) and the filters every figure takes."""
+
+    start: Day | None = Field(None, description="first day of the period (Asia/Shanghai), default the 1st of "
+                                                    "the end's month")
+    end: Day | None = Field(None, description="last day of the period, included; default today")
+    street: PathId | None = Field(None, description="a street (place id): its cases only")
+    unit: PathId | None = Field(None, description="a lead unit (unit id): the cases it leads")
+    category: PathId | None = Field(None, description="a category (id); a parent category includes its children")
+    channel: Channel | None = Field(None, description="the intake channel")
+
+    def filters(self) -> Filters:
+        return Filters(street_id=self.street, lead_unit_id=self.unit, category_id=self.category,
+                       channel=self.channel)
+
+
+class DrillIn(DashboardIn, PageIn):
+    """The list behind one figure: the `drill` query string an overview figure carries."""
+
+    kpi: DrillCode = Field(..., description="a KPI code (GET /kpis), or open / yellow / red (today's live counts), "
+                                            "or disputes (with returned_by)")
+    part: Part | None = Field(None, description="numerator (default) or denominator; a count has only a numerator")
+    returned_by: PathId | None = Field(None, description="disputes: the unit that returned the cases; with "
+                                                         "`category`, that category's, without it the uncategorised")

@@ -1,0 +1,130 @@
+"""The dashboard's own tables — the only ones it writes. All are projections of the case event log, rebuilt by
+`services.rollups_refresh` (never by the cases services), so they can be dropped and recomputed at any time.
+
+- `CaseFact`: one row per case — what the KPIs need to know of it (its days and outcome flags), folded from its
+  events (`facts.fact_of`); the drill-down lists cases through it.
+- `CaseReturn`: one row per return (退单) of a counted case — who bounced it, in which category: the
+  jurisdiction disputes.
+- `DailyRollup`: per day × district × street × committee × lead unit × category × channel, one column per
+  measure (`measures.MEASURES`): the sums the overview reads instead of the cases.
+- `RollupWatermark`: how far into the event log the rollups have read.
+
+Dimensions hold ids as plain integers, 0 for none (`constants.NONE`): a rollup key is one unique index.
+"""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from civicloop.core.models import TenantModel
+
+_DAY_FIELDS = ("registered_day", "dispatched_day", "resolved_day", "rated_day", "deadline_day", "supervised_day",
+               "escalated_day")
+
+
+class CaseFact(TenantModel):
+    case = models.OneToOneField("cases.Case", primary_key=True, on_delete=models.CASCADE, related_name="dashboard_fact")
+    seq = models.PositiveIntegerField(default=0)  # the last event folded in (= the case's version then)
+    # dimensions (the case's, as of that event)
+    street_id = models.PositiveBigIntegerField(default=0)
+    community_id = models.PositiveBigIntegerField(default=0)
+    lead_unit_id = models.PositiveBigIntegerField(default=0)  # the current lead unit (none after a return)
+    category_id = models.PositiveBigIntegerField(default=0)
+    channel = models.CharField(max_length=20)
+    state = models.CharField(max_length=12)
+    # the days (Asia/Shanghai) each KPI's time basis reads
+    registered_day = models.DateField()
+    dispatched_day = models.DateField(null=True)  # the first dispatch (or consultation decision)
+    resolved_day = models.DateField(null=True)  # the current resolution (none while reopened)
+    rated_day = models.DateField(null=True)  # the latest rating
+    deadline_day = models.DateField(null=True)  # the current deadline (extensions included)
+    supervised_day = models.DateField(null=True)  # the first supervision
+    escalated_day = models.DateField(null=True)  # the first escalation to consultation
+    # outcome flags
+    counted = models.BooleanField(default=True)  # neither merged nor withdrawn
+    resolved = models.BooleanField(default=False)
+    accepted_on_time = models.BooleanField(default=False)
+    returned = models.BooleanField(default=False)
+    returned_twice = models.BooleanField(default=False)
+    resolved_on_time = models.BooleanField(default=False)
+    reopened = models.BooleanField(default=False)
+    satisfied = models.BooleanField(default=False)  # the latest rating is 满意 or 基本满意
+    overdue = models.BooleanField(default=False)  # resolved after its deadline, or unresolved with the clock running
+    handling_days = models.PositiveIntegerField(default=0)  # working days from the first dispatch to the resolution
+
+    class Meta:
+        verbose_name = _("工单指标事实")
+        verbose_name_plural = _("工单指标事实")
+        indexes = [models.Index(fields=["district", day], name=f"fact_{day.split('_')[0]}") for day in _DAY_FIELDS]
+
+
+class CaseReturn(TenantModel):
+    case = models.ForeignKey("cases.Case", on_delete=models.CASCADE, related_name="+")
+    seq = models.PositiveIntegerField()  # the return event's
+    day = models.DateField()
+    unit_id = models.PositiveBigIntegerField(default=0)  # the unit that returned it (the lead unit before)
+    category_id = models.PositiveBigIntegerField(default=0)
+    street_id = models.PositiveBigIntegerField(default=0)
+    community_id = models.PositiveBigIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("退单记录")
+        verbose_name_plural = _("退单记录")
+        constraints = [models.UniqueConstraint(fields=["case", "seq"], name="uniq_dashboard_return")]
+        indexes = [models.Index(fields=["district", "day"], name="return_day")]
+
+
+class DailyRollup(TenantModel):
+    day = models.DateField()
+    street_id = models.PositiveBigIntegerField(default=0)
+    community_id = models.PositiveBigIntegerField(default=0)
+    lead_unit_id = models.PositiveBigIntegerField(default=0)
+    category_id = models.PositiveBigIntegerField(default=0)
+    channel = models.CharField(max_length=20)
+    # one column per measures.MEASURES entry (a test holds them equal)
+    intake = models.IntegerField(default=0)
+    intake_counted = models.IntegerField(default=0)
+    intake_resolved = models.IntegerField(default=0)
+    dispatched = models.IntegerField(default=0)
+    accepted_on_time = models.IntegerField(default=0)
+    returned = models.IntegerField(default=0)
+    returned_twice = models.IntegerField(default=0)
+    resolved = models.IntegerField(default=0)
+    resolved_on_time = models.IntegerField(default=0)
+    reopened = models.IntegerField(default=0)
+    handling_days = models.IntegerField(default=0)
+    rated = models.IntegerField(default=0)
+    satisfied = models.IntegerField(default=0)
+    overdue = models.IntegerField(default=0)
+    supervised = models.IntegerField(default=0)
+    escalated = models.IntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("日汇总")
+        verbose_name_plural = _("日汇总")
+        constraints = [models.UniqueConstraint(
+            fields=["district", "day", "street_id", "community_id", "lead_unit_id", "category_id", "channel"],
+            name="uniq_daily_rollup")]
+        indexes = [models.Index(fields=["street_id", "day"], name="rollup_street_day")]
+
+
+class RollupWatermark(models.Model):
+    """One row (pk 1): how far the refresh has read the event log (services.rollups_refresh).
+
+    Every event with an id up to `last_event_id` has been read, except the ids in `holes` — ids below it not
+    visible when it was read (a transaction not yet committed, or rolled back), looked for again on every run until
+    `SAFETY_LAG` after they were first missed. The watermark proper — everything at or below it is in the rollups —
+    is `watermark()`."""
+
+    last_event_id = models.BigIntegerField(default=0)
+    holes = models.JSONField(default=dict)  # {str(event id): ISO time first missed}
+    refreshed_at = models.DateTimeField(null=True)  # the last refresh's start: the figures are as of then
+
+    class Meta:
+        verbose_name = _("汇总进度")
+        verbose_name_plural = _("汇总进度")
+
+    def __str__(self) -> str:
+        return f"{self.watermark()}"
+
+    def watermark(self) -> int:
+        return min((int(k) - 1 for k in self.holes), default=self.last_event_id)

@@ -1,0 +1,251 @@
+"""Reads of the dashboard, each taking the viewer: the overview (`overview_for`) and the list behind any of its
+figures (`drill_cases_for`). Figures come from the rollups (metrics.py) — never from a scan of the cases — except
+today's open, yellow and red cases, counted live on the cases' (who, state, deadline, yellow_at) indexes over the
+open states alone. Every figure carries `drill`: the query string of the list behind it (GET /api/dashboard/cases
+or the page /dashboard/cases/), whose count is the figure.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from urllib.parse import urlencode
+
+from django.db.models import Count, Q, QuerySet
+from django.utils import timezone
+
+from civicloop.cases.constants import Channel, TimeState
+from civicloop.cases.models import Category
+from civicloop.cases.selectors import CaseFilters, case_list_for
+from civicloop.core.errors import CivicError, ErrorCode
+from civicloop.orgs.constants import UnitKind
+from civicloop.orgs.models import Unit
+from civicloop.places.models import Place
+
+from .constants import MAX_PERIOD_DAYS, NONE, TOP_CATEGORIES, TREND_DAYS, KpiKind, Part, ScopeKind
+from .error_codes import DashboardErrorCode
+from .metrics import (
+    KPI_BY_CODE,
+    KPIS,
+    Filters,
+    KpiResult,
+    MetricScope,
+    Period,
+    compute,
+    compute_by,
+    facts_behind,
+    metric_scope_for,
+    today_local,
+)
+from .models import CaseReturn, RollupWatermark
+from .permissions import may_see_disputes
+
+LIVE = ("open", "yellow", "red")  # today's open cases and those near or past their deadline (a time state)
+DISPUTES = "disputes"  # the cases a unit returned, in a category (jurisdiction disputes)
+DRILL_CODES = (*KPI_BY_CODE, *LIVE, DISPUTES)
+RANKING_KPIS = ("intake", "on_time_rate", "satisfaction_rate", "overdue")
+DISPUTES_SHOWN = 20
+FIRST_DAY, LAST_DAY = dt.date(2000, 1, 1), dt.date(2099, 12, 31)  # the periods asked for lie between these
+
+
+def dashboard_scope_for(actor) -> MetricScope:
+    scope = metric_scope_for(actor)
+    if scope is None:
+        raise CivicError(ErrorCode.FORBIDDEN)
+    return scope
+
+
+def period_of(start: dt.date | None, end: dt.date | None, *, now: dt.datetime | None = None) -> Period:
+    """The period asked for; by default this month up to today. Refused: the end before the start, too long."""
+    today = today_local(now)
+    end = end or today
+    start = start or end.replace(day=1)
+    if end < start or (end - start).days + 1 > MAX_PERIOD_DAYS or start < FIRST_DAY or end > LAST_DAY:
+        raise CivicError(DashboardErrorCode.PERIOD_INVALID)
+    return Period(start, end)
+
+
+def drill_query(code: str, part: str | None, period: Period, filters: Filters, **extra) -> str:
+    """The query string of the list behind a figure (the drill-down endpoint's and page's parameters)."""
+    params = {"kpi": code, "part": part, "start": period.start.isoformat(), "end": period.end.isoformat(),
+              "street": filters.street_id, "unit": filters.lead_unit_id, "category": filters.category_id,
+              "channel": filters.channel, **extra}
+    return urlencode({k: v for k, v in params.items() if v is not None})
+
+
+def _figure(count: int, query: str) -> dict:
+    return {"count": count, "drill": query}
+
+
+def _kpi_figures(result: KpiResult, period: Period, filters: Filters) -> dict:
+    kpi = result.kpi
+    return {
+        "code": kpi.code, "value": result.value,
+        "numerator": _figure(result.numerator if kpi.kind != KpiKind.AVERAGE else result.denominator,
+                             drill_query(kpi.code, Part.NUMERATOR, period, filters)),
+        "numerator_sum": result.numerator,  # an average's numerator is a sum (working days), not a count of cases
+        "denominator": None if kpi.denominator is None else _figure(
+            result.denominator, drill_query(kpi.code, Part.DENOMINATOR, period, filters)),
+    }
+
+
+def _with(filters: Filters, **changes) -> Filters:
+    return Filters(**{**filters.__dict__, **changes})
+
+
+# ----- live counts (the case table, open states only)
+
+
+def _live_qs(actor, scope: MetricScope, filters: Filters, now, category_ids, time_state: str | None = None) -> QuerySet:
+    qs = case_list_for(actor, CaseFilters(open_only=True, time_state=time_state), now=now)
+    return qs.filter(scope.q(), filters.q(category_ids))
+
+
+def live_counts(actor, scope: MetricScope, filters: Filters, now, category_ids) -> dict[str, int]:
+    return _live_qs(actor, scope, filters, now, category_ids).order_by().aggregate(open=Count("pk"), red=Count("pk", filter=Q(time_state=TimeState.RED)),
+                                   yellow=Count("pk", filter=Q(time_state=TimeState.YELLOW)))
+
+
+# ----- disputes (returns by unit and category)
+
+
+def _returns(scope: MetricScope, period: Period, filters: Filters) -> QuerySet:
+    qs = CaseReturn.objects.filter(day__gte=period.start, day__lte=period.end)
+    qs = qs.filter(Q(**{k: v for k, v in (("district_id", scope.district_id), ("street_id", scope.street_id),
+                                          ("community_id", scope.community_id)) if v is not None}))
+    return qs.filter(street_id=filters.street_id) if filters.street_id is not None else qs
+
+
+def disputes(scope: MetricScope, period: Period, filters: Filters) -> list[dict]:
+    """Which units bounce which categories' cases: returns and cases per (returning unit, category), most first."""
+    if not may_see_disputes(scope):
+        return []
+    rows = list(_returns(scope, period, filters).order_by().values("unit_id", "category_id").annotate(
+        returns=Count("pk"), cases=Count("case_id", distinct=True)).order_by("-returns", "-cases", "unit_id",
+                                                                             "category_id")[:DISPUTES_SHOWN])
+    units = dict(Unit.objects.filter(pk__in={r["unit_id"] for r in rows}).values_list("pk", "name"))
+    categories = _category_names({r["category_id"] for r in rows})
+    return [{"unit_id": r["unit_id"], "unit": units.get(r["unit_id"], ""), "category_id": r["category_id"],
+             "category": categories.get(r["category_id"], ""), "returns": r["returns"],
+             "cases": _figure(r["cases"], drill_query(DISPUTES, None, period, _with(
+                 Filters(street_id=filters.street_id), category_id=r["category_id"] or None),
+                 returned_by=r["unit_id"]))} for r in rows]
+
+
+# ----- the list behind a figure
+
+
+def drill_cases_for(actor, code: str, part: str | None, period: Period, filters: Filters = Filters(), *,
+                    returned_by: int | None = None, now: dt.datetime | None = None) -> QuerySet:
+    """The cases behind a figure of the overview (`code`: a KPI, `LIVE` or `DISPUTES`), as the viewer may see them,
+    red and yellow first: their count is the figure's."""
+    scope = dashboard_scope_for(actor)
+    now = now or timezone.now()
+    if code in LIVE:
+        return _live_qs(actor, scope, filters, now, filters.category_ids(), None if code == "open" else code)
+    if code == DISPUTES:
+        if not may_see_disputes(scope) or returned_by is None:
+            return case_list_for(actor).none()
+        qs = _returns(scope, period, filters).filter(unit_id=returned_by)
+        qs = qs.filter(category_id=filters.category_id or NONE)  # no category: the uncategorised returns
+        return case_list_for(actor, CaseFilters()).filter(pk__in=qs.values("case_id"))
+    kpi = KPI_BY_CODE[code]
+    part = part or Part.NUMERATOR
+    if part == Part.DENOMINATOR and kpi.denominator is None:
+        raise CivicError(DashboardErrorCode.PART_INVALID)
+    facts = facts_behind(scope, code, part, period, filters, today=today_local(now))
+    return case_list_for(actor, CaseFilters(), now=now).filter(pk__in=facts.values("case_id"))
+
+
+# ----- the overview
+
+
+def _category_names(ids) -> dict[int, str]:
+    return {c.pk: str(c) for c in Category.objects.select_related("parent").filter(pk__in=ids)}
+
+
+def _ranking(by: dict, names: dict, period: Period, filters: Filters, key: str) -> list[dict]:
+    rows = []
+    for value, results in by.items():
+        if value not in names:
+            continue
+        narrowed = _with(filters, **{key: value})
+        rows.append({"id": value, "name": names[value],
+                     "kpis": [_kpi_figures(results[c], period, narrowed) for c in RANKING_KPIS]})
+    on_time = {row["id"]: by[row["id"]]["on_time_rate"].value for row in rows}
+    return sorted(rows, key=lambda r: (on_time[r["id"]] is None, -(on_time[r["id"]] or 0),
+                                       -by[r["id"]]["intake"].numerator, r["id"]))
+
+
+def _scope_name(scope: MetricScope) -> str:
+    place = scope.street_id or scope.community_id or scope.district_id
+    if scope.kind == ScopeKind.DEPARTMENT:
+        return Unit.objects.filter(pk=scope.lead_unit_id).values_list("name", flat=True).first() or ""
+    return Place.objects.filter(pk=place).values_list("name", flat=True).first() or "" if place else ""
+
+
+def overview_for(actor, period: Period, filters: Filters = Filters(), *, now: dt.datetime | None = None) -> dict:
+    """Everything the overview shows for the viewer's scope: today's intake, open, yellow and red; every KPI for
+    `period` with the previous period's value and the change; the 30-day trend; top categories and channels;
+    streets and departments ranked; jurisdiction disputes. A bounded number of statements, none over all cases."""
+    scope = dashboard_scope_for(actor)
+    now = now or timezone.now()
+    today = today_local(now)
+    cats = filters.category_ids() if filters.category_id is not None else None
+    previous = period.previous()
+    current, before = (compute(scope, p, filters, today=today, category_ids=cats) for p in (period, previous))
+    kpis = []
+    for kpi in KPIS:
+        value, old = current[kpi.code].value, before[kpi.code].value
+        kpis.append({**_kpi_figures(current[kpi.code], period, filters), "label": str(kpi.label), "kind": kpi.kind,
+                     "unit": str(kpi.unit), "formula": str(kpi.formula), "previous_value": old,
+                     "change": None if value is None or old is None else value - old})
+    trend_period = Period(today - dt.timedelta(days=TREND_DAYS - 1), today)
+    trend_by = compute_by(scope, trend_period, "day", filters, codes=("intake", "on_time_rate"), today=today,
+                          category_ids=cats)
+    trend = []
+    for offset in range(TREND_DAYS):
+        day = trend_period.start + dt.timedelta(days=offset)
+        one = Period(day, day)
+        results = trend_by.get(day)
+        intake = results["intake"].numerator if results else 0
+        resolved = results["on_time_rate"].denominator if results else 0
+        on_time = results["on_time_rate"].numerator if results else 0
+        trend.append({"day": day, "intake": _figure(intake, drill_query("intake", Part.NUMERATOR, one, filters)),
+                      "resolved": _figure(resolved, drill_query("on_time_rate", Part.DENOMINATOR, one, filters)),
+                      "resolved_on_time": _figure(on_time, drill_query("on_time_rate", Part.NUMERATOR, one, filters))})
+    live = live_counts(actor, scope, filters, now, cats)
+    today_query = Period(today, today)
+    by_category = compute_by(scope, period, "category_id", filters, codes=("intake",), today=today, category_ids=cats)
+    top = sorted(((c, r["intake"].numerator) for c, r in by_category.items() if c and r["intake"].numerator),
+                 key=lambda item: (-item[1], item[0]))[:TOP_CATEGORIES]
+    names = _category_names([c for c, _n in top])
+    by_channel = compute_by(scope, period, "channel", filters, codes=("intake",), today=today, category_ids=cats)
+    by_street = compute_by(scope, period, "street_id", filters, codes=RANKING_KPIS, today=today, category_ids=cats)
+    by_unit = compute_by(scope, period, "lead_unit_id", filters, codes=RANKING_KPIS, today=today, category_ids=cats)
+    streets = dict(Place.objects.filter(pk__in=[k for k in by_street if k]).values_list("pk", "name"))
+    units = dict(Unit.objects.filter(pk__in=[k for k in by_unit if k], kind=UnitKind.DEPARTMENT)
+                 .values_list("pk", "name"))
+    mark = RollupWatermark.objects.filter(pk=1).values_list("refreshed_at", flat=True).first()
+    return {
+        "scope": {"kind": scope.kind, "label": str(ScopeKind(scope.kind).label), "name": _scope_name(scope)},
+        "refreshed_at": mark,
+        "period": {"start": period.start, "end": period.end},
+        "previous": {"start": previous.start, "end": previous.end},
+        "today": {
+            "day": today,
+            "intake": _figure(trend[-1]["intake"]["count"], drill_query("intake", Part.NUMERATOR, today_query, filters)),
+            **{code: _figure(live[code], drill_query(code, None, today_query, filters)) for code in LIVE},
+        },
+        "kpis": kpis,
+        "trend": trend,
+        "categories": [{"id": c, "name": names.get(c, ""), "intake": _figure(n, drill_query(
+            "intake", Part.NUMERATOR, period, _with(filters, category_id=c)))} for c, n in top],
+        "channels": [{"channel": ch, "label": str(Channel(ch).label) if ch in Channel.values else ch,
+                      "intake": _figure(r["intake"].numerator, drill_query(
+                          "intake", Part.NUMERATOR, period, _with(filters, channel=ch)))}
+                     for ch, r in sorted(by_channel.items(), key=lambda i: -i[1]["intake"].numerator)
+                     if r["intake"].numerator],
+        "streets": _ranking(by_street, streets, period, filters, "street_id"),
+        "departments": _ranking(by_unit, units, period, filters, "lead_unit_id"),
+        "disputes": disputes(scope, period, filters),
+    }

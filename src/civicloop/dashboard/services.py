@@ -1,0 +1,154 @@
+"""The only writers of the dashboard's tables: the refresh that folds new case events into the facts and rollups.
+
+`rollups_refresh` reads the case event log past its watermark (`RollupWatermark`), refolds every case an event
+touched from *all* of that case's events (`facts.fact_of`), and moves the rollups by the difference between the
+case's old and new contributions (`measures.contributions`) — facts, returns, rollups and watermark in one
+transaction per batch. A case refolded twice gives the same fact and a zero difference, so reading an event again
+(a re-run, a crash before commit, the holes below) changes nothing: the refresh is at-least-once safe.
+
+Ids are handed out at insert, not at commit (PostgreSQL): an event with a smaller id may become visible after a
+larger one was read. Each run notes the ids it skipped over (`holes`) and reads them again on later runs until they
+are found or `SAFETY_LAG` has passed since they were first missed (a rolled-back transaction leaves its id unused
+for ever). decision: /work/wt/dashboard-decision.md (docs/decisions.md once merged).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from collections import defaultdict
+from functools import reduce
+from operator import or_
+
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from civicloop.cases.models import Case, CaseEvent
+from civicloop.workdays.calendar import WorkCalendar
+
+from .constants import BATCH_EVENTS, SAFETY_LAG
+from .facts import STATIC, fact_of
+from .measures import DIMENSIONS, MEASURES, contributions
+from .models import CaseFact, CaseReturn, DailyRollup, RollupWatermark
+
+log = logging.getLogger(__name__)
+
+MAX_HOLES = 10_000  # more ids than this skipped at once: the oldest are given up (logged)
+_COLUMNS = [m.name for m in MEASURES]
+_KEY = ("district_id", "day", *DIMENSIONS)
+_EVENT_FIELDS = ("case_id", "seq", "action", "at", "after")
+
+
+def rollups_refresh(*, now: dt.datetime | None = None, batch: int = BATCH_EVENTS) -> int:
+    """Fold every case event not yet read into the facts and rollups, a batch per transaction. Returns the number
+    of events read (holes read again included). Idempotent; safe to run concurrently (the watermark row is locked)."""
+    now = now or timezone.now()
+    calendar = WorkCalendar()
+    total = 0
+    while True:
+        read, more = _refresh_batch(now=now, calendar=calendar, batch=batch)
+        total += read
+        if not more:
+            return total
+
+
+@transaction.atomic
+def _refresh_batch(*, now: dt.datetime, calendar: WorkCalendar, batch: int) -> tuple[int, bool]:
+    RollupWatermark.objects.get_or_create(pk=1)
+    mark = RollupWatermark.objects.select_for_update().get(pk=1)
+    holes = {int(k): v for k, v in mark.holes.items()}
+    found = list(CaseEvent.objects.filter(pk__in=sorted(holes)).values_list("pk", "case_id")) if holes else []
+    new = list(CaseEvent.objects.filter(pk__gt=mark.last_event_id).order_by("pk").values_list("pk", "case_id")[:batch])
+    case_ids = sorted({case_id for _pk, case_id in found + new})
+    if case_ids:
+        refresh_cases(case_ids, calendar=calendar)
+    for pk, _case in found:
+        holes.pop(pk, None)
+    if new:
+        seen = {pk for pk, _case in new}
+        # ids skipped over: from the last one read (on a first read, from the first one found: ids below it are
+        # gone, not pending), at most MAX_HOLES of them
+        low = max(mark.last_event_id + 1 if mark.last_event_id else new[0][0], new[-1][0] - len(new) - MAX_HOLES)
+        skipped = [pk for pk in range(low, new[-1][0]) if pk not in seen]
+        holes.update((pk, now.isoformat()) for pk in skipped)
+        mark.last_event_id = new[-1][0]
+    given_up = [pk for pk, first in holes.items() if dt.datetime.fromisoformat(first) <= now - SAFETY_LAG]
+    given_up += sorted(holes)[:max(0, len(holes) - len(given_up) - MAX_HOLES)]
+    for pk in given_up:
+        holes.pop(pk, None)
+    if given_up:
+        log.info("rollups: %d event ids never seen within the safety lag, given up", len(given_up))
+    mark.holes = {str(pk): first for pk, first in sorted(holes.items())}
+    mark.refreshed_at = now
+    mark.save(update_fields=["last_event_id", "holes", "refreshed_at"])
+    return len(found) + len(new), len(new) == batch
+
+
+def refresh_cases(case_ids: list[int], *, calendar: WorkCalendar) -> None:
+    """Refold the facts of `case_ids` from their events and move the rollups by the difference (in the caller's
+    transaction, under the watermark's lock)."""
+    events = defaultdict(list)
+    for event in CaseEvent.objects.filter(case_id__in=case_ids).order_by().values(*_EVENT_FIELDS):
+        events[event["case_id"]].append(event)
+    statics = {row["pk"]: row for row in Case.objects.filter(pk__in=case_ids).values("pk", *STATIC)}
+    old = {row["case_id"]: row for row in CaseFact.objects.filter(case_id__in=case_ids).values()}
+    facts, returns, delta = [], [], defaultdict(lambda: defaultdict(int))
+    for case_id in case_ids:
+        if case_id not in statics:  # gone (a demo reset): its rows are deleted with it
+            continue
+        fact, its_returns = fact_of(case_id, statics[case_id], events[case_id], calendar)
+        facts.append(fact)
+        returns += its_returns
+        for sign, contribution in ((-1, contributions(old.get(case_id))), (1, contributions(fact))):
+            for key, amounts in contribution.items():
+                for name, amount in amounts.items():
+                    delta[key][name] += sign * amount
+    CaseFact.objects.filter(case_id__in=case_ids).delete()
+    CaseFact.objects.bulk_create([CaseFact(**fact) for fact in facts])
+    CaseReturn.objects.filter(case_id__in=case_ids).delete()
+    CaseReturn.objects.bulk_create([CaseReturn(**r) for r in returns])
+    rollups_add({key: amounts for key, amounts in delta.items() if any(amounts.values())})
+
+
+def rollups_add(delta: dict[tuple, dict[str, int]], chunk: int = 200) -> None:
+    """Add `delta` ({rollup key: {measure: amount}}) to the rollup rows, creating and deleting rows as needed."""
+    keys = list(delta)
+    for start in range(0, len(keys), chunk):
+        part = keys[start:start + chunk]
+        existing = {tuple(getattr(row, k) for k in _KEY): row for row in DailyRollup.objects.filter(
+            reduce(or_, (Q(**dict(zip(_KEY, key, strict=True))) for key in part)))}
+        changed, created, emptied = [], [], []
+        for key in part:
+            row = existing.get(key)
+            if row is None:
+                row = DailyRollup(**dict(zip(_KEY, key, strict=True)))
+                created.append(row)
+            else:
+                changed.append(row)
+            for name, amount in delta[key].items():
+                setattr(row, name, getattr(row, name) + amount)
+            if row in changed and not any(getattr(row, c) for c in _COLUMNS):
+                changed.remove(row)
+                emptied.append(row.pk)
+        if changed:
+            DailyRollup.objects.bulk_update(changed, _COLUMNS)
+        DailyRollup.objects.bulk_create(created)
+        DailyRollup.objects.filter(pk__in=emptied).delete()
+
+
+@transaction.atomic
+def rollups_rebuild() -> int:
+    """Drop every fact and rollup and read the whole event log again (after a bulk load that bypassed the services'
+    event ids order, or a change of a KPI's definition). Returns the events read."""
+    RollupWatermark.objects.get_or_create(pk=1)
+    RollupWatermark.objects.select_for_update().filter(pk=1).update(last_event_id=0, holes={}, refreshed_at=None)
+    for model in (DailyRollup, CaseReturn, CaseFact):
+        model.objects.all().delete()
+    return rollups_refresh()
+
+
+def rollups_delete_district(district) -> None:
+    """Every dashboard row of `district` (the demo's reset, before its cases go)."""
+    for model in (DailyRollup, CaseReturn, CaseFact):
+        model.objects.filter(district=district).delete()

@@ -1,0 +1,155 @@
+"""The API: the overview's figures for each viewer's scope, every figure's list with the figure's count, and the
+refusals of bad input."""
+
+from __future__ import annotations
+
+import pytest
+
+from civicloop.dashboard.metrics import KPIS
+
+API = "/api/dashboard"
+
+
+def overview(client, user, query=""):
+    client.force_login(user)
+    response = client.get(f"{API}/overview{query}")
+    assert response.status_code == 200, response.content
+    return response.json()
+
+
+def figures(data):
+    """Every (where, figure) of an overview answer."""
+    for name in ("intake", "open", "yellow", "red"):
+        yield f"today.{name}", data["today"][name]
+    for kpi in data["kpis"]:
+        yield f"{kpi['code']}.numerator", kpi["numerator"]
+        if kpi["denominator"]:
+            yield f"{kpi['code']}.denominator", kpi["denominator"]
+    for row in data["trend"]:
+        for name in ("intake", "resolved", "resolved_on_time"):
+            yield f"trend.{row['day']}.{name}", row[name]
+    for row in data["categories"] + data["channels"]:
+        yield f"intake.{row.get('name') or row.get('channel')}", row["intake"]
+    for ranking in ("streets", "departments"):
+        for row in data[ranking]:
+            for kpi in row["kpis"]:
+                yield f"{ranking}.{row['name']}.{kpi['code']}", kpi["numerator"]
+                if kpi["denominator"]:
+                    yield f"{ranking}.{row['name']}.{kpi['code']}.d", kpi["denominator"]
+    for row in data["disputes"]:
+        yield f"disputes.{row['unit']}.{row['category']}", row["cases"]
+
+
+def kpis(data) -> dict:
+    return {k["code"]: (k["numerator"]["count"], k["denominator"]["count"] if k["denominator"] else None)
+            for k in data["kpis"]}
+
+
+def test_the_district_leader_sees_the_district(client, loop):
+    data = overview(client, loop.world.leader)
+    assert data["scope"]["kind"] == "district" and data["period"] == {"start": "2026-03-01", "end": "2026-03-09"}
+    assert kpis(data) == {
+        "intake": (12, None), "accept_rate": (6, 9), "on_time_rate": (5, 6), "resolve_rate": (6, 10),
+        "satisfaction_rate": (3, 3), "reopen_rate": (2, 6), "handling_days": (6, 6), "overdue": (3, None),
+        "supervised": (1, None), "escalated": (2, None), "return_rate": (2, 9), "repeat_returns": (1, None)}
+    values = {k["code"]: k["value"] for k in data["kpis"]}
+    assert values["on_time_rate"] == pytest.approx(5 / 6) and values["handling_days"] == pytest.approx(17 / 6)
+    assert values["intake"] == 12
+    previous = {k["code"]: k["previous_value"] for k in data["kpis"]}
+    assert previous["intake"] == 0 and previous["on_time_rate"] is None
+    assert [s["name"] for s in data["streets"]] == [loop.world.street_a.name, loop.world.street_b.name]
+    assert {d["name"] for d in data["departments"]} == {"区房管局", "区城管执法局"}
+    assert {(d["unit"], d["returns"]) for d in data["disputes"]} == {("区房管局", 1), ("区城管执法局", 1)} | {
+        ("区房管局", 1)} and len(data["disputes"]) == 3
+    assert len(data["trend"]) == 30 and data["trend"][-1]["day"] == "2026-03-09"
+    assert sum(c["intake"]["count"] for c in data["channels"]) == 12
+
+
+def test_a_street_sees_its_street_and_a_department_the_cases_it_leads(client, loop):
+    street = overview(client, loop.world.street_dispatcher)
+    assert street["scope"]["kind"] == "street" and kpis(street)["intake"] == (10, None)
+    assert [s["name"] for s in street["streets"]] == [loop.world.street_a.name]
+    department = overview(client, loop.world.dept_handler)
+    assert department["scope"] == {"kind": "department", "label": "部门", "name": "区房管局"}
+    assert kpis(department)["intake"] == (4, None) and department["disputes"] == []
+    committee = overview(client, loop.world.committee_worker)
+    assert committee["scope"]["kind"] == "community" and kpis(committee)["intake"][0] == 8
+
+
+@pytest.mark.parametrize("persona", ["leader", "district_admin", "street_dispatcher", "committee_worker",
+                                     "dept_handler", "city_handler", "outsider"])
+def test_every_figure_lists_the_cases_behind_it_with_its_count(client, loop, persona):
+    data = overview(client, getattr(loop.world, persona))
+    checked = 0
+    for where, figure in figures(data):
+        response = client.get(f"{API}/cases?{figure['drill']}&limit=500")
+        assert response.status_code == 200, (where, response.content)
+        page = response.json()
+        assert page["count"] == figure["count"] == len(page["items"]), where
+        checked += 1
+    assert checked > 100
+
+
+def test_the_overview_reads_a_bounded_number_of_statements(client, loop, django_assert_max_num_queries):
+    client.force_login(loop.world.leader)
+    client.get(f"{API}/overview")
+    with django_assert_max_num_queries(24):
+        assert client.get(f"{API}/overview?category={loop.world.district.pk}").status_code == 200
+    with django_assert_max_num_queries(10):
+        assert client.get(f"{API}/cases?kpi=on_time_rate&part=denominator").status_code == 200
+
+
+def test_filters_narrow_every_figure(client, loop):
+    from civicloop.cases.models import Category
+
+    parent = Category.objects.get(code="02")
+    data = overview(client, loop.world.leader, f"?category={parent.pk}&channel=hotline_12345")
+    # hotline cases of 02's children (0201, 0202): c1, c4, c7, c8 (withdrawn: intake counts it), c10; not c6
+    # (merged before triage: no category)
+    assert kpis(data)["intake"] == (5, None)
+    for where, figure in figures(data):
+        assert f"category={parent.pk}" in figure["drill"] or where.startswith(("intake.", "disputes.")), where
+
+
+def test_kpi_definitions_are_served(client, loop):
+    client.force_login(loop.world.leader)
+    data = client.get(f"{API}/kpis").json()
+    assert [k["code"] for k in data] == [k.code for k in KPIS]
+    assert all(k["formula"] and k["basis"] and k["treatment"] for k in data)
+
+
+def test_who_may_not_read_is_refused(client, loop):
+    client.force_login(loop.world.nobody)
+    for path in ("/overview", "/kpis", "/cases?kpi=intake"):
+        response = client.get(f"{API}{path}")
+        assert response.status_code == 403 and response.json()["code"] == "forbidden"
+    client.logout()
+    assert client.get(f"{API}/overview").status_code == 401
+
+
+def test_another_district_sees_none_of_these_cases(client, loop):
+    data = overview(client, loop.world.stranger)
+    assert kpis(data)["intake"] == (0, None)
+    assert client.get(f"{API}/cases?kpi=intake").json()["count"] == 0
+
+
+@pytest.mark.parametrize("query, status, code", [
+    ("/overview?start=2026-03-09&end=2026-03-01", 400, "period_invalid"),
+    ("/overview?start=2024-01-01&end=2026-03-01", 400, "period_invalid"),
+    ("/overview?start=yesterday", 422, "invalid"),
+    ("/overview?end=0", 422, "invalid"),
+    ("/overview?start=0001-01-01&end=0001-01-02", 400, "period_invalid"),
+    ("/overview?street=99999999999999999999", 422, "invalid"),
+    ("/overview?channel=fax", 422, "invalid"),
+    ("/overview?street=%00", 422, "invalid"),
+    ("/cases?kpi=nothing", 422, "invalid"),
+    ("/cases?kpi=overdue&part=denominator", 400, "part_invalid"),
+    ("/cases", 422, "invalid"),
+])
+def test_bad_input_is_refused_with_a_clear_message(client, loop, query, status, code):
+    client.force_login(loop.world.leader)
+    response = client.get(f"{API}{query}")
+    assert response.status_code == status, response.content
+    body = response.json()
+    assert body["code"] == code and body["message"]
+    assert all(d.get("field") not in ("kpi", "start", "street", "channel") for d in body["details"]), body

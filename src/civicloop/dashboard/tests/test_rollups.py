@@ -1,0 +1,185 @@
+"""The rollups equal a recomputation straight from the cases and their events — after reopen, merge, extension,
+re-dispatch, returns, consultation and withdrawal — however often and in whatever order the refresh reads."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+
+from civicloop.cases.constants import CLOCK_STATES, Action, CaseState, Satisfaction
+from civicloop.cases.models import Case, CaseEvent, Rating, Supervision
+from civicloop.dashboard.constants import SAFETY_LAG
+from civicloop.dashboard.measures import MEASURES
+from civicloop.dashboard.models import CaseFact, CaseReturn, DailyRollup, RollupWatermark
+from civicloop.dashboard.services import rollups_rebuild, rollups_refresh
+from civicloop.workdays.calendar import SHANGHAI, WorkCalendar, deadline_for
+
+COLUMNS = [m.name for m in MEASURES]
+
+
+def day(moment):
+    return moment.astimezone(SHANGHAI).date() if moment else None
+
+
+def recomputed() -> dict:
+    """The rollups computed from the case rows, their ratings, supervisions and events — not from the facts."""
+    cal = WorkCalendar()
+    out: dict = defaultdict(lambda: defaultdict(int))
+    events = defaultdict(list)
+    for e in CaseEvent.objects.order_by("case_id", "seq"):
+        events[e.case_id].append(e)
+    for case in Case.objects.all():
+        evs = events[case.pk]
+        key = (case.district_id, case.street_id or 0, case.community_id or 0, case.lead_unit_id or 0,
+               case.category_id or 0, case.channel)
+
+        def first(*actions, evs=evs):
+            return next((e.at for e in evs if e.action in actions), None)
+
+        def add(name, when, amount=1, key=key):
+            if when is not None:
+                out[(key[0], day(when), *key[1:])][name] += amount
+
+        add("intake", case.created_at)
+        if case.state in (CaseState.MERGED, CaseState.WITHDRAWN):
+            continue
+        add("intake_counted", case.created_at)
+        if case.resolved_at:
+            add("intake_resolved", case.created_at)
+        dispatched, accepted = first(Action.DISPATCH, Action.DECIDE), first(Action.ACCEPT)
+        add("dispatched", dispatched)
+        if accepted and dispatched and accepted <= deadline_for(dispatched, 1, calendar=cal):
+            add("accepted_on_time", dispatched)
+        if case.return_count >= 1:
+            add("returned", dispatched)
+        if case.return_count >= 2:
+            add("returned_twice", dispatched)
+        if case.resolved_at:
+            add("resolved", case.resolved_at)
+            if case.resolved_at <= case.deadline:
+                add("resolved_on_time", case.resolved_at)
+            if any(e.action == Action.REOPEN for e in evs):
+                add("reopened", case.resolved_at)
+            add("handling_days", case.resolved_at, cal.working_days_between(day(dispatched), day(case.resolved_at)))
+        rating = Rating.objects.filter(case=case).order_by("-at", "-pk").first()
+        if rating:
+            add("rated", rating.at)
+            if rating.value in (Satisfaction.SATISFIED, Satisfaction.BASICALLY):
+                add("satisfied", rating.at)
+        if case.deadline and ((case.resolved_at and case.resolved_at > case.deadline)
+                              or (not case.resolved_at and case.state in CLOCK_STATES)):
+            add("overdue", case.deadline)
+        supervision = Supervision.objects.filter(case=case).order_by("opened_at").first()
+        add("supervised", supervision.opened_at if supervision else None)
+        add("escalated", first(Action.ESCALATE))
+    return {key: {n: v for n, v in row.items() if v} for key, row in out.items() if any(row.values())}
+
+
+def stored() -> dict:
+    rows = DailyRollup.objects.values("district_id", "day", "street_id", "community_id", "lead_unit_id",
+                                      "category_id", "channel", *COLUMNS)
+    return {(r["district_id"], r["day"], r["street_id"], r["community_id"], r["lead_unit_id"], r["category_id"],
+             r["channel"]): {n: r[n] for n in COLUMNS if r[n]} for r in rows}
+
+
+def returns_from_events() -> set:
+    counted = set(Case.objects.exclude(state__in=(CaseState.MERGED, CaseState.WITHDRAWN)).values_list("pk", flat=True))
+    return {(e.case_id, e.seq, e.before["lead_unit_id"]) for e in CaseEvent.objects.filter(action=Action.RETURN)
+            if e.case_id in counted}
+
+
+def test_the_rollup_table_has_a_column_per_measure():
+    fields = [f.name for f in DailyRollup._meta.fields]
+    assert fields[fields.index("channel") + 1:] == COLUMNS
+
+
+def test_rollups_equal_a_recomputation_from_cases_and_events(loop):
+    expected = recomputed()
+    assert stored() == expected
+    # the data set exercises what the issue names: reopen, merge, withdrawal, extension, re-dispatch, returns
+    facts = CaseFact.objects
+    assert facts.filter(reopened=True).count() == 2 and facts.filter(state=CaseState.MERGED).count() == 1
+    assert facts.filter(state=CaseState.WITHDRAWN).count() == 1 and facts.filter(returned_twice=True).count() == 1
+    assert sum(row.get("overdue", 0) for row in expected.values()) >= 2
+    assert set(CaseReturn.objects.values_list("case_id", "seq", "unit_id")) == returns_from_events()
+    assert CaseReturn.objects.count() == 3
+
+
+def test_refresh_again_re_read_and_rebuild_change_nothing(loop):
+    before = stored()
+    facts = list(CaseFact.objects.order_by("pk").values())
+    assert rollups_refresh(now=loop.clock.t) == 0
+    assert stored() == before
+    # at-least-once: every event read again (a crash after the work, before the watermark's commit)
+    RollupWatermark.objects.filter(pk=1).update(last_event_id=0, holes={})
+    assert rollups_refresh(now=loop.clock.t) == CaseEvent.objects.count()
+    assert stored() == before and list(CaseFact.objects.order_by("pk").values()) == facts
+    rollups_rebuild()
+    assert stored() == before and list(CaseFact.objects.order_by("pk").values()) == facts
+
+
+def test_small_batches_give_the_same_rollups(loop):
+    before = stored()
+    rollups_rebuild()
+    RollupWatermark.objects.filter(pk=1).update(last_event_id=0, holes={})
+    for model in (DailyRollup, CaseReturn, CaseFact):
+        model.objects.all().delete()
+    rollups_refresh(now=loop.clock.t, batch=3)
+    assert stored() == before
+
+
+def _hide(event: CaseEvent) -> dict:
+    """Take an event out of sight, as if its transaction had not committed yet; its row to put back."""
+    row = CaseEvent.objects.filter(pk=event.pk).values().get()
+    CaseEvent.objects.filter(pk=event.pk).delete()
+    return row
+
+
+def test_an_event_committed_after_a_later_one_is_read_by_a_later_run(loop):
+    from civicloop.cases import services as s
+
+    w, n, clock = loop.world, loop.cases, loop.clock
+    clock.advance(hours=1)
+    s.case_reply(actor=w.dept_handler, case_id=n.c9.pk, channel="phone", content="已处理")
+    s.case_rate(actor=w.outsider, case_id=n.c9.pk, value="satisfied")  # the later event
+    late = CaseEvent.objects.filter(case=n.c9, action=Action.REPLY).get()
+    rate = CaseEvent.objects.filter(case=n.c9, action=Action.RATE).get()
+    row = _hide(late)
+    rollups_refresh(now=clock.t)
+    mark = RollupWatermark.objects.get(pk=1)
+    assert mark.last_event_id == rate.pk and mark.holes == {str(late.pk): clock.t.isoformat()}
+    assert mark.watermark() == late.pk - 1
+    CaseEvent.objects.create(**row)  # it commits
+    clock.advance(minutes=1)
+    rollups_refresh(now=clock.t)
+    assert RollupWatermark.objects.get(pk=1).holes == {}
+    assert stored() == recomputed()
+
+
+def test_an_id_never_seen_is_given_up_after_the_safety_lag(loop):
+    from civicloop.cases import services as s
+
+    w, n, clock = loop.world, loop.cases, loop.clock
+    s.case_reply(actor=w.dept_handler, case_id=n.c9.pk, channel="phone", content="已处理")
+    s.case_reply(actor=w.city_handler, case_id=n.c10.pk, channel="phone", content="已处理")
+    rolled_back = CaseEvent.objects.filter(case=n.c9, action=Action.REPLY).get()
+    _hide(rolled_back)  # never comes back (its transaction rolled back)
+    rollups_refresh(now=clock.t)
+    assert list(RollupWatermark.objects.get(pk=1).holes) == [str(rolled_back.pk)]
+    rollups_refresh(now=clock.t + SAFETY_LAG - dt.timedelta(seconds=1))
+    assert list(RollupWatermark.objects.get(pk=1).holes) == [str(rolled_back.pk)]
+    rollups_refresh(now=clock.t + SAFETY_LAG)
+    mark = RollupWatermark.objects.get(pk=1)
+    assert mark.holes == {} and mark.watermark() == mark.last_event_id
+
+
+def test_the_command_refreshes_and_rebuilds(loop):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    out = StringIO()
+    call_command("rollups", stdout=out)
+    call_command("rollups", "--rebuild", stdout=out)
+    assert out.getvalue().split("\n")[:2] == ["0 events read", f"{CaseEvent.objects.count()} events read"]
+    assert stored() == recomputed()

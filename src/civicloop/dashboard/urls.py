@@ -1,0 +1,8 @@
+from django.urls import path
+
+from . import views
+
+urlpatterns = [
+    path("", views.overview, name="overview"),
+    path("cases/", views.drill_cases, name="cases"),
+]

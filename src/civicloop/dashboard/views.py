@@ -1,0 +1,89 @@
+"""The dashboard's pages: the overview (cards, accessible tables) and the cases behind a figure (the cases list,
+`cases/_case_list.html`). Thin: parse the same schema as the API, one selector, render. Never api.py."""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.shortcuts import render
+from django.utils.translation import gettext as _
+from pydantic import ValidationError
+
+from civicloop.cases.constants import Channel
+from civicloop.cases.selectors import cases_shown
+from civicloop.core.errors import CivicError, ErrorCode
+from civicloop.core.validation import error_details
+
+from . import selectors
+from .constants import KpiKind, Part
+from .filters import DashboardIn, DrillIn
+from .metrics import KPI_BY_CODE
+from .permissions import may_read
+
+PAGE_SIZE = 50
+
+
+def _params(request, schema):
+    if not may_read(request.user):
+        raise CivicError(ErrorCode.FORBIDDEN)
+    data = {k: v for k, v in request.GET.items() if v != "" and k != "page" and k in schema.model_fields}
+    try:
+        return schema.model_validate(data, strict=False)
+    except ValidationError as exc:
+        details = [{**d, "where": ""} for d in error_details(exc.errors(), model=schema)]
+        raise CivicError(ErrorCode.INVALID, details=details) from None
+
+
+def shown_value(value, kind: str) -> str:
+    """A KPI's value as the page shows it: a rate in per cent (two decimals), an average with one, a count whole."""
+    if value is None:
+        return "—"
+    if kind == KpiKind.RATE:
+        return f"{value * 100:.2f}%"
+    if kind == KpiKind.AVERAGE:
+        return f"{value:.1f}"
+    return f"{value:,}"
+
+
+def shown_change(change, kind: str) -> str:
+    if change is None:
+        return ""
+    if kind == KpiKind.RATE:
+        return f"{change * 100:+.2f}"
+    return f"{change:+.1f}" if kind == KpiKind.AVERAGE else f"{change:+,}"
+
+
+@login_required
+def overview(request):
+    params = _params(request, DashboardIn)
+    period = selectors.period_of(params.start, params.end)
+    data = selectors.overview_for(request.user, period, params.filters())
+    for kpi in data["kpis"]:
+        kpi["shown"], kpi["shown_change"] = shown_value(kpi["value"], kpi["kind"]), shown_change(kpi["change"], kpi["kind"])
+        kpi["shown_previous"] = shown_value(kpi["previous_value"], kpi["kind"])
+    for row in data["streets"] + data["departments"]:
+        for kpi in row["kpis"]:
+            kpi["shown"] = shown_value(kpi["value"], KPI_BY_CODE[kpi["code"]].kind)
+    ranking_labels = [KPI_BY_CODE[c].label for c in selectors.RANKING_KPIS]
+    return render(request, "dashboard/overview.html", {
+        **data, "params": params, "intake_channels": data["channels"], "channel_choices": Channel.choices,
+        "ranking_labels": ranking_labels})
+
+
+@login_required
+def drill_cases(request):
+    params = _params(request, DrillIn)
+    period = selectors.period_of(params.start, params.end)
+    qs = selectors.drill_cases_for(request.user, params.kpi, params.part, period, params.filters(),
+                                   returned_by=params.returned_by)
+    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    page.object_list = cases_shown(request.user, page.object_list)
+    query = request.GET.copy()
+    query.pop("page", None)
+    kpi = KPI_BY_CODE.get(params.kpi)
+    if kpi is not None:
+        title = f"{kpi.label} · {Part(params.part or Part.NUMERATOR).label}" if kpi.denominator else str(kpi.label)
+    else:
+        title = {"open": _("未办结"), "yellow": _("临期"), "red": _("超期"), "disputes": _("职责争议")}[params.kpi]
+    return render(request, "dashboard/cases.html", {"page": page, "page_query": query.urlencode(), "title": title,
+                                                    "period": period, "kpi": kpi, "params": params})
