@@ -147,6 +147,18 @@ def cases_http(db: str, env: dict, tmp: Path) -> list[Result]:
 
 
 @step
+def visits(db: str, env: dict, tmp: Path) -> list[Result]:
+    """PostgreSQL only: the coverage overview, a team's field list and syncing 50 visits over a campaign of the
+    demo district's households and enterprises (bench/visits_http.py; the demo must exist: `demo_generation`)."""
+    if not db.startswith("PostgreSQL"):
+        return []
+    sys.path.insert(0, str(ROOT / "bench"))
+    from visits_http import measure
+
+    return [Result(r["name"], db, r["seconds"], 0, r.get("rows", 0), r.get("note", "")) for r in measure(env, tmp)]
+
+
+@step
 def sqlite_batch_load(db: str, env: dict, tmp: Path) -> list[Result]:
     """SQLite only: batches from 16 clients for a bounded time, with the inbox p95 and the `-wal` file's size
     meanwhile (bench/batch_load.py). Runs on the database `demo_generation` made (BENCH_ONLY must name both)."""

@@ -25,6 +25,8 @@ from civicloop.core.validators import make_id_number
 from civicloop.places.models import Enterprise, Household
 from civicloop.places.selectors import household_may_unmask
 from civicloop.testing import PASSWORD, with_civil_affairs
+from civicloop.visits.constants import SubjectGroup
+from civicloop.visits.models import Subject
 from civicloop.visits.services.records import visit_record
 from civicloop.visits.testing import make_campaign, make_party_org, make_subject, make_team
 
@@ -108,8 +110,13 @@ def _seed(world):
                      deadline=timezone.localdate() + dt.timedelta(days=30))
     s.meeting_minutes_generate(actor=world.consultation_staff, meeting_id=meeting.pk)
     a, b = Case.objects.get(pk=a.pk), Case.objects.get(pk=b.pk)
+    # a second campaign whose unvisited key-group list holds the household (coverage page and API)
+    coverage_campaign = make_campaign(world, name="2027年大走访")
+    listed = make_subject(coverage_campaign, household, make_team(coverage_campaign, team.unit, name="覆盖走访组"))
+    Subject.objects.filter(pk=listed.pk).update(group=SubjectGroup.HOUSEHOLD_KEY)
+    make_subject(coverage_campaign, enterprise)
     return {"a": a, "b": b, "meeting": meeting, "household": household, "enterprise": enterprise,
-            "campaign": campaign, "team": team, "subject": subject}
+            "campaign": campaign, "team": team, "subject": subject, "coverage_campaign": coverage_campaign}
 
 
 def _params(seeded, world) -> dict[str, str]:
@@ -119,7 +126,7 @@ def _params(seeded, world) -> dict[str, str]:
             "/api/places/enterprises/{credit_code}": [seeded["enterprise"].credit_code],
             "/api/places/zones/{code}": ["none"], "/api/places/park-buildings/{code}": ["none"],
             "/api/orgs/units/{code}": [world.housing.code], "/api/orgs/people/{code}": ["none"],
-            "{meeting_id}": [str(seeded["meeting"].pk)], "{campaign_id}": [str(seeded["campaign"].pk)],
+            "{meeting_id}": [str(seeded["meeting"].pk)], "{campaign_id}": [str(seeded["campaign"].pk), str(seeded["coverage_campaign"].pk)],
             "{team_id}": [str(seeded["team"].pk)], "{subject_id}": [str(seeded["subject"].pk)]}
 
 
@@ -142,6 +149,8 @@ def _urls(seeded, world) -> list[str]:
         "/cases/meetings/", f"/cases/meetings/{seeded['meeting'].pk}/", "/places/", f"/places/{h.building.code}/",
         f"/places/households/{h.code}/", "/api/cases/?q=请回电", "/cases/?q=请回电",
         f"/visits/subjects/{seeded['subject'].pk}/", f"/visits/teams/{seeded['team'].pk}/list/",
+        f"/visits/campaigns/{seeded['coverage_campaign'].pk}/coverage/",
+        f"/visits/campaigns/{seeded['coverage_campaign'].pk}/coverage/?community={h.community_id}",
     ]
 
 

@@ -21,6 +21,7 @@ from .campaign_inputs import (
     TopicUpdateIn,
 )
 from .constants import CampaignState
+from .coverage import CoverageQuery, UnvisitedPageQuery
 from .services import assignment as assignment_services
 from .services import campaigns as campaign_services
 from .services import pairing as pairing_services
@@ -598,3 +599,108 @@ def pairing_create(request, payload: PairingIn):
 def pairing_delete(request, pairing_id: PathId):
     pairing_services.pairing_delete(actor=request.user, pairing_id=pairing_id)
     return Status(204, None)
+
+
+# ----- coverage
+
+
+class CoverageRowOut(Schema):
+    """Visited / subjects / target (ceil of each group's percent, summed) / rate, and the key-group subjects
+    still unvisited (the length of GET …/unvisited with the same filter)."""
+
+    id: int | None = Field(None, description="the street's, community's or team's id; null: no community / no team")
+    name: str
+    subjects: int
+    visited: int
+    target: int
+    rate: float | None
+    met: bool
+    key_unvisited: int
+
+
+class GroupRowOut(CoverageRowOut):
+    group: str
+    percent: int | None
+
+
+class CommunityRowOut(CoverageRowOut):
+    street_id: int | None
+
+
+class DayOut(Schema):
+    day: dt.date
+    visits: int
+    first_visits: int
+    visited: int
+
+
+class ProgressOut(Schema):
+    subjects: int
+    target: int
+    days: list[DayOut]
+
+
+class CoverageOut(Schema):
+    total: CoverageRowOut
+    groups: list[GroupRowOut]
+    streets: list[CoverageRowOut]
+    communities: list[CommunityRowOut]
+    teams: list[CoverageRowOut]
+    progress: ProgressOut
+
+
+class UnvisitedOut(Schema):
+    id: int
+    kind: str
+    kind_label: str
+    group: str
+    group_label: str
+    label: str
+    contact: str
+    phone: str
+    street: str
+    community: str
+    team: str
+
+
+class UnvisitedPage(Schema):
+    count: int
+    items: list[UnvisitedOut]
+
+
+def _row(row, **extra) -> dict:
+    return {"id": row.key if not isinstance(row.key, str) else None, "name": row.label, "subjects": row.subjects,
+            "visited": row.visited, "target": row.target, "rate": row.rate, "met": row.met,
+            "key_unvisited": row.key_unvisited, **extra}
+
+
+def _progress(progress) -> dict:
+    return {"subjects": progress.subjects, "target": progress.target, "days": [vars(d) for d in progress.days]}
+
+
+@router.get("/campaigns/{campaign_id}/coverage", response={200: CoverageOut, **READ_ERRORS},
+            summary="A campaign's coverage by group, street, community, team and day")
+def campaign_coverage(request, campaign_id: PathId, filters: Query[CoverageQuery]):
+    _campaign, cov, progress = selectors.coverage_overview_for(request.user, campaign_id, filters.area())
+    return {
+        "total": _row(cov.total, name=""),
+        "groups": [_row(r, group=r.key, percent=r.percent) for r in cov.groups],
+        "streets": [_row(r) for r in cov.streets],
+        "communities": [_row(r, street_id=r.street_id) for r in cov.communities],
+        "teams": [_row(r) for r in cov.teams],
+        "progress": _progress(progress),
+    }
+
+
+@router.get("/campaigns/{campaign_id}/progress", response={200: ProgressOut, **READ_ERRORS},
+            summary="Visits, first visits and subjects visited so far, per day")
+def campaign_progress(request, campaign_id: PathId, filters: Query[CoverageQuery]):
+    return _progress(selectors.progress_for(request.user, campaign_id, filters.area()))
+
+
+@router.get("/campaigns/{campaign_id}/unvisited", response={200: UnvisitedPage, **READ_ERRORS},
+            summary="Key-group subjects not yet visited (masked), filtered and sorted")
+def campaign_unvisited(request, campaign_id: PathId, filters: Query[UnvisitedPageQuery]):
+    qs = selectors.unvisited_for(request.user, campaign_id, filters.area(), group=filters.group, sort=filters.sort)
+    page = paged(qs, filters)
+    return {"count": page["count"], "items": [vars(r) for r in selectors.unvisited_rows(request.user, page["items"])]}

@@ -24,4 +24,10 @@ FIELD_LABELS = {
     "team": _("走访组"),
     # ----- campaigns: the keys of a campaign's coverage targets, a SubjectGroup each
     **{group.value: group.label for group in SubjectGroup},
+    # ----- coverage
+    "street": _("街道"),
+    "community": _("居委"),
+    "unassigned": _("未分配走访组"),
+    "group": _("覆盖分组"),
+    "sort": _("排序"),
 }

@@ -179,7 +179,7 @@ class Subject(TenantModel):
     team = models.ForeignKey(Team, null=True, blank=True, on_delete=models.SET_NULL, related_name="subjects",
                              verbose_name=_("走访组"))
     assigned_by_hand = models.BooleanField(_("手工指派"), default=False)
-    first_visited_on = models.DateField(_("首次走访日期"), null=True, blank=True, db_index=True)
+    first_visited_on = models.DateField(_("首次走访日期"), null=True, blank=True)
     visits_count = models.PositiveIntegerField(_("走访次数"), default=0)
 
     class Meta:
@@ -197,7 +197,14 @@ class Subject(TenantModel):
         ]
         indexes = [
             models.Index(fields=["campaign", "team", "walk_key"]),
-            models.Index(fields=["campaign", "street", "community", "group"]),
+            # coverage (selectors.coverage_for): the grouped cells read from the index alone (PostgreSQL INCLUDE;
+            # elsewhere a plain index); its prefix serves a street's and a committee's reads
+            models.Index(fields=["campaign", "street", "community", "team", "group"], include=["first_visited_on"],
+                         name="subject_coverage_cells"),
+            models.Index(fields=["campaign", "first_visited_on"], name="subject_first_visits"),  # progress by day
+            # the silent minority (selectors.unvisited_for): key-group subjects not yet visited, a few % of all
+            models.Index(fields=["campaign", "street", "community", "team"], name="subject_key_unvisited",
+                         condition=Q(first_visited_on__isnull=True, group__in=["household_key", "enterprise_key"])),
         ]
 
     def __str__(self) -> str:

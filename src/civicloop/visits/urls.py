@@ -22,4 +22,7 @@ urlpatterns = [
     # ----- offline (the field app and its service worker)
     path("field/", views.field, name="field"),
     path("sw.js", views.service_worker, name="sw"),
+    # ----- coverage
+    path("campaigns/<int:pk>/coverage/", views.coverage, name="coverage"),
+    path("campaigns/<int:pk>/coverage/unvisited.xlsx", views.coverage_unvisited_xlsx, name="coverage_unvisited_xlsx"),
 ]
