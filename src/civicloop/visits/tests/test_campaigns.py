@@ -223,6 +223,7 @@ def test_campaign_page_offers_only_what_can_succeed(client, world):
     page = client.get(f"/visits/campaigns/{campaign.pk}/").content.decode()
     assert 'data-action="start"' not in page and "尚不能启动" in page and "律师 1 名" in page
     assert 'data-action="close"' not in page and 'data-action="assign"' not in page
+    assert 'data-action="coverage"' not in page  # a draft has no subjects yet
     team.delete()
     make_team(campaign, make_party_org(world, code="U-PO2"), name="齐备组")
     page = client.get(f"/visits/campaigns/{campaign.pk}/").content.decode()
@@ -231,6 +232,7 @@ def test_campaign_page_offers_only_what_can_succeed(client, world):
     assert r.status_code == 204
     page = client.get(f"/visits/campaigns/{campaign.pk}/").content.decode()
     assert 'data-action="close"' in page and 'data-action="assign"' in page and 'data-action="start"' not in page
+    assert f'href="/visits/campaigns/{campaign.pk}/coverage/"' in page
 
 
 def test_campaign_page_read_only_for_other_staff_and_404_elsewhere(client, world):
