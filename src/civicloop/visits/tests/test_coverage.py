@@ -19,6 +19,7 @@ import uuid
 from types import SimpleNamespace
 
 import pytest
+from django.db import connection
 from django.utils import timezone
 
 from civicloop.core.errors import CivicError
@@ -278,16 +279,18 @@ def test_points_of_a_community_carry_no_names(world, cw):
 
 
 def test_coverage_reads_a_bounded_number_of_queries(world, cw, django_assert_max_num_queries):
+    # PostgreSQL: the grouped query runs with hash aggregation off (SAVEPOINT, SET LOCAL, RESET, RELEASE)
+    pg = 4 if connection.vendor == "postgresql" else 0
     for i in range(30):  # more subjects, more streets' worth of rows: the same number of queries
         make_subject(cw.campaign, _household(world, world.comm_b1, f"9{i:02d}", tag="elderly_alone"), cw.team2)
     for persona in ("district_admin", "street_dispatcher"):
         actor = getattr(world, persona)
         actor.refresh_from_db()  # + 3 queries once per request: the viewer's scope (unit, roles), their teams
-        with django_assert_max_num_queries(7):
+        with django_assert_max_num_queries(7 + pg):
             selectors.coverage_for(actor, cw.campaign.pk)
         with django_assert_max_num_queries(4):
             selectors.progress_for(actor, cw.campaign.pk, today=TODAY)
         with django_assert_max_num_queries(3):
             selectors.unvisited_rows(actor, selectors.unvisited_for(actor, cw.campaign.pk)[:50])
-    with django_assert_max_num_queries(9):  # scope (3), and the named street checked against the member's subjects (2)
+    with django_assert_max_num_queries(9 + pg):  # scope (3), and the named street checked against the member's subjects (2)
         selectors.coverage_for(cw.member2, cw.campaign.pk, Area(street_id=world.street_b.pk))
