@@ -34,8 +34,10 @@ def _logout(page, base):
     toggler = page.locator("nav .navbar-toggler")
     if toggler.is_visible():  # phone width: the menu is folded away
         toggler.click()
+        # the menu's opening animation done (a click while it slides can land on nothing on a loaded machine)
+        expect(page.locator("#mainnav.collapse.show")).to_be_visible()
     page.click("nav button:text-is('退出')")
-    expect(page).to_have_url(f"{base}/login/")
+    expect(page).to_have_url(f"{base}/login/", timeout=15_000)
 
 
 def _act(page, action, *, fill=None, select=None, steps_after, dialogs=None):
