@@ -4,6 +4,8 @@ Each app's `api.py` imports these from here (never from `civicloop.api`, which i
 """
 
 import json
+import types
+import typing
 from typing import Annotated
 
 from django.conf import settings
@@ -61,6 +63,24 @@ READ_ERRORS = {401: ErrorOut, 404: ErrorOut, 422: ErrorOut}
 # layer's refusals of a body too large or not JSON).
 WRITE_ERRORS = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 413: ErrorOut,
                 415: ErrorOut, 422: ErrorOut}
+
+
+def plain(schema, data):
+    """`data` (plain dicts and lists, as a selector built them) cut to the fields `schema` declares, nested schemas
+    and lists of them included — without validating it again, for bodies of thousands of rows where validating
+    each row costs more than reading it. The endpoint's tests hold such a body to its schema."""
+    origin = typing.get_origin(schema)
+    if origin is list:
+        (item,) = typing.get_args(schema)
+        return [plain(item, value) for value in data]
+    if origin in (typing.Union, types.UnionType):
+        if data is None:
+            return None
+        (schema,) = [arg for arg in typing.get_args(schema) if arg is not type(None)]
+        return plain(schema, data)
+    if isinstance(schema, type) and issubclass(schema, Schema):
+        return {name: plain(field.annotation, data[name]) for name, field in schema.model_fields.items()}
+    return data
 
 
 def is_json(content_type: str) -> bool:

@@ -126,7 +126,7 @@ class OverviewOut(Schema):
     disputes: list[DisputeOut]  # returns by returning unit and category, most first
 
 
-class CasePage(Schema):
+class DashboardCasePage(Schema):
     count: int
     items: list[CaseOut]
 
@@ -149,7 +149,7 @@ def overview(request, params: Query[DashboardIn]):
     return selectors.overview_for(request.user, period, params.filters())
 
 
-@router.get("/cases", response={200: CasePage, **ERRORS})
+@router.get("/cases", response={200: DashboardCasePage, **ERRORS})
 def drill_cases(request, params: Query[DrillIn]):
     """The cases behind one figure (its `drill` query string), paged, red and yellow first: `count` is the
     figure's."""

@@ -3,9 +3,11 @@
 import datetime as dt
 import uuid
 
+from django.core.serializers.json import DjangoJSONEncoder
+from django.http import JsonResponse
 from ninja import Field, Query, Router, Schema, Status
 
-from civicloop.core.api import READ_ERRORS, WRITE_ERRORS, PageIn, PathId, paged
+from civicloop.core.api import READ_ERRORS, WRITE_ERRORS, PageIn, PathId, paged, plain
 
 from . import permissions as visit_permissions
 from . import selectors
@@ -61,7 +63,7 @@ def campaign_detail(request, campaign_id: PathId):
 
 # ----- visit records, field lists, subjects (records)
 
-class CaseRefOut(Schema):
+class VisitCaseRefOut(Schema):
     id: int
     tracking_code: str
 
@@ -71,7 +73,7 @@ class VisitOut(Schema):
     client_id: uuid.UUID
     subject_id: int
     created: bool
-    cases: list[CaseRefOut]
+    cases: list[VisitCaseRefOut]
 
 
 def _visit_out(visit, created: bool) -> dict:
@@ -110,7 +112,7 @@ class VisitRowOut(Schema):
     satisfaction: str
     satisfaction_label: str
     summary: str
-    cases: list[CaseRefOut]
+    cases: list[VisitCaseRefOut]
 
     @staticmethod
     def resolve_team(obj) -> str:
@@ -152,7 +154,7 @@ class EarlierCaseOut(Schema):
     awaiting_rating: bool
 
 
-class MemberOut(Schema):
+class FieldMemberOut(Schema):
     id: int
     name: str
     role: str
@@ -164,7 +166,7 @@ class ChoiceOut(Schema):
     label: str
 
 
-class TopicOut(Schema):
+class FieldTopicOut(Schema):
     id: int
     title: str
 
@@ -193,8 +195,8 @@ class FieldSubjectOut(Schema):
 
 class FieldListOut(Schema):
     team: TeamRefOut
-    members: list[MemberOut]
-    topics: list[TopicOut]
+    members: list[FieldMemberOut]
+    topics: list[FieldTopicOut]
     methods: list[ChoiceOut]
     satisfactions: list[ChoiceOut]
     subjects: list[FieldSubjectOut]
@@ -205,7 +207,12 @@ class FieldListOut(Schema):
 def team_field_list(request, team_id: PathId):
     """A team's field list, in walk order, for its members (and readers who may see the team: their territory's
     subjects): what the offline field app caches."""
-    return selectors.field_list_for(request.user, team_id)
+    data = selectors.field_list_for(request.user, team_id)
+    # Thousands of subjects: written out from the selector's plain rows. Validating each row again through the
+    # schema took longer than reading them (docs/benchmarks.md); the schema documents the body, and
+    # tests/test_field_list.py holds the body to it.
+    return JsonResponse(plain(FieldListOut, data), encoder=DjangoJSONEncoder,
+                        json_dumps_params={"ensure_ascii": False, "separators": (",", ":")})
 
 
 class CaseOutcomeOut(EarlierCaseOut):

@@ -26,7 +26,7 @@ from civicloop.places.constants import PlaceLevel
 from civicloop.places.models import Place
 from civicloop.places.selectors import household_may_unmask
 
-from .constants import GROUP_KIND, KEY_GROUPS
+from .constants import GROUP_KIND, KEY_GROUPS, SubjectGroup
 from .coverage import SORTS, Area, Coverage, CoverageRow, Day, days_series, rollup
 from .models import Campaign, Subject, Team, TeamMember, Visit, VisitProblem
 from .permissions import READER_ROLES
@@ -130,20 +130,25 @@ def my_teams(actor) -> list[dict]:
     return out
 
 
-def _subject_rows(actor, qs) -> list:
-    """Subjects of `qs` with what a field list shows, in walk order: the place names, the last visit to the same
-    household or enterprise (any campaign) as `last_visited_on`. One query."""
-    from django.db.models import OuterRef, Subquery
+def _subject_rows(actor, qs) -> list[dict]:
+    """Subjects of `qs` with what a field list shows, in walk order, as flat rows (a team holds up to a few
+    thousand: no model instances): the place names, the last visit to the same household or enterprise (any
+    campaign) as `last_visited_on`. One query."""
+    from django.db.models import F, OuterRef, Subquery
     from django.db.models.functions import Coalesce
 
     def last(**record):
         return Subquery(Visit.objects.filter(**record).order_by("-visited_on").values("visited_on")[:1])
 
-    return list(qs.select_related("community", "household__building__parent", "enterprise__park_building")
-                .defer("community__boundary", "household__building__boundary", "household__building__parent__boundary")
-                .annotate(last_visited_on=Coalesce(last(household_id=OuterRef("household_id")),
-                                                   last(enterprise_id=OuterRef("enterprise_id"))))
-                .order_by("walk_key", "pk"))
+    return list(qs.annotate(last_visited_on=Coalesce(last(household_id=OuterRef("household_id")),
+                                                     last(enterprise_id=OuterRef("enterprise_id"))))
+                .order_by("walk_key", "pk")
+                .values("pk", "kind", "group", "district_id", "community_id", "household_id", "enterprise_id",
+                        "visits_count", "first_visited_on", "last_visited_on",
+                        community_name=F("community__name"), address=F("household__address"),
+                        room=F("household__room"), building_name=F("household__building__name"),
+                        compound_name=F("household__building__parent__name"), enterprise_name=F("enterprise__name"),
+                        park_building_name=F("enterprise__park_building__name")))
 
 
 def earlier_cases_by_record(actor, subjects) -> dict[tuple, list[dict]]:
@@ -191,18 +196,29 @@ def record_key(subject) -> tuple:
 def subject_place(subject, unmasked: bool) -> dict:
     """A loaded subject's label and its place in the walk: community, compound, building, room (for a household),
     or community and park building (for an enterprise)."""
-    from civicloop.core.masking import mask_free_text
-
     community = subject.community.name if subject.community_id else ""
     if subject.household_id:
         h = subject.household
-        label = h.address if unmasked else mask_free_text(h.address)
-        compound = h.building.parent.name if h.building.parent_id else ""
-        return {"label": label, "community": community, "compound": compound, "building": h.building.name,
-                "room": h.room}
+        return place_parts(community=community, household=True, address=h.address,
+                           compound=h.building.parent.name if h.building.parent_id else "", building=h.building.name,
+                           room=h.room, unmasked=unmasked)
     e = subject.enterprise
-    return {"label": e.name, "community": community, "compound": "",
-            "building": e.park_building.name if e.park_building_id else "", "room": ""}
+    return place_parts(community=community, household=False, enterprise=e.name,
+                       park_building=e.park_building.name if e.park_building_id else "", unmasked=unmasked)
+
+
+def place_parts(*, community: str, household: bool, address: str | None = None, compound: str | None = None,
+                building: str | None = None, room: str | None = None, enterprise: str | None = None,
+                park_building: str | None = None, unmasked: bool) -> dict:
+    """The label and walk places a field list shows for a household (its address — numbers typed into it masked
+    unless `unmasked` —, compound, building, room) or an enterprise (its name, park building)."""
+    from civicloop.core.masking import mask_free_text
+
+    if household:
+        return {"label": (address or "") if unmasked else mask_free_text(address or ""), "community": community,
+                "compound": compound or "", "building": building or "", "room": room or ""}
+    return {"label": enterprise or "", "community": community, "compound": "", "building": park_building or "",
+            "room": ""}
 
 
 def _member_name(m) -> str:
@@ -229,13 +245,22 @@ def field_list_for(actor, team_id: int) -> dict:
     subjects_qs = Subject.objects.filter(subjects_visible_q(actor), team_id=team.pk)
     subjects = _subject_rows(actor, subjects_qs)
     earlier = earlier_cases_by_record(actor, subjects_qs)
+    from types import SimpleNamespace
+
+    group_labels = {value: str(label) for value, label in SubjectGroup.choices}
     rows = []
-    for s in subjects:
-        unmasked = may_unmask_subject(actor, s)
-        rows.append({"id": s.pk, "kind": s.kind, "group": s.group, "group_label": str(s.get_group_display()),
-                     **subject_place(s, unmasked), "visits_count": s.visits_count,
-                     "first_visited_on": s.first_visited_on, "last_visited_on": s.last_visited_on,
-                     "earlier_cases": earlier.get(record_key(s), [])})
+    for r in subjects:
+        unmasked = may_unmask_subject(actor, SimpleNamespace(district_id=r["district_id"], community_id=r["community_id"]))
+        household = r["household_id"] is not None
+        rows.append({"id": r["pk"], "kind": r["kind"], "group": r["group"], "group_label": group_labels[r["group"]],
+                     **place_parts(community=r["community_name"] or "", household=household, address=r["address"],
+                                   compound=r["compound_name"], building=r["building_name"], room=r["room"],
+                                   enterprise=r["enterprise_name"], park_building=r["park_building_name"],
+                                   unmasked=unmasked),
+                     "visits_count": r["visits_count"], "first_visited_on": r["first_visited_on"],
+                     "last_visited_on": r["last_visited_on"],
+                     "earlier_cases": earlier.get(("household", r["household_id"]) if household
+                                                  else ("enterprise", r["enterprise_id"]), [])})
     return {
         "team": {"id": team.pk, "name": team.name, "campaign_id": team.campaign_id, "campaign_name": team.campaign.name},
         "campaign": team.campaign,
