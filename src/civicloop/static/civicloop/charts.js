@@ -51,23 +51,28 @@
     return { option: option, place: {} };
   }
 
-  // Areas as points on a map base: each {name, value: [lng, lat, rate 0–100 or -1 without one], href, …}, sized
-  // by `size(point)` (√ of its share of the largest), coloured by the rate (red → yellow → blue; grey without).
+  // Areas as points on a map base: each {name, value: [lng, lat, rate 0–100, or -1 without one], href, …}, sized
+  // by `size(point)` (√ of its share of the largest) and coloured by the rate (red → yellow → blue); those
+  // without a rate grey, in a second series the colour scale leaves alone. Returns the series to draw.
   function ratePoints(base, points, spec) {
     var most = Math.max.apply(null, points.map(spec.size).concat([1]));
+    var rated = points.filter(function (p) { return p.value[2] >= 0; });
+    var unrated = points.filter(function (p) { return p.value[2] < 0; });
     base.option.visualMap = {
-      type: "continuous", min: 0, max: 100, dimension: 2, calculable: false, orient: "horizontal",
+      type: "continuous", min: 0, max: 100, dimension: 2, calculable: false, orient: "horizontal", seriesIndex: 0,
       left: "center", bottom: 4, itemHeight: 120, text: ["100%", spec.rateLabel + " 0%"],
-      inRange: { color: ["#d94e5d", "#eac736", "#50a3ba"] }, outOfRange: { color: "#9aa5b1" }
+      inRange: { color: ["#d94e5d", "#eac736", "#50a3ba"] }
     };
-    return Object.assign({
-      type: "scatter", data: points,
-      symbolSize: function (value, params) { return 10 + 22 * Math.sqrt(spec.size(params.data) / most); },
-      // names on the points while they are few; with many, on hover
-      label: { show: points.length <= 8, position: "right", formatter: "{b}", fontSize: 11 },
-      emphasis: { label: { show: true } },
-      tooltip: { formatter: spec.tooltip }
-    }, base.place);
+    return [rated, unrated].map(function (data, i) {
+      return Object.assign({
+        type: "scatter", data: data, itemStyle: i ? { color: "#9aa5b1" } : {},
+        symbolSize: function (value, params) { return 10 + 22 * Math.sqrt(spec.size(params.data) / most); },
+        // names on the points while they are few; with many, on hover
+        label: { show: points.length <= 8, position: "right", formatter: "{b}", fontSize: 11 },
+        emphasis: { label: { show: true } },
+        tooltip: { formatter: spec.tooltip }
+      }, base.place);
+    });
   }
 
   window.civicloopCharts = { init: init, data: data, empty: empty, drillOnClick: drillOnClick, mapBase: mapBase,

@@ -17,8 +17,12 @@
       return r.json();
     });
   }
+  // The charts left unread say so (their tables stay); the reason goes to the console.
   function failed(ids) {
-    return function () { ids.forEach(function (id) { if (node(id)) C.empty(node(id), W.failed); }); };
+    return function (reason) {
+      ids.forEach(function (id) { if (node(id) && !node(id).querySelector("canvas")) C.empty(node(id), W.failed); });
+      if (window.console) console.error("dashboard charts:", reason);
+    };
   }
   function percent(v) { return (v * 100).toFixed(2) + "%"; }
 
@@ -106,13 +110,13 @@
     if (!points.length) { C.empty(box, W.no_position); return; }
     var chart = C.init(box);
     var base = C.mapBase(m.outline);
-    base.option.series = [C.ratePoints(base, points, {
+    base.option.series = C.ratePoints(base, points, {
       rateLabel: W.on_time_rate,
       size: function (p) { return p.open; },
       tooltip: function (p) {
         return p.name + "<br>" + W.open + " " + p.data.open + " " + W.unit_cases + "<br>" + W.on_time_rate + " " + p.data.rate;
       }
-    })];
+    });
     chart.setOption(base.option);
     C.drillOnClick(chart);
   }).catch(failed(["map-chart"]));

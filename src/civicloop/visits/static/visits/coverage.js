@@ -47,13 +47,13 @@
   var option = base.option;
   var series = [];
   if (map.areas.length) {
-    series.push(C.ratePoints(base, map.areas, {
+    series = C.ratePoints(base, map.areas, {
       rateLabel: M.rate,
       size: function (a) { return a.subjects; },
       tooltip: function (p) {
         return p.name + "<br>" + M.rate + " " + p.value[2] + "%（" + p.data.visited + "/" + p.data.subjects + "）";
       }
-    }));
+    });
     C.drillOnClick(mapChart);
   } else {
     var states = [["visited", "#50a3ba"], ["key", "#d94e5d"], ["other", "#9aa5b1"]];
