@@ -119,7 +119,7 @@ def _charts(request, period, params: DashboardIn, data: dict) -> dict:
         "chart_words": {
             "intake": _("受理量"), "resolved": _("办结"), "red": _("超期"), "open": _("未办结"),
             "on_time_rate": str(KPI_BY_CODE["on_time_rate"].label), "returns": _("退单次数"), "cases": _("工单数"),
-            "unit_cases": _("件"), "failed": _("图表数据未能读取，请看旁边的表格。"), "no_data": _("暂无数据"),
+            "unit_cases": _("件"), "failed": _("图表数据未能读取，请查看表格。"), "no_data": _("暂无数据"),
             "no_position": _("没有可显示位置的街道。"),
             "ranking": {c: str(KPI_BY_CODE[c].label) for c in selectors.RANKING_KPIS},
             "kinds": {c: KPI_BY_CODE[c].kind for c in selectors.RANKING_KPIS}, "rank": rank,
