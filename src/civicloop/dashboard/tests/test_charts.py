@@ -107,7 +107,7 @@ def test_the_page_ranks_by_the_chosen_kpi_and_names_the_endpoints(client, loop, 
     w = loop.world
     client.force_login(w.leader)
     client.get(reverse("dashboard:overview"))
-    with django_assert_max_num_queries(36):
+    with django_assert_max_num_queries(30):
         html = client.get(reverse("dashboard:overview") + "?rank=intake").content.decode()
     assert '<option value="intake" selected>' in html and "街道排名（受理量）" in html
     streets = re.findall(r'<tr data-street="(\d+)"><th scope="row">', html.split('id="streets"')[1])
