@@ -82,6 +82,7 @@ class TrendDayOut(Schema):
     intake: FigureOut
     resolved: FigureOut
     resolved_on_time: FigureOut
+    red: FigureOut  # cases whose deadline fell that day and was missed (超期件数 of the day; today not yet)
 
 
 class CategoryOut(Schema):
@@ -158,3 +159,29 @@ def drill_cases(request, params: Query[DrillIn]):
                                    returned_by=params.returned_by)
     page = paged(qs, params)
     return {"count": page["count"], "items": labelled(case_rows_for(request.user, page["items"]))}
+
+
+# ----- charts and map
+
+
+class StreetPointOut(Schema):
+    id: int
+    name: str
+    lat: float | None  # the street's centre (Place.lat/lng); null: not placed, not drawn
+    lng: float | None
+    open: FigureOut  # its open cases now: the point's size
+    on_time_rate: KpiValueOut  # in the period: the point's colour
+
+
+class MapOut(Schema):
+    outline: dict | None  # the district outline as a GeoJSON FeatureCollection in ECharts' compressed encoding
+    # (UTF8Encoding + encodeOffsets: echarts.registerMap reads it); null: none kept for the district
+    streets: list[StreetPointOut]  # by street code
+
+
+@router.get("/map", response={200: MapOut, **ERRORS}, url_name="dashboard_map")
+def street_map(request, params: Query[DashboardIn]):
+    """The map of the viewer's scope: the district outline and each street at its centre, sized by its open cases
+    (their list: the `open.drill` query string of /cases) and coloured by its on-time rate in the period."""
+    period = selectors.period_of(params.start, params.end)
+    return selectors.street_map_for(request.user, period, params.filters())

@@ -19,7 +19,9 @@ from civicloop.cases.selectors import CaseFilters, case_list_for
 from civicloop.core.errors import CivicError, ErrorCode
 from civicloop.orgs.constants import UnitKind
 from civicloop.orgs.models import Unit
+from civicloop.places.constants import PlaceLevel
 from civicloop.places.models import Place
+from civicloop.places.outlines import district_outline
 
 from .constants import MAX_PERIOD_DAYS, NONE, TOP_CATEGORIES, TREND_DAYS, KpiKind, Part, ScopeKind
 from .error_codes import DashboardErrorCode
@@ -200,8 +202,8 @@ def overview_for(actor, period: Period, filters: Filters = Filters(), *, now: dt
                      "unit": str(kpi.unit), "formula": str(kpi.formula), "previous_value": old,
                      "change": None if value is None or old is None else value - old})
     trend_period = Period(today - dt.timedelta(days=TREND_DAYS - 1), today)
-    trend_by = compute_by(scope, trend_period, "day", filters, codes=("intake", "on_time_rate"), today=today,
-                          category_ids=cats)
+    trend_by = compute_by(scope, trend_period, "day", filters, codes=("intake", "on_time_rate", "overdue"),
+                          today=today, category_ids=cats)
     trend = []
     for offset in range(TREND_DAYS):
         day = trend_period.start + dt.timedelta(days=offset)
@@ -210,9 +212,11 @@ def overview_for(actor, period: Period, filters: Filters = Filters(), *, now: dt
         intake = results["intake"].numerator if results else 0
         resolved = results["on_time_rate"].denominator if results else 0
         on_time = results["on_time_rate"].numerator if results else 0
+        red = results["overdue"].numerator if results else 0  # deadline that day, missed (today: not yet counted)
         trend.append({"day": day, "intake": _figure(intake, drill_query("intake", Part.NUMERATOR, one, filters)),
                       "resolved": _figure(resolved, drill_query("on_time_rate", Part.DENOMINATOR, one, filters)),
-                      "resolved_on_time": _figure(on_time, drill_query("on_time_rate", Part.NUMERATOR, one, filters))})
+                      "resolved_on_time": _figure(on_time, drill_query("on_time_rate", Part.NUMERATOR, one, filters)),
+                      "red": _figure(red, drill_query("overdue", Part.NUMERATOR, one, filters))})
     live = live_counts(actor, scope, filters, now, cats)
     today_query = Period(today, today)
     by_category = compute_by(scope, period, "category_id", filters, codes=("intake",), today=today, category_ids=cats)
@@ -249,3 +253,62 @@ def overview_for(actor, period: Period, filters: Filters = Filters(), *, now: dt
         "departments": _ranking(by_unit, units, period, filters, "lead_unit_id"),
         "disputes": disputes(scope, period, filters),
     }
+
+
+# ----- charts and map
+
+
+def ranked(rows: list[dict], code: str) -> list[dict]:
+    """Ranking rows (`overview_for`'s streets or departments) ordered by one of their KPIs (`RANKING_KPIS`), the
+    highest first, rows without a value last; ties by intake, then id. The page's tables and charts share it."""
+    at = RANKING_KPIS.index(code)
+
+    def key(row):
+        value, intake = row["kpis"][at]["value"], row["kpis"][0]["value"]
+        return value is None, -(value or 0), -(intake or 0), row["id"]
+    return sorted(rows, key=key)
+
+
+def _streets_shown(scope: MetricScope, filters: Filters, with_data: set[int]) -> QuerySet:
+    """The streets a viewer's map shows: a district's all, a street's (or committee's) its own, others (a
+    department, every district) the streets with figures; a street filter narrows to that one."""
+    qs = Place.objects.filter(level=PlaceLevel.STREET)
+    if scope.kind == ScopeKind.DISTRICT:
+        qs = qs.filter(district_id=scope.district_id)
+    elif scope.street_id is not None:
+        qs = qs.filter(pk=scope.street_id)
+    elif scope.community_id is not None:
+        qs = qs.filter(pk__in=Place.objects.filter(pk=scope.community_id).values("street_id"))
+    else:
+        qs = qs.filter(pk__in=with_data)
+    return qs if filters.street_id is None else qs.filter(pk=filters.street_id)
+
+
+def street_map_for(actor, period: Period, filters: Filters = Filters(), *, now: dt.datetime | None = None) -> dict:
+    """The map of the viewer's scope: the district outline (ECharts' encoding, places/data) and each street at its
+    centre with its open cases now (the point's size; `drill` lists them) and its on-time rate in `period` (the
+    colour). Four statements: the rollups by street, the open cases by street, the streets, the district."""
+    scope = dashboard_scope_for(actor)
+    now = now or timezone.now()
+    today = today_local(now)
+    cats = filters.category_ids() if filters.category_id is not None else None
+    on_time = compute_by(scope, period, "street_id", filters, codes=("on_time_rate",), today=today, category_ids=cats)
+    open_by = dict(_live_qs(actor, scope, filters, now, cats).order_by().values("street_id")
+                   .annotate(n=Count("pk")).values_list("street_id", "n"))
+    with_data = {k for k in (*on_time, *open_by) if k}
+    streets = list(_streets_shown(scope, filters, with_data).order_by("code").values("pk", "name", "lat", "lng",
+                                                                                       "district_id"))
+    district_id = scope.district_id or (streets[0]["district_id"] if streets else None)
+    district = Place.objects.only("code").filter(pk=district_id).first() if district_id else None
+    today_period = Period(today, today)
+    points = []
+    for s in streets:
+        narrowed = _with(filters, street_id=s["pk"])
+        rate = on_time.get(s["pk"], {}).get("on_time_rate") or KpiResult(KPI_BY_CODE["on_time_rate"], 0, 0)
+        points.append({
+            "id": s["pk"], "name": s["name"],
+            "lat": None if s["lat"] is None else float(s["lat"]), "lng": None if s["lng"] is None else float(s["lng"]),
+            "open": _figure(open_by.get(s["pk"], 0), drill_query("open", None, today_period, narrowed)),
+            "on_time_rate": _kpi_figures(rate, period, narrowed),
+        })
+    return {"outline": district_outline(district), "streets": points}

