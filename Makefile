@@ -7,7 +7,7 @@ SCALE   ?= 0.02
 SEED    ?= 1
 export PORT
 
-.PHONY: demo test lint bench install install-test static migrate serve clean messages messages-update
+.PHONY: demo test lint bench install install-test static fonts migrate serve clean messages messages-update
 
 $(BIN)/python:
 	$(PY) -m venv $(VENV)
@@ -22,11 +22,15 @@ $(VENV)/.installed-test: pyproject.toml $(VENV)/.installed
 	$(BIN)/pip install -q -e '.[test]'
 	touch $@
 
-install: $(VENV)/.installed static messages
-install-test: $(VENV)/.installed-test static messages
+install: $(VENV)/.installed static messages fonts
+install-test: $(VENV)/.installed-test static messages fonts
 
 static:
 	@scripts/vendor-static.sh
+
+# The CJK font the weekly report's PDF is set in (Debian's fonts-wqy-microhei; apt when missing).
+fonts:
+	@scripts/fonts.sh
 
 messages: $(VENV)/.installed
 	@$(BIN)/civicloop compilemessages -v0 --ignore '.venv/*' --ignore 'node_modules/*'

@@ -144,7 +144,11 @@ def _urls(seeded, world) -> list[str]:
         name = re.search(r"\{[^}]+\}", path).group(0)
         urls += [path.replace(name, v) for v in values]
     a, b, h = seeded["a"], seeded["b"], seeded["household"]
+    year, week, _day = timezone.localdate().isocalendar()  # this week's report holds the supervision and decision
+    report = f"week={year}-W{week:02d}"
     return urls + [
+        f"/api/dashboard/report?{report}", f"/api/dashboard/report.xlsx?{report}",
+        f"/api/dashboard/report.pdf?{report}", f"/dashboard/report/?{report}",
         "/", "/cases/", f"/cases/{a.tracking_code}/", f"/cases/{b.tracking_code}/", "/cases/notifications/",
         "/cases/meetings/", f"/cases/meetings/{seeded['meeting'].pk}/", "/places/", f"/places/{h.building.code}/",
         f"/places/households/{h.code}/", "/api/cases/?q=请回电", "/cases/?q=请回电",
@@ -152,6 +156,24 @@ def _urls(seeded, world) -> list[str]:
         f"/visits/campaigns/{seeded['coverage_campaign'].pk}/coverage/",
         f"/visits/campaigns/{seeded['coverage_campaign'].pk}/coverage/?community={h.community_id}",
     ]
+
+
+def _text(response) -> str:
+    """What a response says: its text, or the text of the cells of a workbook or of the pages of a PDF."""
+    kind = response.get("Content-Type", "")
+    if kind == "application/pdf":
+        import pypdfium2 as pdfium
+
+        return "\n".join(page.get_textpage().get_text_range() for page in pdfium.PdfDocument(response.content))
+    if kind.endswith("spreadsheetml.sheet"):
+        import io
+
+        from python_calamine import CalamineWorkbook
+
+        book = CalamineWorkbook.from_filelike(io.BytesIO(response.content))
+        return "\n".join(str(cell) for name in book.sheet_names for row in book.get_sheet_by_name(name).to_python()
+                         for cell in row)
+    return response.content.decode()
 
 
 def test_the_rights_are_those_the_scan_expects(world, seeded):
@@ -169,7 +191,7 @@ def test_no_full_number_reaches_a_persona_without_the_right(client, world, seede
     for url in _urls(seeded, world):
         r = client.get(url)
         assert r.status_code < 500, (url, r.status_code)
-        bodies.append((url, r.content.decode()))
+        bodies.append((url, _text(r)))
     everything = "\n".join(body for _url, body in bodies)
     for numbers, right in ((CASE_NUMBERS, CASE_RIGHT), (HOUSEHOLD_NUMBERS, HOUSEHOLD_RIGHT)):
         for where, number in numbers.items():

@@ -292,6 +292,9 @@ CIVICLOOP = {
     # Share of the time limit after which a case turns yellow (临期).
     "YELLOW_SHARE": 0.8,
     "DEMO_PASSWORD": os.environ.get("CIVICLOOP_DEMO_PASSWORD", "civicloop2026"),
+    # The CJK font the weekly report's PDF is set in (a .ttf/.ttc file); empty: Debian's fonts-wqy-microhei,
+    # which scripts/fonts.sh installs for `make install` / `make demo` / `make test` (dashboard/report_render.py).
+    "REPORT_FONT": os.environ.get("CIVICLOOP_REPORT_FONT", ""),
 }
 
 APP_TITLE = _("民情闭环")

@@ -5,7 +5,7 @@ the same everywhere.
     data = workbook_bytes([Sheet("名单", columns=[Column("地址", width=40), …], rows=rows)])
 
 Text is written as text (codes, phones and ID numbers keep their leading zeros; a value is never read as a
-formula); integers and decimals as numbers; dates as dates. Rows may be a generator: the workbook holds them,
+formula); integers and decimals as numbers; dates as dates, date-times (local wall time) to the minute. Rows may be a generator: the workbook holds them,
 the caller need not.
 """
 
@@ -52,6 +52,7 @@ def workbook_bytes(sheets: Iterable[Sheet]) -> bytes:
     header = workbook.add_format(HEADER_FORMAT)
     as_text = workbook.add_format({"num_format": "@"})
     as_date = workbook.add_format({"num_format": "yyyy-mm-dd"})
+    as_datetime = workbook.add_format({"num_format": "yyyy-mm-dd hh:mm"})
     for spec in sheets:
         sheet = workbook.add_worksheet(spec.name[:MAX_SHEET_NAME])
         for col, column in enumerate(spec.columns):
@@ -64,12 +65,12 @@ def workbook_bytes(sheets: Iterable[Sheet]) -> bytes:
         first = 1 if spec.columns else 0
         for r, row in enumerate(spec.rows, start=first):
             for col, value in enumerate(row):
-                _write(sheet, r, col, value, as_text, as_date)
+                _write(sheet, r, col, value, as_text, as_date, as_datetime)
     workbook.close()
     return buffer.getvalue()
 
 
-def _write(sheet, row: int, col: int, value, as_text, as_date) -> None:
+def _write(sheet, row: int, col: int, value, as_text, as_date, as_datetime) -> None:
     if value is None or value == "":
         return
     if isinstance(value, bool):
@@ -77,7 +78,7 @@ def _write(sheet, row: int, col: int, value, as_text, as_date) -> None:
     elif isinstance(value, (int, float, decimal.Decimal)):
         sheet.write_number(row, col, value)
     elif isinstance(value, dt.datetime):
-        sheet.write_datetime(row, col, value.replace(tzinfo=None), as_date)
+        sheet.write_datetime(row, col, value.replace(tzinfo=None), as_datetime)
     elif isinstance(value, dt.date):
         sheet.write_datetime(row, col, dt.datetime.combine(value, dt.time()), as_date)
     else:

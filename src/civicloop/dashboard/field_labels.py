@@ -11,4 +11,5 @@ FIELD_LABELS = {
     "kpi": _("指标"),
     "part": _("分子或分母"),
     "returned_by": _("退单单位"),
+    "week": _("周次"),
 }

@@ -14,6 +14,7 @@ from civicloop.core.api import PageIn, PathId
 
 from .constants import Part
 from .metrics import Filters
+from .report import ISO_WEEK
 from .selectors import DRILL_CODES
 
 DrillCode = Literal[DRILL_CODES]
@@ -55,3 +56,12 @@ class DrillIn(DashboardIn, PageIn):
     part: Part | None = Field(None, description="numerator (default) or denominator; a count has only a numerator")
     returned_by: PathId | None = Field(None, description="disputes: the unit that returned the cases; with "
                                                          "`category`, that category's, without it the uncategorised")
+
+
+# ----- weekly report
+
+
+class ReportIn(Schema):
+    """The week of a weekly report (ISO 8601: 2026-W48, Monday to Sunday in Asia/Shanghai)."""
+
+    week: str | None = Field(None, pattern=ISO_WEEK, description="an ISO week, e.g. 2026-W48; default the last full week")

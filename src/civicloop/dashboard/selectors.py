@@ -178,7 +178,7 @@ def _ranking(by: dict, names: dict, period: Period, filters: Filters, key: str) 
                                        -by[r["id"]]["intake"].numerator, r["id"]))
 
 
-def _scope_name(scope: MetricScope) -> str:
+def scope_name(scope: MetricScope) -> str:
     place = scope.street_id or scope.community_id or scope.district_id
     if scope.kind == ScopeKind.DEPARTMENT:
         return Unit.objects.filter(pk=scope.lead_unit_id).values_list("name", flat=True).first() or ""
@@ -231,7 +231,7 @@ def overview_for(actor, period: Period, filters: Filters = Filters(), *, now: dt
                  .values_list("pk", "name"))
     mark = RollupWatermark.objects.filter(pk=1).values_list("refreshed_at", flat=True).first()
     return {
-        "scope": {"kind": scope.kind, "label": str(ScopeKind(scope.kind).label), "name": _scope_name(scope)},
+        "scope": {"kind": scope.kind, "label": str(ScopeKind(scope.kind).label), "name": scope_name(scope)},
         "refreshed_at": mark,
         "period": {"start": period.start, "end": period.end},
         "previous": {"start": previous.start, "end": previous.end},

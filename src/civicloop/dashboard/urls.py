@@ -6,3 +6,8 @@ urlpatterns = [
     path("", views.overview, name="overview"),
     path("cases/", views.drill_cases, name="cases"),
 ]
+
+# ----- weekly report
+urlpatterns += [
+    path("report/", views.weekly_report, name="report"),
+]

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from urllib.parse import urlencode
 
 from django.contrib.auth.decorators import login_required
@@ -19,9 +20,11 @@ from civicloop.core.validation import error_details
 
 from . import selectors
 from .constants import KpiKind, Part
-from .filters import DashboardIn, DrillIn
-from .metrics import KPI_BY_CODE
+from .filters import DashboardIn, DrillIn, ReportIn
+from .metrics import KPI_BY_CODE, Period, today_local
 from .permissions import may_read
+from .report import report_for, week_code, week_of
+from .report_render import report_tables, shown, summary_lines, title_of
 
 PAGE_SIZE = 50
 
@@ -125,3 +128,23 @@ def _charts(request, period, params: DashboardIn, data: dict) -> dict:
             "kinds": {c: KPI_BY_CODE[c].kind for c in selectors.RANKING_KPIS}, "rank": rank,
         },
     }
+
+
+# ----- weekly report
+
+
+@login_required
+def weekly_report(request):
+    """The printable weekly report (the API's structure, as the tables the workbook and the PDF hold), with its
+    downloads and the weeks before and after."""
+    params = _params(request, ReportIn)
+    week = week_of(params.week)
+    data = report_for(request.user, week)
+    tables = [{"name": t.name, "columns": t.columns, "total": t.total,
+               "rows": [list(zip(t.columns, [shown(v) for v in row], strict=True)) for row in t.rows]}
+              for t in report_tables(data)]
+    today = today_local()
+    after = week.start + dt.timedelta(days=7)
+    return render(request, "dashboard/report.html", {
+        "report": data, "title": title_of(data), "summary": summary_lines(data), "tables": tables,
+        "week_before": week_code(week.previous()), "week_after": week_code(Period(after, after)) if after <= today else None})

@@ -581,10 +581,12 @@ def coverage_for(actor, campaign_id: int, area: Area = Area()) -> Coverage:
     return _coverage(actor, campaign, area)
 
 
-def _coverage(actor, campaign: Campaign, area: Area) -> Coverage:
+def _coverage(actor, campaign: Campaign, area: Area, as_of: dt.date | None = None) -> Coverage:
+    """`as_of`: count as visited only the subjects first visited by that day's end (a past week's report)."""
+    visited = Count("first_visited_on", filter=Q(first_visited_on__lte=as_of)) if as_of else Count("first_visited_on")
     cells = (_subjects(actor, campaign, area).order_by()
              .values_list("street_id", "community_id", "team_id", "group")
-             .annotate(n=Count("*"), visited=Count("first_visited_on")))
+             .annotate(n=Count("*"), visited=visited))
     total, groups, streets, communities, teams = rollup(_sorted_grouping(cells), campaign.targets)
     named = [*streets, *filter(None, communities), area.street_id, area.community_id]
     places = {p["pk"]: p for p in Place.objects.filter(pk__in=[k for k in named if k is not None])
@@ -646,12 +648,13 @@ def _progress(actor, campaign: Campaign, area: Area, *, today: dt.date | None = 
     return Progress(subjects=totals.subjects, target=totals.target, days=days)
 
 
-def coverage_overview_for(actor, campaign_id: int, area: Area = Area(), *,
-                          today: dt.date | None = None) -> tuple[Campaign, Coverage, Progress]:
-    """The campaign, `coverage_for` and `progress_for` with the campaign read once (the page and the API)."""
+def coverage_overview_for(actor, campaign_id: int, area: Area = Area(), *, today: dt.date | None = None,
+                          as_of: dt.date | None = None) -> tuple[Campaign, Coverage, Progress]:
+    """The campaign, `coverage_for` and `progress_for` with the campaign read once (the page, the API, the
+    dashboard's weekly report — which passes `as_of`, the week's last day: coverage as it stood then)."""
     campaign = campaign_get_for(actor, campaign_id)
     _area_check(actor, campaign, area)
-    coverage = _coverage(actor, campaign, area)
+    coverage = _coverage(actor, campaign, area, as_of)
     return campaign, coverage, _progress(actor, campaign, area, today=today, totals=coverage.total)
 
 
