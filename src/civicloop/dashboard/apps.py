@@ -10,8 +10,8 @@ class DashboardConfig(CivicAppConfig):
     verbose_name = pgettext_lazy("admin section", "数据看板")
     api_prefix = "dashboard/"
     pages_prefix = "dashboard/"
-    navigation = (Nav("dashboard:overview", _("数据看板"), visible="civicloop.dashboard.permissions.may_read"),
-                  Nav("dashboard:report", _("周报"), visible="civicloop.dashboard.permissions.may_read"))
+    # the weekly report is reached from the overview (a button beside its title), not from the menu
+    navigation = (Nav("dashboard:overview", _("数据看板"), visible="civicloop.dashboard.permissions.may_read"),)
     # the rollups follow the case event log (decision file: dashboard-decision.md), every minute by default
     periodic_tasks = (PeriodicTask("civicloop.dashboard.tasks.refresh_rollups", every=60,
                                    env="CIVICLOOP_ROLLUP_EVERY"),)

@@ -41,10 +41,10 @@ def test_navigation_per_persona(rf, world, monkeypatch):
         request.user = user
         return [str(item["label"]) for item in context.navigation(request)["navigation"]]
 
-    assert labels(world.street_dispatcher) == ["首页", "地点", "我的待办", "登记工单", "走访活动", "数据看板", "周报"]
+    assert labels(world.street_dispatcher) == ["首页", "地点", "我的待办", "登记工单", "走访活动", "数据看板"]
     # handlers register too; a department reads no campaign (no territory) but its own figures
-    assert labels(world.dept_handler) == ["首页", "地点", "我的待办", "登记工单", "数据看板", "周报"]
-    assert labels(world.leader) == ["首页", "地点", "我的待办", "走访活动", "数据看板", "周报"]  # case_register refuses them
+    assert labels(world.dept_handler) == ["首页", "地点", "我的待办", "登记工单", "数据看板"]
+    assert labels(world.leader) == ["首页", "地点", "我的待办", "走访活动", "数据看板"]  # case_register refuses them
     assert labels(world.nobody) == ["首页", "地点", "我的待办"]
     entries = registry.navigation_entries()
     monkeypatch.setattr(registry, "navigation_entries",

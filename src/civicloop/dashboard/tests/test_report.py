@@ -202,7 +202,7 @@ def test_the_page_shows_the_tables_and_links_the_downloads(client, loop, campaig
     assert "week-after" not in client.get(reverse("dashboard:report") + "?week=2026-W11").content.decode()
     for sheet in ("指标", "超期工单", "督办", "会商", "走访进度"):
         assert f'data-sheet="{sheet}"' in html
-    assert loop.cases.c5.tracking_code in html and 'data-label="办理期限"' in html  # a phone names each cell
+    assert loop.cases.c5.tracking_code in html and 'data-label="办理期限："' in html  # a phone names each cell
     assert "@media print" in html and "13912345678" not in html
 
 

@@ -15,6 +15,7 @@ def test_the_overview_links_each_figure_to_its_cases(client, loop, django_assert
     assert 'id="kpis"' in html and "row-cols-1 row-cols-sm-2" in html  # one card a row on a phone
     assert "按时办结率" in html and "83.33%" in html  # 5 of 6 resolved on time
     assert '<caption class="caption-top">街道排名（按时办结率）</caption>' in html and 'scope="col"' in html
+    assert f'href="{reverse("dashboard:report")}" id="weekly-report"' in html  # the weekly report from here
     links = re.findall(r'href="(/dashboard/cases/\?[^"]+)"', html)
     assert len(links) > 100
     on_time = re.search(r'data-kpi="on_time_rate".*?href="(/dashboard/cases/\?[^"]+)"', html, re.S).group(1)

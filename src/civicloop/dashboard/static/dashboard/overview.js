@@ -76,7 +76,7 @@
     bars(id, sorted.map(function (r) {
       var k = r.kpis[at];
       var tip = W.ranking[W.rank] + " " + (k.value === null ? "—" : kind === "rate" ? percent(k.value) : k.value);
-      if (k.denominator) tip += "（" + k.numerator.count + "/" + k.denominator.count + " " + W.unit_cases + "）";
+      if (k.denominator) tip += " (" + k.numerator.count + "/" + k.denominator.count + " " + W.unit_cases + ")";
       return { name: r.name, value: k.value === null ? 0 : kind === "rate" ? +(k.value * 100).toFixed(2) : k.value,
                shown: k.value === null ? "—" : kind === "rate" ? percent(k.value) : String(k.value),
                href: href(k.numerator), tip: tip };
@@ -104,8 +104,8 @@
       var rate = s.on_time_rate;
       return { name: s.name, value: [s.lng, s.lat, rate.value === null ? -1 : Math.round(rate.value * 100)],
                open: s.open.count, href: href(s.open),
-               rate: rate.value === null ? "—" : percent(rate.value) + "（" + rate.numerator.count + "/" +
-                     rate.denominator.count + "）" };
+               rate: rate.value === null ? "—" : percent(rate.value) + " (" + rate.numerator.count + "/" +
+                     rate.denominator.count + ")" };
     });
     if (!points.length) { C.empty(box, W.no_position); return; }
     var chart = C.init(box);
