@@ -95,7 +95,7 @@ def test_the_field_list_reads_a_constant_number_of_queries(client, world, field,
         if subject.pk % 3 == 0:
             record(subject=subject, client_id=uuid.uuid4(), problems=[{"description": "问题"}])
     large = count()
-    assert large == small and large <= 8, (small, large)
+    assert large == small and large <= 10, (small, large)  # rows, last visits (2), earlier cases (2), …
     page = f"/visits/teams/{field.team.pk}/list/"
     with CaptureQueriesContext(connection) as ctx:
         assert client.get(page).status_code == 200
