@@ -133,25 +133,38 @@ def my_teams(actor) -> list[dict]:
 def _subject_rows(actor, qs) -> list[dict]:
     """Subjects of `qs` with what a field list shows, in walk order, as flat rows (a team holds up to a few
     thousand: no model instances): the place names, and the last visit to the same household or enterprise (any
-    campaign) as `last_visited_on`. Three queries: the rows, then the last visits grouped per household and per
-    enterprise (a correlated subquery per row cost more at 2,000 subjects)."""
+    campaign) as `last_visited_on`. The subjects first (their team's index), then their households, enterprises
+    and communities by id, then the last visits grouped per household and per enterprise: on PostgreSQL one
+    joined query read every household (a hash join over 180,000 rows) and a correlated subquery per row cost more."""
     from django.db.models import F, Max
+
+    from civicloop.places.models import Enterprise, Household, Place
 
     rows = list(qs.order_by("walk_key", "pk").values(
         "pk", "kind", "group", "district_id", "community_id", "household_id", "enterprise_id", "visits_count",
-        "first_visited_on", community_name=F("community__name"), address=F("household__address"),
-        room=F("household__room"), building_name=F("household__building__name"),
-        compound_name=F("household__building__parent__name"), enterprise_name=F("enterprise__name"),
-        park_building_name=F("enterprise__park_building__name")))
+        "first_visited_on"))
+    household_ids = [r["household_id"] for r in rows if r["household_id"] is not None]
+    enterprise_ids = [r["enterprise_id"] for r in rows if r["enterprise_id"] is not None]
+    households = {h["pk"]: h for h in Household.objects.filter(pk__in=household_ids).values(
+        "pk", "address", "room", building_name=F("building__name"), compound_name=F("building__parent__name"))}
+    enterprises = {e["pk"]: e for e in Enterprise.objects.filter(pk__in=enterprise_ids).values(
+        "pk", "name", park_building_name=F("park_building__name"))}
+    communities = dict(Place.objects.filter(pk__in={r["community_id"] for r in rows}).values_list("pk", "name"))
     last = {}
-    for column, ids in (("household_id", qs.exclude(household_id=None).values("household_id")),
-                        ("enterprise_id", qs.exclude(enterprise_id=None).values("enterprise_id"))):
-        for r in (Visit.objects.filter(**{f"{column}__in": ids}).order_by().values(column)
-                  .annotate(last=Max("visited_on"))):
-            last[(column, r[column])] = r["last"]
+    for column, ids in (("household_id", household_ids), ("enterprise_id", enterprise_ids)):
+        if ids:
+            for r in (Visit.objects.filter(**{f"{column}__in": ids}).order_by().values(column)
+                      .annotate(last=Max("visited_on"))):
+                last[(column, r[column])] = r["last"]
+    nothing = {}
     for r in rows:
+        h = households.get(r["household_id"], nothing)
+        e = enterprises.get(r["enterprise_id"], nothing)
         column = "household_id" if r["household_id"] is not None else "enterprise_id"
-        r["last_visited_on"] = last.get((column, r[column]))
+        r.update(community_name=communities.get(r["community_id"], ""), address=h.get("address"), room=h.get("room"),
+                 building_name=h.get("building_name"), compound_name=h.get("compound_name"),
+                 enterprise_name=e.get("name"), park_building_name=e.get("park_building_name"),
+                 last_visited_on=last.get((column, r[column])))
     return rows
 
 
@@ -243,6 +256,8 @@ def field_list_for(actor, team_id: int) -> dict:
     """A team's field list (the offline app's JSON, the printable page): the team, members, topics, the choices,
     and its subjects the viewer may see in walk order, each with its place, visit counters and the cases raised
     in earlier visits. A constant number of queries, whatever the team's size."""
+    from types import SimpleNamespace
+
     from django.utils import timezone
 
     from .constants import VisitMethod, VisitSatisfaction
@@ -250,9 +265,9 @@ def field_list_for(actor, team_id: int) -> dict:
     team = team_get_for(actor, team_id)
     subjects_qs = Subject.objects.filter(subjects_visible_q(actor), team_id=team.pk)
     subjects = _subject_rows(actor, subjects_qs)
-    earlier = earlier_cases_by_record(actor, subjects_qs)
-    from types import SimpleNamespace
-
+    # by the rows' ids (an IN-subquery over the subjects joined visits to problems by a scan on PostgreSQL)
+    earlier = earlier_cases_by_record(actor, [SimpleNamespace(household_id=r["household_id"],
+                                                              enterprise_id=r["enterprise_id"]) for r in subjects])
     group_labels = {value: str(label) for value, label in SubjectGroup.choices}
     rows = []
     for r in subjects:
