@@ -10,6 +10,8 @@
 
 from __future__ import annotations
 
+from django.db.models import Q
+
 from civicloop.orgs.constants import Role
 from civicloop.orgs.scope import scope_for
 
@@ -25,17 +27,29 @@ def may_manage(actor, district_id: int | None = None) -> bool:
     return scope.is_district_level_for(district_id) if district_id is not None else scope.is_district_level
 
 
+def team_is_working(team, campaign) -> bool:
+    """A team whose visits are recorded now (and whose members the team rule binds): active, in a running campaign."""
+    from .constants import CampaignState
+
+    return team.active and campaign.state == CampaignState.RUNNING
+
+
+def working_teams_q(prefix: str = "") -> Q:
+    """`team_is_working` as a Q over Team (`prefix`: the path to the team, e.g. "team__")."""
+    from .constants import CampaignState
+
+    return Q(**{f"{prefix}active": True, f"{prefix}campaign__state": CampaignState.RUNNING})
+
+
 def has_team(actor) -> bool:
     """A member (by staff account) of a team of a running campaign."""
-    from .constants import CampaignState
     from .models import TeamMember
 
     if not getattr(actor, "is_authenticated", False) or not getattr(actor, "is_active", False):
         return False
     cached = getattr(actor, "_civicloop_has_team", None)  # asked by the navigation on every page
     if cached is None:
-        cached = TeamMember.objects.filter(user_id=actor.pk, team__active=True,
-                                           team__campaign__state=CampaignState.RUNNING).exists()
+        cached = TeamMember.objects.filter(working_teams_q("team__"), user_id=actor.pk).exists()
         actor._civicloop_has_team = cached
     return cached
 
@@ -61,12 +75,11 @@ def may_record(actor, subject) -> bool:
     """Record a visit to `subject` (loaded with its team and campaign): a staff member of its current team, an
     active team, a running campaign — what `services.records.visit_record` asks, so the page offers its form
     only then."""
-    from .constants import CampaignState
     from .models import TeamMember
 
     if subject.team_id is None or not getattr(actor, "pk", None):
         return False
-    if not subject.team.active or subject.campaign.state != CampaignState.RUNNING:
+    if not team_is_working(subject.team, subject.campaign):
         return False
     return TeamMember.objects.filter(team_id=subject.team_id, user_id=actor.pk).exists()
 # ----- campaigns, pairing, teams, assignment (state rules: the services refuse what these deny; pages ask them)

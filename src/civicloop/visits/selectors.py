@@ -379,10 +379,9 @@ def subject_history_for(actor, pk: int) -> dict:
 def field_teams_for(actor) -> QuerySet[Team]:
     """The teams whose field list and visit form the offline field app offers `actor`: those they sit on by
     staff account, active, in a running campaign (a visit can be recorded for nothing else)."""
-    from .constants import CampaignState
-    from .permissions import team_ids_of
+    from .permissions import team_ids_of, working_teams_q
 
-    return (Team.objects.filter(pk__in=team_ids_of(actor), active=True, campaign__state=CampaignState.RUNNING)
+    return (Team.objects.filter(working_teams_q(), pk__in=team_ids_of(actor))
             .select_related("campaign").order_by("campaign__start", "name", "pk"))
 
 

@@ -306,7 +306,7 @@ def team_page(request, pk: int):
     members = list(selectors.team_member_rows(team))
     editable = visit_permissions.may_manage_campaign(request.user, campaign) and \
         visit_permissions.campaign_is_editable(campaign)
-    bound = team.active and campaign.state == CampaignState.RUNNING
+    bound = visit_permissions.team_is_working(team, campaign)
     return render(request, "visits/team.html", {
         "team": team, "campaign": campaign, "members": members, "gaps": team_gaps(campaign.team_rule, members),
         "subject_count": selectors.team_subject_counts(request.user, campaign).get(team.pk, 0),

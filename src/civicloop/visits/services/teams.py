@@ -22,6 +22,7 @@ from civicloop.orgs.models import Person, Unit
 from ..constants import ROLE_OF_PERSON_KIND, CampaignAuditAction, CampaignState, MemberRole
 from ..error_codes import VisitErrorCode
 from ..models import Team, TeamMember, Visit
+from ..permissions import team_is_working
 from ..team_rule import gaps_text, team_gaps, team_rule_gaps  # noqa: F401 (team_rule_gaps: this module's rule)
 from .campaigns import campaign_for_change, clean_text, invalid, require_editable
 
@@ -32,8 +33,8 @@ def _audit(actor, team: Team, action: str, **details) -> None:
 
 
 def team_is_bound(team: Team, campaign) -> bool:
-    """The rule binds this team now: it is active in a running campaign."""
-    return team.active and campaign.state == CampaignState.RUNNING
+    """The rule binds this team now: it is working (`permissions.team_is_working`)."""
+    return team_is_working(team, campaign)
 
 
 def team_complete_or_refuse(team: Team, campaign) -> None:
