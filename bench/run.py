@@ -78,7 +78,7 @@ def databases(tmp: Path):
     pgdata = Path(f"/tmp/civicloop-bench-pg-{os.getpid()}")
     # shared_buffers 2 GB: PostgreSQL's usual advice is ~25 % of RAM (this machine: 24 GiB); the 1 M-case
     # database is ~5 GB, and with the 256 MB default every inbox read copies pages from the OS cache.
-    env = dict(os.environ, PGPORT="54391", PGDATA_DIR=str(pgdata), PG_FSYNC="on", PG_SYNC_COMMIT="on",
+    env = dict(os.environ, PGPORT=os.environ.get("BENCH_PG_PORT", "54391"), PGDATA_DIR=str(pgdata), PG_FSYNC="on", PG_SYNC_COMMIT="on",
                PG_SHARED_BUFFERS=os.environ.get("BENCH_PG_SHARED_BUFFERS", "2GB"))
     # The inbox goal is stated at 1,000,000 cases: PostgreSQL's demo generates twice the default per scale.
     pg_cases = os.environ.get("BENCH_PG_CASES_PER_SCALE", "1000000")
