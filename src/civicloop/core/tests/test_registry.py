@@ -29,10 +29,10 @@ def test_routers_pages_and_steps_come_from_the_apps_in_installed_order():
 def test_periodic_task_interval_from_the_environment(monkeypatch):
     # (issue 21 adds core's WAL checkpoint, first: core comes first in INSTALLED_APPS)
     assert [(path, every) for path, _task, every in registry.periodic_tasks()] == [
-        ("civicloop.core.tasks.wal_checkpoint", 30), ("civicloop.cases.tasks.supervise_overdue", 600),
-        ("civicloop.dashboard.tasks.refresh_rollups", 60)]
+        ("civicloop.core.tasks.wal_checkpoint", 30), ("civicloop.core.tasks.rate_counts_purge", 3600),
+        ("civicloop.cases.tasks.supervise_overdue", 600), ("civicloop.dashboard.tasks.refresh_rollups", 60)]
     monkeypatch.setenv("CIVICLOOP_SUPERVISE_EVERY", "42")
-    assert [every for _path, _task, every in registry.periodic_tasks()] == [30, 42, 60]
+    assert [every for _path, _task, every in registry.periodic_tasks()] == [30, 3600, 42, 60]
 
 
 def test_navigation_per_persona(rf, world, monkeypatch):
