@@ -133,6 +133,7 @@ INSTALLED_APPS = [
     "civicloop.cases",
     "civicloop.visits",
     "civicloop.dashboard",
+    "civicloop.apikeys",  # keys for other systems (Open311 clients, the 12345 platform)
     "civicloop.demo",
     "civicloop.web",
 ]
