@@ -18,10 +18,10 @@ class Open311ErrorCode(StrEnum):
 
 
 register_error_codes(Open311ErrorCode, {
-    Open311ErrorCode.SERVICE_UNKNOWN: (400, _("service_code 不存在：%(code)s。")),
+    Open311ErrorCode.SERVICE_UNKNOWN: (400, _("service_code 不存在：%(service_code)s。")),
     Open311ErrorCode.LOCATION_MISSING: (400, _("缺少位置：请提供 lat 和 long，或 address_string。")),
     Open311ErrorCode.OUT_OF_AREA: (400, _("位置不在本区范围内。")),
-    Open311ErrorCode.ATTRIBUTE_REQUIRED: (400, _("缺少必填信息：%(question)s（attribute[%(code)s]）。")),
-    Open311ErrorCode.ATTRIBUTE_INVALID: (400, _("信息填写不正确：%(question)s（attribute[%(code)s]）。")),
+    Open311ErrorCode.ATTRIBUTE_REQUIRED: (400, _("缺少必填信息：%(question)s（attribute[%(field)s]）。")),
+    Open311ErrorCode.ATTRIBUTE_INVALID: (400, _("信息填写不正确：%(question)s（attribute[%(field)s]）。")),
     Open311ErrorCode.PARAMETER_INVALID: (400, _("参数 %(name)s 不正确：%(reason)s")),
 })

@@ -26,7 +26,7 @@ def service_get(code: str) -> Category:
     category = (Category.objects.filter(code=code, active=True, parent__isnull=False).select_related("parent").first()
                 if code and len(code) <= 20 else None)
     if category is None:
-        raise CivicError(Open311ErrorCode.SERVICE_UNKNOWN, code=(code or "")[:20])
+        raise CivicError(Open311ErrorCode.SERVICE_UNKNOWN, service_code=(code or "")[:20])
     return category
 
 

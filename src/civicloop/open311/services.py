@@ -30,7 +30,7 @@ def answers_checked(attributes: tuple[Attribute, ...], given: dict[str, str]) ->
     answers: dict[str, str | int] = {}
     for attribute in attributes:
         value = (given.get(attribute.code) or "").strip()
-        params = {"question": attribute.description, "code": attribute.code}
+        params = {"question": attribute.description, "field": attribute.code}
         if not value:
             if attribute.required:
                 raise CivicError(Open311ErrorCode.ATTRIBUTE_REQUIRED, **params)
