@@ -112,3 +112,32 @@ def test_the_page_refuses_everyone_else(world, client):
     client.force_login(world.stranger)
     assert client.post(f"/apikeys/{row.pk}/revoke/").status_code == 404
     assert not ApiKey.objects.get(pk=row.pk).revoked
+
+
+def test_the_ninja_auth_class_answers_our_error_body(world):
+    """An endpoint of the JSON API protected by `KeyAuth`: the key in `request.auth`; refusals as CivicError
+    bodies with their status (401, 403 out of scope, 429 with Retry-After)."""
+    from ninja import NinjaAPI
+    from ninja.testing import TestClient
+
+    from civicloop.core.api import install_error_handlers
+
+    api = NinjaAPI(urls_namespace="apikeys-test")
+    install_error_handlers(api)
+
+    @api.get("/feed", auth=KeyAuth(KeyScope.HOTLINE))
+    def feed(request):
+        return {"key": request.auth.name, "district": request.auth.district_id}
+
+    client = TestClient(api)
+    row, key = _create(world, scopes=[KeyScope.HOTLINE], rate_limit=2)
+    _other, open311_key = _create(world, scopes=[KeyScope.OPEN311])
+    ok = client.get("/feed", headers={"X-Api-Key": key})
+    assert ok.status_code == 200 and ok.json() == {"key": row.name, "district": world.district.pk}
+    missing = client.get("/feed")
+    assert missing.status_code == 401 and missing.json()["code"] == KeyErrorCode.KEY_MISSING
+    assert client.get("/feed", headers={"X-Api-Key": open311_key}).json()["code"] == KeyErrorCode.KEY_SCOPE
+    client.get("/feed", headers={"Authorization": f"Bearer {key}"})
+    limited = client.get("/feed", headers={"X-Api-Key": key})
+    assert limited.status_code == 429 and limited.json()["code"] == CoreErrorCode.RATE_LIMITED
+    assert int(limited["Retry-After"]) > 0
