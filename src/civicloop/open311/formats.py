@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 from decimal import Decimal
 from xml.etree import ElementTree as ET
 
@@ -20,6 +21,11 @@ from .constants import CONTENT_TYPES
 # The element of one item of each list the documents hold (the spec's names).
 SINGULAR = {"services": "service", "service_requests": "request", "endpoints": "endpoint", "formats": "format",
             "attributes": "attribute", "values": "value", "errors": "error"}
+
+
+# Characters XML 1.0 cannot hold (C0 controls but tab, newline, return; U+FFFE/U+FFFF; lone surrogates): a stored
+# text carrying one (typed into another channel, pasted from elsewhere) must not make the document unreadable.
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
 
 
 def iso(value: dt.datetime | None) -> str | None:
@@ -56,7 +62,7 @@ def _fill(element: ET.Element, name: str, value) -> None:
     elif isinstance(value, bool):
         element.text = "true" if value else "false"
     elif value is not None:
-        element.text = str(value)
+        element.text = _NOT_XML.sub("\ufffd", str(value))
 
 
 def response(fmt: str, root: str, document, *, status: int = 200) -> HttpResponse:
@@ -67,7 +73,7 @@ def response(fmt: str, root: str, document, *, status: int = 200) -> HttpRespons
         _fill(element, root, data)
         body = ET.tostring(element, encoding="utf-8", xml_declaration=True)
     else:
-        body = json.dumps(data, ensure_ascii=False).encode("utf-8")
+        body = json.dumps(data, ensure_ascii=False).encode("utf-8", "replace")  # a lone surrogate: "?"
     return HttpResponse(body, status=status, content_type=CONTENT_TYPES[fmt])
 
 

@@ -141,3 +141,18 @@ def test_the_ninja_auth_class_answers_our_error_body(world):
     limited = client.get("/feed", headers={"X-Api-Key": key})
     assert limited.status_code == 429 and limited.json()["code"] == CoreErrorCode.RATE_LIMITED
     assert int(limited["Retry-After"]) > 0
+
+
+def test_the_admin_lists_keys_read_only_and_revokes_through_the_service(world, client):
+    from civicloop.testing import make_user
+
+    row, key = _create(world)
+    root = make_user("root", None, superuser=True)
+    client.force_login(root)
+    assert client.get("/admin/apikeys/apikey/").status_code == 200
+    page = client.get(f"/admin/apikeys/apikey/{row.pk}/change/")
+    assert page.status_code == 200 and row.key_hash not in page.content.decode()
+    assert client.get("/admin/apikeys/apikey/add/").status_code == 403
+    client.post("/admin/apikeys/apikey/", {"action": "revoke", "_selected_action": [row.pk]})
+    assert ApiKey.objects.get(pk=row.pk).revoked
+    assert AuditLog.objects.filter(action=KeyAuditAction.REVOKE, object_id=str(row.pk), user=root).exists()

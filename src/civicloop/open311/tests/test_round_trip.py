@@ -268,3 +268,11 @@ def test_the_list_reads_the_district_created_index(client, o311):
         plan = " ".join(str(row) for row in cursor.fetchall())
     assert "case_district_created" in plan, plan
     assert "TEMP B-TREE" not in plan, plan  # the order comes from the index: no sort of the window
+
+
+def test_text_that_xml_cannot_hold_is_replaced_not_broken(client, o311):
+    code = _json(_post(client, o311.key, _noise()), 201)[0]["service_request_id"]
+    Case.objects.filter(tracking_code=code).update(description="灯不亮\x01\x1f了")  # as another channel stored it
+    root = _xml(client.get(f"{BASE}/requests/{code}.xml", HTTP_X_API_KEY=o311.key))
+    assert root.find("request/description").text.startswith("灯不亮\ufffd\ufffd了")
+    assert _json(client.get(f"{BASE}/requests/{code}.json", HTTP_X_API_KEY=o311.key))[0]["description"].startswith("灯不亮")
