@@ -64,6 +64,7 @@ class Channel(models.TextChoices):
     DELIBERATION = "deliberation", _("议事")
     PORTAL = "portal", _("市民上报")
     LEADER_INSTRUCTION = "leader_instruction", _("领导交办")
+    OPEN311 = "open311", _("Open311接口")  # another system's client (a city app) through /open311/v2/, with a key
 
 
 class Urgency(models.TextChoices):

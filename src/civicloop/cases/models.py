@@ -124,6 +124,8 @@ class Case(TenantModel):
             models.Index(fields=["community", "state", "deadline", "yellow_at", "id"], name="case_community_inbox"),
             models.Index(fields=["lead_unit", "state", "deadline", "yellow_at", "id"], name="case_lead_unit_inbox"),
             models.Index(fields=["dispatching_unit", "state"]),  # the extensions an approver decides
+            # a district's cases newest first within a window: Open311 GET requests (open311.selectors)
+            models.Index(fields=["district", "created_at", "id"], name="case_district_created"),
         ]
 
     def __str__(self) -> str:

@@ -18,7 +18,7 @@ def test_routers_pages_and_steps_come_from_the_apps_in_installed_order():
         "places/", "orgs/", "imports/", "cases/", "visits/", "dashboard/"]
     assert [(prefix, ns) for prefix, _urls, ns in registry.page_urls()] == [
         ("places/", "places"), ("imports/", "imports"), ("cases/", "cases"), ("visits/", "visits"),
-        ("dashboard/", "dashboard"), ("", "web")]
+        ("dashboard/", "dashboard"), ("apikeys/", "apikeys"), ("open311/v2/", "open311"), ("", "web")]
     assert [s.__name__ for s in registry.demo_steps()] == ["generate_cases", "generate_visits"]
     # reset: the later apps' rows first (they point at the earlier ones')
     assert [s.__name__ for s in registry.demo_reset_steps()] == ["delete_rollups", "delete_visits", "delete_cases"]
