@@ -59,14 +59,27 @@ def picked_place(district: Place, code: str) -> Place:
     return place
 
 
+def category_keywords(code: str) -> str:
+    """The plain words a resident may search a category by ("路灯" finds 道路设施损坏), from the Open311 catalogue
+    when that app is installed (its `keywords`; one list for both ways in), else none."""
+    try:
+        from civicloop.open311.catalogue import extra_for
+    except ImportError:
+        return ""
+    return "、".join(w.strip() for w in str(extra_for(code).keywords).replace("，", ",").split(",") if w.strip())
+
+
 def category_groups() -> list[tuple[str, list[tuple[int, str]]]]:
-    """Active categories as (group name, [(id, name)]) in code order, for a select with a search box."""
+    """Active categories as (group name, [(id, name with its plain words)]) in code order, for a select with a
+    search box (civicloop.js `data-filter-select` matches the option's text)."""
     groups: dict[int, tuple[str, list]] = {}
     for c in Category.objects.filter(active=True).select_related("parent").order_by("code"):
         if c.parent_id is None:
             groups.setdefault(c.pk, (c.name, []))
         elif c.parent.active:
-            groups.setdefault(c.parent_id, (c.parent.name, []))[1].append((c.pk, c.name))
+            words = category_keywords(c.code)
+            groups.setdefault(c.parent_id, (c.parent.name, []))[1].append(
+                (c.pk, f"{c.name}（{words}）" if words else c.name))
     return [(name, children) for name, children in groups.values() if children]
 
 
