@@ -10,7 +10,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from civicloop.cases.constants import Satisfaction
+from civicloop.cases.constants import AppealType, Satisfaction
 
 from .constants import ADDRESS_MAX, DESCRIPTION_MAX, PHONE_MAX
 from .selectors import category_groups
@@ -18,17 +18,10 @@ from .selectors import category_groups
 PHONE_RE = re.compile(r"^\+?[0-9][0-9 \-]{5,18}[0-9]$")
 
 
-def appeal_type_choices() -> list[tuple[str, str]]:
-    try:
-        from civicloop.cases.constants import AppealType
-    except ImportError:  # before the appeal type exists (issue 14, the hotline part)
-        return []
-    return list(AppealType.choices)
-
-
 class ReportForm(forms.Form):
     district = forms.CharField(widget=forms.HiddenInput, max_length=40, required=False)
-    appeal_type = forms.ChoiceField(label=_("类型"), required=False, widget=forms.RadioSelect)
+    appeal_type = forms.ChoiceField(label=_("类型"), choices=AppealType.choices, initial=AppealType.HELP,
+                                    widget=forms.RadioSelect)
     category_id = forms.TypedChoiceField(label=_("问题类别"), coerce=int, required=False, empty_value=None)
     street = forms.CharField(label=_("街道/镇"), max_length=40, required=False)
     community = forms.CharField(label=_("居委/村委"), max_length=40, required=False)
@@ -47,17 +40,12 @@ class ReportForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        choices = appeal_type_choices()
-        self.fields["appeal_type"].choices = choices
-        self.fields["appeal_type"].required = bool(choices)
         self.fields["category_id"].choices = [("", _("不确定 / 其他")), *category_groups()]
         for field in self.fields.values():
             if isinstance(field.widget, (forms.HiddenInput, forms.RadioSelect)):
                 continue
             field.widget.attrs.setdefault("class", "form-select" if isinstance(field.widget, forms.Select)
                                           else "form-control")
-        if choices:
-            self.initial.setdefault("appeal_type", choices[0][0])
 
     def clean_phone(self):
         phone = self.cleaned_data["phone"].strip()

@@ -104,7 +104,7 @@ class PublicStatus:
     category: str
     state: str
     deadline: str
-    appeal_type: str = ""
+    appeal_type: str
     steps: list[PublicStep] = field(default_factory=list)
 
 
@@ -143,12 +143,9 @@ def public_status(code: str) -> PublicStatus:
         case=case, code=case.tracking_code, received=timezone.localtime(case.created_at).strftime("%Y-%m-%d %H:%M"),
         category=case.category.name if case.category_id else "", state=str(state),
         deadline=timezone.localtime(case.deadline).strftime("%Y-%m-%d") if case.deadline else "",
-        appeal_type=_appeal_label(case), steps=steps)
+        appeal_type=str(case.get_appeal_type_display()), steps=steps)
 
 
-def _appeal_label(case) -> str:
-    value = getattr(case, "appeal_type", "")
-    return str(case.get_appeal_type_display()) if value else ""
 
 
 def reporter_photos(case) -> list:

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.db import transaction
 
-from civicloop.cases.constants import Channel
+from civicloop.cases.constants import AppealType, Channel
 from civicloop.cases.models import Case
 from civicloop.cases.services import SYSTEM, case_rate, case_register
 from civicloop.core.errors import CivicError, ErrorCode
@@ -57,7 +57,7 @@ def new_secret() -> str:
 
 
 def portal_report(*, client: str, district_code: str | None, description: str, category_id: int | None = None,
-                  appeal_type: str = "", place_code: str = "", lat=None, lng=None, address: str = "",
+                  appeal_type: str = AppealType.HELP, place_code: str = "", lat=None, lng=None, address: str = "",
                   phone: str = "", photos=()) -> Reported:
     """Register what a member of the public reports, as the SYSTEM actor on channel `portal`, with up to
     MAX_PHOTOS photos (checked by content, re-encoded, EXIF stripped: civicloop.files). Where: a street,
@@ -79,14 +79,14 @@ def portal_report(*, client: str, district_code: str | None, description: str, c
     checked = [check_file(read_upload(p, max_bytes=PHOTO_MAX_BYTES), name=getattr(p, "name", ""),
                           max_bytes=PHOTO_MAX_BYTES) for p in photos]
     secret = new_secret()
-    extra = {"appeal_type": appeal_type} if appeal_type else {}
     pending = attachments_write(checked)
     try:
         with transaction.atomic():
             case = case_register(
                 actor=SYSTEM, channel=Channel.PORTAL, district_id=district.pk, place_id=place.pk if place else None,
                 category_id=category_id, description=description, address=address, lat=lat, lng=lng,
-                reporter_phone=phone, reporter_anonymous=not phone, attachments=[p.ref for p in pending], **extra)
+                reporter_phone=phone, reporter_anonymous=not phone, appeal_type=appeal_type,
+                attachments=[p.ref for p in pending])
             attachments_attach(pending=pending, owner_kind=OWNER_KIND, owner_id=case.pk, district_id=case.district_id)
             PortalReport.objects.create(district_id=case.district_id, case=case, secret_digest=secret_digest(secret))
     except BaseException:

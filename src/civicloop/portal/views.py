@@ -41,7 +41,7 @@ def report(request):
         try:
             reported = services.portal_report(
                 client=_client(request), district_code=district.code, description=data["description"],
-                category_id=data["category_id"], appeal_type=data.get("appeal_type") or "",
+                category_id=data["category_id"], appeal_type=data["appeal_type"],
                 place_code=form.place_code(), lat=lat, lng=lng, address=data["address"], phone=data["phone"],
                 photos=request.FILES.getlist("photos"))
         except CivicError as error:

@@ -1,6 +1,8 @@
 import pytest
 from django.test import Client
 
+from civicloop.cases.constants import AppealType
+
 
 @pytest.fixture(autouse=True)
 def _files_dir(settings, tmp_path):
@@ -25,10 +27,7 @@ def public():
 def report_data(world, **extra):
     data = {"district": world.district.code, "description": "小区门口路灯不亮，晚上很黑。", "street": world.street_a.code,
             "community": world.comm_a1.code, "phone": "13912345678", "address": "1号门"}
-    from civicloop.portal.forms import appeal_type_choices
-
-    if appeal_type_choices():
-        data["appeal_type"] = appeal_type_choices()[0][0]
+    data["appeal_type"] = AppealType.HELP
     data.update(extra)
     return {k: v for k, v in data.items() if v is not None}
 

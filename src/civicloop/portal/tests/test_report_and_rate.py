@@ -8,7 +8,7 @@ from django.test import Client
 from PIL import ExifTags, Image
 
 from civicloop.cases import services as s
-from civicloop.cases.constants import CaseState, Channel
+from civicloop.cases.constants import AppealType, CaseState, Channel
 from civicloop.cases.models import Case, CaseEvent
 from civicloop.files.models import Attachment
 from civicloop.files.tests.conftest import jpeg_with_gps
@@ -82,11 +82,12 @@ def test_report_track_reply_and_rate_with_wrong_then_right_proof(world, cats, pu
     assert again.status_code == 409 and "不能评价" in again.content.decode()
 
 
-def test_an_anonymous_report_proves_with_its_secret(world, cats, public):
-    assert post_report(public, world, phone="").status_code == 302
+def test_an_anonymous_suggestion_proves_with_its_secret(world, cats, public):
+    assert post_report(public, world, phone="", appeal_type=AppealType.SUGGESTION).status_code == 302
     code, secret = reported(public)
     case = Case.objects.get(tracking_code=code)
-    assert case.reporter_anonymous and case.reporter_phone == ""
+    assert case.reporter_anonymous and case.reporter_phone == "" and case.appeal_type == AppealType.SUGGESTION
+    assert "建议" in public.get(f"/portal/t/{code}/").content.decode()
     other = Client(REMOTE_ADDR="203.0.113.8")
     assert other.post(f"/portal/t/{code}/prove/", {"proof": "5678"}).status_code == 403  # no phone: digits prove nothing
     assert other.post(f"/portal/t/{code}/prove/", {"proof": secret.lower()}).status_code == 302
