@@ -26,6 +26,7 @@ def test_a_resident_reports_with_a_photo_and_a_map_point_at_phone_width(
     page = browser_page
     page.set_viewport_size({"width": 390, "height": 844})
     page.goto(f"{live_server.url}/portal/")
+    page.click("label:has-text('投诉')")
     page.fill("#id_description", "小区门口的路灯坏了，晚上一片漆黑。")
     from civicloop.portal.selectors import category_keywords
 
@@ -39,6 +40,7 @@ def test_a_resident_reports_with_a_photo_and_a_map_point_at_phone_width(
     expect(page.locator("#id_community option", has_text=world.comm_a1.name)).to_have_count(1)
     page.select_option("#id_community", label=world.comm_a1.name)
     expect(page.locator("#id_compound option", has_text="小区")).to_have_count(1)
+    page.locator("#portal-map").scroll_into_view_if_needed()
     box = page.locator("#portal-map canvas").first.bounding_box()
     page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)  # the middle of the district
     expect(page.locator("#point-text")).to_contain_text("31.")
@@ -53,7 +55,7 @@ def test_a_resident_reports_with_a_photo_and_a_map_point_at_phone_width(
     page.screenshot(path=str(shots / "portal-reported-390.png"), full_page=True)
     case = Case.objects.get(tracking_code=code)
     assert case.channel == Channel.PORTAL and case.lat is not None and case.community_id == world.comm_a1.pk
-    assert case.category.name in visible[0]
+    assert case.category.name in visible[0] and case.appeal_type == "complaint"
     assert Attachment.objects.filter(owner_id=case.pk).count() == 1
     page.click("text=查看办理进度")
     expect(page.locator("#public-timeline")).to_contain_text("已受理您的诉求")
