@@ -169,6 +169,8 @@ def case_detail(actor, case_id_or_code: int | str) -> dict:
             "actor": (e.actor.display_name or e.actor.username) if e.actor_id else None,
             "unit": e.actor_unit.name if e.actor_unit_id else None, "at": e.at, "note": shown(e.note),
             "summary": line,
+            # the files the step came with (civicloop.files refs; served after the files rule: this viewer's)
+            "attachments": [ref for ref in e.attachments or [] if isinstance(ref, dict) and ref.get("key")],
         } for e, line in zip(events, lines, strict=True)],
         "allowed_actions": case_available_actions(actor, case),
     }

@@ -120,3 +120,13 @@ def test_a_place_of_another_district_is_refused(world, cats, public):
     other_street = world.other_district.children.first()
     response = post_report(public, world, street=other_street.code, community="")
     assert response.status_code == 404 and Case.objects.count() == 0
+
+
+def test_staff_see_the_photo_on_the_case_page(world, cats, public):
+    post_report(public, world, files=[photo()])
+    case = Case.objects.get()
+    attachment = Attachment.objects.get()
+    client = Client()
+    client.login(username=world.street_dispatcher.username, password=PASSWORD)
+    page = client.get(f"/cases/{case.tracking_code}/").content.decode()
+    assert f'src="/files/{attachment.key}/"' in page
