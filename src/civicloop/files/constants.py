@@ -19,5 +19,5 @@ IMAGE_FORMATS = ("JPEG", "PNG", "WEBP", "GIF")
 
 MAX_BYTES = 10 * 1024 * 1024  # one file as sent (a phone photo is 2–6 MB)
 MAX_PIXELS = 40_000_000  # width × height of an image before it is decoded: a larger one is refused (an image bomb)
-MAX_SIDE = 2560  # the longest side of a stored image (larger ones are scaled down when re-encoded)
+MAX_SIDE = 1920  # the longest side of a stored image (larger ones are scaled down when re-encoded)
 JPEG_QUALITY = 85

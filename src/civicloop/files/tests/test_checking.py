@@ -77,7 +77,7 @@ def test_large_photos_are_scaled_and_transparent_ones_stay_png():
     out = io.BytesIO()
     Image.new("RGBA", (4000, 1000), (0, 0, 0, 0)).save(out, "PNG")
     checked = check_file(out.getvalue(), name="a.gif")
-    assert (checked.width, checked.height) == (2560, 640) and checked.content_type == "image/png"
+    assert (checked.width, checked.height) == (1920, 480) and checked.content_type == "image/png"
     assert checked.name == "a.png"
 
 
