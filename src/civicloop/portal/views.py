@@ -4,6 +4,7 @@ place pickers' lists. Thin: parse, one service or selector, render. A refusal is
 
 from __future__ import annotations
 
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -120,6 +121,8 @@ def rate(request, code: str):
 @require_GET
 def places(request, level: str):
     """The options of the next picker (htmx): the communities of `?street=`, the compounds of `?community=`."""
+    if level not in ("communities", "compounds"):
+        raise Http404
     district = selectors.portal_district(request.GET.get("d"))
     parent = request.GET.get("street" if level == "communities" else "community", "")
     children = selectors.place_children(district, parent) if parent else []

@@ -69,3 +69,13 @@ def test_photos_never_reach_the_page_of_someone_who_has_not_proved(world, cats, 
     from django.test import Client
 
     assert "/files/" not in Client().get(f"/portal/t/{code}/").content.decode()
+
+
+def test_the_pickers_list_the_next_level_of_the_district_only(world, cats, public):
+    page = public.get("/portal/places/communities/", {"street": world.street_a.code}).content.decode()
+    assert world.comm_a1.name in page and world.comm_b1.name not in page and 'hx-swap-oob="true"' in page
+    compounds = public.get("/portal/places/compounds/", {"community": world.comm_a1.code}).content.decode()
+    assert f"{world.comm_a1.name}小区" in compounds and "1号楼" not in compounds
+    other = world.other_district.children.first()
+    assert public.get("/portal/places/communities/", {"street": other.code}).status_code == 404
+    assert public.get("/portal/places/households/", {"street": world.street_a.code}).status_code == 404
