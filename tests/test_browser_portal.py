@@ -40,10 +40,15 @@ def test_a_resident_reports_with_a_photo_and_a_map_point_at_phone_width(
     expect(page.locator("#id_community option", has_text=world.comm_a1.name)).to_have_count(1)
     page.select_option("#id_community", label=world.comm_a1.name)
     expect(page.locator("#id_compound option", has_text="小区")).to_have_count(1)
+    page.context.grant_permissions(["geolocation"], origin=live_server.url)
+    page.context.set_geolocation({"latitude": 31.1885, "longitude": 121.4365})
+    page.click("#use-location")
+    expect(page.locator("#point-text")).to_contain_text("31.188500, 121.436500")  # "use my location"
     page.locator("#portal-map").scroll_into_view_if_needed()
     box = page.locator("#portal-map canvas").first.bounding_box()
     page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)  # the middle of the district
-    expect(page.locator("#point-text")).to_contain_text("31.")
+    expect(page.locator("#point-text")).not_to_contain_text("31.188500")  # the point tapped replaces it
+    expect(page.locator("#point-text")).to_contain_text("已选位置 31.")
     page.set_input_files("#id_photos", str(photo))
     page.fill("#id_phone", "13912345678")
     assert page.evaluate("document.documentElement.scrollWidth") <= 390  # nothing runs off the screen
