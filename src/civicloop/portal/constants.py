@@ -42,5 +42,6 @@ PUBLIC_STEPS = {
     Action.CLOSE: _("已结案"),
     Action.WITHDRAW: _("已撤回"),
 }
-# The steps whose note the reporter may read (masked): the answer they were given.
-PUBLIC_NOTES = (Action.REPLY,)
+# The steps that show the answer given to the reporter (the Reply's content, masked) — for a merged case, the answer
+# its target got (the event's own note names the target's code, which is not the reporter's to know).
+PUBLIC_ANSWERS = (Action.REPLY, Action.MERGED_REPLY)

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from django.utils import timezone
 
 from civicloop.cases.constants import Action, CaseState
-from civicloop.cases.models import Case, CaseEvent, Category
+from civicloop.cases.models import Case, CaseEvent, Category, Reply
 from civicloop.core.errors import not_found
 from civicloop.core.masking import mask_free_text
 from civicloop.files.selectors import attachments_by_key
@@ -20,7 +20,7 @@ from civicloop.places.constants import PlaceLevel
 from civicloop.places.models import Place
 from civicloop.places.outlines import district_outline
 
-from .constants import PUBLIC_NOTES, PUBLIC_STEPS
+from .constants import PUBLIC_ANSWERS, PUBLIC_STEPS
 from .models import PortalReport
 
 PICKER_LEVELS = (PlaceLevel.STREET, PlaceLevel.COMMUNITY, PlaceLevel.COMPOUND)
@@ -126,6 +126,7 @@ def public_status(code: str) -> PublicStatus:
                   .only("seq", "at", "action", "after", "note", "actor_unit_id"))
     unit_ids = {e.after.get("lead_unit_id") for e in events if e.after} | {e.actor_unit_id for e in events}
     units = dict(Unit.objects.filter(pk__in=[u for u in unit_ids if u]).values_list("pk", "name"))
+    answers = dict(Reply.objects.filter(case=case, unreachable=False).values_list("at", "content"))
     steps, lead = [], None
     for e in events:
         lead = (e.after or {}).get("lead_unit_id", lead)
@@ -137,7 +138,7 @@ def public_status(code: str) -> PublicStatus:
             unit = units.get(lead, "")
         steps.append(PublicStep(at=timezone.localtime(e.at).strftime("%Y-%m-%d %H:%M"),
                                 text=str(text).format(unit=unit or "—"),
-                                note=mask_free_text(e.note) if e.action in PUBLIC_NOTES else ""))
+                                note=mask_free_text(answers.get(e.at, "")) if e.action in PUBLIC_ANSWERS else ""))
     state = PUBLIC_STATE.get(case.state, CaseState(case.state).label)
     return PublicStatus(
         case=case, code=case.tracking_code, received=timezone.localtime(case.created_at).strftime("%Y-%m-%d %H:%M"),

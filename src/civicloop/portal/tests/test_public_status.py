@@ -79,3 +79,18 @@ def test_the_pickers_list_the_next_level_of_the_district_only(world, cats, publi
     other = world.other_district.children.first()
     assert public.get("/portal/places/communities/", {"street": other.code}).status_code == 404
     assert public.get("/portal/places/households/", {"street": world.street_a.code}).status_code == 404
+
+
+def test_a_merged_report_shows_the_answer_its_target_got_but_not_the_target(world, cats, public):
+    from django.test import Client
+
+    post_report(public, world)
+    code, _secret = reported(public)
+    mine = Case.objects.get(tracking_code=code)
+    target = s.case_register(actor=world.street_dispatcher, channel=Channel.HOTLINE_12345, place_id=world.comm_a1.pk,
+                             description="同一路灯")
+    s.case_merge(actor=world.street_dispatcher, case_id=mine.pk, into_case_id=target.pk)
+    reply(world, cats, target)
+    page = Client().get(f"/portal/t/{code}/").content.decode()
+    assert "与同类诉求合并办理" in page and "已答复（与同类诉求一并办理）" in page and "您反映的路灯已修复" in page
+    assert target.tracking_code not in page
