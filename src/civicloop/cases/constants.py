@@ -67,6 +67,16 @@ class Channel(models.TextChoices):
     OPEN311 = "open311", _("Open311接口")  # another system's client (a city app) through /open311/v2/, with a key
 
 
+class AppealType(models.TextChoices):
+    """What the reporter asks for (12345 practice). A consultation may be answered on the spot (直接答复办结)."""
+
+    CONSULTATION = "consultation", _("咨询")  # a question: often answered at once, without dispatch
+    HELP = "help", _("求助")  # a problem to be solved (the default: what every case before appeal types was)
+    COMPLAINT = "complaint", _("投诉")  # something or someone went wrong
+    SUGGESTION = "suggestion", _("建议")  # 人民建议: may be adopted into a plan task later
+    PRAISE = "praise", _("表扬")  # thanks for a unit or a person
+
+
 class Urgency(models.TextChoices):
     NORMAL = "normal", _("一般")  # 15 working days (12345 practice)
     URGENT = "urgent", _("紧急")  # 5 working days

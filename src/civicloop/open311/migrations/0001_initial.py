@@ -10,7 +10,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('apikeys', '0001_initial'),
-        ('cases', '0009_case_open311'),
+        ('cases', '0010_case_open311'),
         ('places', '0001_initial'),
     ]
 

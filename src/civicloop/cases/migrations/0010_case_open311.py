@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('cases', '0008_notification_note'),
+        ('cases', '0009_case_appeal_type'),
         ('orgs', '0002_unit_duty_tags'),
         ('places', '0001_initial'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
