@@ -90,6 +90,8 @@ CHANNELS = [(Channel.HOTLINE_12345, 62), (Channel.GRID_INSPECTION, 14), (Channel
             (Channel.SENSOR, 4), (Channel.CITIZEN_INSPECTION, 3), (Channel.DELIBERATION, 2),
             (Channel.LEADER_INSTRUCTION, 1)]
 CATEGORY_WEIGHTS = {"01": 26, "02": 22, "03": 12, "04": 11, "05": 10, "06": 9, "07": 5, "08": 5}
+# a neighbour reports what the previous case reported (same committee, same category): merged into it if still open
+DUPLICATES = 0.02
 URGENCIES = [(Urgency.NORMAL, 85), (Urgency.URGENT, 12), (Urgency.CRITICAL, 3)]
 # 满意 / 基本满意 / 不满意 by how the case ended (demo_texts.SATISFACTION_BY_OUTCOME)
 SATISFACTION = {outcome: [(Satisfaction.SATISFIED, a), (Satisfaction.BASICALLY, b), (Satisfaction.UNSATISFIED, c)]
@@ -149,6 +151,7 @@ class Sim:
                  calendar: WorkCalendar | None = None):
         self.case, self.co, self.events, self.stopped, self.replies = case, [], [], False, []
         self.appeal: demo_texts.Appeal | None = None  # what the citizen said (the result and reply answer it)
+        self.duplicate = False  # a second report of the previous case's problem (`DUPLICATES`)
         self.end = end
         self.calendar = calendar or WorkCalendar()  # the generator's one (it caches days and yellow points)
         self.episodes: set[str] = set()
@@ -300,6 +303,8 @@ class Generator:
         self.next_pk = first + 1
 
     # --- what cases say and when they run late (demo_texts, demo_rhythm) -------------------------------------
+    _previous: tuple | None = None  # (committee, category) of the last case drawn: what a duplicate repeats
+
     @cached_property
     def texts(self) -> demo_texts.CaseTexts:
         return demo_texts.CaseTexts.for_district(district=self.district, streets=self.ctx.streets,
@@ -341,11 +346,16 @@ class Generator:
     def case(self, t0: dt.datetime) -> Sim:
         rng, ctx = self.rng, self.ctx
         channel = _pick(rng, CHANNELS)
-        committee = rng.choices(ctx.committees, weights=self.committee_weights)[0]
+        month = t0.astimezone(SHANGHAI).month
+        duplicate = self._previous is not None and rng.random() < DUPLICATES
+        if duplicate:
+            committee, category = self._previous
+        else:
+            committee = rng.choices(ctx.committees, weights=self.committee_weights)[0]
+            category = rng.choices(self.categories, cum_weights=self.season_weights[month - 1])[0]
+        self._previous = committee, category
         buildings = self.buildings.get(committee.pk)
         place_id = rng.choice(buildings) if buildings else committee.pk
-        month = t0.astimezone(SHANGHAI).month
-        category = rng.choices(self.categories, cum_weights=self.season_weights[month - 1])[0]
         description, appeal = self.texts.describe(
             rng, channel=channel, category_id=category.pk, month=month, street_id=committee.street_id,
             community_id=committee.pk, building_id=place_id if buildings else None)
@@ -364,7 +374,7 @@ class Generator:
         )
         self.next_pk += 1
         actor = self._registrar(channel, committee.pk, committee.street_id)
-        return self._start(case, actor, category, t0, appeal=appeal)
+        return self._start(case, actor, category, t0, appeal=appeal, duplicate=duplicate)
 
     def visit_case(self, problem: VisitCase) -> Sim:
         """A problem heard on a visit: registered by the team's recorder at the moment the visit was recorded, at
@@ -392,10 +402,10 @@ class Generator:
         return self._start(case, problem.registrar, category, problem.at, note=problem.note)
 
     def _start(self, case: Case, actor, category: Category, t0: dt.datetime, note: str = "",
-               appeal: demo_texts.Appeal | None = None) -> Sim:
+               appeal: demo_texts.Appeal | None = None, duplicate: bool = False) -> Sim:
         case.registered_by = actor
         sim = Sim(case, actor, t0, note, end=self.end, calendar=_CALENDAR[-1])
-        sim.appeal = appeal
+        sim.appeal, sim.duplicate = appeal, duplicate
         self._lifecycle(sim, category, t0)
         return sim
 
@@ -410,7 +420,7 @@ class Generator:
         if r < 0.015:  # withdrawn by the reporter
             sim.step(dispatcher, Action.WITHDRAW, self._at(t, 0.5, 20), note="诉求人来电撤回诉求。")
             return
-        if r < 0.035 and self._merge(sim, dispatcher, t):
+        if (r < 0.035 or sim.duplicate) and self._merge(sim, dispatcher, t):
             return
         t = self._at(t, 0.2, 6)
         urgency = _pick(rng, URGENCIES)

@@ -26,7 +26,7 @@ WEEKDAY_INTAKE = (1.30, 1.10, 1.05, 1.00, 0.95, 0.55, 0.48)  # Monday … Sunday
 MONTH_INTAKE = (0.95, 0.85, 0.95, 1.00, 1.00, 1.10, 1.25, 1.25, 1.10, 0.95, 0.95, 1.00)  # January … December
 SPRING_FESTIVAL_DIP = 0.45  # 除夕 to 初六
 HOLIDAY_DIP = 0.65  # the other statutory holidays
-GROWTH = (0.65, 1.0)  # relative intake on the first and the last day of the two years (the platform grows)
+GROWTH = (0.4, 1.0)  # relative intake on the first and the last day of the two years (the platform grows)
 HOUR_INTAKE = (1, 1, 1, 1, 1, 2, 4, 8, 14, 16, 15, 12, 9, 12, 14, 14, 13, 11, 9, 8, 7, 5, 3, 2)
 
 _SUMMER = (0.7, 0.7, 0.8, 0.9, 1.1, 1.4, 1.7, 1.7, 1.3, 1.0, 0.8, 0.7)
