@@ -66,6 +66,16 @@ class Channel(models.TextChoices):
     LEADER_INSTRUCTION = "leader_instruction", _("领导交办")
 
 
+class AppealType(models.TextChoices):
+    """What the reporter asks for (12345 practice). A consultation may be answered on the spot (直接答复办结)."""
+
+    CONSULTATION = "consultation", _("咨询")  # a question: often answered at once, without dispatch
+    HELP = "help", _("求助")  # a problem to be solved (the default: what every case before appeal types was)
+    COMPLAINT = "complaint", _("投诉")  # something or someone went wrong
+    SUGGESTION = "suggestion", _("建议")  # 人民建议: may be adopted into a plan task later
+    PRAISE = "praise", _("表扬")  # thanks for a unit or a person
+
+
 class Urgency(models.TextChoices):
     NORMAL = "normal", _("一般")  # 15 working days (12345 practice)
     URGENT = "urgent", _("紧急")  # 5 working days

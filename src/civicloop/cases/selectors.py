@@ -82,6 +82,7 @@ class CaseFilters:
     channel: str | None = None
     category_id: int | None = None  # a parent includes its children
     urgency: str | None = None
+    appeal_type: str | None = None
     time_state: str | None = None
     lead_unit_id: int | None = None
     street_id: int | None = None
@@ -104,6 +105,8 @@ def case_list_for(actor, filters: CaseFilters | dict | None = None, *, now: dt.d
         qs = qs.filter(Q(category_id=f.category_id) | Q(category__parent_id=f.category_id))
     if f.urgency:
         qs = qs.filter(urgency=f.urgency)
+    if f.appeal_type:
+        qs = qs.filter(appeal_type=f.appeal_type)
     if f.time_state:
         qs = qs.filter(time_state=f.time_state)
     if f.lead_unit_id:

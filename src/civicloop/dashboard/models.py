@@ -5,7 +5,8 @@
   events (`facts.fact_of`); the drill-down lists cases through it.
 - `CaseReturn`: one row per return (退单) of a counted case — who bounced it, in which category: the
   jurisdiction disputes.
-- `DailyRollup`: per day × district × street × committee × lead unit × category × channel, one column per
+- `DailyRollup`: per day × district × street × committee × lead unit × category × channel × appeal type, one
+  column per
   measure (`measures.MEASURES`): the sums the overview reads instead of the cases.
 - `RollupWatermark`: how far into the event log the rollups have read.
 
@@ -30,6 +31,7 @@ class CaseFact(TenantModel):
     lead_unit_id = models.PositiveBigIntegerField(default=0)  # the current lead unit (none after a return)
     category_id = models.PositiveBigIntegerField(default=0)
     channel = models.CharField(max_length=20)
+    appeal_type = models.CharField(max_length=12, default="help")  # cases.AppealType; set at registration
     state = models.CharField(max_length=12)
     # the days (Asia/Shanghai) each KPI's time basis reads
     registered_day = models.DateField()
@@ -80,6 +82,7 @@ class DailyRollup(TenantModel):
     lead_unit_id = models.PositiveBigIntegerField(default=0)
     category_id = models.PositiveBigIntegerField(default=0)
     channel = models.CharField(max_length=20)
+    appeal_type = models.CharField(max_length=12, default="help")
     # one column per measures.MEASURES entry (a test holds them equal)
     intake = models.IntegerField(default=0)
     intake_counted = models.IntegerField(default=0)
@@ -102,7 +105,8 @@ class DailyRollup(TenantModel):
         verbose_name = _("日汇总")
         verbose_name_plural = _("日汇总")
         constraints = [models.UniqueConstraint(
-            fields=["district", "day", "street_id", "community_id", "lead_unit_id", "category_id", "channel"],
+            fields=["district", "day", "street_id", "community_id", "lead_unit_id", "category_id", "channel",
+                    "appeal_type"],
             name="uniq_daily_rollup")]
         indexes = [models.Index(fields=["street_id", "day"], name="rollup_street_day")]
 

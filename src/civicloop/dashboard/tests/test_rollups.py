@@ -31,7 +31,7 @@ def recomputed() -> dict:
     for case in Case.objects.all():
         evs = events[case.pk]
         key = (case.district_id, case.street_id or 0, case.community_id or 0, case.lead_unit_id or 0,
-               case.category_id or 0, case.channel)
+               case.category_id or 0, case.channel, case.appeal_type)
 
         def first(*actions, evs=evs):
             return next((e.at for e in evs if e.action in actions), None)
@@ -77,9 +77,9 @@ def recomputed() -> dict:
 
 def stored() -> dict:
     rows = DailyRollup.objects.values("district_id", "day", "street_id", "community_id", "lead_unit_id",
-                                      "category_id", "channel", *COLUMNS)
+                                      "category_id", "channel", "appeal_type", *COLUMNS)
     return {(r["district_id"], r["day"], r["street_id"], r["community_id"], r["lead_unit_id"], r["category_id"],
-             r["channel"]): {n: r[n] for n in COLUMNS if r[n]} for r in rows}
+             r["channel"], r["appeal_type"]): {n: r[n] for n in COLUMNS if r[n]} for r in rows}
 
 
 def returns_from_events() -> set:
@@ -90,7 +90,7 @@ def returns_from_events() -> set:
 
 def test_the_rollup_table_has_a_column_per_measure():
     fields = [f.name for f in DailyRollup._meta.fields]
-    assert fields[fields.index("channel") + 1:] == COLUMNS
+    assert fields[fields.index("appeal_type") + 1:] == COLUMNS
 
 
 def test_rollups_equal_a_recomputation_from_cases_and_events(loop):
