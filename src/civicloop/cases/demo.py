@@ -366,7 +366,7 @@ class Generator:
         case = Case(
             pk=self.next_pk, district=self.district, tracking_code=self._code(t0), channel=channel,
             external_id=f"{channel[:3].upper()}{self.next_pk:09d}" if channel in (Channel.HOTLINE_12345, Channel.SENSOR) else "",
-            category_id=None, urgency=Urgency.NORMAL, place_id=place_id, street_id=committee.street_id,
+            category_id=None, urgency=Urgency.NORMAL, appeal_type=appeal.kind, place_id=place_id, street_id=committee.street_id,
             community_id=committee.pk, lat=round(lat[0] + rng.uniform(-0.004, 0.004), 6),
             lng=round(lat[1] + rng.uniform(-0.004, 0.004), 6),
             description=description,

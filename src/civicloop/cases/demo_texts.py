@@ -19,14 +19,14 @@ import re
 from bisect import bisect_right
 from typing import NamedTuple
 
-from .constants import Channel
+from .constants import AppealType, Channel
 from .demo_phrases import LEAVES, SEASON_MONTHS, Leaf, P, Q
 
 # --- appeal types and outcomes: small named tables ------------------------------------------------------------
 
-CONSULT, HELP, COMPLAINT, SUGGESTION, PRAISE = "consult", "help", "complaint", "suggestion", "praise"
-# the Chinese names of the appeal types, as 12345 classifies them (civicloop.cases.constants.AppealType's labels)
-APPEAL_NAMES = {CONSULT: "咨询", HELP: "求助", COMPLAINT: "投诉", SUGGESTION: "建议", PRAISE: "表扬"}
+# the appeal types (`AppealType`'s values as plain strings: 咨询, 求助, 投诉, 建议, 表扬)
+CONSULT, HELP, COMPLAINT, SUGGESTION, PRAISE = (str(t.value) for t in (
+    AppealType.CONSULTATION, AppealType.HELP, AppealType.COMPLAINT, AppealType.SUGGESTION, AppealType.PRAISE))
 # citizens' own channels (12345, the portal): Shanghai 12345, 2016
 APPEAL_SHARES = {CONSULT: 47, HELP: 23, COMPLAINT: 15, SUGGESTION: 12, PRAISE: 3}
 # what a visit hears: problems and wishes more than questions
@@ -34,6 +34,7 @@ VISIT_SHARES = {HELP: 50, CONSULT: 25, SUGGESTION: 15, COMPLAINT: 8, PRAISE: 2}
 # how much more (or less) each top-level category is asked about than the average; the overall shares stay
 CONSULT_LEANING = {"01": 0.45, "02": 1.0, "03": 0.8, "04": 0.35, "05": 1.0, "06": 2.4, "07": 0.5, "08": 2.0}
 # channels where citizens speak for themselves (plain strings: a TextChoices member hashes in Python, slowly)
+MAX_CONSULT = 0.85
 VOICE_CHANNELS = {str(c.value): shares for c, shares in (
     (Channel.HOTLINE_12345, APPEAL_SHARES), (Channel.PORTAL, APPEAL_SHARES), (Channel.VISIT, VISIT_SHARES))}
 _PORTAL, _SENSOR, _LEADER, _GRID, _DELIBERATION = (str(c.value) for c in (
@@ -114,7 +115,7 @@ class Appeal(NamedTuple):
     """What a generated case is about: the leaf and the problem, question or suggestion its text picked; the
     result and the reply answer the same thing."""
 
-    kind: str  # CONSULT, HELP …
+    kind: str  # the appeal type (an `AppealType` value): CONSULT, HELP …
     leaf: Leaf
     index: int  # into leaf.problems (complaint, help, praise), leaf.questions (consult), leaf.suggestions
     place: str  # the short place the reply may repeat ("康平苑", "衡山路天平路口"), or ""
@@ -180,15 +181,19 @@ class CaseTexts:
         """Per channel shares and category: (kinds, cumulative probabilities) such that consultations lean by
         CONSULT_LEANING but keep their overall share."""
         total = sum(weights) or 1.0
-        lean = {c.pk: CONSULT_LEANING.get(c.code[:2], 1.0) for c in categories}
-        mean = sum(w * lean[c.pk] for c, w in zip(categories, weights, strict=True)) / total or 1.0
+        pairs = list(zip(categories, weights, strict=True))
         out = {}
         for channel, shares in VOICE_CHANNELS.items():
             s = sum(shares.values())
             others = {k: v for k, v in shares.items() if k != CONSULT}
             rest = sum(others.values())
+            target = shares[CONSULT] / s
+            p = {c.pk: target * CONSULT_LEANING.get(c.code[:2], 1.0) for c in categories}
+            for _ in range(8):  # scale to the target share; a category asks about at most MAX_CONSULT
+                overall = sum(w * p[c.pk] for c, w in pairs) / total or target
+                p = {k: min(MAX_CONSULT, v * target / overall) for k, v in p.items()}
             for c in categories:
-                consult = min(0.9, shares[CONSULT] / s * lean[c.pk] / mean)
+                consult = p[c.pk]
                 kinds, cum = _cumulative([(CONSULT, consult),
                                           *((k, (1 - consult) * v / rest) for k, v in others.items())])
                 out[channel, c.pk] = (kinds, cum)
@@ -300,7 +305,7 @@ class CaseTexts:
         if form < 0.35:
             return f"{opening}{place}{time}{detail}{tail}，{impact}，{feel}{ask}。"
         if form < 0.6:
-            return f"{opening}{time}{place}{detail}，{impact}。{feel}{ask}。"
+            return f"{opening}{place}{time}{detail}，{impact}。{feel}{ask}。"
         if form < 0.8:
             return f"{place}{detail}{tail}！{impact}，{feel}{ask}！"
         return f"{opening}反映一下，{place}{time}{detail}。{impact}，{ask}。"
@@ -435,9 +440,12 @@ COMPLAINT_ASKS = ("请尽快处理", "希望有关部门来管一管", "请相�
                   "请依法查处")
 HELP_FEELINGS = ("麻烦帮帮忙，", "心里很着急，", "不知道该找谁，", "", "")
 HELP_ASKS = ("麻烦派人来看一下", "请帮忙协调解决", "希望尽快处理，谢谢", "请相关部门帮忙解决", "谢谢", "请尽快处理")
-CONSULT_OPENINGS = ("", "您好，", "你好，", "麻烦问一下，", "我想问一下，", "您好，想咨询一个问题，")
-CONSULT_SELVES = ("", "", "", "我家老人今年八十多了，", "我是新搬来的，", "我们是外地来沪的，", "我在网上没查到，")
-CONSULT_CLOSES = ("", "谢谢。", "麻烦告知一下，谢谢。", "打了好几个电话都没问清楚。", "希望有人回个电话。")
+CONSULT_OPENINGS = ("", "", "您好，", "你好，", "喂，", "麻烦问一下，", "我想问一下，", "您好，想咨询一个问题，",
+                    "您好，打扰一下，", "想问个事，")
+CONSULT_SELVES = ("", "", "", "我家老人今年八十多了，", "我是新搬来的，", "我们是外地来沪的，", "我在网上没查到，",
+                  "我是退休职工，", "帮家里老人问的，", "我们家刚买的房子，", "我问了居委会也说不清楚，")
+CONSULT_CLOSES = ("", "", "谢谢。", "麻烦告知一下，谢谢。", "打了好几个电话都没问清楚。", "希望有人回个电话。",
+                  "比较急，麻烦尽快答复。", "谢谢您。", "谢谢，辛苦了。", "麻烦给个准确答复。")
 SUGGESTION_REASONS = ("这样大家都方便。", "希望能采纳。", "附近居民都有这个想法。", "", "供参考。")
 PRAISE_WHEN = ("上周", "前几天", "上个月", "之前")
 PRAISE_SPEED = ("第二天", "当天", "不到一个礼拜", "很快")
