@@ -303,7 +303,7 @@ class Generator:
         self.next_pk = first + 1
 
     # --- what cases say and when they run late (demo_texts, demo_rhythm) -------------------------------------
-    _previous: tuple | None = None  # (committee, category) of the last case drawn: what a duplicate repeats
+    _previous: tuple | None = None  # (committee, category, place, appeal) of the last case: what a duplicate repeats
 
     @cached_property
     def texts(self) -> demo_texts.CaseTexts:
@@ -324,6 +324,23 @@ class Generator:
         """The chance this case is handled past its deadline (demo_rhythm; consultations are answered fast)."""
         share = demo_rhythm.late_share(self._street_names.get(sim.case.street_id, ""), category.code)
         return share * 0.3 if sim.appeal is not None and sim.appeal.kind == demo_texts.CONSULT else share
+
+    def _signed_at(self, sim: Sim, t: dt.datetime) -> dt.datetime:
+        """When the lead unit takes up a dispatched case (signs for it or returns it): hours later, in office hours
+        of a working day (demo_rhythm.OFFICE_HOURS: a case sent on Friday evening waits for Monday); a few units
+        sign days late (ACCEPT_LATE), which the 及时签收率 shows."""
+        rng = self.rng
+        at = self._at(t, 0.3, 20)
+        local = at.astimezone(SHANGHAI)
+        opens, closes = demo_rhythm.OFFICE_HOURS
+        if not (opens <= local.hour < closes) or not sim.calendar.is_workday(local.date()):
+            day = local.date() if local.hour < opens else local.date() + dt.timedelta(days=1)
+            while not sim.calendar.is_workday(day):
+                day += dt.timedelta(days=1)
+            at = dt.datetime.combine(day, dt.time(opens, 30), tzinfo=SHANGHAI) + dt.timedelta(hours=rng.uniform(0, 3))
+        if rng.random() < demo_rhythm.ACCEPT_LATE:
+            at += dt.timedelta(days=rng.randint(2, 4))
+        return at
 
     # --- one case --------------------------------------------------------------------------------------------
     def _registrar(self, channel, community_id, street_id):
@@ -347,18 +364,19 @@ class Generator:
         rng, ctx = self.rng, self.ctx
         channel = _pick(rng, CHANNELS)
         month = t0.astimezone(SHANGHAI).month
-        duplicate = self._previous is not None and rng.random() < DUPLICATES
-        if duplicate:
-            committee, category = self._previous
+        previous = self._previous if self._previous is not None and rng.random() < DUPLICATES else None
+        if previous is not None:  # a neighbour: the same place, the same problem, in other words
+            committee, category, place_id, like = previous
+            buildings = self.buildings.get(committee.pk)
         else:
             committee = rng.choices(ctx.committees, weights=self.committee_weights)[0]
             category = rng.choices(self.categories, cum_weights=self.season_weights[month - 1])[0]
-        self._previous = committee, category
-        buildings = self.buildings.get(committee.pk)
-        place_id = rng.choice(buildings) if buildings else committee.pk
+            buildings = self.buildings.get(committee.pk)
+            place_id, like = rng.choice(buildings) if buildings else committee.pk, None
         description, appeal = self.texts.describe(
             rng, channel=channel, category_id=category.pk, month=month, street_id=committee.street_id,
-            community_id=committee.pk, building_id=place_id if buildings else None)
+            community_id=committee.pk, building_id=place_id if buildings else None, like=like)
+        self._previous = committee, category, place_id, appeal
         anonymous = channel in (Channel.SENSOR, Channel.GRID_INSPECTION) or rng.random() < 0.08
         name = "" if anonymous else f"{rng.choice('王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗')}{rng.choice(('先生', '女士'))}"
         phone = "" if anonymous else f"1{rng.choice('35789')}{rng.randint(0, 999_999_999):09d}"
@@ -374,7 +392,7 @@ class Generator:
         )
         self.next_pk += 1
         actor = self._registrar(channel, committee.pk, committee.street_id)
-        return self._start(case, actor, category, t0, appeal=appeal, duplicate=duplicate)
+        return self._start(case, actor, category, t0, appeal=appeal, duplicate=previous is not None)
 
     def visit_case(self, problem: VisitCase) -> Sim:
         """A problem heard on a visit: registered by the team's recorder at the moment the visit was recorded, at
@@ -485,7 +503,7 @@ class Generator:
         """From dispatched (or reopened): accept … close. Returns the time to continue from on a reopen, else None."""
         rng, case = self.rng, sim.case
         handler = self.handler_of[case.lead_unit_id]
-        t = self._at(t, 0.3, 20)
+        t = self._signed_at(sim, t)
         if case.state == CaseState.DISPATCHED and rng.random() < 0.06:  # not our duty
             if not sim.return_(handler, t, reason="经核实不属于本单位职责。"):
                 return None

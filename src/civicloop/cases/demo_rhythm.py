@@ -9,7 +9,7 @@ named tables a reader can change, so that the dashboard has a story to tell.
   conditioners, mosquitoes; typhoon season: flooded roads, fallen trees; winter: frozen pipes, gas).
 - Lateness: `LATE_BASE` is the share of cases handled past their deadline; `LATE_STREETS` and `LATE_CATEGORIES`
   add to it (a street short of staff, categories that need several departments), and `LATE_OVERRUN` is how far
-  past the deadline such a case is finished.
+  past the deadline such a case is finished; `OFFICE_HOURS` and `ACCEPT_LATE` when units sign for their cases.
 """
 
 from __future__ import annotations
@@ -22,7 +22,7 @@ from lunar_python import Lunar
 
 from civicloop.workdays.holidays import statutory_holidays
 
-WEEKDAY_INTAKE = (1.30, 1.10, 1.05, 1.00, 0.95, 0.55, 0.48)  # Monday … Sunday
+WEEKDAY_INTAKE = (1.25, 1.10, 1.05, 1.00, 0.95, 0.70, 0.62)  # Monday … Sunday
 MONTH_INTAKE = (0.95, 0.85, 0.95, 1.00, 1.00, 1.10, 1.25, 1.25, 1.10, 0.95, 0.95, 1.00)  # January … December
 SPRING_FESTIVAL_DIP = 0.45  # 除夕 to 初六
 HOLIDAY_DIP = 0.65  # the other statutory holidays
@@ -60,6 +60,8 @@ LATE_CATEGORIES = {  # leaf code → added late share
     "0302": 0.08,  # parking
 }
 LATE_OVERRUN = (1.02, 1.6)  # a late case is finished at this multiple of its time limit
+OFFICE_HOURS = (8, 18)  # units take up dispatched cases on working days between these hours (local)
+ACCEPT_LATE = 0.015  # share of dispatches signed for days late (及时签收率 below 100 %)
 
 
 @cache

@@ -265,23 +265,25 @@ class CaseTexts:
 
     # --- descriptions ---------------------------------------------------------------------------------------
     def describe(self, rng, *, channel: str, category_id: int, month: int, street_id: int,
-                 community_id: int | None, building_id: int | None) -> tuple[str, Appeal]:
+                 community_id: int | None, building_id: int | None, like: Appeal | None = None) -> tuple[str, Appeal]:
         """The description of a new case and what it is about. `month` (1–12, local) picks the problems in
-        season."""
+        season; `like`: another report of that appeal (a neighbour's, in other words)."""
         r = rng.random
         channel = str.__str__(channel)  # a plain str: cheap to hash and compare
+        if like is not None and like.kind != HELP and channel not in VOICE_CHANNELS:
+            like = None  # an inspector or a sensor does not ask questions
         leaf = self.leaf[category_id]
         code = self.code[category_id]
-        kind = self.appeal_kind(rng, channel, category_id)
+        kind = like.kind if like is not None else self.appeal_kind(rng, channel, category_id)
         if kind == CONSULT:
-            i = int(r() * len(leaf.questions))
+            i = like.index if like is not None else int(r() * len(leaf.questions))
             return self._consult(r, channel, leaf.questions[i], building_id), Appeal(kind, leaf, i, "")
         if kind == SUGGESTION:
-            i = int(r() * len(leaf.suggestions))
+            i = like.index if like is not None else int(r() * len(leaf.suggestions))
             where, short = self._place(r, street_id, building_id, code in STREET_LEAVES)
             return self._suggest(r, channel, leaf.suggestions[i], short, street_id), Appeal(kind, leaf, i, short)
         season = self.in_season[category_id, month]
-        i = season[int(r() * len(season))]
+        i = like.index if like is not None else season[int(r() * len(season))]
         problem = leaf.problems[i]
         if channel not in VOICE_CHANNELS:
             site = self._site(r, street_id, building_id)
@@ -308,7 +310,7 @@ class CaseTexts:
             return f"{opening}{place}{time}{detail}，{impact}。{feel}{ask}。"
         if form < 0.8:
             return f"{place}{detail}{tail}！{impact}，{feel}{ask}！"
-        return f"{opening}反映一下，{place}{time}{detail}。{impact}，{ask}。"
+        return f"{_one(r, ('', '您好，', '你好，', '喂，'))}反映一下，{place}{time}{detail}。{impact}，{ask}。"
 
     def _report(self, r, channel: str, problem: P, site: str, code: str) -> str:
         if code in PLACELESS_LEAVES:  # a person's need, not a thing in the street
@@ -442,7 +444,7 @@ HELP_FEELINGS = ("麻烦帮帮忙，", "心里很着急，", "不知道该找谁
 HELP_ASKS = ("麻烦派人来看一下", "请帮忙协调解决", "希望尽快处理，谢谢", "请相关部门帮忙解决", "谢谢", "请尽快处理")
 CONSULT_OPENINGS = ("", "", "您好，", "你好，", "喂，", "麻烦问一下，", "我想问一下，", "您好，想咨询一个问题，",
                     "您好，打扰一下，", "想问个事，")
-CONSULT_SELVES = ("", "", "", "我家老人今年八十多了，", "我是新搬来的，", "我们是外地来沪的，", "我在网上没查到，",
+CONSULT_SELVES = ("", "", "", "我是新搬来的，", "我们是外地来沪的，", "我在网上没查到，",
                   "我是退休职工，", "帮家里老人问的，", "我们家刚买的房子，", "我问了居委会也说不清楚，")
 CONSULT_CLOSES = ("", "", "谢谢。", "麻烦告知一下，谢谢。", "打了好几个电话都没问清楚。", "希望有人回个电话。",
                   "比较急，麻烦尽快答复。", "谢谢您。", "谢谢，辛苦了。", "麻烦给个准确答复。")
@@ -462,6 +464,13 @@ SENSOR_ALERTS = {
     "0704": ("燃气浓度报警",),
     "0304": ("非机动车堆积识别",),
     "0102": ("占道经营视频识别",),
+    "0103": ("垃圾堆积视频识别",),
+    "0106": ("树木倾斜监测报警",),
+    "0202": ("漏水传感器报警",),
+    "0302": ("消防通道违停识别",),
+    "0305": ("违法停车视频识别",),
+    "0402": ("油烟在线监测浓度超标",),
+    "0703": ("塔吊运行监测报警", "深基坑位移监测报警"),
     "0104": ("垃圾满溢识别",),
     "0404": ("水质在线监测异常",),
 }

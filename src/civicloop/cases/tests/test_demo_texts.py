@@ -134,6 +134,13 @@ def test_results_and_replies_answer_the_appeal():
             assert said in result and said in reply
         elif appeal.kind == AppealType.SUGGESTION:
             assert leaf.suggestions[appeal.index].replace("{road}", "") in result
+    # a neighbour's report of the same appeal: the same problem, in other words
+    noise = next(c for c in CATEGORIES if c.code == "0401")
+    first, appeal = _describe(texts, rng, "0401")
+    again = [texts.describe(rng, channel=Channel.HOTLINE_12345, category_id=noise.pk, month=7, street_id=100,
+                            community_id=200, building_id=300, like=appeal) for _ in range(5)]
+    assert all(a.kind == appeal.kind and a.index == appeal.index for _t, a in again)
+    assert len({first, *(t for t, _a in again)}) > 3
     # the season picks the problem: frozen pipes in January, not in July
     pipes = next(i for i, p in enumerate(LEAVES["0202"].problems) if p.label == "水管爆裂")
     drawn = {m: {_describe(texts, rng, "0202", month=m, channel=Channel.GRID_INSPECTION)[1].index for _ in range(200)}
