@@ -102,3 +102,14 @@ def test_only_a_district_admin_imports(world, mapped):
         import_run(actor=world.street_dispatcher, kind="hotline_orders", file_path_or_bytes=csv_of(ROWS[0]),
                    filename="x.csv")
     assert not Case.objects.exists()
+
+
+def test_the_command_line_imports_and_reports_the_unmapped(world, mapped, tmp_path, capsys):
+    from django.core.management import call_command
+
+    path = tmp_path / "12345.csv"
+    path.write_bytes(csv_of(ROWS[0], "HL009,2026-12-01 13:02,其他/其他,咨询,咨询,,,一般,"))
+    call_command("import", "hotline_orders", str(path), "--user", world.district_admin.username)
+    out = capsys.readouterr().out
+    assert "其他/其他" in out and "跳过 1 行" in out
+    assert set(hotline_cases()) == {"HL001"}
