@@ -133,6 +133,7 @@ INSTALLED_APPS = [
     "civicloop.cases",
     "civicloop.visits",
     "civicloop.dashboard",
+    "civicloop.hotline",
     "civicloop.demo",
     "civicloop.web",
 ]

@@ -34,6 +34,7 @@ from civicloop.workdays.calendar import SHANGHAI, WorkCalendar, deadline_for
 
 from . import demo_rhythm, demo_texts
 from .changes import (
+    answer_changes,
     close_changes,
     dispatch_changes,
     extension_changes,
@@ -229,6 +230,10 @@ class Sim:
     def reply(self, actor, action: str, at, *, content: str) -> bool:
         """`reply` or `reply_unreachable` (the content is the note)."""
         return self.step(actor, action, at, note=content, changes=reply_changes(at=at))
+
+    def answer(self, actor, at, *, content: str) -> bool:
+        """直接答复办结 (services.answering): a consultation answered on the spot."""
+        return self.step(actor, Action.ANSWER, at, note=content, changes=answer_changes(at=at))
 
     def merged_reply(self, at, *, note: str) -> bool:
         return self.step(None, Action.MERGED_REPLY, at, note=note, changes=reply_changes(at=at))
