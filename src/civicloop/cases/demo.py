@@ -93,6 +93,8 @@ CHANNELS = [(Channel.HOTLINE_12345, 62), (Channel.GRID_INSPECTION, 14), (Channel
 CATEGORY_WEIGHTS = {"01": 26, "02": 22, "03": 12, "04": 11, "05": 10, "06": 9, "07": 5, "08": 5}
 # a neighbour reports what the previous case reported (same committee, same category): merged into it if still open
 DUPLICATES = 0.02
+# consultations by 12345 the hotline answers during the call (直接答复办结) instead of dispatching them (our guess)
+DIRECT_ANSWER = 0.6
 URGENCIES = [(Urgency.NORMAL, 85), (Urgency.URGENT, 12), (Urgency.CRITICAL, 3)]
 # 满意 / 基本满意 / 不满意 by how the case ended (demo_texts.SATISFACTION_BY_OUTCOME)
 SATISFACTION = {outcome: [(Satisfaction.SATISFIED, a), (Satisfaction.BASICALLY, b), (Satisfaction.UNSATISFIED, c)]
@@ -445,13 +447,19 @@ class Generator:
             return
         if (r < 0.035 or sim.duplicate) and self._merge(sim, dispatcher, t):
             return
-        t = self._at(t, 0.2, 6)
+        direct = (case.channel == Channel.HOTLINE_12345 and sim.appeal is not None
+                  and sim.appeal.kind == demo_texts.CONSULT and rng.random() < DIRECT_ANSWER)
+        t = self._at(t, 0.02, 0.2) if direct else self._at(t, 0.2, 6)
         urgency = _pick(rng, URGENCIES)
-        layer = Layer.CROSS if rng.random() < 0.015 else Layer.LOCAL
+        layer = Layer.CROSS if rng.random() < 0.015 and not direct else Layer.LOCAL
         if not sim.triage(router, t, category_id=category.pk, urgency=urgency, layer=layer):
             return
         if case.state == CaseState.ESCALATED:  # a 三跨 case
             t = self._decide(sim, t)
+        elif direct:  # 直接答复办结; dispatched only if the answer did not satisfy
+            t = self._answer(sim, router, category, t)
+            if t is not None and case.state == CaseState.REOPENED:
+                t = self._dispatch(sim, router, category, self._at(t, 0.1, 4))
         else:
             t = self._dispatch(sim, router, category, self._at(t, 0.1, 4))
         rounds = 0
@@ -576,6 +584,25 @@ class Generator:
             ok = self._reply(sim, replier, Action.REPLY, t, _pick(rng, REPLY_CHANNELS), answer, False)
         if not ok:
             return None
+        return self._rate_and_close(sim, router, t, outcome)
+
+    def _answer(self, sim: Sim, router, category: Category, t: dt.datetime):
+        """A consultation answered on the spot by the hotline (services.answering): the answer is the reply; then
+        rated and closed like a handled case. Returns the time to continue from (reopened, escalated), else None."""
+        at = self._at(t, 0.02, 0.3)
+        _result, answer = self.texts.answer(self.rng, sim.appeal, "answered", category.pk)
+        if not sim.answer(router, at, content=answer):
+            return None
+        reply = Reply(district=self.district, case=sim.case, channel=ReplyChannel.PHONE, content=answer,
+                      unreachable=False, by=router, at=at)
+        self.side["reply"].append(reply)
+        sim.replies.append(reply)
+        return self._rate_and_close(sim, router, at, "answered")
+
+    def _rate_and_close(self, sim: Sim, router, t: dt.datetime, outcome: str):
+        """After the reply: most reporters rate (by how the case ended), then closed. Returns the time to continue
+        from when the rating reopened or escalated the case, else None."""
+        rng, case = self.rng, sim.case
         if not case.reporter_anonymous and rng.random() < 0.85:
             t = self._at(t, 1, 48)
             value = _pick(rng, SATISFACTION[outcome])

@@ -196,7 +196,9 @@ def test_generated_cases_read_like_a_district(pinned_end):
     kinds = Counter(c.appeal_type for c in cases if c.channel == Channel.HOTLINE_12345)
     assert kinds.most_common(1)[0][0] == AppealType.CONSULTATION and len(kinds) == 5
     # the handling result and the reply speak of the case's own leaf category
-    results = dict(CaseEvent.objects.filter(district=district, action=Action.RESOLVE).values_list("case_id", "note"))
+    # (a consultation answered on the spot has its answer as its result)
+    results = dict(CaseEvent.objects.filter(district=district, action__in=(Action.RESOLVE, Action.ANSWER))
+                   .values_list("case_id", "note"))
     replies = {r.case_id: r.content for r in Reply.objects.filter(district=district, via_case=None, unreachable=False)}
     checked = 0
     for c in cases:
@@ -211,6 +213,8 @@ def test_generated_cases_read_like_a_district(pinned_end):
             assert any(m in reply for m in own), (c.description, reply)
         checked += 1
     assert checked > 0.8 * len(cases)
+    answered = CaseEvent.objects.filter(district=district, action=Action.ANSWER).count()
+    assert 0.15 * len(cases) < answered < 0.4 * len(cases)  # most 12345 consultations are answered during the call
     # registered in Shanghai office hours mostly, Mondays busier than Sundays
     local = [c.created_at.astimezone(SHANGHAI) for c in cases]
     assert sum(d.weekday() == 0 for d in local) > sum(d.weekday() == 6 for d in local)
