@@ -40,6 +40,8 @@ class Action(models.TextChoices):
     RESOLVE = "resolve", _("办结")
     REPLY = "reply", _("答复诉求人")
     REPLY_UNREACHABLE = "reply_unreachable", _("无法联系诉求人")
+    # a consultation answered on the spot, before any dispatch: resolved and replied in one step (直接答复办结)
+    ANSWER = "answer", _("直接答复办结")
     RATE = "rate", _("满意度评价")
     REOPEN = "reopen", _("重办")
     CLOSE = "close", _("结案")

@@ -106,6 +106,7 @@ def action_fields(action: str, case, actor) -> list[dict]:
         "add_progress": [("note", _("进展情况"), "textarea", None)],
         "resolve": [("result", _("办理结果"), "textarea", None), ("measures", _("措施"), "textarea", None)],
         "reply": [("channel", _("答复方式"), "select", ReplyChannel.choices), ("content", _("答复内容"), "textarea", None)],
+        "answer": [("channel", _("答复方式"), "select", ReplyChannel.choices), ("content", _("答复内容"), "textarea", None)],
         "reply_unreachable": [("note", _("联系情况"), "textarea", None)],
         "rate": [("value", _("评价"), "select", Satisfaction.choices), ("note", _("备注"), "text", None)],
         "reopen": [("reason", _("重办理由"), "textarea", None)],
@@ -144,7 +145,7 @@ def _current_values(action: str, case) -> dict[str, list[str]]:
 # The case page's one prominent action per state: the first of these the user can take (the rest sit in a menu).
 S, A = CaseState, Action
 PRIMARY = {
-    S.REGISTERED: (A.TRIAGE,), S.TRIAGED: (A.DISPATCH,), S.RETURNED: (A.DISPATCH,),
+    S.REGISTERED: (A.ANSWER, A.TRIAGE), S.TRIAGED: (A.ANSWER, A.DISPATCH), S.RETURNED: (A.DISPATCH,),
     S.DISPATCHED: (A.ACCEPT,), S.REOPENED: (A.ACCEPT, A.DISPATCH),
     S.ACCEPTED: (A.APPROVE_EXTENSION, A.RESOLVE), S.IN_PROGRESS: (A.APPROVE_EXTENSION, A.RESOLVE),
     S.RESOLVED: (A.REPLY,), S.REPLIED: (A.RATE, A.CLOSE), S.RATED: (A.CLOSE,),
@@ -156,6 +157,7 @@ CONFIRM = {
     A.RETURN: _("退单后本单位不再牵头，工单退回派单环节；第二次退单将提交会商。确定退单？"),
     A.CLOSE: _("结案后工单不能再办理或重办。确定结案？"),
     A.MERGE: _("合并后本工单不再单独办理，随主工单答复诉求人，不能撤销。确定合并？"),
+    A.ANSWER: _("直接答复后工单不再派单，等待诉求人评价后结案。确定直接答复办结？"),
     A.ESCALATE: _("升级后工单交“2+1”会商决定牵头单位，当前办理暂停。确定升级会商？"),
 }
 
