@@ -133,6 +133,7 @@ INSTALLED_APPS = [
     "civicloop.cases",
     "civicloop.visits",
     "civicloop.dashboard",
+    "civicloop.assess",  # reads the dashboard's metrics
     "civicloop.demo",
     "civicloop.web",
 ]

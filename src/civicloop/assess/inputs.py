@@ -1,0 +1,70 @@
+"""The assessment's request schemas, shared by the API (api.py) and the pages (views.py): one check."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import Annotated
+
+from django.utils.translation import gettext_lazy as _
+from ninja import Field, Schema
+
+from civicloop.core.api import NOT_BLANK, Id
+
+from .constants import MAX_UNITS, Direction, IndicatorKind, MedalRule, Rule, UnitGroup
+from .templates_data import TEMPLATES
+
+Points = Annotated[Decimal, Field(ge=0, le=10000, max_digits=7, decimal_places=2)]
+Value = Annotated[Decimal, Field(ge=-1000000, le=1000000, max_digits=9, decimal_places=2)]
+Text = Annotated[str, Field(max_length=100, pattern=NOT_BLANK)]
+
+
+class SetIn(Schema):
+    code: str = Field(..., title=_("编码"), max_length=40, pattern=r"^[0-9A-Za-z][0-9A-Za-z_.\-]*$")
+    name: Text = Field(..., title=_("名称"))
+    unit_group: UnitGroup = Field(UnitGroup.STREETS, title=_("考核对象"))
+    description: str = Field("", title=_("说明"), max_length=2000)
+    template: str | None = Field(None, title=_("模板"), description=f"a shipped template: {', '.join(TEMPLATES)}",
+                                 max_length=40)
+
+
+class IndicatorIn(Schema):
+    dimension: str = Field(..., title=_("维度"), max_length=60, pattern=NOT_BLANK)
+    code: str = Field(..., title=_("指标编码"), max_length=40, pattern=NOT_BLANK)
+    name: str = Field(..., title=_("指标名称"), max_length=120, pattern=NOT_BLANK)
+    kind: IndicatorKind = Field(..., title=_("指标类型"))
+    metric: str = Field("", title=_("指标口径"), max_length=40, description="a dashboard KPI code (GET /api/dashboard/kpis)")
+    channel: str = Field("", title=_("来源渠道"), max_length=20)
+    category_code: str = Field("", title=_("分类编码"), max_length=20)
+    weight: Points | None = Field(None, title=_("分值"))
+    rule: Rule = Field(..., title=_("计分规则"))
+    direction: Direction | None = Field(None, title=_("方向"))
+    target: Value | None = Field(None, title=_("目标值"))
+    floor: Value | None = Field(None, title=_("保底值"))
+    cap: Points | None = Field(None, title=_("封顶分"))
+    per_item: Points | None = Field(None, title=_("每项分值"))
+    criteria: str = Field("", title=_("评分标准"), max_length=2000)
+
+
+class RunIn(Schema):
+    set_id: Id = Field(..., title=_("指标体系"))
+    name: Text = Field(..., title=_("名称"))
+    start: dt.date = Field(..., title=_("开始日期"))
+    end: dt.date = Field(..., title=_("结束日期"))
+    unit_ids: list[Id] = Field([], title=_("考核对象"), max_length=MAX_UNITS,
+                               description="none: every active street office (or department) of the district")
+    medal_rule: MedalRule = Field(MedalRule.TOP_N, title=_("评奖规则"))
+    gold: Annotated[Decimal, Field(ge=0, le=200, max_digits=5, decimal_places=2)] = Field(1, title=_("金奖"))
+    silver: Annotated[Decimal, Field(ge=0, le=200, max_digits=5, decimal_places=2)] = Field(2, title=_("银奖"))
+    bronze: Annotated[Decimal, Field(ge=0, le=200, max_digits=5, decimal_places=2)] = Field(3, title=_("铜奖"))
+
+
+class EntryIn(Schema):
+    unit_id: Id = Field(..., title=_("考核对象"))
+    indicator_id: Id = Field(..., title=_("指标"))
+    value: Points | None = Field(None, title=_("评分或项数"), description="null: remove the entry")
+    note: str = Field("", title=_("依据"), max_length=200)
+
+
+class EntriesIn(Schema):
+    entries: list[EntryIn] = Field(..., title=_("评分"), max_length=5000)
