@@ -71,7 +71,8 @@ def set_create(request, payload: SetIn):
 
 
 def _set_detail(user, s) -> dict:
-    return {**SetOut.from_orm(s).dict(), "indicators": selectors.set_indicators(user, s)}
+    fields = ("id", "code", "version", "name", "unit_group", "frozen")
+    return {**{f: getattr(s, f) for f in fields}, "indicators": selectors.set_indicators(user, s)}
 
 
 @router.get("/sets/{set_id}", response={200: SetDetailOut, **READ_ERRORS})
@@ -111,13 +112,17 @@ def indicator_delete(request, indicator_id: PathId):
 
 class RunOut(Schema):
     id: int
-    set_id: int = Field(..., alias="indicator_set_id")
+    set_id: int
     name: str
     start: dt.date
     end: dt.date
     state: str
     computed_at: dt.datetime | None
     published_at: dt.datetime | None
+
+    @staticmethod
+    def resolve_set_id(obj) -> int:
+        return obj["set_id"] if isinstance(obj, dict) else obj.indicator_set_id
 
 
 class RunPage(Schema):
@@ -157,7 +162,9 @@ def run_create(request, payload: RunIn):
 def run_detail(request, run_id: PathId):
     """The run and its ranking (a unit's staff: their own unit's result alone)."""
     run = selectors.run_get_for(request.user, run_id)
-    return {**RunOut.from_orm(run).dict(by_alias=False), "results": selectors.run_results_for(request.user, run)}
+    fields = ("id", "name", "start", "end", "state", "computed_at", "published_at")
+    return {**{f: getattr(run, f) for f in fields}, "set_id": run.indicator_set_id,
+            "results": selectors.run_results_for(request.user, run)}
 
 
 @router.post("/runs/{run_id}/compute", response={200: RunOut, **WRITE_ERRORS})

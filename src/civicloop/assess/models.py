@@ -133,6 +133,9 @@ class SubjectiveEntry(models.Model):
         verbose_name_plural = _("主观评分")
         constraints = [models.UniqueConstraint(fields=["run", "unit", "indicator"], name="uniq_assess_entry")]
 
+    def __str__(self) -> str:
+        return f"{self.run_id}/{self.unit_id}/{self.indicator_id}: {self.value}"
+
 
 class Score(models.Model):
     """One indicator's score for one unit in a run, with what it was computed from (the provenance)."""
@@ -153,6 +156,9 @@ class Score(models.Model):
         verbose_name_plural = _("指标得分")
         constraints = [models.UniqueConstraint(fields=["run", "unit", "indicator"], name="uniq_assess_score")]
 
+    def __str__(self) -> str:
+        return f"{self.run_id}/{self.unit_id}/{self.indicator_id}: {self.points}"
+
 
 class UnitResult(models.Model):
     run = models.ForeignKey(EvaluationRun, on_delete=models.CASCADE, related_name="results")
@@ -168,3 +174,6 @@ class UnitResult(models.Model):
         verbose_name_plural = _("考核结果")
         ordering = ["run", "rank", "unit__code"]
         constraints = [models.UniqueConstraint(fields=["run", "unit"], name="uniq_assess_result")]
+
+    def __str__(self) -> str:
+        return f"{self.run_id}/{self.unit_id}: {self.total} #{self.rank}"

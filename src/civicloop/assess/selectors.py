@@ -146,8 +146,8 @@ def score_get_for(actor, score_id: int) -> Score:
 def drill_links(score: Score) -> list[dict]:
     """The dashboard's lists behind an objective score's figure — the same KPI, period and filters (its
     numerator's and denominator's cases): [{part, label, count, url}]."""
-    from civicloop.dashboard.selectors import drill_query
     from civicloop.dashboard.metrics import Filters
+    from civicloop.dashboard.selectors import drill_query
 
     metric = score.inputs.get("metric")
     if not metric or metric not in KPI_BY_CODE:

@@ -23,7 +23,15 @@ from civicloop.orgs.constants import UnitKind
 from civicloop.orgs.models import Unit
 from civicloop.orgs.scope import scope_for
 
-from ..constants import MAX_POINTS, MAX_UNITS, AssessAuditAction, IndicatorKind, MedalRule, RunState, UnitGroup
+from ..constants import (
+    MAX_POINTS,
+    MAX_UNITS,
+    AssessAuditAction,
+    IndicatorKind,
+    MedalRule,
+    RunState,
+    UnitGroup,
+)
 from ..error_codes import AssessErrorCode
 from ..evaluation import evaluate
 from ..models import EvaluationRun, Indicator, IndicatorSet, Score, SubjectiveEntry, UnitResult

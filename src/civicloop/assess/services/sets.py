@@ -19,7 +19,15 @@ from civicloop.core.services import audit_write
 from civicloop.dashboard.metrics import KPI_BY_CODE
 from civicloop.orgs.scope import scope_for
 
-from ..constants import MAX_INDICATORS, MAX_POINTS, AssessAuditAction, Direction, IndicatorKind, Rule, UnitGroup
+from ..constants import (
+    MAX_INDICATORS,
+    MAX_POINTS,
+    AssessAuditAction,
+    Direction,
+    IndicatorKind,
+    Rule,
+    UnitGroup,
+)
 from ..error_codes import AssessErrorCode
 from ..models import Dimension, Indicator, IndicatorSet
 from ..permissions import may_manage, set_is_editable

@@ -8,8 +8,8 @@ from civicloop.assess.evaluation import score_of
 from civicloop.assess.models import Indicator, Score, UnitResult
 from civicloop.assess.selectors import drill_links
 from civicloop.assess.services.runs import run_compute
-from civicloop.dashboard.metrics import Filters, MetricScope, Period, facts_behind
 from civicloop.dashboard.constants import ScopeKind
+from civicloop.dashboard.metrics import Filters, MetricScope, Period, facts_behind
 
 from .conftest import TODAY
 
