@@ -12,7 +12,8 @@ from civicloop.core.api import READ_ERRORS, WRITE_ERRORS, PageIn, PathId, paged
 
 from . import selectors
 from .evaluation import TERM_LABELS
-from .inputs import EntriesIn, IndicatorIn, RunIn, SetIn
+from .inputs import EntriesIn, FindingIn, IndicatorIn, RecheckIn, RoundIn, RunIn, SetIn
+from .services import inspections as inspection_services
 from .services import runs as run_services
 from .services import sets as set_services
 
@@ -249,3 +250,66 @@ def run_compare(request, run_id: PathId, other_id: PathId):
              "rank": r["result"].rank, "before_total": r["before"].total if r["before"] else None,
              "before_rank": r["before"].rank if r["before"] else None, "change": r["change"],
              "rank_change": r["rank_change"]} for r in selectors.compare_runs(request.user, run, other)]
+
+
+# ----- inspections
+
+
+class RoundOut(Schema):
+    id: int
+    name: str
+    kind: str
+    start: dt.date
+    end: dt.date
+    state: str
+    route: str
+
+
+class RoundPage(Schema):
+    count: int
+    items: list[RoundOut]
+
+
+class FindingOut(Schema):
+    id: int
+    round_id: int = Field(..., alias="inspection_round_id")
+    street_id: int
+    place_id: int
+    indicator_id: int | None
+    severity: str
+    description: str
+    found_on: dt.date
+    case_id: int | None
+    status: str
+    recheck: str
+
+
+@router.get("/rounds", response={200: RoundPage, **READ_ERRORS})
+def round_list(request, page: Query[PageIn]):
+    return paged(selectors.rounds_for(request.user), page)
+
+
+@router.post("/rounds", response={201: RoundOut, **WRITE_ERRORS})
+def round_create(request, payload: RoundIn):
+    return Status(201, inspection_services.round_create(actor=request.user, **payload.dict()))
+
+
+@router.post("/rounds/{round_id}/findings", response={201: FindingOut, **WRITE_ERRORS})
+def finding_create(request, round_id: PathId, payload: FindingIn):
+    """A finding on an open round (its members, the district's administrators); with `rectify`, exactly one
+    rectification case is registered (channel citizen_inspection). 409 `round_closed`."""
+    finding = inspection_services.finding_record(actor=request.user, round_id=round_id, **payload.dict())
+    return Status(201, selectors.finding_get_for(request.user, finding.pk))
+
+
+@router.get("/findings/{finding_id}", response={200: FindingOut, **READ_ERRORS})
+def finding_detail(request, finding_id: PathId):
+    return selectors.finding_get_for(request.user, finding_id)
+
+
+@router.post("/findings/{finding_id}/recheck", response={200: FindingOut, **WRITE_ERRORS})
+def finding_recheck(request, finding_id: PathId, payload: RecheckIn):
+    """Confirm a fixed finding, or (not passed) reopen its case. 409 `finding_not_rectified` /
+    `finding_not_rectifiable`."""
+    inspection_services.finding_recheck(actor=request.user, finding_id=finding_id, **payload.dict())
+    return selectors.finding_get_for(request.user, finding_id)

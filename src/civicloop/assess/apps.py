@@ -13,4 +13,5 @@ class AssessConfig(CivicAppConfig):
     field_labels = "civicloop.assess.field_labels.FIELD_LABELS"
     import_kinds = ("civicloop.assess.import_kinds.IndicatorSpec",)  # indicators of a set from Excel
     navigation = (Nav("assess:home", _("考核评比"), visible="civicloop.assess.permissions.may_see_assessment"),)
+    record_panels = ("civicloop.assess.home.record_panel",)  # on a rectification case's page: its finding
 

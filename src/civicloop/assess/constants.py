@@ -78,3 +78,49 @@ class AssessImportKind(models.TextChoices):
 MAX_INDICATORS = 400  # of one set
 MAX_POINTS = Decimal("10000")  # any weight, cap or per-item points
 MAX_UNITS = 200  # of one run
+
+
+# ----- inspections (市民巡访团, 第三方暗查)
+
+
+class InspectionKind(models.TextChoices):
+    CITIZEN_TEAM = "citizen_team", _("市民巡访团")  # citizens' inspection team ("啄木鸟"), announced rounds
+    THIRD_PARTY = "third_party", _("第三方暗查")  # an unannounced check by a third party
+
+
+class RoundState(models.TextChoices):
+    OPEN = "open", _("进行中")  # findings are recorded
+    CLOSED = "closed", _("已结束")  # no new findings; re-inspections still go on
+
+
+class Severity(models.TextChoices):
+    MINOR = "minor", _("一般")
+    MAJOR = "major", _("较重")
+    SERIOUS = "serious", _("严重")
+
+
+class FindingStatus(models.TextChoices):
+    """A finding's status follows its rectification case (derived, never stored: `Finding.status`)."""
+
+    RECORDED = "recorded", _("已记录")  # a deduction only, nothing to rectify
+    RECTIFYING = "rectifying", _("整改中")  # its case is open
+    RECTIFIED = "rectified", _("已整改")  # its case is resolved or closed, not yet re-inspected
+    CONFIRMED = "confirmed", _("复查通过")  # re-inspected: fixed
+    FAILED = "failed", _("复查未通过")  # re-inspected: not fixed (its case reopened)
+    CANCELLED = "cancelled", _("已撤销")  # its case was merged or withdrawn
+
+
+class Recheck(models.TextChoices):
+    NONE = "", _("未复查")
+    CONFIRMED = "confirmed", _("复查通过")
+    FAILED = "failed", _("复查未通过")
+
+
+class InspectionAuditAction(models.TextChoices):
+    ROUND_CREATE = "assess.round_create", _("新建巡查")
+    ROUND_CLOSE = "assess.round_close", _("结束巡查")
+    FINDING_RECORD = "assess.finding_record", _("记录巡查发现")
+    FINDING_RECHECK = "assess.finding_recheck", _("复查巡查发现")
+
+
+MAX_ROUND_MEMBERS = 50

@@ -128,9 +128,13 @@ def objective_figures(run, indicators, units, group: str, today: dt.date | None)
     return out
 
 
-def evaluate(run, indicators, units, entries: dict, *, today: dt.date | None = None) -> tuple[list[UnitScore], list[UnitTotal]]:
+def evaluate(run, indicators, units, entries: dict, *, findings: dict | None = None,
+             today: dt.date | None = None) -> tuple[list[UnitScore], list[UnitTotal]]:
     """Every indicator (`indicators`, with their dimension ids) for every unit (`units`, orgs.Unit), from the
-    rollups and `entries` ({(indicator id, unit id): Decimal}); then totals, ranks and medals by the run's rule."""
+    rollups, `entries` ({(indicator id, unit id): Decimal}) and the inspection `findings` of the period
+    ({(indicator code, street id): [finding ids]}: deduction items of a subjective deduction indicator, added to
+    what was entered); then totals, ranks and medals by the run's rule."""
+    findings = findings or {}
     group = run.indicator_set.unit_group
     figures = objective_figures(run, indicators, units, group, today)
     scores, totals = [], {u.pk: UnitTotal(u.pk) for u in units}
@@ -145,6 +149,10 @@ def evaluate(run, indicators, units, entries: dict, *, today: dt.date | None = N
             else:
                 num = den = None
                 value = entries.get((indicator.pk, unit.pk))
+                found = findings.get((indicator.code, unit_key(unit, group))) if indicator.rule == Rule.DEDUCTION else None
+                if found:
+                    inputs |= {"entered": None if value is None else str(value), "findings": sorted(found)}
+                    value = (value or Decimal(0)) + len(found)
                 scored = score_of(indicator, value, entered=value is not None)
             full = Decimal("0.00") if indicator.rule == Rule.BONUS else rules.points(indicator.weight)
             scores.append(UnitScore(unit.pk, indicator.pk, value, num, den, scored, full, inputs))

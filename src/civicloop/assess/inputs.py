@@ -11,7 +11,17 @@ from ninja import Field, Schema
 
 from civicloop.core.api import NOT_BLANK, Id
 
-from .constants import MAX_UNITS, Direction, IndicatorKind, MedalRule, Rule, UnitGroup
+from .constants import (
+    MAX_ROUND_MEMBERS,
+    MAX_UNITS,
+    Direction,
+    IndicatorKind,
+    InspectionKind,
+    MedalRule,
+    Rule,
+    Severity,
+    UnitGroup,
+)
 from .templates_data import TEMPLATES
 
 Points = Annotated[Decimal, Field(ge=0, le=10000, max_digits=7, decimal_places=2)]
@@ -68,3 +78,26 @@ class EntryIn(Schema):
 
 class EntriesIn(Schema):
     entries: list[EntryIn] = Field(..., title=_("评分"), max_length=5000)
+
+
+class RoundIn(Schema):
+    name: Text = Field(..., title=_("名称"))
+    kind: InspectionKind = Field(..., title=_("类型"))
+    start: dt.date = Field(..., title=_("开始日期"))
+    end: dt.date = Field(..., title=_("结束日期"))
+    route: str = Field("", title=_("路线"), max_length=2000)
+    member_ids: list[Id] = Field([], title=_("成员"), max_length=MAX_ROUND_MEMBERS)
+
+
+class FindingIn(Schema):
+    place_id: Id = Field(..., title=_("地点"))
+    description: str = Field(..., title=_("问题描述"), max_length=1000, pattern=NOT_BLANK)
+    severity: Severity = Field(Severity.MINOR, title=_("严重程度"))
+    indicator_id: Id | None = Field(None, title=_("指标"), description="the indicator it costs (a deduction item)")
+    rectify: bool = Field(True, title=_("需要整改"), description="register a rectification case")
+    found_on: dt.date | None = Field(None, title=_("发现日期"), description="default today")
+
+
+class RecheckIn(Schema):
+    passed: bool = Field(..., title=_("复查结果"))
+    note: str = Field("", title=_("复查说明"), max_length=200)

@@ -13,7 +13,20 @@ from django.utils.translation import gettext_lazy as _
 
 from civicloop.core.models import TenantModel
 
-from .constants import Direction, IndicatorKind, Medal, MedalRule, Rule, RunState, UnitGroup
+from .constants import (
+    Direction,
+    FindingStatus,
+    IndicatorKind,
+    InspectionKind,
+    Medal,
+    MedalRule,
+    Recheck,
+    RoundState,
+    Rule,
+    RunState,
+    Severity,
+    UnitGroup,
+)
 
 USER = settings.AUTH_USER_MODEL
 POINTS = {"max_digits": 9, "decimal_places": 2}
@@ -177,3 +190,85 @@ class UnitResult(models.Model):
 
     def __str__(self) -> str:
         return f"{self.run_id}/{self.unit_id}: {self.total} #{self.rank}"
+
+
+# ----- inspections
+
+
+class InspectionRound(TenantModel):
+    """A round of the citizens' inspection team or an unannounced third-party check: members, route, findings."""
+
+    name = models.CharField(_("名称"), max_length=100)
+    kind = models.CharField(_("类型"), max_length=16, choices=InspectionKind.choices)
+    start = models.DateField(_("开始日期"))
+    end = models.DateField(_("结束日期"))
+    route = models.TextField(_("路线"), blank=True)
+    members = models.ManyToManyField(USER, blank=True, related_name="+", verbose_name=_("成员"))
+    state = models.CharField(_("状态"), max_length=8, choices=RoundState.choices, default=RoundState.OPEN)
+    created_by = models.ForeignKey(USER, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("巡查")
+        verbose_name_plural = _("巡查")
+        ordering = ["-start", "-pk"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Finding(TenantModel):
+    """A problem found on a round: where, which indicator it costs (a deduction item), and — when it is to be
+    fixed — its rectification case (registered through the cases services, channel 市民巡访; `case.assess_finding`
+    is the way back). Its status follows the case (`status`)."""
+
+    inspection_round = models.ForeignKey(InspectionRound, on_delete=models.PROTECT, related_name="findings",
+                                         verbose_name=_("巡查"))
+    street = models.ForeignKey("places.Place", on_delete=models.PROTECT, related_name="+", verbose_name=_("街道"))
+    place = models.ForeignKey("places.Place", on_delete=models.PROTECT, related_name="+", verbose_name=_("地点"))
+    indicator = models.ForeignKey(Indicator, null=True, blank=True, on_delete=models.PROTECT, related_name="+",
+                                  verbose_name=_("指标"))
+    indicator_code = models.CharField(max_length=40, blank=True)  # the indicator's, kept for every version of its set
+    set_code = models.CharField(max_length=40, blank=True)
+    severity = models.CharField(_("严重程度"), max_length=8, choices=Severity.choices, default=Severity.MINOR)
+    description = models.TextField(_("问题描述"))
+    found_on = models.DateField(_("发现日期"))
+    case = models.OneToOneField("cases.Case", null=True, blank=True, on_delete=models.PROTECT,
+                                related_name="assess_finding", verbose_name=_("整改工单"))
+    recheck = models.CharField(_("复查"), max_length=10, choices=Recheck.choices, blank=True, default="")
+    recheck_note = models.CharField(_("复查说明"), max_length=200, blank=True)
+    rechecked_at = models.DateTimeField(null=True, blank=True)
+    recorded_by = models.ForeignKey(USER, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    recorded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("巡查发现")
+        verbose_name_plural = _("巡查发现")
+        ordering = ["-found_on", "-pk"]
+        indexes = [models.Index(fields=["district", "set_code", "indicator_code", "found_on"], name="finding_deduct")]
+
+    def __str__(self) -> str:
+        return f"{self.found_on} {self.description[:20]}"
+
+    @property
+    def status(self) -> str:
+        """Follows the case: open → 整改中, resolved or closed → 已整改 until re-inspected; merged or withdrawn →
+        已撤销. Read with the case loaded (select_related("case"))."""
+        from civicloop.cases.constants import CaseState
+
+        if self.case_id is None:
+            return FindingStatus.RECORDED
+        state = self.case.state
+        if state in (CaseState.MERGED, CaseState.WITHDRAWN):
+            return FindingStatus.CANCELLED
+        if self.recheck == Recheck.FAILED and state in _OPEN_AFTER_RECHECK:
+            return FindingStatus.FAILED
+        if state in (CaseState.RESOLVED, CaseState.REPLIED, CaseState.RATED, CaseState.CLOSED):
+            return FindingStatus.CONFIRMED if self.recheck == Recheck.CONFIRMED else FindingStatus.RECTIFIED
+        return FindingStatus.RECTIFYING
+
+    def get_status_display(self) -> str:
+        return str(FindingStatus(self.status).label)
+
+
+_OPEN_AFTER_RECHECK = ("reopened", "dispatched", "accepted", "in_progress", "returned", "escalated")

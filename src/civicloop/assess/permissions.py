@@ -31,7 +31,8 @@ def may_read(actor) -> bool:
 def may_see_assessment(actor) -> bool:
     """The navigation entry: district-level staff, or a street office's or department's staff (their scorecard)."""
     scope = scope_for(actor)
-    return scope.is_district_level or scope.unit_kind in (UnitKind.STREET_OFFICE, UnitKind.DEPARTMENT)
+    return scope.is_district_level or scope.unit_kind in (UnitKind.STREET_OFFICE, UnitKind.DEPARTMENT) \
+        or may_see_rounds(actor)
 
 
 def may_see_unit(actor, run, unit_id: int) -> bool:
@@ -54,3 +55,40 @@ def run_is_open(run) -> bool:
 
 def run_may_publish(run) -> bool:
     return run.state == RunState.DRAFT and run.computed_at is not None
+
+
+# ----- inspections
+
+
+def is_round_member(actor, inspection_round) -> bool:
+    from .models import InspectionRound
+
+    if not getattr(actor, "pk", None):
+        return False
+    return InspectionRound.members.through.objects.filter(inspectionround_id=inspection_round.pk,
+                                                          user_id=actor.pk).exists()
+
+
+def may_record_finding(actor, inspection_round) -> bool:
+    """Record a finding on a round: an open round, by one of its members or the district's administrators —
+    what `services.inspections.finding_record` asks, so the page offers its form only then."""
+    from .constants import RoundState
+
+    if inspection_round.state != RoundState.OPEN:
+        return False
+    return may_manage(actor, inspection_round.district_id) or is_round_member(actor, inspection_round)
+
+
+def may_recheck(actor, finding) -> bool:
+    """Re-inspect a finding (confirm it fixed, or reopen its case): the district's administrators, whose
+    dispatcher role the cases services ask again when a case is reopened."""
+    return may_manage(actor, finding.district_id)
+
+
+def may_see_rounds(actor) -> bool:
+    """The rounds list: district-level staff, or a member of a round."""
+    from .models import InspectionRound
+
+    if scope_for(actor).is_district_level:
+        return True
+    return bool(getattr(actor, "pk", None)) and InspectionRound.members.through.objects.filter(user_id=actor.pk).exists()

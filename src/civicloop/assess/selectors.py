@@ -11,16 +11,27 @@ from collections import defaultdict
 from decimal import Decimal
 from urllib.parse import urlencode
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.urls import reverse
 
 from civicloop.core.errors import not_found
 from civicloop.dashboard.constants import Part
 from civicloop.dashboard.metrics import KPI_BY_CODE, Period
 from civicloop.orgs.scope import scope_for
+from civicloop.places.constants import PlaceLevel
 
 from .constants import LIGHT_GREEN, LIGHT_YELLOW, Light, RunState
-from .models import Dimension, EvaluationRun, Indicator, IndicatorSet, Score, SubjectiveEntry, UnitResult
+from .models import (
+    Dimension,
+    EvaluationRun,
+    Finding,
+    Indicator,
+    IndicatorSet,
+    InspectionRound,
+    Score,
+    SubjectiveEntry,
+    UnitResult,
+)
 from .permissions import may_see_unit
 
 
@@ -191,3 +202,58 @@ def compare_runs(actor, run: EvaluationRun, other: EvaluationRun) -> list[dict]:
 
 def query_string(**params) -> str:
     return urlencode({k: v for k, v in params.items() if v is not None})
+
+
+# ----- inspections
+
+
+def rounds_for(actor) -> QuerySet:
+    """District-level staff: the district's rounds; anyone else: the rounds they are a member of."""
+    scope = scope_for(actor)
+    if scope.is_district_level:
+        return scope.filter_district(InspectionRound.objects.all())
+    if not getattr(actor, "pk", None):
+        return InspectionRound.objects.none()
+    return InspectionRound.objects.filter(members=actor.pk)
+
+
+def round_get_for(actor, round_id: int) -> InspectionRound:
+    found = rounds_for(actor).filter(pk=round_id).first()
+    if found is None:
+        raise not_found()
+    return found
+
+
+def findings_for(actor) -> QuerySet:
+    """District-level staff: the district's findings; street and committee staff: their territory's; a round's
+    members: their rounds'."""
+    scope = scope_for(actor)
+    qs = Finding.objects.select_related("case", "place", "street", "indicator", "inspection_round")
+    if scope.is_district_level:
+        return scope.filter_district(qs)
+    visible = Q(pk__in=[])
+    if scope.has_territory and scope.root_level == PlaceLevel.STREET:
+        visible |= Q(street_id=scope.root_id)
+    elif scope.has_territory and scope.root_level == PlaceLevel.COMMUNITY:
+        visible |= Q(place__path__startswith=scope.root_path)
+    if getattr(actor, "pk", None):
+        visible |= Q(inspection_round__members=actor.pk)
+    return qs.filter(visible).distinct()
+
+
+def finding_get_for(actor, finding_id: int) -> Finding:
+    found = findings_for(actor).filter(pk=finding_id).first()
+    if found is None:
+        raise not_found()
+    return found
+
+
+def finding_of_case(actor, case) -> Finding | None:
+    """The finding a rectification case came from, as `actor` may see it (the case page's panel)."""
+    return findings_for(actor).filter(case_id=case.pk).first()
+
+
+def findings_behind(score: Score) -> list[Finding]:
+    """The findings counted in a deduction score (its inputs keep their ids)."""
+    ids = score.inputs.get("findings") or []
+    return list(Finding.objects.filter(pk__in=ids).select_related("place", "case").order_by("found_on", "pk"))

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import views, views_inspections
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -19,4 +19,8 @@ urlpatterns = [
     path("runs/<int:pk>/compare/", views.run_compare, name="run_compare"),
     path("runs/<int:pk>/units/<int:unit>/", views.scorecard, name="scorecard"),
     path("scores/<int:pk>/", views.score_page, name="score"),
+    path("inspections/", views_inspections.round_list, name="rounds"),
+    path("inspections/<int:pk>/", views_inspections.round_page, name="round"),
+    path("inspections/<int:pk>/close/", views_inspections.round_close, name="round_close"),
+    path("findings/<int:pk>/", views_inspections.finding_page, name="finding"),
 ]

@@ -23,7 +23,15 @@ from .constants import Direction, IndicatorKind, Light, Medal, MedalRule, Rule, 
 from .evaluation import TERM_LABELS
 from .inputs import EntriesIn, IndicatorIn, RunIn, SetIn
 from .models import Score
-from .permissions import may_manage, may_read, may_see_unit, run_is_open, run_may_publish, set_is_editable
+from .permissions import (
+    may_manage,
+    may_read,
+    may_see_rounds,
+    may_see_unit,
+    run_is_open,
+    run_may_publish,
+    set_is_editable,
+)
 from .services import runs as run_services
 from .services import sets as set_services
 from .templates_data import TEMPLATES
@@ -74,7 +82,8 @@ def home(request):
     return render(request, "assess/home.html", {
         "sets": sets, "runs": list(selectors.runs_for(user)[:200]), "manager": manager, "reader": may_read(user),
         "templates": [(code, t["name"]) for code, t in TEMPLATES.items()], "unit_groups": UnitGroup.choices,
-        "medal_rules": MedalRule.choices, "own_unit": getattr(user, "unit_id", None)})
+        "medal_rules": MedalRule.choices, "own_unit": getattr(user, "unit_id", None),
+        "rounds_link": may_see_rounds(user)})
 
 
 # ----- indicator sets

@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _gettext
 from django.utils.translation import gettext_lazy as _
 
+from civicloop.cases.constants import CaseState
 from civicloop.core.errors import CivicError, ErrorCode, not_found
 from civicloop.core.services import audit_write
 from civicloop.dashboard.constants import MAX_PERIOD_DAYS
@@ -34,10 +35,12 @@ from ..constants import (
 )
 from ..error_codes import AssessErrorCode
 from ..evaluation import evaluate
-from ..models import EvaluationRun, Indicator, IndicatorSet, Score, SubjectiveEntry, UnitResult
+from ..models import EvaluationRun, Finding, Indicator, IndicatorSet, Score, SubjectiveEntry, UnitResult
 from ..permissions import may_manage, run_is_open, run_may_publish
 from .sets import _text, invalid
 
+# a finding whose case was merged (a duplicate) or withdrawn costs nothing
+CANCELLED_CASE_STATES = (CaseState.MERGED, CaseState.WITHDRAWN)
 UNIT_KINDS = {UnitGroup.STREETS: UnitKind.STREET_OFFICE, UnitGroup.DEPARTMENTS: UnitKind.DEPARTMENT}
 
 
@@ -172,7 +175,7 @@ def run_compute(*, actor, run_id: int, today: dt.date | None = None) -> Evaluati
     indicators = list(Indicator.objects.filter(indicator_set=s).order_by("dimension__position", "position", "pk"))
     units = list(run.units.order_by("code"))
     entries = {(e.indicator_id, e.unit_id): e.value for e in SubjectiveEntry.objects.filter(run=run)}
-    scores, totals = evaluate(run, indicators, units, entries, today=today)
+    scores, totals = evaluate(run, indicators, units, entries, findings=findings_of_period(run, s), today=today)
     Score.objects.filter(run=run).delete()
     UnitResult.objects.filter(run=run).delete()
     Score.objects.bulk_create([
@@ -186,6 +189,17 @@ def run_compute(*, actor, run_id: int, today: dt.date | None = None) -> Evaluati
     run.save(update_fields=["computed_at"])
     _audit(actor, run, AssessAuditAction.RUN_COMPUTE, scores=len(scores), units=len(units))
     return run
+
+
+def findings_of_period(run: EvaluationRun, s: IndicatorSet) -> dict:
+    """{(indicator code, street id): [finding ids]}: the inspection findings of the run's period that count
+    against the set's indicators (by the set's code and the indicator's, whatever version they were recorded on)."""
+    out: dict = {}
+    rows = Finding.objects.filter(district_id=run.district_id, set_code=s.code, found_on__gte=run.start,
+                                  found_on__lte=run.end).exclude(case__state__in=CANCELLED_CASE_STATES)
+    for pk, code, street in rows.values_list("pk", "indicator_code", "street_id"):
+        out.setdefault((code, street), []).append(pk)
+    return out
 
 
 @transaction.atomic
