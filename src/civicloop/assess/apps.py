@@ -13,5 +13,7 @@ class AssessConfig(CivicAppConfig):
     field_labels = "civicloop.assess.field_labels.FIELD_LABELS"
     import_kinds = ("civicloop.assess.import_kinds.IndicatorSpec",)  # indicators of a set from Excel
     navigation = (Nav("assess:home", _("考核评比"), visible="civicloop.assess.permissions.may_see_assessment"),)
+    demo_steps = ("civicloop.assess.demo.generate_assessment",)  # after the cases: findings become cases
+    demo_reset_steps = ("civicloop.assess.demo.delete_assessment",)  # before the cases: findings point at them
     record_panels = ("civicloop.assess.home.record_panel",)  # on a rectification case's page: its finding
 

@@ -322,7 +322,10 @@ def score_page(request, pk: int):
         kpi = KPI_BY_CODE.get(score.inputs["metric"])
     terms = [(TERM_LABELS.get(name, name), amount) for name, amount in score.terms]
     entry = selectors.run_entries(score.run).get((score.indicator_id, score.unit_id))
+    visible = set(selectors.findings_for(request.user).filter(pk__in=score.inputs.get("findings") or [])
+                  .values_list("pk", flat=True))
+    findings = [f for f in selectors.findings_behind(score) if f.pk in visible]
     return render(request, "assess/score.html", {
-        "score": score, "indicator": score.indicator, "kpi": kpi, "terms": terms, "entry": entry,
+        "score": score, "indicator": score.indicator, "kpi": kpi, "findings": findings, "terms": terms, "entry": entry,
         "drills": selectors.drill_links(score), "rule_label": Rule(score.indicator.rule).label,
         "direction_label": Direction(score.indicator.direction).label})
