@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
-from decimal import Decimal
+import re
 from typing import Annotated
 
 from django.utils.translation import gettext_lazy as _
 from ninja import Field, Schema
+from pydantic import BeforeValidator
 
 from civicloop.core.api import NOT_BLANK, Id
 
@@ -24,8 +25,23 @@ from .constants import (
 )
 from .templates_data import TEMPLATES
 
-Points = Annotated[Decimal, Field(ge=0, le=10000, max_digits=7, decimal_places=2)]
-Value = Annotated[Decimal, Field(ge=-1000000, le=1000000, max_digits=9, decimal_places=2)]
+# Numbers with cents as text ("25", "95.5", "-3"): exactly what is accepted, without a binary float in between; the
+# services check the range (a 400 naming the field).
+Points = Annotated[str, Field(pattern=r"^[0-9]{1,5}(\.[0-9]{1,2})?$", max_length=8,
+                              description="a number of points as text, at most two decimals, e.g. \"2.5\"")]
+Value = Annotated[str, Field(pattern=r"^-?[0-9]{1,7}(\.[0-9]{1,2})?$", max_length=11,
+                             description="a number as text, at most two decimals, e.g. \"95.5\"")]
+
+
+def _date_text(value):
+    """A date is "YYYY-MM-DD" text: not a number (pydantic's lax mode would read seconds since 1970), not "0"."""
+    if not isinstance(value, str | dt.date) or (isinstance(value, str) and not re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", value)):
+        raise ValueError("YYYY-MM-DD")
+    return value
+
+
+# the same rule as visits' and the dashboard's Day (a shared one belongs in core.api: for the lead)
+Day = Annotated[dt.date, BeforeValidator(_date_text)]
 Text = Annotated[str, Field(max_length=100, pattern=NOT_BLANK)]
 
 
@@ -59,14 +75,14 @@ class IndicatorIn(Schema):
 class RunIn(Schema):
     set_id: Id = Field(..., title=_("指标体系"))
     name: Text = Field(..., title=_("名称"))
-    start: dt.date = Field(..., title=_("开始日期"))
-    end: dt.date = Field(..., title=_("结束日期"))
+    start: Day = Field(..., title=_("开始日期"))
+    end: Day = Field(..., title=_("结束日期"))
     unit_ids: list[Id] = Field([], title=_("考核对象"), max_length=MAX_UNITS,
                                description="none: every active street office (or department) of the district")
     medal_rule: MedalRule = Field(MedalRule.TOP_N, title=_("评奖规则"))
-    gold: Annotated[Decimal, Field(ge=0, le=200, max_digits=5, decimal_places=2)] = Field(1, title=_("金奖"))
-    silver: Annotated[Decimal, Field(ge=0, le=200, max_digits=5, decimal_places=2)] = Field(2, title=_("银奖"))
-    bronze: Annotated[Decimal, Field(ge=0, le=200, max_digits=5, decimal_places=2)] = Field(3, title=_("铜奖"))
+    gold: Points = Field("1", title=_("金奖"), description="places (top_n) or the lowest score rate in % (threshold)")
+    silver: Points = Field("2", title=_("银奖"))
+    bronze: Points = Field("3", title=_("铜奖"))
 
 
 class EntryIn(Schema):
@@ -83,8 +99,8 @@ class EntriesIn(Schema):
 class RoundIn(Schema):
     name: Text = Field(..., title=_("名称"))
     kind: InspectionKind = Field(..., title=_("类型"))
-    start: dt.date = Field(..., title=_("开始日期"))
-    end: dt.date = Field(..., title=_("结束日期"))
+    start: Day = Field(..., title=_("开始日期"))
+    end: Day = Field(..., title=_("结束日期"))
     route: str = Field("", title=_("路线"), max_length=2000)
     member_ids: list[Id] = Field([], title=_("成员"), max_length=MAX_ROUND_MEMBERS)
 
@@ -95,7 +111,7 @@ class FindingIn(Schema):
     severity: Severity = Field(Severity.MINOR, title=_("严重程度"))
     indicator_id: Id | None = Field(None, title=_("指标"), description="the indicator it costs (a deduction item)")
     rectify: bool = Field(True, title=_("需要整改"), description="register a rectification case")
-    found_on: dt.date | None = Field(None, title=_("发现日期"), description="default today")
+    found_on: Day | None = Field(None, title=_("发现日期"), description="default today")
 
 
 class RecheckIn(Schema):
