@@ -98,7 +98,7 @@ def test_api(computed, client):
     k1 = computed.codes["K1"]
     frozen = client.put(f"/api/assess/indicators/{k1}", data=json.dumps({
         "dimension": "办理", "code": "K1", "name": "x", "kind": "objective", "metric": "on_time_rate",
-        "rule": "linear", "weight": 5, "target": 95, "floor": 70}), content_type="application/json")
+        "rule": "linear", "weight": "5", "target": "95", "floor": "70"}), content_type="application/json")
     assert frozen.status_code == 409 and frozen.json()["code"] == "set_frozen"
     created = client.post("/api/assess/sets", data=json.dumps({"code": "bihuan", "name": "闭环", "template": "bihuan"}),
                           content_type="application/json")
