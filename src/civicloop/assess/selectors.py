@@ -241,6 +241,16 @@ def findings_for(actor) -> QuerySet:
     return qs.filter(visible).distinct()
 
 
+def latest_set_ids(district_id: int) -> list[int]:
+    """The latest version of each set of the district (frozen or not): the indicators a finding may cost — it
+    counts by set code and indicator code, in every version's evaluations."""
+    latest: dict[str, tuple[int, int]] = {}
+    for pk, code, version in IndicatorSet.objects.filter(district_id=district_id).values_list("pk", "code", "version"):
+        if code not in latest or version > latest[code][1]:
+            latest[code] = (pk, version)
+    return [pk for pk, _v in latest.values()]
+
+
 def finding_get_for(actor, finding_id: int) -> Finding:
     found = findings_for(actor).filter(pk=finding_id).first()
     if found is None:

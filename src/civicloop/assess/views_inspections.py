@@ -67,10 +67,9 @@ def round_page(request, pk: int):
     findings = list(selectors.findings_for(request.user).filter(inspection_round=r)[:PAGE_FINDINGS])
     indicators = []
     if may_record:
-        indicators = list(Indicator.objects.filter(indicator_set__district_id=r.district_id,
-                                                   indicator_set__frozen_at__isnull=True, kind="subjective",
-                                                   rule="deduction").select_related("indicator_set")
-                          .order_by("indicator_set__code", "code")[:300])
+        indicators = list(Indicator.objects.filter(indicator_set_id__in=selectors.latest_set_ids(r.district_id),
+                                                   kind="subjective", rule="deduction")
+                          .select_related("indicator_set").order_by("indicator_set__code", "code")[:300])
     return render(request, "assess/round.html", {
         "round": r, "members": list(r.members.all()), "findings": findings, "may_record": may_record,
         "may_close": may_manage(request.user, r.district_id) and r.state == RoundState.OPEN,
