@@ -175,6 +175,38 @@ def drill_links(score: Score) -> list[dict]:
              "url": f"{base}?{drill_query(metric, part, period, filters)}"} for part, count in parts]
 
 
+COSTING_LIMIT = 50
+
+
+def cases_costing(actor, score: Score) -> dict | None:
+    """The cases that cost an objective score its points, as `actor` may see them (cases selectors: scope and
+    masking): for a rate where higher is better, its denominator's cases outside its numerator (the late, the
+    unaccepted, the unsatisfied); where lower is better and for a count, its numerator's (the reopened, the
+    overdue). Today's facts, like the drill-down. {"count", "cases" (the first COSTING_LIMIT)} or None (an average
+    or a subjective score: no single case costs it)."""
+    from civicloop.dashboard.constants import KpiKind
+    from civicloop.dashboard.metrics import Filters, cases_behind, facts_behind, metric_scope_for
+
+    metric = score.inputs.get("metric")
+    kpi = KPI_BY_CODE.get(metric or "")
+    if kpi is None or kpi.kind == KpiKind.AVERAGE or not score.points < score.full:
+        return None
+    f = score.inputs.get("filters") or {}
+    filters = Filters(street_id=f.get("street"), lead_unit_id=f.get("unit"), category_id=f.get("category"),
+                      channel=f.get("channel"))
+    period = Period(score.run.start, score.run.end)
+    lower = score.indicator.direction == "lower"
+    if kpi.kind == KpiKind.COUNT or lower:
+        qs = cases_behind(actor, metric, Part.NUMERATOR, period, filters)
+    else:
+        scope = metric_scope_for(actor)
+        if scope is None:
+            return None
+        met = facts_behind(scope, metric, Part.NUMERATOR, period, filters).values("case_id")
+        qs = cases_behind(actor, metric, Part.DENOMINATOR, period, filters).exclude(pk__in=met)
+    return {"count": qs.count(), "cases": list(qs[:COSTING_LIMIT])}
+
+
 def run_entries(run: EvaluationRun) -> dict:
     return {(e.indicator_id, e.unit_id): e for e in SubjectiveEntry.objects.filter(run=run)}
 

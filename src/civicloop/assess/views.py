@@ -327,5 +327,6 @@ def score_page(request, pk: int):
     findings = [f for f in selectors.findings_behind(score) if f.pk in visible]
     return render(request, "assess/score.html", {
         "score": score, "indicator": score.indicator, "kpi": kpi, "findings": findings, "terms": terms, "entry": entry,
-        "drills": selectors.drill_links(score), "rule_label": Rule(score.indicator.rule).label,
+        "drills": selectors.drill_links(score), "costing": selectors.cases_costing(request.user, score),
+        "rule_label": Rule(score.indicator.rule).label,
         "direction_label": Direction(score.indicator.direction).label})

@@ -120,3 +120,22 @@ def test_no_cases_scores_full_marks(world, small_set):
     k1 = Indicator.objects.get(indicator_set=small_set, code="K1")
     assert score_of(k1, None).points == D("25.00")
     assert rules.deduction(0, weight=D(5), per_item=D(1)).points == D("5.00")
+
+
+def test_the_cases_that_cost_the_points(computed, client):
+    """Street A's 按时办结率 lost points for one late case (a2): the provenance page lists exactly that one; its
+    超期件数 deduction lists the same overdue case; street B's staff do not see A's."""
+    from django.urls import reverse
+
+    from civicloop.assess.selectors import cases_costing
+
+    w, n = computed.loop.world, computed.loop.cases
+    k1a = _score(computed, w.street_a_office, "K1")
+    costing = cases_costing(w.district_admin, k1a)
+    assert costing["count"] == 1 and [c.pk for c in costing["cases"]] == [n.a2.pk]
+    c1a = _score(computed, w.street_a_office, "C1")
+    assert [c.pk for c in cases_costing(w.district_admin, c1a)["cases"]] == [n.a2.pk]
+    assert cases_costing(w.outsider, k1a)["count"] == 0
+    client.force_login(w.district_admin)
+    body = client.get(reverse("assess:score", args=[k1a.pk])).content.decode()
+    assert "失分的工单" in body and n.a2.tracking_code in body and n.a1.tracking_code not in body.split("失分的工单")[1]
