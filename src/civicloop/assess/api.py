@@ -283,6 +283,10 @@ class FindingOut(Schema):
     status: str
     recheck: str
 
+    @staticmethod
+    def resolve_description(obj) -> str:
+        return getattr(obj, "shown_description", None) or ""  # masked for a viewer without the right (selectors)
+
 
 @router.get("/rounds", response={200: RoundPage, **READ_ERRORS})
 def round_list(request, page: Query[PageIn]):
@@ -299,12 +303,16 @@ def finding_create(request, round_id: PathId, payload: FindingIn):
     """A finding on an open round (its members, the district's administrators); with `rectify`, exactly one
     rectification case is registered (channel citizen_inspection). 409 `round_closed`."""
     finding = inspection_services.finding_record(actor=request.user, round_id=round_id, **payload.dict())
-    return Status(201, selectors.finding_get_for(request.user, finding.pk))
+    return Status(201, _finding(request.user, finding.pk))
 
 
 @router.get("/findings/{finding_id}", response={200: FindingOut, **READ_ERRORS})
 def finding_detail(request, finding_id: PathId):
-    return selectors.finding_get_for(request.user, finding_id)
+    return _finding(request.user, finding_id)
+
+
+def _finding(user, finding_id: int):
+    return selectors.findings_shown(user, [selectors.finding_get_for(user, finding_id)])[0]
 
 
 @router.post("/findings/{finding_id}/recheck", response={200: FindingOut, **WRITE_ERRORS})
@@ -312,4 +320,4 @@ def finding_recheck(request, finding_id: PathId, payload: RecheckIn):
     """Confirm a fixed finding, or (not passed) reopen its case. 409 `finding_not_rectified` /
     `finding_not_rectifiable`."""
     inspection_services.finding_recheck(actor=request.user, finding_id=finding_id, **payload.dict())
-    return selectors.finding_get_for(request.user, finding_id)
+    return _finding(request.user, finding_id)

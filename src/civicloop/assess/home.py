@@ -14,4 +14,4 @@ def record_panel(request, obj) -> str | None:
     finding = selectors.finding_of_case(request.user, obj)
     if finding is None:
         return None
-    return render_to_string("assess/_case_panel.html", {"finding": finding}, request=request)
+    return render_to_string("assess/_case_panel.html", {"finding": finding}, request=request)  # no free text

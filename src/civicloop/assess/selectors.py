@@ -290,6 +290,22 @@ def finding_get_for(actor, finding_id: int) -> Finding:
     return found
 
 
+def findings_shown(actor, findings):
+    """`findings` with `shown_description`: phone and ID numbers typed into the description masked
+    (`core.masking.mask_free_text`) unless the viewer recorded it, keeps the district's assessment, or may see the
+    reporter data of its rectification case (`cases.permissions.may_unmask`)."""
+    from civicloop.cases.permissions import may_unmask
+    from civicloop.core.masking import mask_free_text
+
+    from .permissions import may_manage
+
+    for f in findings:
+        clear = (f.recorded_by_id is not None and f.recorded_by_id == getattr(actor, "pk", None)) \
+            or may_manage(actor, f.district_id) or (f.case_id is not None and may_unmask(actor, f.case))
+        f.shown_description = f.description if clear else mask_free_text(f.description)
+    return findings
+
+
 def finding_of_case(actor, case) -> Finding | None:
     """The finding a rectification case came from, as `actor` may see it (the case page's panel)."""
     return findings_for(actor).filter(case_id=case.pk).first()

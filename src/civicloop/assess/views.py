@@ -324,7 +324,7 @@ def score_page(request, pk: int):
     entry = selectors.run_entries(score.run).get((score.indicator_id, score.unit_id))
     visible = set(selectors.findings_for(request.user).filter(pk__in=score.inputs.get("findings") or [])
                   .values_list("pk", flat=True))
-    findings = [f for f in selectors.findings_behind(score) if f.pk in visible]
+    findings = selectors.findings_shown(request.user, [f for f in selectors.findings_behind(score) if f.pk in visible])
     return render(request, "assess/score.html", {
         "score": score, "indicator": score.indicator, "kpi": kpi, "findings": findings, "terms": terms, "entry": entry,
         "drills": selectors.drill_links(score), "costing": selectors.cases_costing(request.user, score),

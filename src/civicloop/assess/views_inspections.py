@@ -64,7 +64,8 @@ def round_page(request, pk: int):
         finding = services.finding_record(actor=request.user, round_id=r.pk, **payload.dict())
         text = _("已记录，并已生成整改工单。") if finding.case_id else _("已记录。")
         return done(request, reverse("assess:round", args=[r.pk]), text)
-    findings = list(selectors.findings_for(request.user).filter(inspection_round=r)[:PAGE_FINDINGS])
+    findings = selectors.findings_shown(request.user, list(
+        selectors.findings_for(request.user).filter(inspection_round=r)[:PAGE_FINDINGS]))
     indicators = []
     if may_record:
         indicators = list(Indicator.objects.filter(indicator_set_id__in=selectors.latest_set_ids(r.district_id),
@@ -87,6 +88,7 @@ def round_close(request, pk: int):
 @login_required
 def finding_page(request, pk: int):
     finding = selectors.finding_get_for(request.user, _pk(pk))
+    selectors.findings_shown(request.user, [finding])
     if request.method == "POST":
         payload = form_validated(RecheckIn, {"passed": request.POST.get("passed", ""),
                                              "note": request.POST.get("note", "")})
