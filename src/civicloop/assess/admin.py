@@ -3,7 +3,7 @@ audit rows); an edit here would bypass both."""
 
 from django.contrib import admin
 
-from .models import EvaluationRun, Indicator, IndicatorSet, Score, UnitResult
+from .models import EvaluationRun, Finding, Indicator, IndicatorSet, InspectionRound, Score, UnitResult
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
@@ -42,3 +42,14 @@ class ScoreAdmin(ReadOnlyAdmin):
 @admin.register(UnitResult)
 class UnitResultAdmin(ReadOnlyAdmin):
     list_display = ("run", "unit", "total", "rank", "medal")
+
+
+@admin.register(InspectionRound)
+class InspectionRoundAdmin(ReadOnlyAdmin):
+    list_display = ("name", "kind", "start", "end", "state", "district")
+
+
+@admin.register(Finding)
+class FindingAdmin(ReadOnlyAdmin):
+    list_display = ("found_on", "street", "severity", "indicator_code", "case")
+    list_filter = ("severity",)

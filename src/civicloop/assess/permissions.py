@@ -91,4 +91,10 @@ def may_see_rounds(actor) -> bool:
 
     if scope_for(actor).is_district_level:
         return True
-    return bool(getattr(actor, "pk", None)) and InspectionRound.members.through.objects.filter(user_id=actor.pk).exists()
+    if not getattr(actor, "pk", None):
+        return False
+    cached = getattr(actor, "_civicloop_inspects", None)  # asked by the navigation on every page
+    if cached is None:
+        cached = InspectionRound.members.through.objects.filter(user_id=actor.pk).exists()
+        actor._civicloop_inspects = cached
+    return cached
