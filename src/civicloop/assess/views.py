@@ -9,6 +9,7 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from civicloop.cases.constants import Channel
@@ -36,6 +37,9 @@ from .services import runs as run_services
 from .services import sets as set_services
 from .templates_data import TEMPLATES
 
+# the shipped templates' names as the page offers them (the names stored in a set are the district's own words)
+TEMPLATE_LABELS = {"jinyintong": gettext_lazy("精神文明建设金银铜奖考核细则"),
+                   "bihuan": gettext_lazy("街道诉求闭环考核（12345口径）")}
 LIGHT_CLASSES = {Light.GREEN: "table-success", Light.YELLOW: "table-warning", Light.RED: "table-danger",
                  Light.NONE: ""}
 
@@ -51,8 +55,8 @@ def _form(request, names) -> dict:
 
 
 def _legend() -> list[tuple[str, str]]:
-    return [(LIGHT_CLASSES[Light.GREEN], _("≥90% 满分")), (LIGHT_CLASSES[Light.YELLOW], _("60%–90%")),
-            (LIGHT_CLASSES[Light.RED], _("<60%"))]
+    return [(LIGHT_CLASSES[Light.GREEN], _("九成及以上")), (LIGHT_CLASSES[Light.YELLOW], _("六至九成")),
+            (LIGHT_CLASSES[Light.RED], _("不足六成"))]
 
 
 def _download(data: bytes, filename: str) -> HttpResponse:
@@ -81,7 +85,7 @@ def home(request):
     sets = list(selectors.sets_for(user)[:200])
     return render(request, "assess/home.html", {
         "sets": sets, "runs": list(selectors.runs_for(user)[:200]), "manager": manager, "reader": may_read(user),
-        "templates": [(code, t["name"]) for code, t in TEMPLATES.items()], "unit_groups": UnitGroup.choices,
+        "templates": [(code, TEMPLATE_LABELS.get(code, t["name"])) for code, t in TEMPLATES.items()], "unit_groups": UnitGroup.choices,
         "medal_rules": MedalRule.choices, "own_unit": getattr(user, "unit_id", None),
         "rounds_link": may_see_rounds(user)})
 
