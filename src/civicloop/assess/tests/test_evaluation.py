@@ -139,3 +139,23 @@ def test_the_cases_that_cost_the_points(computed, client):
     client.force_login(w.district_admin)
     body = client.get(reverse("assess:score", args=[k1a.pk])).content.decode()
     assert "失分的工单" in body and n.a2.tracking_code in body and n.a1.tracking_code not in body.split("失分的工单")[1]
+
+
+def test_departments_are_scored_by_the_cases_they_lead(loop):
+    import datetime as dt
+
+    from civicloop.assess.services.runs import run_create
+    from civicloop.assess.services.sets import indicator_save, set_create
+
+    w = loop.world
+    s = set_create(actor=w.district_admin, code="dept", name="部门", unit_group="departments")
+    indicator_save(actor=w.district_admin, set_id=s.pk, dimension="办理", code="K1", name="按时办结率",
+                   kind="objective", metric="on_time_rate", rule="linear", weight=D(10), target=D(100), floor=D(0))
+    run = run_create(actor=w.district_admin, set_id=s.pk, name="三月", start=dt.date(2026, 3, 1),
+                     end=dt.date(2026, 3, 31), unit_ids=[w.housing.pk, w.city_mgmt.pk])
+    run_compute(actor=w.district_admin, run_id=run.pk, today=TODAY)
+    housing, city = (Score.objects.get(run=run, unit=u) for u in (w.housing, w.city_mgmt))
+    # the housing bureau led a1, a2, a3 (2 on time), city management b1, b2 (1 on time)
+    assert (housing.numerator, housing.denominator, housing.points) == (2, 3, D("6.67"))
+    assert (city.numerator, city.denominator, city.points) == (1, 2, D("5.00"))
+    assert housing.inputs["filters"]["unit"] == w.housing.pk
