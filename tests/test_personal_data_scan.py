@@ -47,6 +47,9 @@ CASE_NUMBERS = {
 }
 HOUSEHOLD_NUMBERS = {"household address": "13800138021", "enterprise address": "64870022",
                      "visit summary": "13800138023"}
+# an inspection finding's description (and so its rectification case's): those who may see the case's reporter data
+FINDING_NUMBERS = {"finding description": "13800138031"}
+FINDING_RIGHT = {"district_admin", "street_dispatcher", "consultation_staff"}
 
 
 @pytest.fixture
@@ -116,7 +119,30 @@ def _seed(world):
     Subject.objects.filter(pk=listed.pk).update(group=SubjectGroup.HOUSEHOLD_KEY)
     make_subject(coverage_campaign, enterprise)
     return {"a": a, "b": b, "meeting": meeting, "household": household, "enterprise": enterprise,
-            "campaign": campaign, "team": team, "subject": subject, "coverage_campaign": coverage_campaign}
+            "campaign": campaign, "team": team, "subject": subject, "coverage_campaign": coverage_campaign,
+            **_seed_assessment(world)}
+
+
+def _seed_assessment(world) -> dict:
+    """An inspection finding with a number in its description (its rectification case carries it too) and a
+    computed closed-loop evaluation."""
+    from civicloop.assess.models import Score
+    from civicloop.assess.services import inspections, runs, sets
+    from civicloop.orgs.constants import Role
+    from civicloop.testing import make_user
+
+    today = timezone.localdate()
+    inspector = make_user("inspector", world.research, Role.INSPECTOR)
+    rnd = inspections.round_create(actor=world.district_admin, name="巡访", kind="citizen_team",
+                                   start=today - dt.timedelta(days=30), end=today, member_ids=[inspector.pk])
+    finding = inspections.finding_record(actor=inspector, round_id=rnd.pk, place_id=world.comm_a1.pk,
+                                         description=f"井盖缺失，联系人 {FINDING_NUMBERS['finding description']}")
+    loop = sets.set_create(actor=world.district_admin, code="bihuan", name="闭环", template="bihuan")
+    run = runs.run_create(actor=world.district_admin, set_id=loop.pk, name="本月", start=today.replace(day=1),
+                          end=today)
+    runs.run_compute(actor=world.district_admin, run_id=run.pk)
+    score = Score.objects.filter(run=run, unit=world.street_a_office).order_by("pk").first()
+    return {"finding": finding, "round": rnd, "indicator_set": loop, "run": run, "score": score}
 
 
 def _params(seeded, world) -> dict[str, str]:
@@ -127,7 +153,9 @@ def _params(seeded, world) -> dict[str, str]:
             "/api/places/zones/{code}": ["none"], "/api/places/park-buildings/{code}": ["none"],
             "/api/orgs/units/{code}": [world.housing.code], "/api/orgs/people/{code}": ["none"],
             "{meeting_id}": [str(seeded["meeting"].pk)], "{campaign_id}": [str(seeded["campaign"].pk), str(seeded["coverage_campaign"].pk)],
-            "{team_id}": [str(seeded["team"].pk)], "{subject_id}": [str(seeded["subject"].pk)]}
+            "{team_id}": [str(seeded["team"].pk)], "{subject_id}": [str(seeded["subject"].pk)],
+            "{set_id}": [str(seeded["indicator_set"].pk)], "{run_id}": [str(seeded["run"].pk)],
+            "{score_id}": [str(seeded["score"].pk)], "{finding_id}": [str(seeded["finding"].pk)]}
 
 
 def _urls(seeded, world) -> list[str]:
@@ -155,6 +183,9 @@ def _urls(seeded, world) -> list[str]:
         f"/visits/subjects/{seeded['subject'].pk}/", f"/visits/teams/{seeded['team'].pk}/list/",
         f"/visits/campaigns/{seeded['coverage_campaign'].pk}/coverage/",
         f"/visits/campaigns/{seeded['coverage_campaign'].pk}/coverage/?community={h.community_id}",
+        f"/assess/findings/{seeded['finding'].pk}/", f"/assess/inspections/{seeded['round'].pk}/",
+        f"/assess/runs/{seeded['run'].pk}/", f"/assess/scores/{seeded['score'].pk}/",
+        f"/cases/{seeded['finding'].case.tracking_code}/",
     ]
 
 
@@ -193,7 +224,8 @@ def test_no_full_number_reaches_a_persona_without_the_right(client, world, seede
         assert r.status_code < 500, (url, r.status_code)
         bodies.append((url, _text(r)))
     everything = "\n".join(body for _url, body in bodies)
-    for numbers, right in ((CASE_NUMBERS, CASE_RIGHT), (HOUSEHOLD_NUMBERS, HOUSEHOLD_RIGHT)):
+    for numbers, right in ((CASE_NUMBERS, CASE_RIGHT), (HOUSEHOLD_NUMBERS, HOUSEHOLD_RIGHT),
+                           (FINDING_NUMBERS, FINDING_RIGHT)):
         for where, number in numbers.items():
             if persona in right:
                 assert number in everything, (persona, where, "the right to see it, but it is nowhere")

@@ -138,6 +138,7 @@ INSTALLED_APPS = [
     "civicloop.apikeys",  # keys for other systems (Open311 clients, the 12345 platform)
     "civicloop.open311",  # Open311 GeoReport v2 at /open311/v2/
     "civicloop.hotline",
+    "civicloop.assess",  # reads the dashboard's metrics
     "civicloop.demo",
     "civicloop.web",
 ]
