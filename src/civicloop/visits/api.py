@@ -1,10 +1,14 @@
 """The visits API at /api/visits/: campaigns, pairings, teams, assignment, field lists, visits, coverage."""
 
 import datetime as dt
+import hashlib
+import json
 import uuid
 
+import pydantic_core
 from django.core.serializers.json import DjangoJSONEncoder
-from django.http import JsonResponse
+from django.http import HttpResponse
+from django.utils.cache import get_conditional_response
 from ninja import Field, Query, Router, Schema, Status
 
 from civicloop.core.api import READ_ERRORS, WRITE_ERRORS, PageIn, PathId, paged, plain
@@ -203,16 +207,29 @@ class FieldListOut(Schema):
     generated_at: dt.datetime
 
 
-@router.get("/teams/{team_id}/field-list", response={200: FieldListOut, **READ_ERRORS})
+@router.get("/teams/{team_id}/field-list", response={200: FieldListOut, 304: None, **READ_ERRORS})
 def team_field_list(request, team_id: PathId):
     """A team's field list, in walk order, for its members (and readers who may see the team: their territory's
-    subjects): what the offline field app caches."""
+    subjects): what the offline field app caches.
+
+    Conditional: the answer carries an `ETag` (a digest of the list as this viewer reads it, in their language,
+    `generated_at` left out); a request whose `If-None-Match` names it gets 304 Not Modified and no body — the
+    phone keeps its copy, as fresh as a new one."""
     data = selectors.field_list_for(request.user, team_id)
     # Thousands of subjects: written out from the selector's plain rows. Validating each row again through the
     # schema took longer than reading them (docs/benchmarks.md); the schema documents the body, and
     # tests/test_field_list.py holds the body to it.
-    return JsonResponse(plain(FieldListOut, data), encoder=DjangoJSONEncoder,
-                        json_dumps_params={"ensure_ascii": False, "separators": (",", ":")})
+    body = plain(FieldListOut, data)
+    generated_at = body.pop("generated_at")
+    payload = pydantic_core.to_json(body)  # UTF-8, dates as ISO 8601: what DjangoJSONEncoder wrote, ~10× faster
+    # weak: the bytes differ by `generated_at`, the list is the same
+    etag = f'W/"{hashlib.blake2b(payload, digest_size=16).hexdigest()}"'
+    stamp = json.dumps(DjangoJSONEncoder().default(generated_at)).encode()
+    response = HttpResponse(payload[:-1] + b',"generated_at":' + stamp + b"}", content_type="application/json")
+    response["ETag"] = etag
+    # personal data: kept by this browser only, and asked again (If-None-Match) before each use
+    response["Cache-Control"] = "private, no-cache"
+    return get_conditional_response(request, etag=etag, response=response)
 
 
 class CaseOutcomeOut(EarlierCaseOut):

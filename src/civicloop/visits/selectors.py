@@ -269,9 +269,14 @@ def field_list_for(actor, team_id: int) -> dict:
     earlier = earlier_cases_by_record(actor, [SimpleNamespace(household_id=r["household_id"],
                                                               enterprise_id=r["enterprise_id"]) for r in subjects])
     group_labels = {value: str(label) for value, label in SubjectGroup.choices}
+    unmasked_in: dict[tuple, bool] = {}  # the masking rule reads only the district and community: once per community
     rows = []
     for r in subjects:
-        unmasked = may_unmask_subject(actor, SimpleNamespace(district_id=r["district_id"], community_id=r["community_id"]))
+        where = (r["district_id"], r["community_id"])
+        unmasked = unmasked_in.get(where)
+        if unmasked is None:
+            unmasked = unmasked_in[where] = may_unmask_subject(actor, SimpleNamespace(district_id=where[0],
+                                                                                      community_id=where[1]))
         household = r["household_id"] is not None
         rows.append({"id": r["pk"], "kind": r["kind"], "group": r["group"], "group_label": group_labels[r["group"]],
                      **place_parts(community=r["community_name"] or "", household=household, address=r["address"],
