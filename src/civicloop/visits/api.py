@@ -368,6 +368,7 @@ class AssignmentOut(Schema):
     regrouped: int
     kept: int  # visited or assigned by hand: left where they were
     moved: int
+    rewalked: int  # given their walk key again (a room renumbered, an enterprise renamed or moved)
     unassigned: int
 
 

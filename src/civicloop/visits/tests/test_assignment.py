@@ -185,3 +185,38 @@ def test_run_queries_do_not_grow_with_subjects(world, django_assert_max_num_quer
     with django_assert_max_num_queries(40):
         counts = assignment_run(actor=world.district_admin, campaign_id=campaign.pk)
     assert counts["created"] == 120
+
+
+def test_rerun_recomputes_walk_keys(world):
+    """A room renumbered (visited or not) or a key of an older form: the next run gives the walk key again."""
+    add_buildings(world, world.comm_a1, 1, 3)
+    campaign = started(world, teams=1)
+    subjects = Subject.objects.filter(campaign=campaign, household__building__code__endswith="-B01")
+    renumbered, stale = subjects.order_by("walk_key")[:2]
+    visit(renumbered, world)
+    Household.objects.filter(pk=renumbered.household_id).update(room="9901")
+    Subject.objects.filter(pk=stale.pk).update(walk_key="old")
+    counts = assignment_run(actor=world.district_admin, campaign_id=campaign.pk)
+    assert counts["rewalked"] == 2
+    renumbered.refresh_from_db()
+    stale.refresh_from_db()
+    assert renumbered.walk_key.endswith("009901") and renumbered.team_id is not None
+    assert stale.walk_key != "old" and stale.walk_key.startswith(stale.household.building.path)
+    in_building = subjects.filter(household__building=renumbered.household.building).order_by("walk_key")
+    assert list(in_building.values_list("pk", flat=True))[-1] == renumbered.pk  # room 9901: the building's last
+    assert assignment_run(actor=world.district_admin, campaign_id=campaign.pk)["rewalked"] == 0
+
+
+def test_enterprise_walk_key_sorts_ids_as_numbers():
+    from types import SimpleNamespace
+
+    from civicloop.visits.subjects import enterprise_walk_key
+
+    def key(street, community, building, name="甲公司"):
+        return enterprise_walk_key(SimpleNamespace(street_id=street, community_id=community,
+                                                   park_building_id=building, name=name))
+
+    assert key(9, 1, 1) < key(10, 1, 1)
+    assert key(1, 9, None) < key(1, 10, None)
+    assert key(1, 2, 9) < key(1, 2, 10) < key(1, 2, 10, "甲公司二")
+    assert key(1, None, None) < key(1, 1, None)  # no committee first
