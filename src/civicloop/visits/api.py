@@ -543,6 +543,18 @@ def assign_by_hand(request, campaign_id: PathId, payload: AssignByHandIn):
                                                            **payload.dict())}
 
 
+class UnpinnedOut(Schema):
+    id: int
+    team_id: int | None
+    assigned_by_hand: bool
+
+
+@router.post("/subjects/{subject_id}/unpin", response={200: UnpinnedOut, **WRITE_ERRORS},
+             summary="Release a subject assigned by hand to the assignment runs")
+def subject_unpin(request, subject_id: PathId):
+    return assignment_services.subject_unpin(actor=request.user, subject_id=subject_id)
+
+
 @router.get("/campaigns/{campaign_id}/topics", response={200: list[TopicOut], **READ_ERRORS}, summary="Research topics")
 def topic_list(request, campaign_id: PathId):
     campaign = selectors.campaign_get_for(request.user, campaign_id)

@@ -127,7 +127,9 @@ def subject(request, pk: int):
         n = visit.problems.count()
         text = (_("已记录走访，登记工单 %(n)d 件。") % {"n": n}) if created else _("该走访已记录过，未重复保存。")
         return done(request, reverse("visits:subject", args=[subject.pk]), text, anchor=f"#visit-{visit.pk}")
-    context = {**history, "may_record": may}
+    context = {**history, "may_record": may,
+               "may_unpin": visit_permissions.subject_may_unpin(subject, subject.campaign)
+               and visit_permissions.may_manage_campaign(request.user, subject.campaign)}
     if may:
         team = subject.team
         context.update({
@@ -137,6 +139,15 @@ def subject(request, pk: int):
             "default_method": VisitMethod.ENTERPRISE if subject.enterprise_id else VisitMethod.DOOR,
         })
     return render(request, "visits/subject.html", context)
+
+
+@login_required
+@require_POST
+def subject_unpin(request, pk: int):
+    """Release a subject assigned by hand to the assignment runs (`services.assignment.subject_unpin`)."""
+    subject = assignment_services.subject_unpin(actor=request.user, subject_id=_pk(pk))
+    return done(request, reverse("visits:subject", args=[subject.pk]),
+                _("已取消手工指派：下次重新分配时，该走访对象将与其他对象一起分配。"))
 
 
 @login_required

@@ -31,7 +31,7 @@ from django.db.models import Q
 from django.utils.translation import gettext as _gettext
 from django.utils.translation import gettext_lazy as _
 
-from civicloop.core.errors import CivicError, not_found
+from civicloop.core.errors import CivicError, ErrorCode, not_found
 from civicloop.core.services import audit_write
 from civicloop.places.constants import PlaceLevel
 from civicloop.places.models import Enterprise, Household, Place, Tag
@@ -39,7 +39,7 @@ from civicloop.places.models import Enterprise, Household, Place, Tag
 from ..constants import CampaignAuditAction, PairingTarget, SubjectKind
 from ..error_codes import VisitErrorCode
 from ..models import Campaign, Pairing, Subject, Team, Visit
-from ..permissions import campaign_may_assign
+from ..permissions import campaign_may_assign, subject_may_unpin
 from ..subjects import enterprise_group, enterprise_walk_key, household_group, household_walk_key
 from .campaigns import campaign_for_change, invalid
 
@@ -329,3 +329,23 @@ def assign_by_hand(*, actor, campaign_id: int, subject_ids: list[int], team_id: 
                 object_type="visits.campaign", object_id=campaign.pk,
                 details={"team": team.pk, "subjects": ids[:200], "count": len(ids)})
     return len(ids)
+
+
+@transaction.atomic
+def subject_unpin(*, actor, subject_id: int) -> Subject:
+    """Release a subject assigned by hand: it stays with its team until the next run, which may then move it
+    like any other (a visited one stays: its visits pin it). A manager of the campaign's district, while the
+    campaign runs; only a subject assigned by hand."""
+    from ..selectors import subject_get_for
+
+    campaign = campaign_for_change(actor, subject_get_for(actor, subject_id).campaign_id)
+    subject = Subject.objects.select_for_update().get(pk=subject_id)
+    if not campaign_may_assign(campaign):
+        raise CivicError(VisitErrorCode.CAMPAIGN_STATE, _("只有进行中的走访活动可以分配走访对象。"))
+    if not subject_may_unpin(subject, campaign):
+        raise CivicError(ErrorCode.CONFLICT, _("该走访对象不是手工指派的。"))
+    subject.assigned_by_hand = False
+    subject.save(update_fields=["assigned_by_hand"])
+    audit_write(action=CampaignAuditAction.SUBJECT_UNPIN, user=actor, district_id=campaign.district_id,
+                object_type="visits.subject", object_id=subject.pk, details={"team": subject.team_id})
+    return subject
