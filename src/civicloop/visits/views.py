@@ -381,6 +381,9 @@ def _may_import(user) -> bool:
     return True
 
 
+PAIRINGS_PER_PAGE = 100
+
+
 @login_required
 def pairing_list(request):
     """Pairings by party organisation; the buildings and communities nobody is paired with, counted."""
@@ -401,15 +404,16 @@ def pairing_list(request):
         return done(request, reverse("visits:pairings"), _("已结对。"))
     if not visit_permissions.may_see_campaigns(request.user):
         raise not_found()
-    pairings = list(selectors.pairings_for(request.user)[:2000])
+    # paged (the demo district holds ~450): a party organisation's pairings may run on to the next page
+    page = Paginator(selectors.pairings_for(request.user), PAIRINGS_PER_PAGE).get_page(request.GET.get("page"))
     by_org: dict = {}
-    for p in pairings:
+    for p in page.object_list:
         by_org.setdefault(p.party_org, []).append(p)
     buildings = selectors.unpaired_park_buildings_for(request.user)
     communities = selectors.unpaired_communities_for(request.user)
     manager = visit_permissions.may_manage(request.user, request.user.district_id) if request.user.district_id else False
     return render(request, "visits/pairings.html", {
-        "by_org": list(by_org.items()), "pairing_count": len(pairings),
+        "by_org": list(by_org.items()), "pairing_count": page.paginator.count, "page": page,
         "unpaired_buildings": list(buildings[:300]), "unpaired_buildings_count": buildings.count(),
         "unpaired_communities": list(communities[:300]), "unpaired_communities_count": communities.count(),
         "manager": manager, "party_orgs": selectors.party_orgs_for(request.user) if manager else [],
