@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 from civicloop.core.errors import CivicError, ErrorCode, not_found
 from civicloop.core.masking import mask_free_text, mask_name, mask_phone
 from civicloop.core.selectors import first_or_not_found
+from civicloop.core.sql import InIds
 from civicloop.orgs.scope import scope_for
 from civicloop.places.constants import PlaceLevel
 from civicloop.places.models import Place
@@ -145,15 +146,15 @@ def _subject_rows(actor, qs) -> list[dict]:
         "first_visited_on"))
     household_ids = [r["household_id"] for r in rows if r["household_id"] is not None]
     enterprise_ids = [r["enterprise_id"] for r in rows if r["enterprise_id"] is not None]
-    households = {h["pk"]: h for h in Household.objects.filter(pk__in=household_ids).values(
+    households = {h["pk"]: h for h in Household.objects.filter(InIds("pk", household_ids)).values(
         "pk", "address", "room", building_name=F("building__name"), compound_name=F("building__parent__name"))}
-    enterprises = {e["pk"]: e for e in Enterprise.objects.filter(pk__in=enterprise_ids).values(
+    enterprises = {e["pk"]: e for e in Enterprise.objects.filter(InIds("pk", enterprise_ids)).values(
         "pk", "name", park_building_name=F("park_building__name"))}
     communities = dict(Place.objects.filter(pk__in={r["community_id"] for r in rows}).values_list("pk", "name"))
     last = {}
     for column, ids in (("household_id", household_ids), ("enterprise_id", enterprise_ids)):
         if ids:
-            for r in (Visit.objects.filter(**{f"{column}__in": ids}).order_by().values(column)
+            for r in (Visit.objects.filter(InIds(column, ids)).order_by().values(column)
                       .annotate(last=Max("visited_on"))):
                 last[(column, r[column])] = r["last"]
     nothing = {}
@@ -184,8 +185,9 @@ def earlier_cases_by_record(actor, subjects) -> dict[tuple, list[dict]]:
         households = [s.household_id for s in subjects if s.household_id]
         enterprises = [s.enterprise_id for s in subjects if s.enterprise_id]
     # one query per kind of record: an OR of the two IN-subqueries is read far slower on PostgreSQL
-    problems = [p for column, ids in (("visit__household_id__in", households), ("visit__enterprise_id__in", enterprises))
-                for p in VisitProblem.objects.filter(**{column: ids}).select_related("case", "visit")]
+    problems = [p for column, ids in (("visit__household_id", households), ("visit__enterprise_id", enterprises))
+                for p in VisitProblem.objects.filter(InIds(column, ids) if isinstance(ids, list)
+                                                     else Q(**{f"{column}__in": ids})).select_related("case", "visit")]
     problems.sort(key=lambda p: (p.visit.visited_on, p.visit_id, p.position))
     out: dict[tuple, list[dict]] = {}
     for p in problems:
