@@ -9,8 +9,10 @@ import types
 import typing
 from typing import Annotated
 
+import pydantic_core
 from django.conf import settings
 from django.core.exceptions import RequestDataTooBig
+from django.http import HttpResponse
 from django.http.request import RawPostDataException
 from django.utils.translation import gettext_lazy as _
 from ninja import Field, NinjaAPI, Schema
@@ -97,6 +99,18 @@ def _cutter(schema) -> typing.Callable:
 
 def _same(data):
     return data
+
+
+def plain_json(schema, data) -> bytes:
+    """`plain(schema, data)` written as JSON by pydantic's serializer (UTF-8; dates and datetimes in ISO 8601, as
+    ninja writes them) — several times faster than `json` with a Python `default` for large bodies."""
+    return pydantic_core.to_json(plain(schema, data))
+
+
+def plain_response(schema, data) -> HttpResponse:
+    """A 200 whose body is `plain_json(schema, data)`: for bodies of hundreds or thousands of rows the selector
+    built as plain data (the endpoint's tests hold the body to `schema`)."""
+    return HttpResponse(plain_json(schema, data), content_type="application/json")
 
 
 def is_json(content_type: str) -> bool:
