@@ -175,7 +175,7 @@ def earlier_cases_by_record(actor, subjects) -> dict[tuple, list[dict]]:
     subqueries when `subjects` is a queryset)."""
     from django.utils import timezone
 
-    from civicloop.cases.constants import CaseState
+    from civicloop.cases.constants import CaseState, Satisfaction
     from civicloop.cases.permissions import may_unmask
     from civicloop.core.masking import mask_free_text
 
@@ -189,6 +189,10 @@ def earlier_cases_by_record(actor, subjects) -> dict[tuple, list[dict]]:
                 for p in VisitProblem.objects.filter(InIds(column, ids) if isinstance(ids, list)
                                                      else Q(**{f"{column}__in": ids})).select_related("case", "visit")]
     problems.sort(key=lambda p: (p.visit.visited_on, p.visit_id, p.position))
+    # the labels once (get_FOO_display translates and hashes every choice on each call: most of this function's
+    # time with a few hundred cases)
+    state_labels = {value: str(label) for value, label in CaseState.choices}
+    satisfaction_labels = {value: str(label) for value, label in Satisfaction.choices}
     out: dict[tuple, list[dict]] = {}
     for p in problems:
         case, visit = p.case, p.visit
@@ -196,10 +200,11 @@ def earlier_cases_by_record(actor, subjects) -> dict[tuple, list[dict]]:
         key = ("household", visit.household_id) if visit.household_id else ("enterprise", visit.enterprise_id)
         out.setdefault(key, []).append({
             "id": case.pk, "tracking_code": case.tracking_code, "summary": _short(text), "state": case.state,
-            "state_label": str(case.get_state_display()),
+            "state_label": state_labels.get(case.state, case.state),
             "resolved_on": timezone.localdate(case.resolved_at) if case.resolved_at else None,
             "awaiting_rating": case.state == CaseState.REPLIED,
-            "satisfaction": case.satisfaction, "satisfaction_label": str(case.get_satisfaction_display()) if case.satisfaction else "",
+            "satisfaction": case.satisfaction,
+            "satisfaction_label": satisfaction_labels.get(case.satisfaction, case.satisfaction) if case.satisfaction else "",
             "raised_on": visit.visited_on, "visit_id": visit.pk,
         })
     return out
