@@ -3,13 +3,16 @@
 Each app's `api.py` imports these from here (never from `civicloop.api`, which imports every app's router).
 """
 
+import functools
 import json
 import types
 import typing
 from typing import Annotated
 
+import pydantic_core
 from django.conf import settings
 from django.core.exceptions import RequestDataTooBig
+from django.http import HttpResponse
 from django.http.request import RawPostDataException
 from django.utils.translation import gettext_lazy as _
 from ninja import Field, NinjaAPI, Schema
@@ -69,18 +72,45 @@ def plain(schema, data):
     """`data` (plain dicts and lists, as a selector built them) cut to the fields `schema` declares, nested schemas
     and lists of them included — without validating it again, for bodies of thousands of rows where validating
     each row costs more than reading it. The endpoint's tests hold such a body to its schema."""
+    return _cutter(schema)(data)
+
+
+@functools.cache
+def _cutter(schema) -> typing.Callable:
+    """`plain` for one schema, worked out once: a function per nested level (walking the annotations again for
+    each of 2,000 rows cost more than building them)."""
     origin = typing.get_origin(schema)
     if origin is list:
         (item,) = typing.get_args(schema)
-        return [plain(item, value) for value in data]
+        cut = _cutter(item)
+        return (lambda data: list(data)) if cut is _same else (lambda data: [cut(value) for value in data])
     if origin in (typing.Union, types.UnionType):
-        if data is None:
-            return None
-        (schema,) = [arg for arg in typing.get_args(schema) if arg is not type(None)]
-        return plain(schema, data)
+        (inner,) = [arg for arg in typing.get_args(schema) if arg is not type(None)]
+        cut = _cutter(inner)
+        return lambda data: None if data is None else cut(data)
     if isinstance(schema, type) and issubclass(schema, Schema):
-        return {name: plain(field.annotation, data[name]) for name, field in schema.model_fields.items()}
+        fields = [(name, _cutter(field.annotation)) for name, field in schema.model_fields.items()]
+        if all(cut is _same for _name, cut in fields):
+            names = [name for name, _cut in fields]
+            return lambda data: {name: data[name] for name in names}
+        return lambda data: {name: cut(data[name]) for name, cut in fields}
+    return _same
+
+
+def _same(data):
     return data
+
+
+def plain_json(schema, data) -> bytes:
+    """`plain(schema, data)` written as JSON by pydantic's serializer (UTF-8; dates and datetimes in ISO 8601, as
+    ninja writes them) — several times faster than `json` with a Python `default` for large bodies."""
+    return pydantic_core.to_json(plain(schema, data))
+
+
+def plain_response(schema, data) -> HttpResponse:
+    """A 200 whose body is `plain_json(schema, data)`: for bodies of hundreds or thousands of rows the selector
+    built as plain data (the endpoint's tests hold the body to `schema`)."""
+    return HttpResponse(plain_json(schema, data), content_type="application/json")
 
 
 def is_json(content_type: str) -> bool:

@@ -116,6 +116,7 @@ class CampaignAuditAction(StrEnum):
     MEMBER_RECORDER = "visits.member_recorder"  # the recorder flag moved to this member
     ASSIGNMENT_RUN = "visits.assignment_run"  # details: created, deleted, assigned, moved, kept, unassigned
     ASSIGN_BY_HAND = "visits.assign_by_hand"  # details: subject ids, team
+    SUBJECT_UNPIN = "visits.subject_unpin"  # a hand assignment released; details: subject, its team
 
 
 class VisitImportKind(models.TextChoices):

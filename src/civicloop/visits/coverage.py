@@ -76,7 +76,9 @@ class CoverageRow:
     lng: float | None = None
 
     def add(self, group: str, subjects: int, visited: int) -> None:
-        tally = self.tallies.setdefault(group, Tally())
+        tally = self.tallies.get(group)
+        if tally is None:  # not setdefault: a Tally built for every cell cost more than the sums
+            tally = self.tallies[group] = Tally()
         tally.subjects += subjects
         tally.visited += visited
 
@@ -132,10 +134,16 @@ def rollup(cells: Iterable[tuple], targets: dict[str, int]) -> tuple[CoverageRow
     for street_id, community_id, team_id, group, subjects, visited in cells:
         total.add(group, subjects, visited)
         groups[group].add(group, subjects, visited)
-        streets.setdefault(street_id, CoverageRow(street_id, "", targets=targets)).add(group, subjects, visited)
-        row = communities.setdefault(community_id, CoverageRow(community_id, "", targets=targets, street_id=street_id))
+        # rows made when first met (a setdefault would build one per cell: ~1,200 cells at district level)
+        if (row := streets.get(street_id)) is None:
+            row = streets[street_id] = CoverageRow(street_id, "", targets=targets)
         row.add(group, subjects, visited)
-        teams.setdefault(team_id, CoverageRow(team_id, "", targets=targets)).add(group, subjects, visited)
+        if (row := communities.get(community_id)) is None:
+            row = communities[community_id] = CoverageRow(community_id, "", targets=targets, street_id=street_id)
+        row.add(group, subjects, visited)
+        if (row := teams.get(team_id)) is None:
+            row = teams[team_id] = CoverageRow(team_id, "", targets=targets)
+        row.add(group, subjects, visited)
     return total, groups, streets, communities, teams
 
 

@@ -109,3 +109,9 @@ def campaign_may_assign(campaign) -> bool:
     from .constants import CampaignState
 
     return campaign.state == CampaignState.RUNNING
+
+
+def subject_may_unpin(subject, campaign) -> bool:
+    """A subject assigned by hand may be released to the assignment runs while its campaign runs (the manager's
+    right: `may_manage_campaign`)."""
+    return subject.assigned_by_hand and campaign_may_assign(campaign)

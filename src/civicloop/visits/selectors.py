@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 from civicloop.core.errors import CivicError, ErrorCode, not_found
 from civicloop.core.masking import mask_free_text, mask_name, mask_phone
 from civicloop.core.selectors import first_or_not_found
+from civicloop.core.sql import InIds
 from civicloop.orgs.scope import scope_for
 from civicloop.places.constants import PlaceLevel
 from civicloop.places.models import Place
@@ -145,15 +146,15 @@ def _subject_rows(actor, qs) -> list[dict]:
         "first_visited_on"))
     household_ids = [r["household_id"] for r in rows if r["household_id"] is not None]
     enterprise_ids = [r["enterprise_id"] for r in rows if r["enterprise_id"] is not None]
-    households = {h["pk"]: h for h in Household.objects.filter(pk__in=household_ids).values(
+    households = {h["pk"]: h for h in Household.objects.filter(InIds("pk", household_ids)).values(
         "pk", "address", "room", building_name=F("building__name"), compound_name=F("building__parent__name"))}
-    enterprises = {e["pk"]: e for e in Enterprise.objects.filter(pk__in=enterprise_ids).values(
+    enterprises = {e["pk"]: e for e in Enterprise.objects.filter(InIds("pk", enterprise_ids)).values(
         "pk", "name", park_building_name=F("park_building__name"))}
     communities = dict(Place.objects.filter(pk__in={r["community_id"] for r in rows}).values_list("pk", "name"))
     last = {}
     for column, ids in (("household_id", household_ids), ("enterprise_id", enterprise_ids)):
         if ids:
-            for r in (Visit.objects.filter(**{f"{column}__in": ids}).order_by().values(column)
+            for r in (Visit.objects.filter(InIds(column, ids)).order_by().values(column)
                       .annotate(last=Max("visited_on"))):
                 last[(column, r[column])] = r["last"]
     nothing = {}
@@ -174,7 +175,7 @@ def earlier_cases_by_record(actor, subjects) -> dict[tuple, list[dict]]:
     subqueries when `subjects` is a queryset)."""
     from django.utils import timezone
 
-    from civicloop.cases.constants import CaseState
+    from civicloop.cases.constants import CaseState, Satisfaction
     from civicloop.cases.permissions import may_unmask
     from civicloop.core.masking import mask_free_text
 
@@ -184,9 +185,14 @@ def earlier_cases_by_record(actor, subjects) -> dict[tuple, list[dict]]:
         households = [s.household_id for s in subjects if s.household_id]
         enterprises = [s.enterprise_id for s in subjects if s.enterprise_id]
     # one query per kind of record: an OR of the two IN-subqueries is read far slower on PostgreSQL
-    problems = [p for column, ids in (("visit__household_id__in", households), ("visit__enterprise_id__in", enterprises))
-                for p in VisitProblem.objects.filter(**{column: ids}).select_related("case", "visit")]
+    problems = [p for column, ids in (("visit__household_id", households), ("visit__enterprise_id", enterprises))
+                for p in VisitProblem.objects.filter(InIds(column, ids) if isinstance(ids, list)
+                                                     else Q(**{f"{column}__in": ids})).select_related("case", "visit")]
     problems.sort(key=lambda p: (p.visit.visited_on, p.visit_id, p.position))
+    # the labels once (get_FOO_display translates and hashes every choice on each call: most of this function's
+    # time with a few hundred cases)
+    state_labels = {value: str(label) for value, label in CaseState.choices}
+    satisfaction_labels = {value: str(label) for value, label in Satisfaction.choices}
     out: dict[tuple, list[dict]] = {}
     for p in problems:
         case, visit = p.case, p.visit
@@ -194,10 +200,11 @@ def earlier_cases_by_record(actor, subjects) -> dict[tuple, list[dict]]:
         key = ("household", visit.household_id) if visit.household_id else ("enterprise", visit.enterprise_id)
         out.setdefault(key, []).append({
             "id": case.pk, "tracking_code": case.tracking_code, "summary": _short(text), "state": case.state,
-            "state_label": str(case.get_state_display()),
+            "state_label": state_labels.get(case.state, case.state),
             "resolved_on": timezone.localdate(case.resolved_at) if case.resolved_at else None,
             "awaiting_rating": case.state == CaseState.REPLIED,
-            "satisfaction": case.satisfaction, "satisfaction_label": str(case.get_satisfaction_display()) if case.satisfaction else "",
+            "satisfaction": case.satisfaction,
+            "satisfaction_label": satisfaction_labels.get(case.satisfaction, case.satisfaction) if case.satisfaction else "",
             "raised_on": visit.visited_on, "visit_id": visit.pk,
         })
     return out
@@ -269,9 +276,14 @@ def field_list_for(actor, team_id: int) -> dict:
     earlier = earlier_cases_by_record(actor, [SimpleNamespace(household_id=r["household_id"],
                                                               enterprise_id=r["enterprise_id"]) for r in subjects])
     group_labels = {value: str(label) for value, label in SubjectGroup.choices}
+    unmasked_in: dict[tuple, bool] = {}  # the masking rule reads only the district and community: once per community
     rows = []
     for r in subjects:
-        unmasked = may_unmask_subject(actor, SimpleNamespace(district_id=r["district_id"], community_id=r["community_id"]))
+        where = (r["district_id"], r["community_id"])
+        unmasked = unmasked_in.get(where)
+        if unmasked is None:
+            unmasked = unmasked_in[where] = may_unmask_subject(actor, SimpleNamespace(district_id=where[0],
+                                                                                      community_id=where[1]))
         household = r["household_id"] is not None
         rows.append({"id": r["pk"], "kind": r["kind"], "group": r["group"], "group_label": group_labels[r["group"]],
                      **place_parts(community=r["community_name"] or "", household=household, address=r["address"],

@@ -28,9 +28,14 @@ def household_walk_key(household) -> str:
     return f"{household.building.path}{_room_key(household.room)}"[:200]
 
 
+def _id_key(pk: int | None) -> str:
+    """An id that sorts as a number within a text key ("9" before "10"): zero-padded to a bigint's 19 digits."""
+    return str(pk).zfill(19) if pk is not None else ""
+
+
 def enterprise_walk_key(enterprise) -> str:
-    """Enterprises by street, community, park building, then name."""
-    parts = [str(enterprise.street_id), str(enterprise.community_id or ""), str(enterprise.park_building_id or ""),
+    """Enterprises by street, community, park building, then name (the ids zero-padded: sorted as numbers)."""
+    parts = [_id_key(enterprise.street_id), _id_key(enterprise.community_id), _id_key(enterprise.park_building_id),
              enterprise.name]
     return "/".join(parts)[:200]
 

@@ -18,6 +18,7 @@ urlpatterns = [
     # ----- visit records, field lists, subjects (records)
     path("teams/<int:pk>/list/", views.field_list, name="field_list"),
     path("subjects/<int:pk>/", views.subject, name="subject"),
+    path("subjects/<int:pk>/unpin/", views.subject_unpin, name="subject_unpin"),
     path("problem-row/", views.problem_row, name="problem_row"),
     # ----- offline (the field app and its service worker)
     path("field/", views.field, name="field"),

@@ -127,7 +127,9 @@ def subject(request, pk: int):
         n = visit.problems.count()
         text = (_("已记录走访，登记工单 %(n)d 件。") % {"n": n}) if created else _("该走访已记录过，未重复保存。")
         return done(request, reverse("visits:subject", args=[subject.pk]), text, anchor=f"#visit-{visit.pk}")
-    context = {**history, "may_record": may}
+    context = {**history, "may_record": may,
+               "may_unpin": visit_permissions.subject_may_unpin(subject, subject.campaign)
+               and visit_permissions.may_manage_campaign(request.user, subject.campaign)}
     if may:
         team = subject.team
         context.update({
@@ -137,6 +139,15 @@ def subject(request, pk: int):
             "default_method": VisitMethod.ENTERPRISE if subject.enterprise_id else VisitMethod.DOOR,
         })
     return render(request, "visits/subject.html", context)
+
+
+@login_required
+@require_POST
+def subject_unpin(request, pk: int):
+    """Release a subject assigned by hand to the assignment runs (`services.assignment.subject_unpin`)."""
+    subject = assignment_services.subject_unpin(actor=request.user, subject_id=_pk(pk))
+    return done(request, reverse("visits:subject", args=[subject.pk]),
+                _("已取消手工指派：下次重新分配时，该走访对象将与其他对象一起分配。"))
 
 
 @login_required
@@ -370,6 +381,9 @@ def _may_import(user) -> bool:
     return True
 
 
+PAIRINGS_PER_PAGE = 100
+
+
 @login_required
 def pairing_list(request):
     """Pairings by party organisation; the buildings and communities nobody is paired with, counted."""
@@ -390,15 +404,16 @@ def pairing_list(request):
         return done(request, reverse("visits:pairings"), _("已结对。"))
     if not visit_permissions.may_see_campaigns(request.user):
         raise not_found()
-    pairings = list(selectors.pairings_for(request.user)[:2000])
+    # paged (the demo district holds ~450): a party organisation's pairings may run on to the next page
+    page = Paginator(selectors.pairings_for(request.user), PAIRINGS_PER_PAGE).get_page(request.GET.get("page"))
     by_org: dict = {}
-    for p in pairings:
+    for p in page.object_list:
         by_org.setdefault(p.party_org, []).append(p)
     buildings = selectors.unpaired_park_buildings_for(request.user)
     communities = selectors.unpaired_communities_for(request.user)
     manager = visit_permissions.may_manage(request.user, request.user.district_id) if request.user.district_id else False
     return render(request, "visits/pairings.html", {
-        "by_org": list(by_org.items()), "pairing_count": len(pairings),
+        "by_org": list(by_org.items()), "pairing_count": page.paginator.count, "page": page,
         "unpaired_buildings": list(buildings[:300]), "unpaired_buildings_count": buildings.count(),
         "unpaired_communities": list(communities[:300]), "unpaired_communities_count": communities.count(),
         "manager": manager, "party_orgs": selectors.party_orgs_for(request.user) if manager else [],

@@ -8,6 +8,8 @@ One run (`assignment_apply`), in a few set-wise queries whatever the size (~195,
    (COPY / executemany: `_insert`), with their group and walk key from `visits.subjects`; a subject whose household
    or enterprise left the scope is deleted unless it has visits. A household whose key-group tags changed
    moves group.
+   A subject whose walk key changed (a room renumbered, an enterprise renamed or moved, a key of an older
+   form) gets the new one, visited or not: the walk order is never stale.
 2. **Pinned** — a subject with visits, or assigned by hand, keeps its team.
 3. **Blocks** — the rest is handed out in whole blocks so a team's walk stays contiguous: a household's
    building, an enterprise's park building (else the enterprise). A block where a team already visited stays
@@ -29,7 +31,7 @@ from django.db.models import Q
 from django.utils.translation import gettext as _gettext
 from django.utils.translation import gettext_lazy as _
 
-from civicloop.core.errors import CivicError, not_found
+from civicloop.core.errors import CivicError, ErrorCode, not_found
 from civicloop.core.services import audit_write
 from civicloop.places.constants import PlaceLevel
 from civicloop.places.models import Enterprise, Household, Place, Tag
@@ -37,7 +39,7 @@ from civicloop.places.models import Enterprise, Household, Place, Tag
 from ..constants import CampaignAuditAction, PairingTarget, SubjectKind
 from ..error_codes import VisitErrorCode
 from ..models import Campaign, Pairing, Subject, Team, Visit
-from ..permissions import campaign_may_assign
+from ..permissions import campaign_may_assign, subject_may_unpin
 from ..subjects import enterprise_group, enterprise_walk_key, household_group, household_walk_key
 from .campaigns import campaign_for_change, invalid
 
@@ -204,7 +206,7 @@ def assignment_apply(campaign: Campaign) -> dict:
         "group", "street_id", "community_id", "walk_key", "household__building_id", "household__building__parent_id",
         "enterprise__park_building_id"))
     visited = set(Visit.objects.filter(campaign=campaign).values_list("subject_id", flat=True))
-    items, gone, regroup, seen = [], [], defaultdict(list), set()
+    items, gone, regroup, seen, rewalk = [], [], defaultdict(list), set(), []
     for (pk, hid, eid, team, by_hand, count, first, group, street, community, walk, building, compound,
          park_building) in existing:
         key = ("h", hid) if hid else ("e", eid)
@@ -216,6 +218,9 @@ def assignment_apply(campaign: Campaign) -> dict:
             continue
         if fields is not None and fields["group"] != group and not has_visits:
             regroup[fields["group"]].append(pk)
+        if fields is not None and fields["walk_key"] != walk:  # a moved room, a renamed enterprise, an older key
+            walk = fields["walk_key"]
+            rewalk.append(Subject(pk=pk, walk_key=walk))
         if hid:
             block, places = ("b", building), (compound, community)
         else:
@@ -240,6 +245,7 @@ def assignment_apply(campaign: Campaign) -> dict:
     for group, pks in regroup.items():
         for chunk in _chunks(pks):
             Subject.objects.filter(pk__in=chunk).update(group=group)
+    Subject.objects.bulk_update(rewalk, ["walk_key"], batch_size=300)  # three parameters a row (SQLite: 999)
     changed = defaultdict(list)
     moved = 0
     for it in items:
@@ -251,7 +257,7 @@ def assignment_apply(campaign: Campaign) -> dict:
             Subject.objects.filter(pk__in=chunk).update(team_id=team)
     _insert(campaign, new)
     return {"subjects": len(items), "created": len(new), "deleted": len(gone), "regrouped": sum(map(len, regroup.values())),
-            "kept": sum(it.pinned for it in items), "moved": moved,
+            "kept": sum(it.pinned for it in items), "moved": moved, "rewalked": len(rewalk),
             "unassigned": sum(it.team_id is None for it in items)}
 
 
@@ -323,3 +329,23 @@ def assign_by_hand(*, actor, campaign_id: int, subject_ids: list[int], team_id: 
                 object_type="visits.campaign", object_id=campaign.pk,
                 details={"team": team.pk, "subjects": ids[:200], "count": len(ids)})
     return len(ids)
+
+
+@transaction.atomic
+def subject_unpin(*, actor, subject_id: int) -> Subject:
+    """Release a subject assigned by hand: it stays with its team until the next run, which may then move it
+    like any other (a visited one stays: its visits pin it). A manager of the campaign's district, while the
+    campaign runs; only a subject assigned by hand."""
+    from ..selectors import subject_get_for
+
+    campaign = campaign_for_change(actor, subject_get_for(actor, subject_id).campaign_id)
+    subject = Subject.objects.select_for_update().get(pk=subject_id)
+    if not campaign_may_assign(campaign):
+        raise CivicError(VisitErrorCode.CAMPAIGN_STATE, _("只有进行中的走访活动可以分配走访对象。"))
+    if not subject_may_unpin(subject, campaign):
+        raise CivicError(ErrorCode.CONFLICT, _("该走访对象不是手工指派的。"))
+    subject.assigned_by_hand = False
+    subject.save(update_fields=["assigned_by_hand"])
+    audit_write(action=CampaignAuditAction.SUBJECT_UNPIN, user=actor, district_id=campaign.district_id,
+                object_type="visits.subject", object_id=subject.pk, details={"team": subject.team_id})
+    return subject

@@ -185,3 +185,90 @@ def test_run_queries_do_not_grow_with_subjects(world, django_assert_max_num_quer
     with django_assert_max_num_queries(40):
         counts = assignment_run(actor=world.district_admin, campaign_id=campaign.pk)
     assert counts["created"] == 120
+
+
+def test_rerun_recomputes_walk_keys(world):
+    """A room renumbered (visited or not) or a key of an older form: the next run gives the walk key again."""
+    add_buildings(world, world.comm_a1, 1, 3)
+    campaign = started(world, teams=1)
+    subjects = Subject.objects.filter(campaign=campaign, household__building__code__endswith="-B01")
+    renumbered, stale = subjects.order_by("walk_key")[:2]
+    visit(renumbered, world)
+    Household.objects.filter(pk=renumbered.household_id).update(room="9901")
+    Subject.objects.filter(pk=stale.pk).update(walk_key="old")
+    counts = assignment_run(actor=world.district_admin, campaign_id=campaign.pk)
+    assert counts["rewalked"] == 2
+    renumbered.refresh_from_db()
+    stale.refresh_from_db()
+    assert renumbered.walk_key.endswith("009901") and renumbered.team_id is not None
+    assert stale.walk_key != "old" and stale.walk_key.startswith(stale.household.building.path)
+    in_building = subjects.filter(household__building=renumbered.household.building).order_by("walk_key")
+    assert list(in_building.values_list("pk", flat=True))[-1] == renumbered.pk  # room 9901: the building's last
+    assert assignment_run(actor=world.district_admin, campaign_id=campaign.pk)["rewalked"] == 0
+
+
+def test_enterprise_walk_key_sorts_ids_as_numbers():
+    from types import SimpleNamespace
+
+    from civicloop.visits.subjects import enterprise_walk_key
+
+    def key(street, community, building, name="甲公司"):
+        return enterprise_walk_key(SimpleNamespace(street_id=street, community_id=community,
+                                                   park_building_id=building, name=name))
+
+    assert key(9, 1, 1) < key(10, 1, 1)
+    assert key(1, 9, None) < key(1, 10, None)
+    assert key(1, 2, 9) < key(1, 2, 10) < key(1, 2, 10, "甲公司二")
+    assert key(1, None, None) < key(1, 1, None)  # no committee first
+
+
+def test_a_hand_assignment_can_be_released(client, world):
+    """Un-pinned, a subject keeps its team until the next run, which then balances it with the rest; the page
+    offers the step only to a manager, only for a subject assigned by hand, only while the campaign runs."""
+    from civicloop.core.errors import ErrorCode as Generic
+    from civicloop.testing import PASSWORD
+    from civicloop.visits.services.assignment import subject_unpin
+
+    add_buildings(world, world.comm_a1, 4, 5)
+    campaign = started(world, teams=2)
+    team0, team1 = campaign.teams.get(name="组0"), campaign.teams.get(name="组1")
+    subject = Subject.objects.filter(campaign=campaign, team=team0).order_by("-walk_key").first()
+    page = f"/visits/subjects/{subject.pk}/"
+    assert client.login(username=world.district_admin.username, password=PASSWORD)
+    assert 'data-action="unpin"' not in client.get(page).content.decode()  # not assigned by hand
+    with pytest.raises(CivicError) as exc:
+        subject_unpin(actor=world.district_admin, subject_id=subject.pk)
+    assert exc.value.code == Generic.CONFLICT
+
+    assign_by_hand(actor=world.district_admin, campaign_id=campaign.pk, subject_ids=[subject.pk], team_id=team1.pk)
+    assignment_run(actor=world.district_admin, campaign_id=campaign.pk)
+    subject.refresh_from_db()
+    assert subject.team_id == team1.pk and subject.assigned_by_hand  # pinned: the run leaves it
+    html = client.get(page).content.decode()
+    assert 'id="by-hand"' in html and 'data-action="unpin"' in html
+    for outsider in (world.street_dispatcher, world.outsider):
+        with pytest.raises(CivicError) as exc:
+            subject_unpin(actor=outsider, subject_id=subject.pk)
+        assert exc.value.code in (Generic.FORBIDDEN, Generic.NOT_FOUND)
+    client.logout()
+    assert client.login(username=world.street_dispatcher.username, password=PASSWORD)
+    assert 'data-action="unpin"' not in client.get(page).content.decode()  # sees the subject, manages nothing
+    assert client.post(f"/api/visits/subjects/{subject.pk}/unpin").status_code == 403
+    client.logout()
+    assert client.login(username=world.district_admin.username, password=PASSWORD)
+
+    r = client.post(f"{page}unpin/")
+    assert r.status_code == 302
+    subject.refresh_from_db()
+    assert not subject.assigned_by_hand and subject.team_id == team1.pk  # its team until the next run
+    assert AuditLog.objects.filter(action=CampaignAuditAction.SUBJECT_UNPIN, object_id=subject.pk).exists()
+    assert client.post(f"/api/visits/subjects/{subject.pk}/unpin").status_code == 409  # no longer by hand
+    assignment_run(actor=world.district_admin, campaign_id=campaign.pk)
+    subject.refresh_from_db()
+    assert subject.team_id == team0.pk  # back in its building's run
+
+    assign_by_hand(actor=world.district_admin, campaign_id=campaign.pk, subject_ids=[subject.pk], team_id=team1.pk)
+    Campaign.objects.filter(pk=campaign.pk).update(state=CampaignState.CLOSED)
+    assert 'data-action="unpin"' not in client.get(page).content.decode()
+    r = client.post(f"/api/visits/subjects/{subject.pk}/unpin")
+    assert r.status_code == 409 and r.json()["code"] == VisitErrorCode.CAMPAIGN_STATE

@@ -144,3 +144,52 @@ def test_my_teams_with_their_counts(client, world, field, record):
     assert f'href="/visits/teams/{field.team.pk}/list/"' in html
     login(client, world.dept_handler)
     assert "没有走访任务" in client.get("/visits/").content.decode()
+
+
+# ----- conditional GET: the phone keeps its copy while nothing in it changed (decision: fieldlist-decision.md)
+
+
+def test_an_unchanged_list_answers_304_and_any_change_a_new_one(client, world, field, cats, record):
+    """The ETag is a digest of the list as the viewer reads it: 304 while nothing in it changed; a case raised in
+    an earlier visit moving on (triaged, then rated) or a new visit changes it — never a stale list."""
+    from civicloop.cases import services as s
+
+    visit, _c = record(problems=[{"description": "楼道灯坏了"}])
+    (case,) = [p.case for p in visit.problems.all()]
+    login(client, field.recorder)
+    url = f"/api/visits/teams/{field.team.pk}/field-list"
+    first = client.get(url)
+    etag = first["ETag"]
+    assert first.status_code == 200 and etag.startswith('W/"') and "no-cache" in first["Cache-Control"]
+    assert "private" in first["Cache-Control"]
+    again = client.get(url, HTTP_IF_NONE_MATCH=etag)
+    assert again.status_code == 304 and again.content == b"" and again["ETag"] == etag
+    assert client.get(url, HTTP_IF_NONE_MATCH='W/"0123"').status_code == 200
+
+    s.case_triage(actor=world.street_dispatcher, case_id=case.pk, category_id=cats["0201"].pk)
+    moved = client.get(url, HTTP_IF_NONE_MATCH=etag)
+    assert moved.status_code == 200 and moved["ETag"] != etag
+    (row,) = [r for r in moved.json()["subjects"] if r["id"] == field.s_a1.pk]
+    assert row["earlier_cases"][0]["state"] == case.__class__.objects.get(pk=case.pk).state != "registered"
+    assert client.get(url, HTTP_IF_NONE_MATCH=moved["ETag"]).status_code == 304
+
+    record(subject=field.s_a2, client_id=uuid.uuid4())  # a visit by the team: the counters change
+    after = client.get(url, HTTP_IF_NONE_MATCH=moved["ETag"])
+    assert after.status_code == 200 and after["ETag"] != moved["ETag"]
+    (row,) = [r for r in after.json()["subjects"] if r["id"] == field.s_a2.pk]
+    assert row["visits_count"] == 1
+
+
+def test_the_etag_is_the_viewers_own(client, world, field, record):
+    """Masked for the team, in clear for the district's administrator; in each language: different lists,
+    different tags — one never answers 304 to the other's copy."""
+    Household.objects.filter(pk=field.h_a1.pk).update(address="一村1号楼101室 13912345678")
+    url = f"/api/visits/teams/{field.team.pk}/field-list"
+    login(client, field.recorder)
+    team_tag = client.get(url)["ETag"]
+    english = client.get(url, HTTP_ACCEPT_LANGUAGE="en")
+    assert english["ETag"] != team_tag and client.get(url, HTTP_IF_NONE_MATCH=team_tag).status_code == 304
+    login(client, world.district_admin)
+    admin = client.get(url, HTTP_IF_NONE_MATCH=team_tag)
+    assert admin.status_code == 200 and admin["ETag"] != team_tag
+    assert any("13912345678" in r["label"] for r in admin.json()["subjects"])

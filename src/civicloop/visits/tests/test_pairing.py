@@ -192,3 +192,25 @@ def test_pairings_api(client, world, zone, django_assert_max_num_queries):
     assert body["park_buildings_count"] == 2 and body["communities_count"] == 4
     login(client, world.stranger)
     assert client.get("/api/visits/pairings").json()["count"] == 0
+
+
+def test_the_pairings_page_is_paged(client, world, zone, django_assert_max_num_queries):
+    """~450 pairings in the demo district: 100 a page, every pairing on exactly one page, the count of all."""
+    from civicloop.visits.views import PAIRINGS_PER_PAGE
+
+    buildings = [ParkBuilding(district=world.district, code=f"PB-9{i:03d}", name=f"{i}号楼", zone=zone,
+                              street=world.street_a) for i in range(PAIRINGS_PER_PAGE + 30)]
+    ParkBuilding.objects.bulk_create(buildings)
+    orgs = [make_party_org(world, code=f"U-PO{n}", name=f"党组织{n}") for n in range(3)]
+    Pairing.objects.bulk_create([
+        Pairing(district=world.district, party_org=orgs[i % 3], target=PairingTarget.PARK_BUILDING, park_building=b)
+        for i, b in enumerate(ParkBuilding.objects.filter(code__startswith="PB-9"))])
+    login(client, world.district_admin)
+    seen = []
+    for number in (1, 2):
+        with django_assert_max_num_queries(20):
+            page = client.get(f"/visits/pairings/?page={number}").content.decode()
+        assert f"共 {PAIRINGS_PER_PAGE + 30} 对" in page and f"{number} / 2" in page
+        seen += [code for code in (f"PB-9{i:03d}" for i in range(PAIRINGS_PER_PAGE + 30)) if f">{code}<" in page]
+    assert sorted(seen) == sorted(f"PB-9{i:03d}" for i in range(PAIRINGS_PER_PAGE + 30))
+    assert "1 / 2" in client.get("/visits/pairings/?page=x").content.decode()  # a bad page: the first
