@@ -114,3 +114,18 @@ def test_the_command_line_imports_and_reports_the_unmapped(world, mapped, tmp_pa
     out = capsys.readouterr().out
     assert "其他/其他" in out and "跳过 1 行" in out
     assert set(hotline_cases()) == {"HL001"}
+
+
+def test_an_administrator_who_may_not_triage_updates_the_order_only(world, mapped, run):
+    from civicloop.imports.services import import_run
+    from civicloop.orgs.constants import Role
+    from civicloop.orgs.models import User, UserRole
+
+    run(csv_of(ROWS[0]))
+    UserRole.objects.filter(user=world.district_admin, role=Role.DISPATCHER).delete()
+    admin = User.objects.get(pk=world.district_admin.pk)  # its scope read afresh: an administrator only
+    result = import_run(actor=admin, kind="hotline_orders", filename="12345.csv",
+                        file_path_or_bytes=csv_of(ROWS[0].replace(",一般,", ",特急,")))
+    assert result.updated == 1
+    assert WorkOrder.objects.get(work_order_no="HL001").urgency == Urgency.CRITICAL
+    assert hotline_cases()["HL001"].urgency == Urgency.NORMAL  # the dispatcher's to change
