@@ -154,11 +154,11 @@ def intake_raw(url: str) -> float:
                     last = conn.execute("UPDATE cases_casecounter SET last = last + 1 WHERE district_id = %s "
                                         "AND year = 2099 RETURNING last, prefix", (district_id,)).fetchone()[0]
                     case_id = conn.execute(
-                        "INSERT INTO cases_case (district_id, tracking_code, channel, external_id, urgency, layer,"
+                        "INSERT INTO cases_case (district_id, tracking_code, channel, external_id, urgency, appeal_type, layer,"
                         " place_id, street_id, address, description, reporter_name, reporter_phone,"
                         " reporter_id_number, reporter_anonymous, registered_by_id, state, satisfaction,"
                         " return_count, unsatisfied_count, version, created_at, updated_at, deadline_provisional)"
-                        " VALUES (%s, %s, 'hotline_12345', %s, 'normal', '', %s, %s, '', %s, '王先生', '13800000000', '',"
+                        " VALUES (%s, %s, 'hotline_12345', %s, 'normal', 'help', '', %s, %s, '', %s, '王先生', '13800000000', '',"
                         " false, %s, 'registered', '', 0, 0, 1, now(), now(), false) RETURNING id",
                         (district_id, f"RAW2099-{last:07d}", f"raw-{i}-{n}", street_id, street_id,
                          f"压测登记 {i}-{n}：楼道堆物影响通行", user_id)).fetchone()[0]

@@ -20,7 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _gettext
 from django.utils.translation import gettext_lazy as _
 
-from civicloop.cases.constants import AppealType, CaseState, Channel, Layer, Urgency
+from civicloop.cases.constants import Action, AppealType, CaseState, Channel, Layer, Urgency
 from civicloop.cases.services import case_register_batch, case_triage
 from civicloop.core.errors import CivicError
 from civicloop.core.sql import bulk_insert
@@ -98,7 +98,8 @@ class WorkOrderSpec(s.KindSpec):
             "hotline_category", "category_id"))
         ctx.cache["places"] = PlaceNames.of(district)
         ctx.cache["unmapped"] = {}  # hotline category → rows
-        ctx.cache["unplaced"] = []  # rows whose address names no place of the district
+        ctx.cache["unplaced"] = []  # rows of new orders whose address names no place of the district
+        ctx.cache["known"] = set(WorkOrder.objects.filter(district_id=district).values_list("work_order_no", flat=True))
 
     def resolve(self, ctx, row, data) -> OrderEntry | None:
         name = data["hotline_category"].strip()
@@ -116,7 +117,7 @@ class WorkOrderSpec(s.KindSpec):
                   "deadline": data.get("deadline")}
         address = data.get("address") or ""
         place_id = ctx.cache["places"].match(address) if address else None
-        if place_id is None:
+        if place_id is None and data["work_order_no"] not in ctx.cache["known"]:
             if not ctx.cache["unplaced"]:
                 ctx.notices.append(_Count(_("%(n)s 行的地址未匹配到本区地点（第%(rows)s行）：登记在区级，由区派单员分派。"),
                                           ctx.cache["unplaced"]))
@@ -161,15 +162,18 @@ class WorkOrderSpec(s.KindSpec):
 
     def _retriage(self, ctx, entries) -> None:
         """The hotline changed a work order's urgency: the case follows while it was never dispatched — a triage
-        step by the importer keeping the category and layer (the event records the change and who made it)."""
+        step by the importer keeping the category and layer (the event records the change and who made it), when
+        the importer may triage it (an administrator without the dispatcher's role leaves it to the dispatcher:
+        the hotline's urgency shows on the case page)."""
         from civicloop.cases.models import Case
+        from civicloop.cases.preconditions import can
 
         cases = {c.pk: c for c in Case.objects.filter(pk__in=[e.values["case_id"] for e in entries],
                                                       state__in=(CaseState.REGISTERED, CaseState.TRIAGED),
                                                       dispatched_at__isnull=True)}
         for entry in entries:
             case = cases.get(entry.values["case_id"])
-            if case is None or case.urgency == entry.values["urgency"]:
+            if case is None or case.urgency == entry.values["urgency"] or not can(ctx.actor, case, Action.TRIAGE):
                 continue
             case_triage(actor=ctx.actor, case_id=case.pk, category_id=case.category_id or entry.case_item["category_id"],
                         urgency=entry.values["urgency"], layer=case.layer or Layer.LOCAL,

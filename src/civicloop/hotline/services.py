@@ -7,7 +7,7 @@ from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
 from civicloop.cases.models import Category
-from civicloop.core.errors import CivicError, not_found
+from civicloop.core.errors import CivicError, ErrorCode, not_found
 from civicloop.core.services import audit_write
 
 from .constants import AUDIT_MAPPING
@@ -21,6 +21,8 @@ def mapping_set(*, actor, hotline_category: str, category_id: int) -> CategoryMa
     """Map a 12345 category (its name as the hotline's files write it) to one of ours, in the actor's district:
     a new row, or the existing one re-pointed. Later imports register that category's work orders."""
     district_id = desk_district_id(actor)
+    if district_id is None:  # a superuser without a unit: whose district would it be?
+        raise CivicError(ErrorCode.INVALID, _("请使用区级账号维护本区的分类对照。"))
     name = (hotline_category or "").strip()
     if not name or len(name) > 100:
         raise CivicError(HotlineErrorCode.MAPPING_INVALID, _("请填写12345分类（不超过100字）。"))

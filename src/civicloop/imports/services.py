@@ -143,7 +143,8 @@ def import_run(
         audit_write(action=AuditAction.IMPORT, user=actor, district_id=district.pk, object_type="imports.kind",
                     object_id=kind, details={"kind": kind, "filename": filename, "dry_run": dry_run, "rows": result.rows,
                                              "created": result.created, "updated": result.updated,
-                                             "unchanged": result.unchanged, "skipped": result.skipped})
+                                             "unchanged": result.unchanged,
+                                             **({"skipped": result.skipped} if result.skipped else {})})
     result.seconds = round(time.monotonic() - started, 2)
     return result
 

@@ -17,3 +17,20 @@ def test_intake_and_its_cases_by_appeal_type(world, cats):
     assert counts == {"consultation": 1, "help": 0, "complaint": 2, "suggestion": 0, "praise": 0}
     behind = cases_behind(world.district_admin, "intake", Part.NUMERATOR, period, Filters(appeal_type="complaint"))
     assert behind.count() == 2
+
+
+def test_the_overview_and_its_drill_down_take_the_type(client, world, cats):
+    for appeal_type in (AppealType.CONSULTATION, AppealType.COMPLAINT):
+        s.case_register(actor=world.street_dispatcher, channel=Channel.HOTLINE_12345, description="诉求",
+                        place_id=world.comm_a1.pk, appeal_type=appeal_type)
+    rollups_refresh()
+    client.force_login(world.district_admin)
+    day = today_local().isoformat()
+    overview = client.get("/api/dashboard/overview", {"start": day, "end": day, "appeal_type": "complaint"}).json()
+    intake = next(k for k in overview["kpis"] if k["code"] == "intake")
+    drill = intake["numerator"]["drill"]
+    assert intake["value"] == 1 and "appeal_type=complaint" in drill
+    listed = client.get(f"/api/dashboard/cases?{drill}").json()
+    assert listed["count"] == 1 and listed["items"][0]["appeal_type"] == "complaint"
+    page = client.get("/dashboard/", {"start": day, "end": day, "appeal_type": "complaint"}).content.decode()
+    assert '<option value="complaint" selected>' in page

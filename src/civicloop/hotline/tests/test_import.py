@@ -84,7 +84,8 @@ def test_an_unmapped_category_is_reported_and_not_registered(world, mapped, run)
 
 
 def test_imported_cases_land_in_the_inbox_their_address_names(world, mapped, run):
-    run(csv_of(*ROWS))
+    notices = run(csv_of(*ROWS)).notices
+    assert any("地址未匹配" in n and "第4行" in n for n in notices), notices
     cases = hotline_cases()
     assert cases["HL001"].community_id == world.comm_a1.pk and cases["HL001"].street_id == world.street_a.pk
     assert cases["HL002"].street_id == world.street_b.pk and cases["HL002"].community.name == "测试区乙街道2居委"
@@ -92,7 +93,7 @@ def test_imported_cases_land_in_the_inbox_their_address_names(world, mapped, run
     street_a = [c["id"] for c in inbox_for(world.street_dispatcher)["to_triage"]["cases"]]
     assert cases["HL001"].pk in street_a and cases["HL003"].pk not in street_a
     assert case_list_for(world.district_admin).filter(pk=cases["HL003"].pk).exists()
-    assert any("地址未匹配" in n for n in run(csv_of(*ROWS), dry_run=True).notices)
+    assert not any("地址未匹配" in n for n in run(csv_of(*ROWS), dry_run=True).notices)  # none new: none to place
 
 
 def test_only_a_district_admin_imports(world, mapped):
@@ -113,3 +114,18 @@ def test_the_command_line_imports_and_reports_the_unmapped(world, mapped, tmp_pa
     out = capsys.readouterr().out
     assert "其他/其他" in out and "跳过 1 行" in out
     assert set(hotline_cases()) == {"HL001"}
+
+
+def test_an_administrator_who_may_not_triage_updates_the_order_only(world, mapped, run):
+    from civicloop.imports.services import import_run
+    from civicloop.orgs.constants import Role
+    from civicloop.orgs.models import User, UserRole
+
+    run(csv_of(ROWS[0]))
+    UserRole.objects.filter(user=world.district_admin, role=Role.DISPATCHER).delete()
+    admin = User.objects.get(pk=world.district_admin.pk)  # its scope read afresh: an administrator only
+    result = import_run(actor=admin, kind="hotline_orders", filename="12345.csv",
+                        file_path_or_bytes=csv_of(ROWS[0].replace(",一般,", ",特急,")))
+    assert result.updated == 1
+    assert WorkOrder.objects.get(work_order_no="HL001").urgency == Urgency.CRITICAL
+    assert hotline_cases()["HL001"].urgency == Urgency.NORMAL  # the dispatcher's to change
