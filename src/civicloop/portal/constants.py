@@ -33,6 +33,7 @@ PUBLIC_STEPS = {
     Action.APPROVE_EXTENSION: _("办理期限已延长"),
     Action.RESOLVE: _("{unit} 已办结"),
     Action.REPLY: _("已答复"),
+    Action.ANSWER: _("已直接答复"),
     Action.MERGED_REPLY: _("已答复（与同类诉求一并办理）"),
     Action.REPLY_UNREACHABLE: _("未能联系到您，已记录办理结果"),
     Action.RATE: _("已收到评价"),
@@ -44,4 +45,4 @@ PUBLIC_STEPS = {
 }
 # The steps that show the answer given to the reporter (the Reply's content, masked) — for a merged case, the answer
 # its target got (the event's own note names the target's code, which is not the reporter's to know).
-PUBLIC_ANSWERS = (Action.REPLY, Action.MERGED_REPLY)
+PUBLIC_ANSWERS = (Action.REPLY, Action.ANSWER, Action.MERGED_REPLY)
