@@ -159,6 +159,19 @@ def visits(db: str, env: dict, tmp: Path) -> list[Result]:
 
 
 @step
+def dashboard(db: str, env: dict, tmp: Path) -> list[Result]:
+    """PostgreSQL only: the rollups' full and incremental refresh, the district and street overview JSON beside a
+    naive GROUP BY over the cases giving the same figures, the drill-down list, the weekly report and the inbox, at
+    the size `demo_generation` made (bench/dashboard_http.py)."""
+    if not db.startswith("PostgreSQL"):
+        return []
+    sys.path.insert(0, str(ROOT / "bench"))
+    from dashboard_http import measure
+
+    return [Result(r["name"], db, r["seconds"], 0, r.get("rows", 0), r.get("note", "")) for r in measure(env, tmp)]
+
+
+@step
 def sqlite_batch_load(db: str, env: dict, tmp: Path) -> list[Result]:
     """SQLite only: batches from 16 clients for a bounded time, with the inbox p95 and the `-wal` file's size
     meanwhile (bench/batch_load.py). Runs on the database `demo_generation` made (BENCH_ONLY must name both)."""
