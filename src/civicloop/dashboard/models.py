@@ -5,6 +5,7 @@
   events (`facts.fact_of`); the drill-down lists cases through it.
 - `CaseReturn`: one row per return (退单) of a counted case — who bounced it, in which category: the
   jurisdiction disputes.
+- `CaseRedSpan`: one row per stretch of time a case was red (超期) — the weekly report's red cases as they were.
 - `DailyRollup`: per day × district × street × committee × lead unit × category × channel, one column per
   measure (`measures.MEASURES`): the sums the overview reads instead of the cases.
 - `RollupWatermark`: how far into the event log the rollups have read.
@@ -71,6 +72,25 @@ class CaseReturn(TenantModel):
         verbose_name_plural = _("退单记录")
         constraints = [models.UniqueConstraint(fields=["case", "seq"], name="uniq_dashboard_return")]
         indexes = [models.Index(fields=["district", "day"], name="return_day")]
+
+
+class CaseRedSpan(TenantModel):
+    """A stretch of time a case was red (超期: the clock running, the deadline past), as its events say
+    (`facts.red_spans_of`): red at moment t ⇔ red_from < t ≤ red_until (none: still red). The weekly report lists
+    the cases red at a week's end as they were then — the deadline and state of that moment — from these."""
+
+    case = models.ForeignKey("cases.Case", on_delete=models.CASCADE, related_name="+")
+    seq = models.PositiveIntegerField()  # the event that began the stretch's state
+    red_from = models.DateTimeField()
+    red_until = models.DateTimeField(null=True)
+    deadline = models.DateTimeField()  # the deadline then
+    state = models.CharField(max_length=12)  # the state then
+
+    class Meta:
+        verbose_name = _("超期时段")
+        verbose_name_plural = _("超期时段")
+        constraints = [models.UniqueConstraint(fields=["case", "seq"], name="uniq_dashboard_red_span")]
+        indexes = [models.Index(fields=["red_until"], name="red_span_until")]
 
 
 class DailyRollup(TenantModel):

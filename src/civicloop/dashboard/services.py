@@ -28,9 +28,9 @@ from civicloop.cases.models import Case, CaseEvent
 from civicloop.workdays.calendar import WorkCalendar
 
 from .constants import BATCH_EVENTS, SAFETY_LAG
-from .facts import STATIC, fact_of
+from .facts import STATIC, fact_of, red_spans_of
 from .measures import DIMENSIONS, MEASURES, contributions
-from .models import CaseFact, CaseReturn, DailyRollup, RollupWatermark
+from .models import CaseFact, CaseRedSpan, CaseReturn, DailyRollup, RollupWatermark
 
 log = logging.getLogger(__name__)
 
@@ -93,13 +93,14 @@ def refresh_cases(case_ids: list[int], *, calendar: WorkCalendar) -> None:
         events[event["case_id"]].append(event)
     statics = {row["pk"]: row for row in Case.objects.filter(pk__in=case_ids).values("pk", *STATIC)}
     old = {row["case_id"]: row for row in CaseFact.objects.filter(case_id__in=case_ids).values()}
-    facts, returns, delta = [], [], defaultdict(lambda: defaultdict(int))
+    facts, returns, spans, delta = [], [], [], defaultdict(lambda: defaultdict(int))
     for case_id in case_ids:
         if case_id not in statics:  # gone (a demo reset): its rows are deleted with it
             continue
         fact, its_returns = fact_of(case_id, statics[case_id], events[case_id], calendar)
         facts.append(fact)
         returns += its_returns
+        spans += red_spans_of(case_id, statics[case_id]["district_id"], events[case_id])
         for sign, contribution in ((-1, contributions(old.get(case_id))), (1, contributions(fact))):
             for key, amounts in contribution.items():
                 for name, amount in amounts.items():
@@ -108,6 +109,8 @@ def refresh_cases(case_ids: list[int], *, calendar: WorkCalendar) -> None:
     CaseFact.objects.bulk_create([CaseFact(**fact) for fact in facts])
     CaseReturn.objects.filter(case_id__in=case_ids).delete()
     CaseReturn.objects.bulk_create([CaseReturn(**r) for r in returns])
+    CaseRedSpan.objects.filter(case_id__in=case_ids).delete()
+    CaseRedSpan.objects.bulk_create([CaseRedSpan(**span) for span in spans])
     rollups_add({key: amounts for key, amounts in delta.items() if any(amounts.values())})
 
 
@@ -143,12 +146,12 @@ def rollups_rebuild() -> int:
     event ids order, or a change of a KPI's definition). Returns the events read."""
     RollupWatermark.objects.get_or_create(pk=1)
     RollupWatermark.objects.select_for_update().filter(pk=1).update(last_event_id=0, holes={}, refreshed_at=None)
-    for model in (DailyRollup, CaseReturn, CaseFact):
+    for model in (DailyRollup, CaseReturn, CaseRedSpan, CaseFact):
         model.objects.all().delete()
     return rollups_refresh()
 
 
 def rollups_delete_district(district) -> None:
     """Every dashboard row of `district` (the demo's reset, before its cases go)."""
-    for model in (DailyRollup, CaseReturn, CaseFact):
+    for model in (DailyRollup, CaseReturn, CaseRedSpan, CaseFact):
         model.objects.filter(district=district).delete()

@@ -10,7 +10,7 @@ from civicloop.cases.constants import CLOCK_STATES, Action, CaseState, Satisfact
 from civicloop.cases.models import Case, CaseEvent, Rating, Supervision
 from civicloop.dashboard.constants import SAFETY_LAG
 from civicloop.dashboard.measures import MEASURES
-from civicloop.dashboard.models import CaseFact, CaseReturn, DailyRollup, RollupWatermark
+from civicloop.dashboard.models import CaseFact, CaseRedSpan, CaseReturn, DailyRollup, RollupWatermark
 from civicloop.dashboard.services import rollups_rebuild, rollups_refresh
 from civicloop.workdays.calendar import SHANGHAI, WorkCalendar, deadline_for
 
@@ -183,3 +183,46 @@ def test_the_command_refreshes_and_rebuilds(loop):
     call_command("rollups", "--rebuild", stdout=out)
     assert out.getvalue().split("\n")[:2] == ["0 events read", f"{CaseEvent.objects.count()} events read"]
     assert stored() == recomputed()
+
+
+def red_at_by_replay(moment) -> dict:
+    """The cases red at `moment` by replaying each case's log up to it (cases.replay): {case id: (deadline, state)}."""
+    from civicloop.cases.replay import replay
+
+    events = defaultdict(list)
+    for e in CaseEvent.objects.filter(at__lt=moment).values("case_id", "seq", "after"):
+        events[e["case_id"]].append(e)
+    out = {}
+    for case_id, evs in events.items():
+        state = replay(evs)
+        deadline = state.get("deadline") and dt.datetime.fromisoformat(state["deadline"])
+        if state.get("state") in CLOCK_STATES and deadline and deadline < moment:
+            out[case_id] = (deadline, state["state"])
+    return out
+
+
+def red_at_by_spans(moment) -> dict:
+    spans = CaseRedSpan.objects.filter(red_from__lt=moment).exclude(red_until__lt=moment)
+    return {s.case_id: (s.deadline, s.state) for s in spans}
+
+
+def test_red_spans_equal_a_replay_of_the_log_at_every_moment_that_matters(loop):
+    """At each event's moment and around it, around each deadline and at each midnight: the cases red by their
+    spans are those a replay of the log up to that moment finds red, with the same deadline and state."""
+    tick = dt.timedelta(microseconds=1)
+    moments = set()
+    for at in CaseEvent.objects.values_list("at", flat=True):
+        moments |= {at - tick, at, at + tick}
+    for deadline in Case.objects.exclude(deadline=None).values_list("deadline", flat=True):
+        moments |= {deadline - tick, deadline, deadline + tick}
+    start = dt.datetime(2026, 3, 2, tzinfo=SHANGHAI)
+    moments |= {start + dt.timedelta(days=d) for d in range(10)}
+    seen = 0
+    for moment in sorted(moments):
+        expected = red_at_by_replay(moment)
+        assert red_at_by_spans(moment) == expected, moment
+        seen += bool(expected)
+    assert seen >= 10 and CaseRedSpan.objects.count() >= 3
+    spans = set(CaseRedSpan.objects.values_list("case_id", "seq", "red_from", "red_until"))
+    rollups_rebuild()
+    assert set(CaseRedSpan.objects.values_list("case_id", "seq", "red_from", "red_until")) == spans
