@@ -30,7 +30,7 @@ from civicloop.workdays.calendar import WorkCalendar
 from .constants import BATCH_EVENTS, SAFETY_LAG
 from .facts import STATIC, fact_of, red_spans_of
 from .measures import DIMENSIONS, MEASURES, contributions
-from .models import CaseFact, CaseRedSpan, CaseReturn, DailyRollup, RollupWatermark
+from .models import ROLLUPS, CaseFact, CaseRedSpan, CaseReturn, RollupWatermark
 
 log = logging.getLogger(__name__)
 
@@ -115,17 +115,30 @@ def refresh_cases(case_ids: list[int], *, calendar: WorkCalendar) -> None:
 
 
 def rollups_add(delta: dict[tuple, dict[str, int]], chunk: int = 200) -> None:
-    """Add `delta` ({rollup key: {measure: amount}}) to the rollup rows, creating and deleting rows as needed."""
+    """Add `delta` ({DailyRollup key: {measure: amount}}) to every rollup table (`ROLLUPS`: the full one and its
+    coarser projections, the delta summed onto their keys), creating and deleting rows as needed."""
+    for model, dims in ROLLUPS:
+        key_fields = ("district_id", "day", *dims)
+        at = [_KEY.index(f) for f in key_fields]
+        projected: dict[tuple, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+        for key, amounts in delta.items():
+            row = projected[tuple(key[i] for i in at)]
+            for name, amount in amounts.items():
+                row[name] += amount
+        _add_to(model, key_fields, {k: v for k, v in projected.items() if any(v.values())}, chunk)
+
+
+def _add_to(model, key_fields: tuple[str, ...], delta: dict[tuple, dict[str, int]], chunk: int) -> None:
     keys = list(delta)
     for start in range(0, len(keys), chunk):
         part = keys[start:start + chunk]
-        existing = {tuple(getattr(row, k) for k in _KEY): row for row in DailyRollup.objects.filter(
-            reduce(or_, (Q(**dict(zip(_KEY, key, strict=True))) for key in part)))}
+        existing = {tuple(getattr(row, k) for k in key_fields): row for row in model.objects.filter(
+            reduce(or_, (Q(**dict(zip(key_fields, key, strict=True))) for key in part)))}
         changed, created, emptied = [], [], []
         for key in part:
             row = existing.get(key)
             if row is None:
-                row = DailyRollup(**dict(zip(_KEY, key, strict=True)))
+                row = model(**dict(zip(key_fields, key, strict=True)))
                 created.append(row)
             else:
                 changed.append(row)
@@ -135,9 +148,9 @@ def rollups_add(delta: dict[tuple, dict[str, int]], chunk: int = 200) -> None:
                 changed.remove(row)
                 emptied.append(row.pk)
         if changed:
-            DailyRollup.objects.bulk_update(changed, _COLUMNS)
-        DailyRollup.objects.bulk_create(created)
-        DailyRollup.objects.filter(pk__in=emptied).delete()
+            model.objects.bulk_update(changed, _COLUMNS)
+        model.objects.bulk_create(created)
+        model.objects.filter(pk__in=emptied).delete()
 
 
 @transaction.atomic
@@ -146,12 +159,12 @@ def rollups_rebuild() -> int:
     event ids order, or a change of a KPI's definition). Returns the events read."""
     RollupWatermark.objects.get_or_create(pk=1)
     RollupWatermark.objects.select_for_update().filter(pk=1).update(last_event_id=0, holes={}, refreshed_at=None)
-    for model in (DailyRollup, CaseReturn, CaseRedSpan, CaseFact):
+    for model in (*(m for m, _dims in ROLLUPS), CaseReturn, CaseRedSpan, CaseFact):
         model.objects.all().delete()
     return rollups_refresh()
 
 
 def rollups_delete_district(district) -> None:
     """Every dashboard row of `district` (the demo's reset, before its cases go)."""
-    for model in (DailyRollup, CaseReturn, CaseRedSpan, CaseFact):
+    for model in (*(m for m, _dims in ROLLUPS), CaseReturn, CaseRedSpan, CaseFact):
         model.objects.filter(district=district).delete()
