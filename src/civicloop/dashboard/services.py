@@ -20,7 +20,7 @@ from collections import defaultdict
 from functools import reduce
 from operator import or_
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 
@@ -30,31 +30,33 @@ from civicloop.workdays.calendar import WorkCalendar
 from .constants import BATCH_EVENTS, SAFETY_LAG
 from .facts import STATIC, fact_of, red_spans_of
 from .measures import DIMENSIONS, MEASURES, contributions
-from .models import ROLLUPS, CaseFact, CaseRedSpan, CaseReturn, RollupWatermark
+from .models import ROLLUPS, CaseFact, CaseRedSpan, CaseReturn, DailyRollup, RollupWatermark
 
 log = logging.getLogger(__name__)
 
+REBUILD_BATCH_EVENTS = 20_000  # the rebuild reads the log in bigger bites: it only folds facts on the way
 MAX_HOLES = 10_000  # more ids than this skipped at once: the oldest are given up (logged)
 _COLUMNS = [m.name for m in MEASURES]
 _KEY = ("district_id", "day", *DIMENSIONS)
 _EVENT_FIELDS = ("case_id", "seq", "action", "at", "after")
 
 
-def rollups_refresh(*, now: dt.datetime | None = None, batch: int = BATCH_EVENTS) -> int:
+def rollups_refresh(*, now: dt.datetime | None = None, batch: int = BATCH_EVENTS, rollups: bool = True) -> int:
     """Fold every case event not yet read into the facts and rollups, a batch per transaction. Returns the number
-    of events read (holes read again included). Idempotent; safe to run concurrently (the watermark row is locked)."""
+    of events read (holes read again included). Idempotent; safe to run concurrently (the watermark row is locked).
+    `rollups=False` (the rebuild's, which sums the rollups from the facts at the end): the facts alone."""
     now = now or timezone.now()
     calendar = WorkCalendar()
     total = 0
     while True:
-        read, more = _refresh_batch(now=now, calendar=calendar, batch=batch)
+        read, more = _refresh_batch(now=now, calendar=calendar, batch=batch, rollups=rollups)
         total += read
         if not more:
             return total
 
 
 @transaction.atomic
-def _refresh_batch(*, now: dt.datetime, calendar: WorkCalendar, batch: int) -> tuple[int, bool]:
+def _refresh_batch(*, now: dt.datetime, calendar: WorkCalendar, batch: int, rollups: bool) -> tuple[int, bool]:
     RollupWatermark.objects.get_or_create(pk=1)
     mark = RollupWatermark.objects.select_for_update().get(pk=1)
     holes = {int(k): v for k, v in mark.holes.items()}
@@ -62,7 +64,7 @@ def _refresh_batch(*, now: dt.datetime, calendar: WorkCalendar, batch: int) -> t
     new = list(CaseEvent.objects.filter(pk__gt=mark.last_event_id).order_by("pk").values_list("pk", "case_id")[:batch])
     case_ids = sorted({case_id for _pk, case_id in found + new})
     if case_ids:
-        refresh_cases(case_ids, calendar=calendar)
+        refresh_cases(case_ids, calendar=calendar, rollups=rollups)
     for pk, _case in found:
         holes.pop(pk, None)
     if new:
@@ -85,14 +87,14 @@ def _refresh_batch(*, now: dt.datetime, calendar: WorkCalendar, batch: int) -> t
     return len(found) + len(new), len(new) == batch
 
 
-def refresh_cases(case_ids: list[int], *, calendar: WorkCalendar) -> None:
+def refresh_cases(case_ids: list[int], *, calendar: WorkCalendar, rollups: bool = True) -> None:
     """Refold the facts of `case_ids` from their events and move the rollups by the difference (in the caller's
-    transaction, under the watermark's lock)."""
+    transaction, under the watermark's lock); `rollups=False`: the facts, returns and red stretches alone."""
     events = defaultdict(list)
     for event in CaseEvent.objects.filter(case_id__in=case_ids).order_by().values(*_EVENT_FIELDS):
         events[event["case_id"]].append(event)
     statics = {row["pk"]: row for row in Case.objects.filter(pk__in=case_ids).values("pk", *STATIC)}
-    old = {row["case_id"]: row for row in CaseFact.objects.filter(case_id__in=case_ids).values()}
+    old = {row["case_id"]: row for row in CaseFact.objects.filter(case_id__in=case_ids).values()} if rollups else {}
     facts, returns, spans, delta = [], [], [], defaultdict(lambda: defaultdict(int))
     for case_id in case_ids:
         if case_id not in statics:  # gone (a demo reset): its rows are deleted with it
@@ -101,7 +103,7 @@ def refresh_cases(case_ids: list[int], *, calendar: WorkCalendar) -> None:
         facts.append(fact)
         returns += its_returns
         spans += red_spans_of(case_id, statics[case_id]["district_id"], events[case_id])
-        for sign, contribution in ((-1, contributions(old.get(case_id))), (1, contributions(fact))):
+        for sign, contribution in ((-1, contributions(old.get(case_id))), (1, contributions(fact))) if rollups else ():
             for key, amounts in contribution.items():
                 for name, amount in amounts.items():
                     delta[key][name] += sign * amount
@@ -156,12 +158,44 @@ def _add_to(model, key_fields: tuple[str, ...], delta: dict[tuple, dict[str, int
 @transaction.atomic
 def rollups_rebuild() -> int:
     """Drop every fact and rollup and read the whole event log again (after a bulk load that bypassed the services'
-    event ids order, or a change of a KPI's definition). Returns the events read."""
+    event ids order, or a change of a KPI's definition). The facts are folded as by the refresh (watermark and
+    holes alike), in bigger batches and without moving the rollups case by case; the rollups are then summed from
+    the facts in SQL (`_rollups_from_facts`) — the same sums (a test holds them equal). Returns the events read."""
     RollupWatermark.objects.get_or_create(pk=1)
     RollupWatermark.objects.select_for_update().filter(pk=1).update(last_event_id=0, holes={}, refreshed_at=None)
     for model in (*(m for m, _dims in ROLLUPS), CaseReturn, CaseRedSpan, CaseFact):
         model.objects.all().delete()
-    return rollups_refresh()
+    read = rollups_refresh(batch=REBUILD_BATCH_EVENTS, rollups=False)
+    _rollups_from_facts()
+    return read
+
+
+def _rollups_from_facts() -> None:
+    """Every rollup table summed from the facts: one INSERT … SELECT per table (the full one from a UNION ALL of
+    each measure's cases, the coarser ones from the full one), as `measures.contributions` adds them one by one."""
+    q = connection.ops.quote_name
+    dims = ", ".join(q(d) for d in DIMENSIONS)
+    parts, params = [], []
+    for measure in MEASURES:
+        amount = q(measure.weight) if measure.weight else "1"
+        columns = ", ".join(f"{amount if m is measure else 0} AS {q(m.name)}" for m in MEASURES)
+        flags = "".join(f" AND {q(flag)} = %s" for flag in measure.flags)
+        params += [True] * len(measure.flags)
+        parts.append(f"SELECT {q('district_id')}, {q(measure.day)} AS {q('day')}, {dims}, {columns} "
+                     f"FROM {q(CaseFact._meta.db_table)} WHERE {q(measure.day)} IS NOT NULL{flags}")
+    sums = ", ".join(f"SUM({q(c)})" for c in _COLUMNS)
+    names = ", ".join(q(c) for c in _COLUMNS)
+    full = DailyRollup._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(f"INSERT INTO {q(full)} ({q('district_id')}, {q('day')}, {dims}, {names}) "
+                       f"SELECT {q('district_id')}, {q('day')}, {dims}, {sums} FROM ({' UNION ALL '.join(parts)}) m "
+                       f"GROUP BY {q('district_id')}, {q('day')}, {dims}", params)
+        for model, its_dims in ROLLUPS:
+            if model is DailyRollup:
+                continue
+            keys = ", ".join(q(c) for c in ("district_id", "day", *its_dims))
+            cursor.execute(f"INSERT INTO {q(model._meta.db_table)} ({keys}, {names}) "
+                           f"SELECT {keys}, {sums} FROM {q(full)} GROUP BY {keys}")
 
 
 def rollups_delete_district(district) -> None:
