@@ -158,9 +158,12 @@ def measure(env: dict, tmp: Path) -> list[dict]:
     url = env["DATABASE_URL"]
     district, street, cases = scope_ids(url)
     size = f"{cases:,} cases"
-    full = refresh(env, rebuild=True)
-    results = [{"name": f"rollups: first full fold ({size})", "seconds": full["seconds"], "rows": full["events"],
-                "note": "rows = case events folded (Python per case, `rollups_rebuild`)"}]
+    results = []
+    if os.environ.get("BENCH_DASH_REBUILD", "1") == "1":  # 0: a rerun on a database whose rollups are built
+        full = refresh(env, rebuild=True)
+        results.append({"name": f"rollups: first full fold ({size})", "seconds": full["seconds"],
+                        "rows": full["events"], "note": "rows = case events folded (facts in Python per case, "
+                                                        "rollups summed in SQL: `rollups_rebuild`)"})
     server = start_server(env)
     try:
         leader, street_s = login(LEADER), login(STREET_USER)
@@ -206,7 +209,7 @@ def measure(env: dict, tmp: Path) -> list[dict]:
         {"name": f"street overview JSON p95 ({size}, {DAYS}-day period)", "seconds": s95 / 1000,
          "note": f"goal ≤ 50 ms; p50 {statistics.median(s_times):.0f} ms; naive GROUP BY {s_naive_ms:.0f} ms "
                  f"(same figures, asserted) → ratio {s_naive_ms / s95:.1f}×"},
-        {"name": f"drill-down list, first page p95 ({size})", "seconds": p95(drill_times) / 1000,
+        {"name": f"drill-down list, first page p95 ({size})", "seconds": p95(sorted(drill_times)) / 1000,
          "note": "goal ≤ 100 ms; GET /api/dashboard/cases: " + "; ".join(drill_notes)
                  + f"; the page /dashboard/cases/ (overdue, {per.get('start')}–{per.get('end')}): "
                    f"p95 {p95(page_times):.0f} ms"},
