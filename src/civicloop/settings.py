@@ -130,9 +130,14 @@ INSTALLED_APPS = [
     "civicloop.orgs",
     "civicloop.workdays",
     "civicloop.imports",
+    "civicloop.files",
     "civicloop.cases",
     "civicloop.visits",
+    "civicloop.portal",
     "civicloop.dashboard",
+    "civicloop.apikeys",  # keys for other systems (Open311 clients, the 12345 platform)
+    "civicloop.open311",  # Open311 GeoReport v2 at /open311/v2/
+    "civicloop.hotline",
     "civicloop.demo",
     "civicloop.web",
 ]

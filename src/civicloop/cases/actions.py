@@ -112,7 +112,7 @@ class DecideIn(Schema):
 ACTION_SCHEMAS = {
     "triage": TriageIn, "dispatch": DispatchIn, "accept": NoteIn, "return": ReasonIn, "request_extension": ExtensionIn,
     "approve_extension": ExtensionDecideIn, "deny_extension": ExtensionDecideIn, "add_progress": ProgressIn,
-    "resolve": ResolveIn, "reply": ReplyIn, "reply_unreachable": ProgressIn, "rate": RateIn, "reopen": ReasonIn,
+    "resolve": ResolveIn, "reply": ReplyIn, "answer": ReplyIn, "reply_unreachable": ProgressIn, "rate": RateIn, "reopen": ReasonIn,
     "close": NoteIn, "supervise": SuperviseIn, "supervision_reply": SupervisionReplyIn, "escalate": ReasonIn,
     "merge": MergeIn, "withdraw": ReasonIn,
 }
@@ -121,6 +121,7 @@ ACTION_SERVICES = {
     "return": services.case_return, "request_extension": services.case_request_extension,
     "approve_extension": services.case_approve_extension, "deny_extension": services.case_deny_extension,
     "add_progress": services.case_add_progress, "resolve": services.case_resolve, "reply": services.case_reply,
+    "answer": services.case_answer,
     "reply_unreachable": services.case_reply_unreachable, "rate": services.case_rate, "reopen": services.case_reopen,
     "close": services.case_close, "supervise": services.case_supervise,
     "supervision_reply": services.case_supervision_reply, "escalate": services.case_escalate,

@@ -31,7 +31,7 @@ from civicloop.core.errors import CivicError
 
 from . import selectors, services
 from .actions import ACTION_SCHEMAS, ACTION_SERVICES, AgendaIn, DecideIn, MeetingIn
-from .constants import Action, CaseState, Channel, Urgency
+from .constants import Action, AppealType, CaseState, Channel, Urgency
 from .error_codes import CaseErrorCode
 from .inbox import inbox_for
 from .models import AgendaItem, Meeting
@@ -66,6 +66,7 @@ class CaseOut(BaseModel):
     channel: str
     category: str | None
     urgency: str
+    appeal_type: str
     layer: str
     description: str
     street: str | None
@@ -181,6 +182,7 @@ class CaseFilterIn(PageIn):
     state: CaseState | None = None
     time_state: FilterText | None = None
     channel: Channel | None = None
+    appeal_type: AppealType | None = None
     category: PathId | None = None
     q: FilterText | None = None
     open_only: bool = False
@@ -196,6 +198,7 @@ class RegisterIn(Schema):
     place_code: FilterText | None = None
     category_id: Id | None = None
     urgency: Urgency = Urgency.NORMAL
+    appeal_type: AppealType = AppealType.HELP
     reporter_name: str = Field("", max_length=40)
     reporter_phone: str = Field("", max_length=20)
     reporter_id_number: str = Field("", max_length=18)
@@ -256,6 +259,7 @@ def _detail_out(actor, case_id) -> dict:
 def case_list(request, filters: Query[CaseFilterIn]):
     qs = selectors.case_list_for(request.user, selectors.CaseFilters(
         state=filters.state, time_state=filters.time_state, channel=filters.channel,
+        appeal_type=filters.appeal_type,
         category_id=filters.category, text=filters.q, open_only=filters.open_only))
     page = paged(qs, filters)
     return {"count": page["count"], "items": labelled(case_rows_for(request.user, page["items"]))}

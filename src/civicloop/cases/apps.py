@@ -25,3 +25,5 @@ class CasesConfig(CivicAppConfig):
     home_panels = ("civicloop.cases.home.panel",)  # the person's inbox counts and notifications on the home page
     # a calendar year confirmed or loaded: the open cases' deadlines counted over it are counted again (tasks.py)
     calendar_listeners = ("civicloop.cases.tasks.recount_for_year",)
+    # who sees the files a case came with (civicloop.files): whoever sees the case
+    attachment_owners = {"cases.case": "civicloop.cases.attachments.may_see"}

@@ -122,6 +122,11 @@ def reply_changes(*, at: dt.datetime) -> dict:
     return {"replied_at": at}
 
 
+def answer_changes(*, at: dt.datetime) -> dict:
+    """直接答复办结: the answer is the result and the reply at once (no dispatch, no deadline)."""
+    return {"resolved_at": at, "replied_at": at}
+
+
 def rate_changes(*, value: str, unsatisfied_count: int) -> dict:
     """`unsatisfied_count` is the count before this rating; 不满意 adds one."""
     return {"satisfaction": value, "unsatisfied_count": unsatisfied_count + (value == Satisfaction.UNSATISFIED)}

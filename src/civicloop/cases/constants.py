@@ -40,6 +40,8 @@ class Action(models.TextChoices):
     RESOLVE = "resolve", _("办结")
     REPLY = "reply", _("答复诉求人")
     REPLY_UNREACHABLE = "reply_unreachable", _("无法联系诉求人")
+    # a consultation answered on the spot, before any dispatch: resolved and replied in one step (直接答复办结)
+    ANSWER = "answer", _("直接答复办结")
     RATE = "rate", _("满意度评价")
     REOPEN = "reopen", _("重办")
     CLOSE = "close", _("结案")
@@ -64,6 +66,17 @@ class Channel(models.TextChoices):
     DELIBERATION = "deliberation", _("议事")
     PORTAL = "portal", _("市民上报")
     LEADER_INSTRUCTION = "leader_instruction", _("领导交办")
+    OPEN311 = "open311", _("Open311接口")  # another system's client (a city app) through /open311/v2/, with a key
+
+
+class AppealType(models.TextChoices):
+    """What the reporter asks for (12345 practice). A consultation may be answered on the spot (直接答复办结)."""
+
+    CONSULTATION = "consultation", _("咨询")  # a question: often answered at once, without dispatch
+    HELP = "help", _("求助")  # a problem to be solved (the default: what every case before appeal types was)
+    COMPLAINT = "complaint", _("投诉")  # something or someone went wrong
+    SUGGESTION = "suggestion", _("建议")  # 人民建议: may be adopted into a plan task later
+    PRAISE = "praise", _("表扬")  # thanks for a unit or a person
 
 
 class Urgency(models.TextChoices):

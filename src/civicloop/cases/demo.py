@@ -8,8 +8,8 @@ supervise, resolve, reply, rate, close, merge, merged_reply). So `replay.replay(
 generated case (tests/test_demo_cases.py checks all of them at small scale), and the row and events equal what the
 services write for the same decisions (tests/test_change_parity.py).
 
-Volume: `CASES_AT_SCALE_1` (500,000) × scale; env `CIVICLOOP_DEMO_CASES_PER_SCALE` changes the 500,000. Time: two years ending at the day of generation (the draws do not
-depend on the day, so the same seed gives the same cases shifted in time). Cases registered near the end are
+Volume: `CASES_AT_SCALE_1` (500,000) × scale; env `CIVICLOOP_DEMO_CASES_PER_SCALE` changes the 500,000. Time: two years ending at the day of generation, in the weekly and seasonal
+rhythms of `demo_rhythm` (same seed and end → same cases); what they say: `demo_texts`. Cases registered near the end are
 still open, in whatever state their lifecycle reached — some of them yellow or red.
 
 Other demo steps register cases of their own through the same machinery: `generate_visit_cases` takes the
@@ -22,7 +22,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from typing import NamedTuple
 
 from django.db import connection
@@ -32,7 +32,9 @@ from civicloop.orgs.constants import UnitKind
 from civicloop.orgs.models import Unit, User
 from civicloop.workdays.calendar import SHANGHAI, WorkCalendar, deadline_for
 
+from . import demo_rhythm, demo_texts
 from .changes import (
+    answer_changes,
     close_changes,
     dispatch_changes,
     extension_changes,
@@ -89,13 +91,16 @@ CHANNELS = [(Channel.HOTLINE_12345, 62), (Channel.GRID_INSPECTION, 14), (Channel
             (Channel.SENSOR, 4), (Channel.CITIZEN_INSPECTION, 3), (Channel.DELIBERATION, 2),
             (Channel.LEADER_INSTRUCTION, 1)]
 CATEGORY_WEIGHTS = {"01": 26, "02": 22, "03": 12, "04": 11, "05": 10, "06": 9, "07": 5, "08": 5}
+# a neighbour reports what the previous case reported (same committee, same category): merged into it if still open
+DUPLICATES = 0.02
+# consultations by 12345 the hotline answers during the call (直接答复办结) instead of dispatching them (our guess)
+DIRECT_ANSWER = 0.6
 URGENCIES = [(Urgency.NORMAL, 85), (Urgency.URGENT, 12), (Urgency.CRITICAL, 3)]
-SATISFACTION = [(Satisfaction.SATISFIED, 82), (Satisfaction.BASICALLY, 12), (Satisfaction.UNSATISFIED, 6)]
+# 满意 / 基本满意 / 不满意 by how the case ended (demo_texts.SATISFACTION_BY_OUTCOME)
+SATISFACTION = {outcome: [(Satisfaction.SATISFIED, a), (Satisfaction.BASICALLY, b), (Satisfaction.UNSATISFIED, c)]
+                for outcome, (a, b, c) in demo_texts.SATISFACTION_BY_OUTCOME.items()}
 REPLY_CHANNELS = [(ReplyChannel.PHONE, 70), (ReplyChannel.SMS, 15), (ReplyChannel.VISIT, 8), (ReplyChannel.PORTAL, 5),
                   (ReplyChannel.LETTER, 2)]
-PROBLEMS = ["楼道堆物影响通行", "小区路灯损坏", "夜间施工噪声扰民", "窨井盖缺失", "绿化带杂草丛生", "共享单车乱停放",
-            "外墙渗水", "电梯故障频发", "垃圾清运不及时", "占道经营", "违章搭建", "油烟扰民", "消防通道被占",
-            "公交站台破损", "停车位不足", "道路积水", "养老服务咨询", "低保申请进度", "食品安全投诉", "物业服务不到位"]
 
 
 def _pick(rng, table):
@@ -148,6 +153,8 @@ class Sim:
     def __init__(self, case: Case, actor, at: dt.datetime, note: str, end: dt.datetime | None = None,
                  calendar: WorkCalendar | None = None):
         self.case, self.co, self.events, self.stopped, self.replies = case, [], [], False, []
+        self.appeal: demo_texts.Appeal | None = None  # what the citizen said (the result and reply answer it)
+        self.duplicate = False  # a second report of the previous case's problem (`DUPLICATES`)
         self.end = end
         self.calendar = calendar or WorkCalendar()  # the generator's one (it caches days and yellow points)
         self.episodes: set[str] = set()
@@ -226,6 +233,10 @@ class Sim:
         """`reply` or `reply_unreachable` (the content is the note)."""
         return self.step(actor, action, at, note=content, changes=reply_changes(at=at))
 
+    def answer(self, actor, at, *, content: str) -> bool:
+        """直接答复办结 (services.answering): a consultation answered on the spot."""
+        return self.step(actor, Action.ANSWER, at, note=content, changes=answer_changes(at=at))
+
     def merged_reply(self, at, *, note: str) -> bool:
         return self.step(None, Action.MERGED_REPLY, at, note=note, changes=reply_changes(at=at))
 
@@ -298,6 +309,46 @@ class Generator:
         first = Case.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
         self.next_pk = first + 1
 
+    # --- what cases say and when they run late (demo_texts, demo_rhythm) -------------------------------------
+    _previous: tuple | None = None  # (committee, category, place, appeal) of the last case: what a duplicate repeats
+
+    @cached_property
+    def texts(self) -> demo_texts.CaseTexts:
+        return demo_texts.CaseTexts.for_district(district=self.district, streets=self.ctx.streets,
+                                                 committees=self.ctx.committees, categories=self.categories,
+                                                 weights=self.cat_weights)
+
+    @cached_property
+    def season_weights(self) -> list[list[float]]:
+        """Per month: cumulative category weights (demo_rhythm.CATEGORY_SEASON)."""
+        return demo_rhythm.category_cum_weights(self.categories, self.cat_weights)
+
+    @cached_property
+    def _street_names(self) -> dict[int, str]:
+        return {s.pk: s.name for s in self.ctx.streets}
+
+    def late_share(self, sim: Sim, category: Category) -> float:
+        """The chance this case is handled past its deadline (demo_rhythm; consultations are answered fast)."""
+        share = demo_rhythm.late_share(self._street_names.get(sim.case.street_id, ""), category.code)
+        return share * 0.3 if sim.appeal is not None and sim.appeal.kind == demo_texts.CONSULT else share
+
+    def _signed_at(self, sim: Sim, t: dt.datetime) -> dt.datetime:
+        """When the lead unit takes up a dispatched case (signs for it or returns it): hours later, in office hours
+        of a working day (demo_rhythm.OFFICE_HOURS: a case sent on Friday evening waits for Monday); a few units
+        sign days late (ACCEPT_LATE), which the 及时签收率 shows."""
+        rng = self.rng
+        at = self._at(t, 0.3, 20)
+        local = at.astimezone(SHANGHAI)
+        opens, closes = demo_rhythm.OFFICE_HOURS
+        if not (opens <= local.hour < closes) or not sim.calendar.is_workday(local.date()):
+            day = local.date() if local.hour < opens else local.date() + dt.timedelta(days=1)
+            while not sim.calendar.is_workday(day):
+                day += dt.timedelta(days=1)
+            at = dt.datetime.combine(day, dt.time(opens, 30), tzinfo=SHANGHAI) + dt.timedelta(hours=rng.uniform(0, 3))
+        if rng.random() < demo_rhythm.ACCEPT_LATE:
+            at += dt.timedelta(days=rng.randint(2, 4))
+        return at
+
     # --- one case --------------------------------------------------------------------------------------------
     def _registrar(self, channel, community_id, street_id):
         rng = self.rng
@@ -319,10 +370,20 @@ class Generator:
     def case(self, t0: dt.datetime) -> Sim:
         rng, ctx = self.rng, self.ctx
         channel = _pick(rng, CHANNELS)
-        committee = rng.choices(ctx.committees, weights=self.committee_weights)[0]
-        buildings = self.buildings.get(committee.pk)
-        place_id = rng.choice(buildings) if buildings else committee.pk
-        category = rng.choices(self.categories, weights=self.cat_weights)[0]
+        month = t0.astimezone(SHANGHAI).month
+        previous = self._previous if self._previous is not None and rng.random() < DUPLICATES else None
+        if previous is not None:  # a neighbour: the same place, the same problem, in other words
+            committee, category, place_id, like = previous
+            buildings = self.buildings.get(committee.pk)
+        else:
+            committee = rng.choices(ctx.committees, weights=self.committee_weights)[0]
+            category = rng.choices(self.categories, cum_weights=self.season_weights[month - 1])[0]
+            buildings = self.buildings.get(committee.pk)
+            place_id, like = rng.choice(buildings) if buildings else committee.pk, None
+        description, appeal = self.texts.describe(
+            rng, channel=channel, category_id=category.pk, month=month, street_id=committee.street_id,
+            community_id=committee.pk, building_id=place_id if buildings else None, like=like)
+        self._previous = committee, category, place_id, appeal
         anonymous = channel in (Channel.SENSOR, Channel.GRID_INSPECTION) or rng.random() < 0.08
         name = "" if anonymous else f"{rng.choice('王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗')}{rng.choice(('先生', '女士'))}"
         phone = "" if anonymous else f"1{rng.choice('35789')}{rng.randint(0, 999_999_999):09d}"
@@ -330,15 +391,15 @@ class Generator:
         case = Case(
             pk=self.next_pk, district=self.district, tracking_code=self._code(t0), channel=channel,
             external_id=f"{channel[:3].upper()}{self.next_pk:09d}" if channel in (Channel.HOTLINE_12345, Channel.SENSOR) else "",
-            category_id=None, urgency=Urgency.NORMAL, place_id=place_id, street_id=committee.street_id,
+            category_id=None, urgency=Urgency.NORMAL, appeal_type=appeal.kind, place_id=place_id, street_id=committee.street_id,
             community_id=committee.pk, lat=round(lat[0] + rng.uniform(-0.004, 0.004), 6),
             lng=round(lat[1] + rng.uniform(-0.004, 0.004), 6),
-            description=f"{committee.name}：{category.name}，{rng.choice(PROBLEMS)}，请尽快处理。",
+            description=description,
             reporter_name=name, reporter_phone=phone, reporter_anonymous=anonymous, created_at=t0,
         )
         self.next_pk += 1
         actor = self._registrar(channel, committee.pk, committee.street_id)
-        return self._start(case, actor, category, t0)
+        return self._start(case, actor, category, t0, appeal=appeal, duplicate=previous is not None)
 
     def visit_case(self, problem: VisitCase) -> Sim:
         """A problem heard on a visit: registered by the team's recorder at the moment the visit was recorded, at
@@ -365,9 +426,11 @@ class Generator:
             self.categories, weights=self.cat_weights)[0]
         return self._start(case, problem.registrar, category, problem.at, note=problem.note)
 
-    def _start(self, case: Case, actor, category: Category, t0: dt.datetime, note: str = "") -> Sim:
+    def _start(self, case: Case, actor, category: Category, t0: dt.datetime, note: str = "",
+               appeal: demo_texts.Appeal | None = None, duplicate: bool = False) -> Sim:
         case.registered_by = actor
         sim = Sim(case, actor, t0, note, end=self.end, calendar=_CALENDAR[-1])
+        sim.appeal, sim.duplicate = appeal, duplicate
         self._lifecycle(sim, category, t0)
         return sim
 
@@ -382,15 +445,21 @@ class Generator:
         if r < 0.015:  # withdrawn by the reporter
             sim.step(dispatcher, Action.WITHDRAW, self._at(t, 0.5, 20), note="诉求人来电撤回诉求。")
             return
-        if r < 0.035 and self._merge(sim, dispatcher, t):
+        if (r < 0.035 or sim.duplicate) and self._merge(sim, dispatcher, t):
             return
-        t = self._at(t, 0.2, 6)
+        direct = (case.channel == Channel.HOTLINE_12345 and sim.appeal is not None
+                  and sim.appeal.kind == demo_texts.CONSULT and rng.random() < DIRECT_ANSWER)
+        t = self._at(t, 0.02, 0.2) if direct else self._at(t, 0.2, 6)
         urgency = _pick(rng, URGENCIES)
-        layer = Layer.CROSS if rng.random() < 0.015 else Layer.LOCAL
+        layer = Layer.CROSS if rng.random() < 0.015 and not direct else Layer.LOCAL
         if not sim.triage(router, t, category_id=category.pk, urgency=urgency, layer=layer):
             return
         if case.state == CaseState.ESCALATED:  # a 三跨 case
             t = self._decide(sim, t)
+        elif direct:  # 直接答复办结; dispatched only if the answer did not satisfy
+            t = self._answer(sim, router, category, t)
+            if t is not None and case.state == CaseState.REOPENED:
+                t = self._dispatch(sim, router, category, self._at(t, 0.1, 4))
         else:
             t = self._dispatch(sim, router, category, self._at(t, 0.1, 4))
         rounds = 0
@@ -447,7 +516,7 @@ class Generator:
         """From dispatched (or reopened): accept … close. Returns the time to continue from on a reopen, else None."""
         rng, case = self.rng, sim.case
         handler = self.handler_of[case.lead_unit_id]
-        t = self._at(t, 0.3, 20)
+        t = self._signed_at(sim, t)
         if case.state == CaseState.DISPATCHED and rng.random() < 0.06:  # not our duty
             if not sim.return_(handler, t, reason="经核实不属于本单位职责。"):
                 return None
@@ -458,8 +527,8 @@ class Generator:
         if not sim.step(handler, Action.ACCEPT, t):
             return None
         total = (case.deadline - case.dispatched_at).total_seconds() / 3600
-        late = rng.random() < 0.1
-        work = total * (rng.uniform(1.02, 1.6) if late else rng.uniform(0.1, 0.95))
+        late = rng.random() < self.late_share(sim, category)
+        work = total * (rng.uniform(*demo_rhythm.LATE_OVERRUN) if late else rng.uniform(0.1, 0.95))
         if rng.random() < 0.05:  # extension
             t = self._at(t, 2, 30)
             days = rng.choice((3, 5, 10))
@@ -501,7 +570,8 @@ class Generator:
                     if not sim.step(handler, Action.SUPERVISION_REPLY, rep_at, note="已加派人手，尽快办结。"):
                         return None
                     sup.reply, sup.replied_at = "已加派人手，尽快办结。", rep_at
-        result = f"已处理：{case.description[:30]}"
+        outcome = self.texts.outcome(rng, sim.appeal)
+        result, answer = self.texts.answer(rng, sim.appeal, outcome, category.pk)
         if not sim.resolve(handler, done, result=result):
             return None
         t = self._at(done, 0.5, 30)
@@ -509,14 +579,33 @@ class Generator:
         if case.reporter_anonymous and case.channel not in (Channel.SENSOR, Channel.GRID_INSPECTION):
             ok = self._reply(sim, replier, Action.REPLY_UNREACHABLE, t, "", "匿名来电，无法回访。", True)
         elif case.reporter_anonymous:
-            ok = self._reply(sim, replier, Action.REPLY, t, ReplyChannel.PORTAL, "问题已处理完毕。", False)
+            ok = self._reply(sim, replier, Action.REPLY, t, ReplyChannel.PORTAL, answer, False)
         else:
-            ok = self._reply(sim, replier, Action.REPLY, t, _pick(rng, REPLY_CHANNELS), "您反映的问题已处理，感谢监督。", False)
+            ok = self._reply(sim, replier, Action.REPLY, t, _pick(rng, REPLY_CHANNELS), answer, False)
         if not ok:
             return None
+        return self._rate_and_close(sim, router, t, outcome)
+
+    def _answer(self, sim: Sim, router, category: Category, t: dt.datetime):
+        """A consultation answered on the spot by the hotline (services.answering): the answer is the reply; then
+        rated and closed like a handled case. Returns the time to continue from (reopened, escalated), else None."""
+        at = self._at(t, 0.02, 0.3)
+        _result, answer = self.texts.answer(self.rng, sim.appeal, "answered", category.pk)
+        if not sim.answer(router, at, content=answer):
+            return None
+        reply = Reply(district=self.district, case=sim.case, channel=ReplyChannel.PHONE, content=answer,
+                      unreachable=False, by=router, at=at)
+        self.side["reply"].append(reply)
+        sim.replies.append(reply)
+        return self._rate_and_close(sim, router, at, "answered")
+
+    def _rate_and_close(self, sim: Sim, router, t: dt.datetime, outcome: str):
+        """After the reply: most reporters rate (by how the case ended), then closed. Returns the time to continue
+        from when the rating reopened or escalated the case, else None."""
+        rng, case = self.rng, sim.case
         if not case.reporter_anonymous and rng.random() < 0.85:
             t = self._at(t, 1, 48)
-            value = _pick(rng, SATISFACTION)
+            value = _pick(rng, SATISFACTION[outcome])
             if not sim.rate(router, t, value=value):
                 return None
             self.side["rating"].append(Rating(district=self.district, case=case, value=value, recorded_by=router, at=t))
@@ -567,20 +656,21 @@ class Generator:
 # --- the demo step and its reset --------------------------------------------------------------------------------
 
 def _times(rng, n: int, end: dt.datetime) -> list[dt.datetime]:
-    """n registration moments over DAYS days before `end`: weekdays busier, office hours busier, slow growth."""
+    """n registration moments (Shanghai time) over DAYS days before `end`, in the rhythms of `demo_rhythm`:
+    Monday peaks and quiet weekends, a busy summer, the Spring Festival dip, office hours, slow growth."""
     start = end - dt.timedelta(days=DAYS)
-    out = []
+    first = timezone.localtime(start, SHANGHAI).date()
+    days = [first + dt.timedelta(days=i) for i in range(DAYS + 1)]
+    day_cum = demo_rhythm.day_cum_weights(first, DAYS + 1)
+    out: list[dt.datetime] = []
     while len(out) < n:
-        day = rng.triangular(0, DAYS, DAYS)  # more recent → more cases (the platform grows)
-        moment = start + dt.timedelta(days=int(day))
-        local = timezone.localtime(moment, SHANGHAI)
-        if local.weekday() >= 5 and rng.random() < 0.45:
-            continue
-        hour = rng.choices(range(24), weights=[1, 1, 1, 1, 1, 2, 4, 8, 14, 16, 15, 12, 9, 12, 14, 14, 13, 11, 9, 8,
-                                                7, 5, 3, 2])[0]
-        local = local.replace(hour=hour, minute=rng.randrange(60), second=rng.randrange(60), microsecond=0)
-        if local < end:
-            out.append(local)
+        k = n - len(out)
+        for day, hour in zip(rng.choices(days, cum_weights=day_cum, k=k),
+                             rng.choices(range(24), cum_weights=demo_rhythm.HOUR_CUM, k=k), strict=True):
+            second = rng.randrange(3600)
+            local = dt.datetime(day.year, day.month, day.day, hour, second // 60, second % 60, tzinfo=SHANGHAI)
+            if start <= local < end:
+                out.append(local)
     out.sort()
     return out
 

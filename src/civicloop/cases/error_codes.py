@@ -17,6 +17,7 @@ class CaseErrorCode(StrEnum):
     SUPERVISION_NOT_OPEN = "supervision_not_open"  # a supervision reply without an open supervision
     CONSULTATION_INVALID = "consultation_invalid"  # a meeting, agenda or decision the consultation rules refuse
     INTAKE_BUSY = "intake_busy"  # every slot for batch registration is taken: send the batch again later
+    NOT_A_CONSULTATION = "not_a_consultation"  # a direct answer (直接答复办结) for a case that is no consultation
 
 
 register_error_codes(CaseErrorCode, {
@@ -28,5 +29,6 @@ register_error_codes(CaseErrorCode, {
     CaseErrorCode.MERGE_INVALID: (400, _("不能合并到该工单。")),
     CaseErrorCode.SUPERVISION_NOT_OPEN: (409, _("没有待回复的督办。")),
     CaseErrorCode.CONSULTATION_INVALID: (400, _("会商操作无效。")),
+    CaseErrorCode.NOT_A_CONSULTATION: (409, _("只有尚未派单的咨询类诉求可以直接答复办结。")),
     CaseErrorCode.INTAKE_BUSY: (429, _("批量登记正忙，本批未登记，请按 Retry-After 所示秒数后重新提交。")),
 })

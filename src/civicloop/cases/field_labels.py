@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 FIELD_LABELS = {
     "category_id": _("分类"),
     "urgency": _("紧急程度"),
+    "appeal_type": _("诉求类型"),
     "layer": _("层级"),
     "lead_unit_id": _("牵头单位"),
     "co_unit_ids": _("协办单位"),

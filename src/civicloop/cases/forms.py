@@ -12,7 +12,7 @@ from civicloop.orgs.constants import UnitKind
 from civicloop.orgs.models import Unit
 from civicloop.places.constants import PlaceLevel
 
-from .constants import Action, CaseState, Channel, Layer, ReplyChannel, Satisfaction, Urgency
+from .constants import Action, AppealType, CaseState, Channel, Layer, ReplyChannel, Satisfaction, Urgency
 from .models import Category
 from .permissions import dispatch_targets_q
 
@@ -34,6 +34,9 @@ def unit_choices(district_id: int, actor) -> list[tuple]:
 
 class RegisterForm(forms.Form):
     channel = forms.ChoiceField(label=_("来源"), choices=Channel.choices, initial=Channel.HOTLINE_12345)
+    # not sent (an older form, a script): 求助, the registration's own default
+    appeal_type = forms.TypedChoiceField(label=_("诉求类型"), choices=AppealType.choices, initial=AppealType.HELP,
+                                         required=False, empty_value=AppealType.HELP)
     category_id = forms.TypedChoiceField(label=_("分类"), coerce=int, required=False, empty_value=None)
     urgency = forms.ChoiceField(label=_("紧急程度"), choices=Urgency.choices, initial=Urgency.NORMAL)
     community = forms.ChoiceField(label=_("居委"), required=False)
@@ -103,6 +106,7 @@ def action_fields(action: str, case, actor) -> list[dict]:
         "add_progress": [("note", _("进展情况"), "textarea", None)],
         "resolve": [("result", _("办理结果"), "textarea", None), ("measures", _("措施"), "textarea", None)],
         "reply": [("channel", _("答复方式"), "select", ReplyChannel.choices), ("content", _("答复内容"), "textarea", None)],
+        "answer": [("channel", _("答复方式"), "select", ReplyChannel.choices), ("content", _("答复内容"), "textarea", None)],
         "reply_unreachable": [("note", _("联系情况"), "textarea", None)],
         "rate": [("value", _("评价"), "select", Satisfaction.choices), ("note", _("备注"), "text", None)],
         "reopen": [("reason", _("重办理由"), "textarea", None)],
@@ -141,7 +145,7 @@ def _current_values(action: str, case) -> dict[str, list[str]]:
 # The case page's one prominent action per state: the first of these the user can take (the rest sit in a menu).
 S, A = CaseState, Action
 PRIMARY = {
-    S.REGISTERED: (A.TRIAGE,), S.TRIAGED: (A.DISPATCH,), S.RETURNED: (A.DISPATCH,),
+    S.REGISTERED: (A.ANSWER, A.TRIAGE), S.TRIAGED: (A.ANSWER, A.DISPATCH), S.RETURNED: (A.DISPATCH,),
     S.DISPATCHED: (A.ACCEPT,), S.REOPENED: (A.ACCEPT, A.DISPATCH),
     S.ACCEPTED: (A.APPROVE_EXTENSION, A.RESOLVE), S.IN_PROGRESS: (A.APPROVE_EXTENSION, A.RESOLVE),
     S.RESOLVED: (A.REPLY,), S.REPLIED: (A.RATE, A.CLOSE), S.RATED: (A.CLOSE,),
@@ -153,6 +157,7 @@ CONFIRM = {
     A.RETURN: _("退单后本单位不再牵头，工单退回派单环节；第二次退单将提交会商。确定退单？"),
     A.CLOSE: _("结案后工单不能再办理或重办。确定结案？"),
     A.MERGE: _("合并后本工单不再单独办理，随主工单答复诉求人，不能撤销。确定合并？"),
+    A.ANSWER: _("直接答复后工单不再派单，等待诉求人评价后结案。确定直接答复办结？"),
     A.ESCALATE: _("升级后工单交“2+1”会商决定牵头单位，当前办理暂停。确定升级会商？"),
 }
 

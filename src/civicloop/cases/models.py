@@ -11,6 +11,7 @@ from civicloop.core.models import TenantModel
 from .constants import (
     DEFAULT_TIME_LIMITS,
     Action,
+    AppealType,
     CaseState,
     Channel,
     ExtensionState,
@@ -67,6 +68,7 @@ class Case(TenantModel):
     external_id = models.CharField(_("外部编号"), max_length=64, blank=True)
     category = models.ForeignKey(Category, null=True, blank=True, on_delete=models.PROTECT, related_name="+", verbose_name=_("分类"))
     urgency = models.CharField(_("紧急程度"), max_length=10, choices=Urgency.choices, default=Urgency.NORMAL)
+    appeal_type = models.CharField(_("诉求类型"), max_length=12, choices=AppealType.choices, default=AppealType.HELP)
     layer = models.CharField(_("层级"), max_length=10, choices=Layer.choices, blank=True)
     # where
     place = models.ForeignKey("places.Place", null=True, blank=True, on_delete=models.PROTECT, related_name="+", verbose_name=_("地点"))
@@ -124,6 +126,8 @@ class Case(TenantModel):
             models.Index(fields=["community", "state", "deadline", "yellow_at", "id"], name="case_community_inbox"),
             models.Index(fields=["lead_unit", "state", "deadline", "yellow_at", "id"], name="case_lead_unit_inbox"),
             models.Index(fields=["dispatching_unit", "state"]),  # the extensions an approver decides
+            # a district's cases newest first within a window: Open311 GET requests (open311.selectors)
+            models.Index(fields=["district", "created_at", "id"], name="case_district_created"),
         ]
 
     def __str__(self) -> str:

@@ -126,6 +126,8 @@ def may(actor, case, action: str) -> bool:
         return lead_handler
     if rule == Who.REPLIER:
         return lead_handler or dispatcher
+    if rule == Who.ANSWERER:
+        return dispatcher or (scope.has_role(*REGISTRAR_ROLES) and covers(scope, case))
     if rule == Who.EXTENSION_APPROVER:
         return scope.has_role(*ROLES_FOR_RULE[rule]) and (
             (case.dispatching_unit_id is not None and actor.unit_id == case.dispatching_unit_id)

@@ -5,7 +5,7 @@ and the API's `allowed_actions` alike — so a page offers only what the service
 of `permissions.may` says no, TRANSITION_NOT_ALLOWED when the table has no such step from the case's state, and
 then the action's own precondition (`PRECONDITIONS`): a pending extension request to approve or deny, none to ask a
 second one, an open supervision to answer, a reply before closing, no consultation after a 满意 rating, another
-open case to merge into. `services._core.apply` calls `require` for every step, so no service can drift from it.
+open case to merge into, a consultation not yet dispatched to answer on the spot. `services._core.apply` calls `require` for every step, so no service can drift from it.
 Input checks of the submitted values (blank reasons, the merge target named) stay with the services.
 """
 
@@ -18,7 +18,7 @@ from django.utils.translation import gettext_lazy as _
 from civicloop.core.errors import CivicError, ErrorCode
 from civicloop.orgs.scope import scope_for
 
-from .constants import FINAL_STATES, Action, CaseState, ExtensionState, Satisfaction
+from .constants import FINAL_STATES, Action, AppealType, CaseState, ExtensionState, Satisfaction
 from .error_codes import CaseErrorCode
 from .permissions import is_system, may, visible_q
 from .steps import target_state
@@ -66,6 +66,13 @@ def _not_satisfied(actor, case) -> CivicError | None:
     return None
 
 
+def _answerable(actor, case) -> CivicError | None:
+    """直接答复办结: only a consultation, and only before any dispatch (a returned case re-triaged was dispatched)."""
+    if case.appeal_type == AppealType.CONSULTATION and case.dispatched_at is None:
+        return None
+    return CivicError(CaseErrorCode.NOT_A_CONSULTATION)
+
+
 def merge_targets_q(actor, case):
     """Q over Case: the cases `case` may be merged into — open, same district, visible to the actor, not itself."""
     from django.db.models import Q
@@ -90,6 +97,7 @@ PRECONDITIONS: dict[str, Callable] = {
     Action.CLOSE: _replied,
     Action.ESCALATE: _not_satisfied,
     Action.MERGE: _merge_target_exists,
+    Action.ANSWER: _answerable,
 }
 
 # asked before the table: "the request lapsed" says more than "not in this state"

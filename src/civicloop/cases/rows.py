@@ -22,7 +22,7 @@ from .constants import TimeState
 from .permissions import may_unmask
 
 CASE_ROW = {"id": "id", "tracking_code": "tracking_code", "state": "state", "channel": "channel",
-            "category": "category__name", "urgency": "urgency", "layer": "layer", "description": "description",
+            "category": "category__name", "urgency": "urgency", "appeal_type": "appeal_type", "layer": "layer", "description": "description",
             "street": "street__name", "community": "community__name", "address": "address",
             "lead_unit": "lead_unit__name", "deadline": "deadline",
             "deadline_provisional": "deadline_provisional", "time_state": "time_state",

@@ -82,6 +82,7 @@ class CaseFilters:
     channel: str | None = None
     category_id: int | None = None  # a parent includes its children
     urgency: str | None = None
+    appeal_type: str | None = None
     time_state: str | None = None
     lead_unit_id: int | None = None
     street_id: int | None = None
@@ -104,6 +105,8 @@ def case_list_for(actor, filters: CaseFilters | dict | None = None, *, now: dt.d
         qs = qs.filter(Q(category_id=f.category_id) | Q(category__parent_id=f.category_id))
     if f.urgency:
         qs = qs.filter(urgency=f.urgency)
+    if f.appeal_type:
+        qs = qs.filter(appeal_type=f.appeal_type)
     if f.time_state:
         qs = qs.filter(time_state=f.time_state)
     if f.lead_unit_id:
@@ -166,6 +169,8 @@ def case_detail(actor, case_id_or_code: int | str) -> dict:
             "actor": (e.actor.display_name or e.actor.username) if e.actor_id else None,
             "unit": e.actor_unit.name if e.actor_unit_id else None, "at": e.at, "note": shown(e.note),
             "summary": line,
+            # the files the step came with (civicloop.files refs; served after the files rule: this viewer's)
+            "attachments": [ref for ref in e.attachments or [] if isinstance(ref, dict) and ref.get("key")],
         } for e, line in zip(events, lines, strict=True)],
         "allowed_actions": case_available_actions(actor, case),
     }

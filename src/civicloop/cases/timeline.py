@@ -169,6 +169,10 @@ def summary(event, lookup: Lookup, current: dict | None = None) -> str:
     if a == Action.REPLY:
         channel = lookup.replies.get(event.at)
         return _("答复方式：%(channel)s") % {"channel": label_of(ReplyChannel, channel)} if channel else ""
+    if a == Action.ANSWER:
+        channel = lookup.replies.get(event.at)
+        return _("咨询当场答复，不再派单；答复方式：%(channel)s") % {
+            "channel": label_of(ReplyChannel, channel)} if channel else _("咨询当场答复，不再派单")
     if a == Action.REPLY_UNREACHABLE:
         return _("未能联系上诉求人，记为已答复")
     if a == Action.RATE:

@@ -37,6 +37,10 @@ TRANSITIONS: dict[tuple[str, str], str] = {
     **{(s, A.DENY_EXTENSION): s for s in (*_WORKING, S.DISPATCHED, S.REOPENED, S.RESOLVED, S.REPLIED, S.RATED)},
     **{(s, A.ADD_PROGRESS): S.IN_PROGRESS for s in _WORKING},
     **{(s, A.RESOLVE): S.RESOLVED for s in _WORKING},
+    # 直接答复办结: a consultation answered on the spot, never dispatched (preconditions: a consultation, no
+    # dispatch yet) — it waits for its rating like any replied case
+    (S.REGISTERED, A.ANSWER): S.REPLIED,
+    (S.TRIAGED, A.ANSWER): S.REPLIED,
     (S.RESOLVED, A.REPLY): S.REPLIED,
     (S.RESOLVED, A.REPLY_UNREACHABLE): S.REPLIED,
     (S.REPLIED, A.RATE): S.RATED,
@@ -66,6 +70,7 @@ class Who:
     DISPATCHER = "dispatcher"  # a dispatcher whose territory covers the case
     LEAD_HANDLER = "lead_handler"  # a handler of the lead unit
     REPLIER = "replier"  # a handler of the lead unit, or a covering dispatcher
+    ANSWERER = "answerer"  # who may register a case in a territory covering it, or a covering dispatcher
     EXTENSION_APPROVER = "extension_approver"  # dispatcher of the dispatching unit, or a district-level dispatcher
     SUPERVISOR = "supervisor"  # district- or street-level dispatcher or leader covering the case
     CONSULTATION = "consultation"  # consultation-body staff or a district-level dispatcher
@@ -85,6 +90,7 @@ WHO: dict[str, str] = {
     A.RESOLVE: Who.LEAD_HANDLER,
     A.REPLY: Who.REPLIER,
     A.REPLY_UNREACHABLE: Who.REPLIER,
+    A.ANSWER: Who.ANSWERER,
     A.RATE: Who.DISPATCHER,  # recorded by the dispatcher / hotline operator on the reporter's behalf
     A.REOPEN: Who.DISPATCHER,
     A.CLOSE: Who.DISPATCHER,

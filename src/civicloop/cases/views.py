@@ -22,7 +22,7 @@ from civicloop.places.selectors import place_get_for, place_list_for
 
 from . import selectors, services
 from .actions import ACTION_SCHEMAS, ACTION_SERVICES, AgendaIn, DecideIn, MeetingIn
-from .constants import Action, Channel, TimeState
+from .constants import Action, AppealType, Channel, TimeState
 from .forms import CONFIRM, RegisterForm, action_fields, community_places, primary_action, unit_choices
 from .inbox import SECTION_LABELS, inbox_for
 from .models import Meeting
@@ -44,13 +44,14 @@ def inbox(request):
     sections = inbox_for(request.user)
     unread = sections.pop("unread_notifications")
     filters = selectors.CaseFilters(open_only=True, channel=request.GET.get("channel") or None,
+                                    appeal_type=request.GET.get("appeal_type") or None,
                                     time_state=request.GET.get("time_state") or None,
                                     text=(request.GET.get("q") or "")[:100] or None)
     page = Paginator(selectors.case_list_for(request.user, filters), 50).get_page(request.GET.get("page"))
     page.object_list = selectors.cases_shown(request.user, page.object_list)
     context = {
         "sections": [{"key": k, "label": SECTION_LABELS.get(k, k), **v} for k, v in sections.items()],
-        "unread": unread, "page": page, "channels": Channel.choices,
+        "unread": unread, "page": page, "channels": Channel.choices, "appeal_types": AppealType.choices,
         "time_states": [c for c in TimeState.choices if c[0] != TimeState.NONE], "q": request.GET,
         # the buttons the services' own rules would honour (nothing offered that fails or shows an empty page)
         "may_register": may_register(request.user),

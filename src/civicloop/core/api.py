@@ -124,7 +124,10 @@ def install_error_handlers(api: NinjaAPI) -> None:
 
     @api.exception_handler(CivicError)
     def civic_error(request, exc: CivicError):
-        return api.create_response(request, exc.as_dict(), status=exc.status)
+        response = api.create_response(request, exc.as_dict(), status=exc.status)
+        if "retry_after" in exc.params:  # a rate limit (core.ratelimit): when the window opens again, in seconds
+            response["Retry-After"] = str(exc.params["retry_after"])
+        return response
 
     @api.exception_handler(ValidationError)
     def validation_error(request, exc: ValidationError):

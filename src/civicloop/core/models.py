@@ -111,3 +111,22 @@ class AuditLog(AppendOnlyModel):
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.username or self.user_id} {self.action}"
+
+
+class RateCount(models.Model):
+    """How many times a client did something in one fixed window (`core.ratelimit`): the portal's reports per
+    address, an API key's requests. A counter row per (key, window start), kept in the database so every app
+    server counts together; rows of past windows are removed by `core.tasks.rate_counts_purge`."""
+
+    key = models.CharField(_("键"), max_length=200)
+    window_start = models.BigIntegerField(_("窗口起点"))  # seconds since the epoch, a multiple of the window
+    count = models.PositiveIntegerField(_("次数"), default=0)
+
+    class Meta:
+        verbose_name = _("限流计数")
+        verbose_name_plural = _("限流计数")
+        constraints = [models.UniqueConstraint(fields=["key", "window_start"], name="core_ratecount_key_window")]
+        indexes = [models.Index(fields=["window_start"], name="core_ratecount_window")]
+
+    def __str__(self) -> str:
+        return f"{self.key} @{self.window_start}: {self.count}"

@@ -19,6 +19,7 @@ An app's `apps.py` subclasses `CivicAppConfig` and fills in what it contributes 
         home_panels = ["civicloop.cases.home.panel"]  # `f(request) -> html | None`, a panel on the home page
         record_panels = ["civicloop.cases.home.record_panel"]  # `f(request, obj) -> html | None` on a record's page
         calendar_listeners = ["civicloop.cases.tasks.recount_for_year"]  # `f(*, year, source)`: a year became official
+        attachment_owners = {"cases.case": "civicloop.cases.attachments.may_see"}  # who sees a case's files
 
 Error codes need no declaration: `<app>/error_codes.py` registers them when imported, and `CoreConfig.ready`
 imports that module of every installed app (`load_error_codes`).
@@ -31,7 +32,7 @@ no models and no app module imports another app's router: no import order can ma
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -92,6 +93,9 @@ class CivicAppConfig(AppConfig):
     # calendar became official — an administrator confirmed it or loaded the State Council's arrangement
     # (workdays.services). E.g. the cases app recounts the deadlines counted over that year. Must be idempotent.
     calendar_listeners: Sequence[str] = ()
+    # {owner kind: dotted path of `f(request, attachment) -> bool`}: who may see the attachments (civicloop.files)
+    # belonging to an object of this kind ("cases.case"); any app's rule saying yes lets a viewer see the file.
+    attachment_owners: Mapping[str, str] = {}
 
 
 def civic_apps() -> list[CivicAppConfig]:

@@ -45,3 +45,11 @@ def wal_checkpoint_now(*, using: str = DEFAULT_DB_ALIAS, wait_ms: int = CHECKPOI
 def wal_checkpoint() -> dict | None:
     """The periodic checkpoint (`CoreConfig.periodic_tasks`): a no-op on PostgreSQL."""
     return wal_checkpoint_now()
+
+
+@task()
+def rate_counts_purge() -> int:
+    """The periodic clean-up of past rate-limit windows (`CoreConfig.periodic_tasks`)."""
+    from .ratelimit import rate_counts_purge as purge
+
+    return purge()

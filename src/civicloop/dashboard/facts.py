@@ -21,7 +21,7 @@ UNCOUNTED_STATES = (CaseState.MERGED, CaseState.WITHDRAWN)
 DISPATCHING = (Action.DISPATCH, Action.DECIDE)  # a consultation decision dispatches too
 SATISFIED = (Satisfaction.SATISFIED, Satisfaction.BASICALLY)
 # the case's columns a fact takes as they are (not in the event log: set at registration, never changed)
-STATIC = ("district_id", "street_id", "community_id", "channel")
+STATIC = ("district_id", "street_id", "community_id", "channel", "appeal_type")
 
 
 def local_day(moment: dt.datetime | None) -> dt.date | None:

@@ -1,5 +1,5 @@
 """What a validation refusal calls the fields of the dashboard's query parameters (`DashboardConfig.field_labels`,
-read by core.validation); `category` and `channel` are named by the cases app."""
+read by core.validation); `category`, `channel` and `appeal_type` are named by the cases app."""
 
 from django.utils.translation import gettext_lazy as _
 

@@ -9,7 +9,7 @@ from typing import Annotated, Literal
 from ninja import Field, Schema
 from pydantic import BeforeValidator, WithJsonSchema
 
-from civicloop.cases.constants import Channel
+from civicloop.cases.constants import AppealType, Channel
 from civicloop.core.api import PageIn, PathId
 
 from .constants import Part
@@ -42,10 +42,11 @@ class DashboardIn(Schema):
     unit: PathId | None = Field(None, description="a lead unit (unit id): the cases it leads")
     category: PathId | None = Field(None, description="a category (id); a parent category includes its children")
     channel: Channel | None = Field(None, description="the intake channel")
+    appeal_type: AppealType | None = Field(None, description="the appeal type (咨询 / 求助 / 投诉 / 建议 / 表扬)")
 
     def filters(self) -> Filters:
         return Filters(street_id=self.street, lead_unit_id=self.unit, category_id=self.category,
-                       channel=self.channel)
+                       channel=self.channel, appeal_type=self.appeal_type)
 
 
 class DrillIn(DashboardIn, PageIn):

@@ -54,7 +54,7 @@ MEASURES: tuple[Measure, ...] = (
 )
 BY_NAME = {m.name: m for m in MEASURES}
 # The dimensions of a rollup row besides its district and day (CaseFact has the same columns).
-DIMENSIONS = ("street_id", "community_id", "lead_unit_id", "category_id", "channel")
+DIMENSIONS = ("street_id", "community_id", "lead_unit_id", "category_id", "channel", "appeal_type")
 
 
 def contributions(fact: dict | None) -> dict[tuple, dict[str, int]]:

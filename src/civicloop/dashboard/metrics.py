@@ -3,7 +3,7 @@
 A KPI is a ratio, count or average of rollup measures (`measures.MEASURES`: one column of `DailyRollup`, one
 condition over `CaseFact`). It computes for any viewer's scope (`MetricScope`: the district, a street, a committee,
 a department's cases), period (`Period`, days in Asia/Shanghai, both ends included) and filter (`Filters`: street,
-lead unit, category — a parent with its children —, channel) from the rollups alone (`compute`, `compute_by`), and
+lead unit, category — a parent with its children —, channel, appeal type) from the rollups alone (`compute`, `compute_by`), and
 lists the cases behind its numerator or denominator (`cases_behind`) from the same facts, through the cases
 selectors, so scope and masking hold and the list has the figure's count. The assessment reuses this module for its
 objective indicators; docs/kpis.md is the reader's version of `KPIS`.
@@ -161,6 +161,7 @@ class Filters:
     lead_unit_id: int | None = None
     category_id: int | None = None  # a parent includes its children
     channel: str | None = None
+    appeal_type: str | None = None  # cases.AppealType
 
     def category_ids(self) -> list[int]:
         if self.category_id is None:
@@ -178,6 +179,8 @@ class Filters:
             q &= Q(category_id__in=self.category_ids() if category_ids is None else category_ids)
         if self.channel:
             q &= Q(channel=self.channel)
+        if self.appeal_type:
+            q &= Q(appeal_type=self.appeal_type)
         return q
 
 
@@ -223,7 +226,8 @@ def rollup_model(scope: MetricScope, filters: Filters, dimension: str | None = N
     `dimension` grouped by: a district's figures per street, unit, category or channel never read the full one."""
     needed = {name for name in ("street_id", "community_id", "lead_unit_id") if getattr(scope, name) is not None}
     needed |= {name for name, value in (("street_id", filters.street_id), ("lead_unit_id", filters.lead_unit_id),
-                                        ("category_id", filters.category_id), ("channel", filters.channel))
+                                        ("category_id", filters.category_id), ("channel", filters.channel),
+                                        ("appeal_type", filters.appeal_type))
                if value is not None and value != ""}
     needed |= {dimension} - {None, "day"}
     return next(model for model, dims in ROLLUPS if needed <= set(dims))

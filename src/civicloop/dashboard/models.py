@@ -6,8 +6,8 @@
 - `CaseReturn`: one row per return (退单) of a counted case — who bounced it, in which category: the
   jurisdiction disputes.
 - `CaseRedSpan`: one row per stretch of time a case was red (超期) — the weekly report's red cases as they were.
-- `DailyRollup`: per day × district × street × committee × lead unit × category × channel, one column per
-  measure (`measures.MEASURES`): the sums the overview reads instead of the cases — and the coarser
+- `DailyRollup`: per day × district × street × committee × lead unit × category × channel × appeal type, one
+  column per measure (`measures.MEASURES`): the sums the overview reads instead of the cases — and the coarser
   `StreetChannelRollup`, `StreetUnitRollup`, `StreetCategoryRollup` (per day × street × one dimension), which it
   reads whenever they hold the columns asked for (`ROLLUPS`).
 - `RollupWatermark`: how far into the event log the rollups have read.
@@ -33,6 +33,7 @@ class CaseFact(TenantModel):
     lead_unit_id = models.PositiveBigIntegerField(default=0)  # the current lead unit (none after a return)
     category_id = models.PositiveBigIntegerField(default=0)
     channel = models.CharField(max_length=20)
+    appeal_type = models.CharField(max_length=12, default="help")  # cases.AppealType; set at registration
     state = models.CharField(max_length=12)
     # the days (Asia/Shanghai) each KPI's time basis reads
     registered_day = models.DateField()
@@ -129,12 +130,14 @@ class DailyRollup(TenantModel, RollupMeasures):
     lead_unit_id = models.PositiveBigIntegerField(default=0)
     category_id = models.PositiveBigIntegerField(default=0)
     channel = models.CharField(max_length=20)
+    appeal_type = models.CharField(max_length=12, default="help")
 
     class Meta:
         verbose_name = _("日汇总")
         verbose_name_plural = _("日汇总")
         constraints = [models.UniqueConstraint(
-            fields=["district", "day", "street_id", "community_id", "lead_unit_id", "category_id", "channel"],
+            fields=["district", "day", "street_id", "community_id", "lead_unit_id", "category_id", "channel",
+                    "appeal_type"],
             name="uniq_daily_rollup")]
         indexes = [models.Index(fields=["street_id", "day"], name="rollup_street_day"),
                    models.Index(fields=["community_id", "day"], name="rollup_community_day"),
@@ -202,7 +205,7 @@ ROLLUPS = (
     (StreetChannelRollup, ("street_id", "channel")),
     (StreetUnitRollup, ("street_id", "lead_unit_id")),
     (StreetCategoryRollup, ("street_id", "category_id")),
-    (DailyRollup, ("street_id", "community_id", "lead_unit_id", "category_id", "channel")),
+    (DailyRollup, ("street_id", "community_id", "lead_unit_id", "category_id", "channel", "appeal_type")),
 )
 
 

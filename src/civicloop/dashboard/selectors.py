@@ -70,7 +70,7 @@ def drill_query(code: str, part: str | None, period: Period, filters: Filters, *
     """The query string of the list behind a figure (the drill-down endpoint's and page's parameters)."""
     params = {"kpi": code, "part": part, "start": period.start.isoformat(), "end": period.end.isoformat(),
               "street": filters.street_id, "unit": filters.lead_unit_id, "category": filters.category_id,
-              "channel": filters.channel, **extra}
+              "channel": filters.channel, "appeal_type": filters.appeal_type, **extra}
     return urlencode({k: v for k, v in params.items() if v is not None})
 
 

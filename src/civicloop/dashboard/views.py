@@ -15,7 +15,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from pydantic import ValidationError
 
-from civicloop.cases.constants import Channel
+from civicloop.cases.constants import AppealType, Channel
 from civicloop.cases.selectors import cases_shown
 from civicloop.core.errors import CivicError, ErrorCode
 from civicloop.core.validation import error_details
@@ -79,6 +79,7 @@ def overview(request):
     ranking_labels = [KPI_BY_CODE[c].label for c in selectors.RANKING_KPIS]
     return render(request, "dashboard/overview.html", {
         **data, "params": params, "intake_channels": data["channels"], "channel_choices": Channel.choices,
+        "appeal_type_choices": AppealType.choices,
         "ranking_labels": ranking_labels, "chart_data": chart_data, **_charts(request, period, params, data, street_map)})
 
 
@@ -115,7 +116,7 @@ def _charts(request, period, params: DashboardIn, data: dict, street_map: dict) 
         point["on_time_rate"]["shown"] = shown_value(point["on_time_rate"]["value"], KpiKind.RATE)
     keep = [(k, v) for k, v in (("start", period.start.isoformat()), ("end", period.end.isoformat()),
                                  ("street", params.street), ("unit", params.unit), ("category", params.category),
-                                 ("channel", params.channel)) if v is not None]
+                                 ("channel", params.channel), ("appeal_type", params.appeal_type)) if v is not None]
     query = urlencode(keep)
     api = reverse("api:api-root")
     return {

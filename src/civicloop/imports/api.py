@@ -27,6 +27,8 @@ class ImportResultOut(Schema):
     created: int
     updated: int
     unchanged: int
+    skipped: int
+    notices: list[str]
     seconds: float
 
 

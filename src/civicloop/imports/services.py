@@ -40,6 +40,8 @@ class ImportResult:
     created: int = 0
     updated: int = 0
     unchanged: int = 0
+    skipped: int = 0  # good rows a kind chose not to write (`KindSpec.resolve` answered None), said in `notices`
+    notices: list[str] = field(default_factory=list)  # what the kind reports beside the counts (`ctx.notices`)
     seconds: float = 0.0
 
 
@@ -66,6 +68,8 @@ class ImportContext:
     progress: Any = _no_progress
     cache: dict[str, Any] = field(default_factory=dict)  # lookups loaded by the kind
     seen: dict[str, Entry] = field(default_factory=dict)  # natural key → entry of an earlier valid row
+    skipped: int = 0  # rows `resolve` answered None for (checked, not written)
+    notices: list[str] = field(default_factory=list)  # the kind's report beside the counts (e.g. unmapped names)
 
 
 def import_district_for(actor, *, district_code: str | None = None) -> Place:
@@ -131,14 +135,15 @@ def import_run(
             details.append({"where": "…", "field": "", "reason": _gettext("另有 %(n)s 处错误未列出。") % {"n": len(errors) - MAX_REPORTED_ERRORS}})
         raise CivicError(ImportErrorCode.IMPORT_ROWS_INVALID, details=details)
     result = ImportResult(kind=kind, filename=filename, dry_run=dry_run, rows=len(rows) - 1,
-                          created=len(plan.create), updated=len(plan.update), unchanged=plan.unchanged)
+                          created=len(plan.create), updated=len(plan.update), unchanged=plan.unchanged,
+                          skipped=ctx.skipped, notices=[str(n) for n in ctx.notices])
     with transaction.atomic():  # the rows and their audit row commit together
         if not dry_run and (plan.create or plan.update):
             _write(ctx, plan)
         audit_write(action=AuditAction.IMPORT, user=actor, district_id=district.pk, object_type="imports.kind",
                     object_id=kind, details={"kind": kind, "filename": filename, "dry_run": dry_run, "rows": result.rows,
                                              "created": result.created, "updated": result.updated,
-                                             "unchanged": result.unchanged})
+                                             "unchanged": result.unchanged, "skipped": result.skipped})
     result.seconds = round(time.monotonic() - started, 2)
     return result
 
@@ -201,8 +206,11 @@ def _check(ctx: ImportContext, columns, rows) -> tuple[Plan, list[RowError]]:
         if not row_errors:
             try:
                 entry = spec.resolve(ctx, number, data)
-                ctx.seen[key] = entry
-                entries.append(entry)
+                if entry is None:  # a good row the kind does not write (it says why in ctx.notices)
+                    ctx.skipped += 1
+                else:
+                    ctx.seen[key] = entry
+                    entries.append(entry)
             except RowProblem as problem:
                 row_errors.append(RowError(number, spec.column(problem.column).header, problem.reason))
         errors += row_errors

@@ -220,7 +220,8 @@ class KindSpec:
     def load(self, ctx) -> None:
         raise NotImplementedError
 
-    def resolve(self, ctx, row: int, data: dict[str, Any]) -> Entry:
+    def resolve(self, ctx, row: int, data: dict[str, Any]) -> Entry | None:
+        """The row's entry; None: a good row this kind does not write (say why in `ctx.notices`)."""
         raise NotImplementedError
 
     # --- compare with what exists (shared)

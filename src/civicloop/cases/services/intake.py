@@ -21,7 +21,7 @@ from civicloop.places.models import Enterprise, Household, Place
 from civicloop.workdays.calendar import WorkCalendar
 
 from ..changes import dispatch_changes, dispatch_deadline, triage_changes, triage_follow_up
-from ..constants import DEFAULT_TIME_LIMITS, Action, CaseState, Channel, Layer, Urgency
+from ..constants import DEFAULT_TIME_LIMITS, Action, AppealType, CaseState, Channel, Layer, Urgency
 from ..events import event_write, snapshot
 from ..models import Case, Category
 from ..permissions import dispatch_targets_q, is_system, may_register, service_authority
@@ -209,7 +209,7 @@ def _household_address(household: Household | None) -> str:
 def _prepare(
     *, actor, channel: str, authorised_by: str = "", description: str, district_id: int | None = None, place_id: int | None = None,
     household_id: int | None = None, enterprise_id: int | None = None, category_id: int | None = None,
-    urgency: str = Urgency.NORMAL, reporter_name: str = "", reporter_phone: str = "", reporter_id_number: str = "",
+    urgency: str = Urgency.NORMAL, appeal_type: str = AppealType.HELP, reporter_name: str = "", reporter_phone: str = "", reporter_id_number: str = "",
     reporter_anonymous: bool = False, external_id: str = "", lat=None, lng=None, address: str = "",
     place_code: str | None = None,
 ) -> Case:
@@ -221,6 +221,8 @@ def _prepare(
     description = require_text(description, _("诉求内容"))
     if channel not in Channel.values or urgency not in Urgency.values:
         raise CivicError(ErrorCode.INVALID, _("渠道或紧急程度无效。"))
+    if appeal_type not in AppealType.values:
+        raise CivicError(ErrorCode.INVALID, _("诉求类型无效。"))
     household = Household.objects.select_related("building").filter(pk=household_id).first() if household_id else None
     enterprise = Enterprise.objects.filter(pk=enterprise_id).first() if enterprise_id else None
     place = Place.objects.filter(pk=place_id).first() if place_id else None
@@ -261,7 +263,7 @@ def _prepare(
         raise not_found()
     return Case(
         district_id=district_id, tracking_code="", channel=channel,
-        external_id=external_id, category_id=category_id, urgency=urgency, household=household, enterprise=enterprise,
+        external_id=external_id, category_id=category_id, urgency=urgency, appeal_type=appeal_type, household=household, enterprise=enterprise,
         lat=lat, lng=lng, address=address or _household_address(household), description=description,
         reporter_name="" if reporter_anonymous else reporter_name,
         reporter_phone="" if reporter_anonymous else reporter_phone,

@@ -7,7 +7,7 @@ import datetime as dt
 from django.utils import timezone
 
 from civicloop.cases import services as s
-from civicloop.cases.constants import Action, Channel, Layer, Satisfaction, Urgency
+from civicloop.cases.constants import Action, AppealType, Channel, Layer, Satisfaction, Urgency
 from civicloop.cases.models import Case, Category
 from civicloop.cases.selectors import case_available_actions
 
@@ -20,7 +20,8 @@ PLACES = ("comm_a1", "comm_a2", "comm_b1", "street_a")
 def register(world, actor, place: str, pick) -> Case:
     return s.case_register(actor=actor, channel=pick(list(Channel)), description="问题描述",
                            place_id=getattr(world, place).pk, reporter_name="赵六", reporter_phone="13700001111",
-                           external_id=pick(["", "", f"EXT-{pick(range(5))}"]))
+                           external_id=pick(["", "", f"EXT-{pick(range(5))}"]),
+                           appeal_type=pick([AppealType.CONSULTATION, AppealType.HELP, AppealType.COMPLAINT]))
 
 
 def perform(world, actor, action: str, case: Case, pick, *, others=()) -> None:
@@ -52,6 +53,8 @@ def perform(world, actor, action: str, case: Case, pick, *, others=()) -> None:
         s.case_resolve(**kw, result="已处理", measures="加强巡查")
     elif action == Action.REPLY:
         s.case_reply(**kw, channel="phone", content="已答复")
+    elif action == Action.ANSWER:
+        s.case_answer(**kw, channel="phone", content="当场答复")
     elif action == Action.REPLY_UNREACHABLE:
         s.case_reply_unreachable(**kw, note="无法联系")
     elif action == Action.RATE:

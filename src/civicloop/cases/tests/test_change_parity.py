@@ -151,3 +151,36 @@ def test_the_generator_changes_a_case_only_through_the_sims_decisions():
     """The parity above covers what the generator does only if the generator builds no changes of its own."""
     source = inspect.getsource(demo.Generator)
     assert "changes=" not in source and "steps.step" not in source
+
+
+def test_a_direct_answer_is_the_same_through_the_generator_and_the_services(world, cats, monkeypatch):
+    """直接答复办结 then a rating and the close: the same row and events both ways (and the replay of the log)."""
+    from civicloop.cases.constants import AppealType
+    from civicloop.cases.events import snapshot
+    from civicloop.cases.replay import replay_case
+
+    clock = Clock()
+    monkeypatch.setattr(timezone, "now", lambda: clock.t)
+    w = world
+    case = s.case_register(actor=w.committee_worker, channel=Channel.HOTLINE_12345, description="咨询垃圾分类投放时间",
+                           place_id=w.comm_a1.pk, appeal_type=AppealType.CONSULTATION)
+    registered = Case.objects.get(pk=case.pk)
+    moments = [clock.tick(), clock.tick(), clock.tick()]
+    clock.t = moments[0]
+    s.case_answer(actor=w.committee_worker, case_id=case.pk, channel="phone", content="每天7-9点、18-20点定时投放。")
+    clock.t = moments[1]
+    s.case_rate(actor=w.street_dispatcher, case_id=case.pk, value=Satisfaction.SATISFIED)
+    clock.t = moments[2]
+    s.case_close(actor=w.street_dispatcher, case_id=case.pk)
+
+    sim = demo.Sim(registered, w.committee_worker, T0, "")
+    assert sim.answer(w.committee_worker, moments[0], content="每天7-9点、18-20点定时投放。")
+    assert sim.rate(w.street_dispatcher, moments[1], value=Satisfaction.SATISFIED)
+    assert sim.close(w.street_dispatcher, moments[2])
+
+    stored = Case.objects.get(pk=case.pk)
+    assert stored.state == "closed" and stored.dispatched_at is None and stored.lead_unit_id is None
+    assert stored.resolved_at == stored.replied_at == moments[0]
+    assert _row(sim.case) == _row(stored)
+    assert [tuple(e) for e in sim.events] == _events(case.pk)
+    assert replay_case(stored) == snapshot(stored)

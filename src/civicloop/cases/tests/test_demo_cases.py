@@ -81,7 +81,7 @@ def test_lifecycles_and_shares_are_varied():
     assert 0 < late < closed.count() / 3
     # side rows match the events
     assert Reply.objects.filter(district=district, via_case=None).count() == (
-        actions[Action.REPLY] + actions[Action.REPLY_UNREACHABLE])
+        actions[Action.REPLY] + actions[Action.REPLY_UNREACHABLE] + actions[Action.ANSWER])
     assert Reply.objects.filter(district=district).exclude(via_case=None).count() == actions[Action.MERGED_REPLY]
     assert Supervision.objects.filter(district=district).count() == actions[Action.SUPERVISE]
     merged = Case.objects.filter(district=district, state=CaseState.MERGED)
@@ -105,7 +105,8 @@ def test_same_seed_same_cases_and_services_continue_after_the_demo():
     district = preset_district("xuhui")
     case = services.case_register(actor=admin, channel=Channel.HOTLINE_12345, description="测试登记", district_id=district.pk)
     assert case.tracking_code not in {row[0] for row in first}
-    open_case = Case.objects.filter(district=district, state=CaseState.DISPATCHED).first()
+    open_case = Case.objects.filter(district=district, state__in=(
+        CaseState.DISPATCHED, CaseState.ACCEPTED, CaseState.IN_PROGRESS)).order_by("pk").first()
     assert open_case is not None
     services.case_supervise(actor=admin, case_id=open_case.pk, notice="请加快办理")
     open_case.refresh_from_db()

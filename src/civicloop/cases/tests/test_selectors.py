@@ -84,8 +84,8 @@ def test_inbox_rows_are_what_the_orm_reads(world, flow):
         "category", "lead_unit", "street", "community").get()
     assert row == {
         "id": orm.pk, "tracking_code": orm.tracking_code, "state": orm.state, "channel": orm.channel,
-        "category": orm.category.name if orm.category_id else None, "urgency": orm.urgency, "layer": orm.layer,
-        "description": orm.description, "street": orm.street.name, "community": orm.community.name
+        "category": orm.category.name if orm.category_id else None, "urgency": orm.urgency,
+        "appeal_type": orm.appeal_type, "layer": orm.layer, "description": orm.description, "street": orm.street.name, "community": orm.community.name
         if orm.community_id else None, "address": orm.address, "lead_unit": orm.lead_unit.name,
         "deadline": orm.deadline, "deadline_provisional": orm.deadline_provisional, "time_state": orm.time_state,
         "version": orm.version, "created_at": orm.created_at}

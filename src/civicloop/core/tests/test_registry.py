@@ -17,8 +17,9 @@ def test_routers_pages_and_steps_come_from_the_apps_in_installed_order():
     assert [prefix for prefix, _router in registry.api_routers()] == [
         "places/", "orgs/", "imports/", "cases/", "visits/", "dashboard/"]
     assert [(prefix, ns) for prefix, _urls, ns in registry.page_urls()] == [
-        ("places/", "places"), ("imports/", "imports"), ("cases/", "cases"), ("visits/", "visits"),
-        ("dashboard/", "dashboard"), ("", "web")]
+        ("places/", "places"), ("imports/", "imports"), ("files/", "files"), ("cases/", "cases"),
+        ("visits/", "visits"), ("portal/", "portal"), ("dashboard/", "dashboard"), ("apikeys/", "apikeys"),
+        ("open311/v2/", "open311"), ("", "web")]
     assert [s.__name__ for s in registry.demo_steps()] == ["generate_cases", "generate_visits"]
     # reset: the later apps' rows first (they point at the earlier ones')
     assert [s.__name__ for s in registry.demo_reset_steps()] == ["delete_rollups", "delete_visits", "delete_cases"]
@@ -29,10 +30,11 @@ def test_routers_pages_and_steps_come_from_the_apps_in_installed_order():
 def test_periodic_task_interval_from_the_environment(monkeypatch):
     # (issue 21 adds core's WAL checkpoint, first: core comes first in INSTALLED_APPS)
     assert [(path, every) for path, _task, every in registry.periodic_tasks()] == [
-        ("civicloop.core.tasks.wal_checkpoint", 30), ("civicloop.cases.tasks.supervise_overdue", 600),
+        ("civicloop.core.tasks.wal_checkpoint", 30), ("civicloop.core.tasks.rate_counts_purge", 3600),
+        ("civicloop.files.tasks.orphans_purge", 86_400), ("civicloop.cases.tasks.supervise_overdue", 600),
         ("civicloop.dashboard.tasks.refresh_rollups", 60)]
     monkeypatch.setenv("CIVICLOOP_SUPERVISE_EVERY", "42")
-    assert [every for _path, _task, every in registry.periodic_tasks()] == [30, 42, 60]
+    assert [every for _path, _task, every in registry.periodic_tasks()] == [30, 3600, 86_400, 42, 60]
 
 
 def test_navigation_per_persona(rf, world, monkeypatch):

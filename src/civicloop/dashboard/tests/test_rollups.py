@@ -38,7 +38,7 @@ def recomputed() -> dict:
     for case in Case.objects.all():
         evs = events[case.pk]
         key = (case.district_id, case.street_id or 0, case.community_id or 0, case.lead_unit_id or 0,
-               case.category_id or 0, case.channel)
+               case.category_id or 0, case.channel, case.appeal_type)
 
         def first(*actions, evs=evs):
             return next((e.at for e in evs if e.action in actions), None)
@@ -84,9 +84,9 @@ def recomputed() -> dict:
 
 def stored() -> dict:
     rows = DailyRollup.objects.values("district_id", "day", "street_id", "community_id", "lead_unit_id",
-                                      "category_id", "channel", *COLUMNS)
+                                      "category_id", "channel", "appeal_type", *COLUMNS)
     return {(r["district_id"], r["day"], r["street_id"], r["community_id"], r["lead_unit_id"], r["category_id"],
-             r["channel"]): {n: r[n] for n in COLUMNS if r[n]} for r in rows}
+             r["channel"], r["appeal_type"]): {n: r[n] for n in COLUMNS if r[n]} for r in rows}
 
 
 def returns_from_events() -> set:

@@ -51,6 +51,10 @@ class Command(BaseCommand):
             % {"verb": verb, "rows": result.rows, "created": result.created, "updated": result.updated,
                "unchanged": result.unchanged, "seconds": result.seconds}
         )
+        if result.skipped:
+            self.stdout.write(_("跳过 %(n)s 行。") % {"n": result.skipped})
+        for notice in result.notices:
+            self.stdout.write(notice)
 
     def _actor(self, username: str | None) -> User:
         if username:

@@ -36,7 +36,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('cases', '0008_notification_note'),
-        ('dashboard', '0001_initial'),
+        ('dashboard', '0002_rollup_appeal_type'),
         ('places', '0001_initial'),
     ]
 

@@ -1,0 +1,10 @@
+from django.utils.translation import pgettext_lazy
+
+from civicloop.core.registry import CivicAppConfig
+
+
+class Open311Config(CivicAppConfig):
+    name = "civicloop.open311"
+    label = "open311"
+    verbose_name = pgettext_lazy("admin section", "Open311接口")
+    pages_prefix = "open311/v2/"  # the spec's endpoints (views.py), JSON and XML — not the ninja API
