@@ -39,7 +39,7 @@ case "${1:-}" in
     [ "$(id -u)" = 0 ] && chown postgres "$PGDATA_DIR" "$SOCK"
     as_pg "$BIN/initdb" -D "$PGDATA_DIR" -U civicloop --auth=trust -E UTF8 --locale=C.UTF-8 >/dev/null
     as_pg "$BIN/pg_ctl" -D "$PGDATA_DIR" -w -l "$PGDATA_DIR/server.log" start \
-      -o "-p $PGPORT -k $SOCK -c listen_addresses=127.0.0.1 -c fsync=${PG_FSYNC:-off} -c synchronous_commit=${PG_SYNC_COMMIT:-off} -c full_page_writes=off -c max_connections=200 -c shared_buffers=${PG_SHARED_BUFFERS:-256MB}" >/dev/null
+      -o "-p $PGPORT -k $SOCK -c listen_addresses=127.0.0.1 -c fsync=${PG_FSYNC:-off} -c synchronous_commit=${PG_SYNC_COMMIT:-off} -c full_page_writes=off -c max_connections=200 -c shared_buffers=${PG_SHARED_BUFFERS:-256MB} -c random_page_cost=${PG_RANDOM_PAGE_COST:-4}" >/dev/null
     as_pg "$BIN/createdb" -h 127.0.0.1 -p "$PGPORT" -U civicloop civicloop
     echo "postgres://civicloop@127.0.0.1:$PGPORT/civicloop"
     ;;

@@ -1,8 +1,9 @@
 """The dashboard overview in a real Chromium, as the district leader: every chart and the map drawn from the
-documented endpoints (canvases with pixels on them, nothing blocked by the CSP, no console error), every street
-point inside the drawn district outline (ECharts' own hit test), a street's bar in the ranking and its point on the
-map each open the list behind them with the figure's count, and at 390 px the KPI cards one a row, nothing wider
-than the screen. Screenshots under var/screenshots/ (dashboard-*.png)."""
+documented endpoints' answers embedded in the page (no second request computes them again), canvases with pixels
+on them, nothing blocked by the CSP, no console error; every street point inside the drawn district outline
+(ECharts' own hit test), a street's bar in the ranking and its point on the map each open the list behind them with
+the figure's count, and at 390 px the KPI cards one a row, nothing wider than the screen. Screenshots under
+var/screenshots/ (dashboard-*.png)."""
 
 import datetime as dt
 import json
@@ -88,6 +89,8 @@ def test_the_leader_reads_the_district_at_a_glance(transactional_db, live_server
     page, base = browser_page, live_server.url
     errors = []
     page.on("console", lambda m: m.type == "error" and errors.append(m.text))
+    asked = []  # the endpoints the page's script calls: none — their answers come embedded in the page
+    page.on("request", lambda r: "/api/dashboard/" in r.url and asked.append(r.url))
     page.set_viewport_size({"width": 1366, "height": 900})
     page.goto(f"{base}/login/")
     page.fill("#id_username", world.leader.username)
@@ -145,3 +148,4 @@ def test_the_leader_reads_the_district_at_a_glance(transactional_db, live_server
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
     _shot(page, "390")
     assert not errors, errors
+    assert not asked, asked  # the figures were computed once per page view, not again by the charts

@@ -94,3 +94,24 @@ def fact_of(case_id: int, static: dict, events: Iterable, calendar: WorkCalendar
     for r in returns:
         r.update(district_id=fact["district_id"], street_id=fact["street_id"], community_id=fact["community_id"])
     return fact, returns if counted else []
+
+
+def red_spans_of(case_id: int, district_id: int, events: Iterable) -> list[dict]:
+    """The moments a case was red (超期: its clock running, its deadline past), from its events (any order): one
+    span per stretch between two events ({CaseRedSpan field: value}). Red at moment t ⇔ the state and deadline set
+    by the events before t have the clock running and the deadline before t; between events i and i+1 that holds
+    for red_from < t ≤ red_until with red_from = max(event i's moment, its deadline) and red_until = event i+1's
+    moment (none after the last event: still red). A case merged or withdrawn later keeps the spans before."""
+    spans, state = [], {}
+    ordered = sorted(events, key=lambda e: _field(e, "seq"))
+    for event, after in zip(ordered, [*ordered[1:], None], strict=True):
+        state.update(_field(event, "after"))
+        deadline = _moment(state.get("deadline"))
+        if state.get("state") not in CLOCK_STATES or deadline is None:
+            continue
+        start = max(_moment(_field(event, "at")), deadline)
+        until = _moment(_field(after, "at")) if after is not None else None
+        if until is None or start < until:
+            spans.append({"case_id": case_id, "district_id": district_id, "seq": _field(event, "seq"),
+                          "red_from": start, "red_until": until, "deadline": deadline, "state": state["state"]})
+    return spans

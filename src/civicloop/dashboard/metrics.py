@@ -31,7 +31,7 @@ from civicloop.places.constants import PlaceLevel
 from .constants import KpiKind, Part, ScopeKind
 from .facts import local_day
 from .measures import BY_NAME, Measure
-from .models import CaseFact, DailyRollup
+from .models import ROLLUPS, CaseFact
 
 
 @dataclass(frozen=True)
@@ -221,8 +221,22 @@ def _results(row: dict, kpis=KPIS) -> dict[str, KpiResult]:
             for kpi in kpis}
 
 
-def rollups(scope: MetricScope, filters: Filters, period: Period, category_ids=None) -> QuerySet:
-    return DailyRollup.objects.filter(scope.q(), filters.q(category_ids), day__gte=period.start, day__lte=period.end)
+def rollup_model(scope: MetricScope, filters: Filters, dimension: str | None = None):
+    """The smallest rollup table (`models.ROLLUPS`) with every column the scope and filters narrow by and the
+    `dimension` grouped by: a district's figures per street, unit, category or channel never read the full one."""
+    needed = {name for name in ("street_id", "community_id", "lead_unit_id") if getattr(scope, name) is not None}
+    needed |= {name for name, value in (("street_id", filters.street_id), ("lead_unit_id", filters.lead_unit_id),
+                                        ("category_id", filters.category_id), ("channel", filters.channel),
+                                        ("appeal_type", filters.appeal_type))
+               if value is not None and value != ""}
+    needed |= {dimension} - {None, "day"}
+    return next(model for model, dims in ROLLUPS if needed <= set(dims))
+
+
+def rollups(scope: MetricScope, filters: Filters, period: Period, category_ids=None, dimension: str | None = None
+            ) -> QuerySet:
+    return rollup_model(scope, filters, dimension).objects.filter(
+        scope.q(), filters.q(category_ids), day__gte=period.start, day__lte=period.end)
 
 
 def compute(scope: MetricScope, period: Period, filters: Filters = Filters(), *, today: dt.date | None = None,
@@ -241,7 +255,7 @@ def compute_by(scope: MetricScope, period: Period, dimension: str, filters: Filt
     today = today or today_local()
     kpis = [KPI_BY_CODE[c] for c in codes] if codes else list(KPIS)
     names = {n for k in kpis for n in (k.numerator, k.denominator) if n}
-    rows = (rollups(scope, filters, period, category_ids).order_by().values(dimension)
+    rows = (rollups(scope, filters, period, category_ids, dimension).order_by().values(dimension)
             .annotate(**_sums(period, today, names)))
     return {row[dimension]: _results(row, kpis) for row in rows}
 

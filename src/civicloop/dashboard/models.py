@@ -5,9 +5,11 @@
   events (`facts.fact_of`); the drill-down lists cases through it.
 - `CaseReturn`: one row per return (退单) of a counted case — who bounced it, in which category: the
   jurisdiction disputes.
+- `CaseRedSpan`: one row per stretch of time a case was red (超期) — the weekly report's red cases as they were.
 - `DailyRollup`: per day × district × street × committee × lead unit × category × channel × appeal type, one
-  column per
-  measure (`measures.MEASURES`): the sums the overview reads instead of the cases.
+  column per measure (`measures.MEASURES`): the sums the overview reads instead of the cases — and the coarser
+  `StreetChannelRollup`, `StreetUnitRollup`, `StreetCategoryRollup` (per day × street × one dimension), which it
+  reads whenever they hold the columns asked for (`ROLLUPS`).
 - `RollupWatermark`: how far into the event log the rollups have read.
 
 Dimensions hold ids as plain integers, 0 for none (`constants.NONE`): a rollup key is one unique index.
@@ -75,15 +77,28 @@ class CaseReturn(TenantModel):
         indexes = [models.Index(fields=["district", "day"], name="return_day")]
 
 
-class DailyRollup(TenantModel):
-    day = models.DateField()
-    street_id = models.PositiveBigIntegerField(default=0)
-    community_id = models.PositiveBigIntegerField(default=0)
-    lead_unit_id = models.PositiveBigIntegerField(default=0)
-    category_id = models.PositiveBigIntegerField(default=0)
-    channel = models.CharField(max_length=20)
-    appeal_type = models.CharField(max_length=12, default="help")
-    # one column per measures.MEASURES entry (a test holds them equal)
+class CaseRedSpan(TenantModel):
+    """A stretch of time a case was red (超期: the clock running, the deadline past), as its events say
+    (`facts.red_spans_of`): red at moment t ⇔ red_from < t ≤ red_until (none: still red). The weekly report lists
+    the cases red at a week's end as they were then — the deadline and state of that moment — from these."""
+
+    case = models.ForeignKey("cases.Case", on_delete=models.CASCADE, related_name="+")
+    seq = models.PositiveIntegerField()  # the event that began the stretch's state
+    red_from = models.DateTimeField()
+    red_until = models.DateTimeField(null=True)
+    deadline = models.DateTimeField()  # the deadline then
+    state = models.CharField(max_length=12)  # the state then
+
+    class Meta:
+        verbose_name = _("超期时段")
+        verbose_name_plural = _("超期时段")
+        constraints = [models.UniqueConstraint(fields=["case", "seq"], name="uniq_dashboard_red_span")]
+        indexes = [models.Index(fields=["red_until"], name="red_span_until")]
+
+
+class RollupMeasures(models.Model):
+    """One column per measures.MEASURES entry (a test holds them equal): what every rollup table sums."""
+
     intake = models.IntegerField(default=0)
     intake_counted = models.IntegerField(default=0)
     intake_resolved = models.IntegerField(default=0)
@@ -102,13 +117,96 @@ class DailyRollup(TenantModel):
     escalated = models.IntegerField(default=0)
 
     class Meta:
+        abstract = True
+
+
+class DailyRollup(TenantModel, RollupMeasures):
+    """Per day × every dimension: nearly one row per case and measure day at city scale (the dimensions' product
+    outgrows a day's cases), so the overview reads the coarser rollups below whenever they hold what it asks."""
+
+    day = models.DateField()
+    street_id = models.PositiveBigIntegerField(default=0)
+    community_id = models.PositiveBigIntegerField(default=0)
+    lead_unit_id = models.PositiveBigIntegerField(default=0)
+    category_id = models.PositiveBigIntegerField(default=0)
+    channel = models.CharField(max_length=20)
+    appeal_type = models.CharField(max_length=12, default="help")
+
+    class Meta:
         verbose_name = _("日汇总")
         verbose_name_plural = _("日汇总")
         constraints = [models.UniqueConstraint(
             fields=["district", "day", "street_id", "community_id", "lead_unit_id", "category_id", "channel",
                     "appeal_type"],
             name="uniq_daily_rollup")]
-        indexes = [models.Index(fields=["street_id", "day"], name="rollup_street_day")]
+        indexes = [models.Index(fields=["street_id", "day"], name="rollup_street_day"),
+                   models.Index(fields=["community_id", "day"], name="rollup_community_day"),
+                   models.Index(fields=["lead_unit_id", "day"], name="rollup_unit_day")]
+
+    def __str__(self) -> str:
+        return f"{self.day}"
+
+
+# The coarser rollups: the same sums per day × street × one more dimension — a few hundred rows a day whatever the
+# number of cases. `metrics.rollups` reads the smallest one holding every column a figure filters or groups by.
+
+
+class StreetChannelRollup(TenantModel, RollupMeasures):
+    day = models.DateField()
+    street_id = models.PositiveBigIntegerField(default=0)
+    channel = models.CharField(max_length=20)
+
+    class Meta:
+        verbose_name = _("日汇总（街道·来源）")
+        verbose_name_plural = _("日汇总（街道·来源）")
+        constraints = [models.UniqueConstraint(fields=["district", "day", "street_id", "channel"],
+                                               name="uniq_rollup_street_channel")]
+
+    def __str__(self) -> str:
+        return f"{self.day}"
+
+
+class StreetUnitRollup(TenantModel, RollupMeasures):
+    day = models.DateField()
+    street_id = models.PositiveBigIntegerField(default=0)
+    lead_unit_id = models.PositiveBigIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("日汇总（街道·主办单位）")
+        verbose_name_plural = _("日汇总（街道·主办单位）")
+        constraints = [models.UniqueConstraint(fields=["district", "day", "street_id", "lead_unit_id"],
+                                               name="uniq_rollup_street_unit")]
+        indexes = [models.Index(fields=["street_id", "day"], name="rollup_su_street_day"),
+                   models.Index(fields=["lead_unit_id", "day"], name="rollup_su_unit_day")]
+
+    def __str__(self) -> str:
+        return f"{self.day}"
+
+
+class StreetCategoryRollup(TenantModel, RollupMeasures):
+    day = models.DateField()
+    street_id = models.PositiveBigIntegerField(default=0)
+    category_id = models.PositiveBigIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("日汇总（街道·分类）")
+        verbose_name_plural = _("日汇总（街道·分类）")
+        constraints = [models.UniqueConstraint(fields=["district", "day", "street_id", "category_id"],
+                                               name="uniq_rollup_street_category")]
+        indexes = [models.Index(fields=["street_id", "day"], name="rollup_sc_street_day")]
+
+    def __str__(self) -> str:
+        return f"{self.day}"
+
+
+# Every rollup table with its dimensions besides district and day, the smallest first (metrics.rollups picks the
+# first that has the columns asked for; services.rollups_add keeps them all).
+ROLLUPS = (
+    (StreetChannelRollup, ("street_id", "channel")),
+    (StreetUnitRollup, ("street_id", "lead_unit_id")),
+    (StreetCategoryRollup, ("street_id", "category_id")),
+    (DailyRollup, ("street_id", "community_id", "lead_unit_id", "category_id", "channel", "appeal_type")),
+)
 
 
 class RollupWatermark(models.Model):

@@ -5,8 +5,9 @@ What it holds, for the viewer's scope (the overview's rule, `metrics.metric_scop
 Sunday, Asia/Shanghai; by default the last full week):
 
 - the KPIs of the week with the previous week's value and the change (`metrics.compute`, the rollups);
-- the red cases: overdue and still open at the week's end (or now, for the running week) — read from the case
-  rows as the viewer's case list shows them (`cases.selectors.case_list_for`: scope, masking);
+- the red cases: overdue and still open at the week's end (or now, for the running week) as they were then —
+  from the red stretches folded from their events (`CaseRedSpan`) — listed as the viewer's case list shows them
+  (`cases.selectors.case_list_for`: scope, masking);
 - supervision: opened and answered in the week, open at its end, and those supervisions one per row;
 - consultation items: cases first escalated in the week (the 会商件数 KPI's cases), decisions taken in it;
 - visit progress of the campaigns that ran in the week (`visits.selectors.coverage_overview_for`, as the viewer:
@@ -21,11 +22,11 @@ from __future__ import annotations
 import datetime as dt
 import re
 
-from django.db.models import Count, Q
+from django.db.models import Count, OuterRef, Q, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from civicloop.cases.constants import CLOCK_STATES, CaseState, SupervisionKind
+from civicloop.cases.constants import CaseState, SupervisionKind
 from civicloop.cases.models import Decision, Supervision
 from civicloop.cases.permissions import may_unmask
 from civicloop.cases.rows import case_rows_for
@@ -39,14 +40,13 @@ from civicloop.workdays.calendar import SHANGHAI
 from .constants import ScopeKind
 from .error_codes import DashboardErrorCode
 from .metrics import KPIS, MetricScope, Period, compute, today_local
-from .models import CaseFact, RollupWatermark
+from .models import CaseFact, CaseRedSpan, RollupWatermark
 from .selectors import FIRST_DAY, LAST_DAY, dashboard_scope_for, scope_name
 
 ISO_WEEK = r"^[0-9]{4}-W[0-9]{2}$"
 ROWS_MAX = 500  # rows of each list (red cases, supervisions, consultation items); the count is always whole
 CAMPAIGNS_MAX = 5  # campaigns of the visit progress (a district runs one or two at a time)
 SUMMARY_CHARS = 60
-_DONE = (CaseState.MERGED, CaseState.WITHDRAWN)
 
 
 # ----- the week
@@ -107,19 +107,23 @@ def _cases(actor, scope: MetricScope, as_of: dt.datetime):
 
 
 def _red(actor, scope: MetricScope, as_of: dt.datetime) -> dict:
-    """Cases past their deadline and not resolved at `as_of`: the clock still running now, or resolved only after
-    `as_of` (the case rows as they are now: a deadline moved or a clock stopped since is not undone)."""
-    qs = (_cases(actor, scope, as_of).filter(deadline__lt=as_of, created_at__lt=as_of)
-          .filter(Q(state__in=CLOCK_STATES) | Q(resolved_at__gte=as_of)).exclude(state__in=_DONE))
+    """Cases red at `as_of` — their clock running and their deadline past then — as they were then: from the red
+    stretches the refresh folds from their events (`CaseRedSpan`), with the deadline and state of that moment (a
+    deadline extended, a clock stopped, a case resolved or merged since does not change an old week's list).
+    Listed as the viewer's case list reads them (scope, masking), most overdue first."""
+    spans = CaseRedSpan.objects.filter(red_from__lt=as_of).filter(Q(red_until__isnull=True) | Q(red_until__gte=as_of))
+    then = spans.filter(case_id=OuterRef("pk"))
+    qs = (_cases(actor, scope, as_of).filter(pk__in=spans.values("case_id"))
+          .annotate(deadline_then=Subquery(then.values("deadline")[:1]), state_then=Subquery(then.values("state")[:1])))
     count = qs.order_by().count()
-    cases = list(qs.order_by("deadline", "pk")[:ROWS_MAX])
+    cases = list(qs.order_by("deadline_then", "pk")[:ROWS_MAX])
     rows = []
     for case, row in zip(cases, case_rows_for(actor, cases), strict=True):
         rows.append({"id": case.pk, "tracking_code": case.tracking_code, "category": row["category"] or "",
                      "street": row["street"] or "", "community": row["community"] or "",
-                     "lead_unit": row["lead_unit"] or "", "deadline": timezone.localtime(case.deadline, SHANGHAI),
-                     "overdue_days": (as_of - case.deadline).days, "state": case.state,
-                     "state_label": str(case.get_state_display()), "summary": _summary(row["description"])})
+                     "lead_unit": row["lead_unit"] or "", "deadline": timezone.localtime(case.deadline_then, SHANGHAI),
+                     "overdue_days": (as_of - case.deadline_then).days, "state": case.state_then,
+                     "state_label": str(CaseState(case.state_then).label), "summary": _summary(row["description"])})
     return {"count": count, "rows": rows}
 
 

@@ -4,10 +4,12 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 from urllib.parse import urlencode
 
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
+from django.core.serializers.json import DjangoJSONEncoder
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -64,6 +66,10 @@ def overview(request):
     params = _params(request, DashboardIn)
     period = selectors.period_of(params.start, params.end)
     data = selectors.overview_for(request.user, period, params.filters())
+    street_map = selectors.street_map_for(request.user, period, params.filters())
+    # The charts draw from these, embedded in the page as the endpoints would return them: the figures are computed
+    # once per page view (the endpoints stay for other readers and for the script without the embedded data).
+    chart_data = json.loads(json.dumps({"overview": data, "map": street_map}, cls=DjangoJSONEncoder))
     for kpi in data["kpis"]:
         kpi["shown"], kpi["shown_change"] = shown_value(kpi["value"], kpi["kind"]), shown_change(kpi["change"], kpi["kind"])
         kpi["shown_previous"] = shown_value(kpi["previous_value"], kpi["kind"])
@@ -74,7 +80,7 @@ def overview(request):
     return render(request, "dashboard/overview.html", {
         **data, "params": params, "intake_channels": data["channels"], "channel_choices": Channel.choices,
         "appeal_type_choices": AppealType.choices,
-        "ranking_labels": ranking_labels, **_charts(request, period, params, data)})
+        "ranking_labels": ranking_labels, "chart_data": chart_data, **_charts(request, period, params, data, street_map)})
 
 
 @login_required
@@ -99,14 +105,13 @@ def drill_cases(request):
 # ----- charts and map
 
 
-def _charts(request, period, params: DashboardIn, data: dict) -> dict:
+def _charts(request, period, params: DashboardIn, data: dict, street_map: dict) -> dict:
     """What the overview adds for its charts: the rankings ordered by the chosen KPI (`rank`; the tables and bars
     alike), the streets on the map (for the table beside it), the documented endpoints the script reads — with
     the page's period and filters — and the charts' words."""
     rank = request.GET.get("rank")
     rank = rank if rank in selectors.RANKING_KPIS else "on_time_rate"
     data["streets"], data["departments"] = (selectors.ranked(data[k], rank) for k in ("streets", "departments"))
-    street_map = selectors.street_map_for(request.user, period, params.filters())
     for point in street_map["streets"]:
         point["on_time_rate"]["shown"] = shown_value(point["on_time_rate"]["value"], KpiKind.RATE)
     keep = [(k, v) for k, v in (("start", period.start.isoformat()), ("end", period.end.isoformat()),

@@ -153,3 +153,21 @@ def test_bad_input_is_refused_with_a_clear_message(client, loop, query, status, 
     body = response.json()
     assert body["code"] == code and body["message"]
     assert all(d.get("field") not in ("kpi", "start", "street", "channel") for d in body["details"]), body
+
+
+@pytest.mark.parametrize(("persona", "query", "full"), [
+    ("leader", "", False), ("street_dispatcher", "", False), ("leader", "?street={street}", False),
+    ("dept_handler", "", True), ("committee_worker", "", True), ("leader", "?channel=portal", True)])
+def test_the_overview_reads_the_full_rollup_only_when_no_coarser_one_holds_the_columns(
+        client, loop, persona, query, full):
+    """A district's or a street's overview sums the per-street rollups (a few hundred rows a day at city scale);
+    a department (grouped by category), a committee, a channel filter (grouped by category) need the full one."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.force_login(getattr(loop.world, persona))
+    with CaptureQueriesContext(connection) as seen:
+        assert client.get(f"{API}/overview{query.format(street=loop.world.street_a.pk)}").status_code == 200
+    sql = " ".join(q["sql"] for q in seen.captured_queries)
+    assert ("dashboard_dailyrollup" in sql) is full
+    assert full or "dashboard_streetchannelrollup" in sql

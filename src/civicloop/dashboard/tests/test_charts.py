@@ -3,6 +3,7 @@ with the figure's count, bounded statements, refusals — and the overview page'
 
 from __future__ import annotations
 
+import json
 import re
 
 import pytest
@@ -119,3 +120,22 @@ def test_the_page_ranks_by_the_chosen_kpi_and_names_the_endpoints(client, loop, 
     assert "dashboard/overview.js" in html and "civicloop/charts.js" in html
     html = client.get(reverse("dashboard:overview") + "?rank=nothing").content.decode()
     assert '<option value="on_time_rate" selected>' in html  # an unknown ranking: the default
+
+
+def _without_moment(data: dict) -> dict:
+    return {k: v for k, v in data.items() if k != "refreshed_at"}  # the same moment, written to ms vs µs
+
+
+def test_the_page_embeds_the_endpoints_figures_so_they_are_computed_once_a_view(client, loop):
+    """The charts draw from the overview and map the page computed (json_script), not from a second request that
+    would compute them again: what is embedded is what the endpoints return, for the page's period and filters."""
+    w = loop.world
+    client.force_login(w.leader)
+    query = f"?start=2026-01-01&end=2026-12-31&street={w.street_a.pk}"
+    html = client.get(reverse("dashboard:overview") + query).content.decode()
+    found = re.search(r'<script id="dashboard-chart-data" type="application/json">(.*?)</script>', html, re.S)
+    assert found, "the page embeds the charts' data"
+    embedded = json.loads(found.group(1))
+    assert _without_moment(embedded["overview"]) == _without_moment(client.get(f"{API}/overview{query}").json())
+    assert embedded["map"] == client.get(f"{API}/map{query}").json()
+    assert embedded["overview"]["streets"] and embedded["map"]["streets"][0]["id"] == w.street_a.pk

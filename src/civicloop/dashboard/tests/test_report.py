@@ -291,3 +291,31 @@ def test_building_the_report_reads_a_bounded_number_of_statements(loop, campaign
     with django_assert_max_num_queries(30 + pg):
         report = report_for(leader, week_of(W10))
     assert len(report["visits"]) == 2 and report["red"]["count"] == 2
+
+
+def test_the_red_cases_are_read_as_they_were_at_the_week_end(client, loop, campaign):
+    """After the week, c7's deadline is extended past it and c5 is withdrawn: week 10's red list still holds both,
+    with the deadline and state of Sunday's end (from the red stretches folded from their events), while the
+    running week, read now, holds neither."""
+    from civicloop.cases import services as s
+    from civicloop.cases.models import Case
+    from civicloop.dashboard.services import rollups_refresh
+
+    n, w = loop.cases, loop.world
+    before = {r["tracking_code"]: r for r in report_json(client, w.leader)["red"]["rows"]}
+    loop.clock.advance(hours=1)
+    s.case_request_extension(actor=w.dept_handler, case_id=n.c7.pk, days=10, reason="需协调")
+    s.case_approve_extension(actor=w.street_dispatcher, case_id=n.c7.pk)
+    s.case_withdraw(actor=w.street_dispatcher, case_id=n.c5.pk, reason="诉求人撤回")
+    rollups_refresh(now=loop.clock.t)
+    c7 = Case.objects.get(pk=n.c7.pk)
+    assert c7.deadline > dt.datetime(2026, 3, 9, tzinfo=c7.deadline.tzinfo)  # no longer past at the week's end
+    data = report_json(client, w.leader)
+    after = {r["tracking_code"]: r for r in data["red"]["rows"]}
+    assert data["red"]["count"] == 2 and after.keys() == {n.c5.tracking_code, n.c7.tracking_code}
+    for code in after:  # the deadline, days overdue and state of Sunday's end, not today's
+        assert (after[code]["deadline"], after[code]["overdue_days"], after[code]["state"]) == (
+            before[code]["deadline"], before[code]["overdue_days"], before[code]["state"])
+    assert after[n.c5.tracking_code]["state"] == "dispatched"
+    loop.clock.advance(minutes=1)  # at the very moment of a step, the state before it holds
+    assert report_json(client, w.leader, "2026-W11")["red"]["count"] == 0  # now: extended, withdrawn

@@ -9,8 +9,15 @@ from collections import defaultdict
 from civicloop.cases.constants import CLOCK_STATES, Action, CaseState, Satisfaction
 from civicloop.cases.models import Case, CaseEvent, Rating, Supervision
 from civicloop.dashboard.constants import SAFETY_LAG
-from civicloop.dashboard.measures import MEASURES
-from civicloop.dashboard.models import CaseFact, CaseReturn, DailyRollup, RollupWatermark
+from civicloop.dashboard.measures import DIMENSIONS, MEASURES
+from civicloop.dashboard.models import (
+    ROLLUPS,
+    CaseFact,
+    CaseRedSpan,
+    CaseReturn,
+    DailyRollup,
+    RollupWatermark,
+)
 from civicloop.dashboard.services import rollups_rebuild, rollups_refresh
 from civicloop.workdays.calendar import SHANGHAI, WorkCalendar, deadline_for
 
@@ -89,8 +96,35 @@ def returns_from_events() -> set:
 
 
 def test_the_rollup_table_has_a_column_per_measure():
-    fields = [f.name for f in DailyRollup._meta.fields]
-    assert fields[fields.index("appeal_type") + 1:] == COLUMNS
+    for model, dims in ROLLUPS:
+        fields = [f.name for f in model._meta.fields]
+        assert sorted(fields) == sorted(["id", "district", "day", *dims, *COLUMNS]), model
+
+
+def projected(full: dict, dims: tuple[str, ...]) -> dict:
+    """The full rollups summed onto (district, day, *dims)."""
+    names = ("district_id", "day", *DIMENSIONS)
+    out: dict = defaultdict(lambda: defaultdict(int))
+    for key, amounts in full.items():
+        row = out[(key[0], key[1], *(key[names.index(d)] for d in dims))]
+        for name, amount in amounts.items():
+            row[name] += amount
+    return {k: {n: v for n, v in row.items() if v} for k, row in out.items() if any(row.values())}
+
+
+def stored_in(model, dims) -> dict:
+    rows = model.objects.values("district_id", "day", *dims, *COLUMNS)
+    return {(r["district_id"], r["day"], *(r[d] for d in dims)): {n: r[n] for n in COLUMNS if r[n]} for r in rows}
+
+
+def test_the_coarser_rollups_are_the_full_one_summed_onto_their_keys(loop):
+    full = stored()
+    for model, dims in ROLLUPS[:-1]:
+        assert stored_in(model, dims) == projected(full, dims), model
+        assert 0 < model.objects.count() < DailyRollup.objects.count()
+    rollups_rebuild()
+    for model, dims in ROLLUPS[:-1]:
+        assert stored_in(model, dims) == projected(full, dims), model
 
 
 def test_rollups_equal_a_recomputation_from_cases_and_events(loop):
@@ -122,10 +156,12 @@ def test_small_batches_give_the_same_rollups(loop):
     before = stored()
     rollups_rebuild()
     RollupWatermark.objects.filter(pk=1).update(last_event_id=0, holes={})
-    for model in (DailyRollup, CaseReturn, CaseFact):
+    coarse = {model: stored_in(model, dims) for model, dims in ROLLUPS}
+    for model in (*(m for m, _dims in ROLLUPS), CaseReturn, CaseFact):
         model.objects.all().delete()
     rollups_refresh(now=loop.clock.t, batch=3)
     assert stored() == before
+    assert {model: stored_in(model, dims) for model, dims in ROLLUPS} == coarse
 
 
 def _hide(event: CaseEvent) -> dict:
@@ -183,3 +219,46 @@ def test_the_command_refreshes_and_rebuilds(loop):
     call_command("rollups", "--rebuild", stdout=out)
     assert out.getvalue().split("\n")[:2] == ["0 events read", f"{CaseEvent.objects.count()} events read"]
     assert stored() == recomputed()
+
+
+def red_at_by_replay(moment) -> dict:
+    """The cases red at `moment` by replaying each case's log up to it (cases.replay): {case id: (deadline, state)}."""
+    from civicloop.cases.replay import replay
+
+    events = defaultdict(list)
+    for e in CaseEvent.objects.filter(at__lt=moment).values("case_id", "seq", "after"):
+        events[e["case_id"]].append(e)
+    out = {}
+    for case_id, evs in events.items():
+        state = replay(evs)
+        deadline = state.get("deadline") and dt.datetime.fromisoformat(state["deadline"])
+        if state.get("state") in CLOCK_STATES and deadline and deadline < moment:
+            out[case_id] = (deadline, state["state"])
+    return out
+
+
+def red_at_by_spans(moment) -> dict:
+    spans = CaseRedSpan.objects.filter(red_from__lt=moment).exclude(red_until__lt=moment)
+    return {s.case_id: (s.deadline, s.state) for s in spans}
+
+
+def test_red_spans_equal_a_replay_of_the_log_at_every_moment_that_matters(loop):
+    """At each event's moment and around it, around each deadline and at each midnight: the cases red by their
+    spans are those a replay of the log up to that moment finds red, with the same deadline and state."""
+    tick = dt.timedelta(microseconds=1)
+    moments = set()
+    for at in CaseEvent.objects.values_list("at", flat=True):
+        moments |= {at - tick, at, at + tick}
+    for deadline in Case.objects.exclude(deadline=None).values_list("deadline", flat=True):
+        moments |= {deadline - tick, deadline, deadline + tick}
+    start = dt.datetime(2026, 3, 2, tzinfo=SHANGHAI)
+    moments |= {start + dt.timedelta(days=d) for d in range(10)}
+    seen = 0
+    for moment in sorted(moments):
+        expected = red_at_by_replay(moment)
+        assert red_at_by_spans(moment) == expected, moment
+        seen += bool(expected)
+    assert seen >= 10 and CaseRedSpan.objects.count() >= 3
+    spans = set(CaseRedSpan.objects.values_list("case_id", "seq", "red_from", "red_until"))
+    rollups_rebuild()
+    assert set(CaseRedSpan.objects.values_list("case_id", "seq", "red_from", "red_until")) == spans

@@ -1,6 +1,7 @@
 // The overview's charts (ECharts, vendored; the shared parts in static/civicloop/charts.js), fed by the documented
-// endpoints GET /api/dashboard/overview and /api/dashboard/map with the page's period and filters (#charts holds
-// their URLs). Every bar, trend point and map point carries its figure's `drill`: a click opens the list behind
+// endpoints GET /api/dashboard/overview and /api/dashboard/map with the page's period and filters: their answers
+// come embedded in the page (#dashboard-chart-data — the figures are computed once per page view); without it
+// the script asks the endpoints (#charts holds their URLs). Every bar, trend point and map point carries its figure's `drill`: a click opens the list behind
 // it (/dashboard/cases/), whose count is the figure's. The tables beside the charts hold the same figures.
 (function () {
   "use strict";
@@ -11,7 +12,9 @@
 
   function href(figure) { return root.dataset.drill + "?" + figure.drill; }
   function node(id) { return document.getElementById(id); }
-  function get(url) {
+  var EMBEDDED = C.data("dashboard-chart-data") || {};
+  function get(url, key) {
+    if (EMBEDDED[key]) return Promise.resolve(EMBEDDED[key]);
     return fetch(url, { credentials: "same-origin", headers: { Accept: "application/json" } }).then(function (r) {
       if (!r.ok) throw new Error(r.status);
       return r.json();
@@ -83,7 +86,7 @@
     }), function (d) { return d.shown; });
   }
 
-  get(root.dataset.overview).then(function (o) {
+  get(root.dataset.overview, "overview").then(function (o) {
     trend(o.trend);
     ranking("streets-chart", o.streets);
     ranking("departments-chart", o.departments);
@@ -98,7 +101,7 @@
 
   // ----- map: the district outline, each street at its centre sized by its open cases (a click lists them) and
   // coloured by its on-time rate (grey: none resolved in the period)
-  get(root.dataset.map).then(function (m) {
+  get(root.dataset.map, "map").then(function (m) {
     var box = node("map-chart");
     var points = m.streets.filter(function (s) { return s.lat !== null && s.lng !== null; }).map(function (s) {
       var rate = s.on_time_rate;
