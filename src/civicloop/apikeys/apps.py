@@ -10,4 +10,6 @@ class ApiKeysConfig(CivicAppConfig):
     verbose_name = pgettext_lazy("admin section", "接口密钥")
     pages_prefix = "apikeys/"
     field_labels = "civicloop.apikeys.field_labels.FIELD_LABELS"
+    demo_steps = ("civicloop.apikeys.demo.generate_keys",)
+    demo_reset_steps = ("civicloop.apikeys.demo.delete_keys",)
     navigation = (Nav("apikeys:list", _("接口密钥"), visible="civicloop.apikeys.permissions.may_manage_keys"),)

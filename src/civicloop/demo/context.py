@@ -21,6 +21,7 @@ class GenerationStats:
     step_seconds: dict[str, float] = field(default_factory=dict)
     logins: list[tuple[str, str]] = field(default_factory=list)  # (login, who) shown at the end
     all_logins: list[str] = field(default_factory=list)  # every demo username
+    notes: list[str] = field(default_factory=list)  # lines a step wants printed after the logins (a demo API key)
 
     def add(self, table: str, n: int) -> None:
         self.counts[table] = self.counts.get(table, 0) + n

@@ -171,3 +171,27 @@ def test_registered_steps_run_with_the_context(monkeypatch):
     generate("xuhui", scale=SCALE, seed=1)
     district_reset(_district())
     assert seen == [("310104000000", 3 + 12 + 20 + 13 + 312), ("reset", "310104000000")]
+
+
+def test_the_demo_key_works_and_a_reset_removes_what_citizens_and_clients_sent(client):
+    """The key printed at the end of the demo submits an Open311 request; a portal report too; then a reset
+    removes both with the cases they point at (their rows would otherwise block the cases' delete)."""
+    from civicloop.apikeys.models import ApiKey
+    from civicloop.cases.models import Case
+    from civicloop.open311.models import Submission
+    from civicloop.portal.models import PortalReport
+    from civicloop.portal.services import portal_report
+
+    stats = generate("xuhui", scale=SCALE, seed=1)
+    key = next(note.rsplit("：", 1)[1] for note in stats.notes if "Open311" in note)
+    street = Place.objects.filter(level=PlaceLevel.STREET, district=_district()).order_by("code").first()
+    answer = client.post("/open311/v2/requests.json", {
+        "api_key": key, "service_code": "0301", "attribute[facility]": "streetlight",
+        "address_string": f"{street.name}路口", "description": "路灯不亮"})
+    assert answer.status_code == 201, answer.content
+    portal_report(client="203.0.113.9", district_code=_district().code, description="小区门口路灯坏了",
+                  place_code=street.code)
+    assert Submission.objects.count() == 1 and PortalReport.objects.count() == 1
+    district_reset(_district())
+    assert not (Submission.objects.exists() or PortalReport.objects.exists() or ApiKey.objects.exists()
+                or Case.objects.exists())

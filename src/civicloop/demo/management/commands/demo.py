@@ -48,6 +48,8 @@ class Command(BaseCommand):
             % {"rows": f"{stats.rows:,}", "seconds": stats.seconds, "rate": f"{stats.rows / max(stats.seconds, 1e-6):,.0f}", "mb": peak_mb}
         )
         self._print_logins(stats.logins)
+        for note in stats.notes:
+            self.stdout.write(note)
         if scale < 1:
             self.stdout.write(_("全量数据（约 18 万户）：civicloop demo --scale 1 --reset，或 make demo SCALE=1。"))
 
