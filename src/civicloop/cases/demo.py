@@ -28,6 +28,7 @@ from typing import NamedTuple
 from django.db import connection
 from django.utils import timezone
 
+from civicloop.demo.bulk import Table, sqlite_datetime
 from civicloop.orgs.constants import UnitKind
 from civicloop.orgs.models import Unit, User
 from civicloop.workdays.calendar import SHANGHAI, WorkCalendar, deadline_for
@@ -674,32 +675,44 @@ def _write(ctx, gen: Generator, sims) -> None:
 
 EVENT_COLUMNS = ("district_id", "case_id", "seq", "actor_id", "actor_unit_id", "at", "action", "before", "after", "note",
                  "attachments")
-EVENT_INSERT = (f"INSERT INTO {CaseEvent._meta.db_table} ({', '.join(EVENT_COLUMNS)}) "
-                f"VALUES ({', '.join(['%s'] * len(EVENT_COLUMNS))})")
 assert {f.column for f in CaseEvent._meta.concrete_fields} == {"id", *EVENT_COLUMNS}  # a new column: add it here
 
 
+def _same(value):
+    return value
+
+
+@lru_cache(maxsize=8)
+def _tables(vendor: str, alias: str) -> dict[str, Table]:
+    """The tables `_flush` writes (columns and statements built once per database)."""
+    tables = {"case": Table(Case, pk=True), "co": Table(CaseCoUnit), "event": Table(CaseEvent),
+              "reply": Table(Reply), "rating": Table(Rating), "ext": Table(ExtensionRequest), "sup": Table(Supervision)}
+    assert tuple(tables["event"].attnames) == EVENT_COLUMNS
+    return tables
+
+
 def _flush(gen: Generator, sims: list[Sim], totals: dict) -> None:
+    """Write `sims`' cases, co-units, events and the side rows of those cases (COPY on PostgreSQL, one prepared
+    INSERT per table elsewhere: `civicloop.demo.bulk`)."""
     if not sims:
         return
+    tables = _tables(connection.vendor, connection.alias)
     cases = [s.case for s in sims]
-    Case.objects.bulk_create(cases, batch_size=BATCH)
-    CaseCoUnit.objects.bulk_create([CaseCoUnit(district_id=c.district_id, case=c, unit_id=u) for s in sims
-                                    for c in (s.case,) for u in s.co], batch_size=BATCH)
-    adapt = connection.ops.adapt_datetimefield_value
-    events = [(c.district_id, c.pk, e.seq, e.actor_id, e.actor_unit_id, adapt(e.at), e.action, json.dumps(e.before),
-               json.dumps(e.after), e.note, "[]") for s in sims for c in (s.case,) for e in s.events]
-    with connection.cursor() as cursor:
-        cursor.executemany(EVENT_INSERT, events)
+    tables["case"].write_objects(cases)
+    tables["co"].write([(c.district_id, c.pk, u) for s in sims for c in (s.case,) for u in s.co])
+    at = sqlite_datetime if connection.vendor == "sqlite" else _same
+    dumps = json.dumps
+    events = [(c.district_id, c.pk, e.seq, e.actor_id, e.actor_unit_id, at(e.at), e.action,
+               dumps(e.before), dumps(e.after), e.note, "[]") for s in sims for c in (s.case,) for e in s.events]
+    tables["event"].write(events)
     totals["cases.case"] += len(cases)
     totals["cases.case_event"] += len(events)
     flushed = {id(c) for c in cases}
-    for key, model in (("reply", Reply), ("rating", Rating), ("ext", ExtensionRequest), ("sup", Supervision)):
+    for key in ("reply", "rating", "ext", "sup"):
         rows = [r for r in gen.side[key] if id(r.case) in flushed]
-        keep = [r for r in gen.side[key] if id(r.case) not in flushed]
-        model.objects.bulk_create(rows, batch_size=BATCH)
+        gen.side[key] = [r for r in gen.side[key] if id(r.case) not in flushed]
+        tables[key].write_objects(rows)
         gen.counted[key] = gen.counted.get(key, 0) + len(rows)
-        gen.side[key] = keep
     for s in sims:  # the events and side rows are written; let them go
         s.events = []
 
