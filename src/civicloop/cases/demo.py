@@ -82,7 +82,7 @@ from .services.tracking import tracking_prefix
 from .steps import step
 
 CASES_AT_SCALE_1 = 500_000
-DAYS = 730
+DAYS = int(os.environ.get("CIVICLOOP_DEMO_DAYS", "730"))  # the span; the bench's city-year: 365
 BATCH = 5000
 
 # Believable shares (12345 dominates; MISSION §2 channels).
