@@ -57,8 +57,12 @@ class Table:
         self.insert_sql = f"INSERT INTO {qn(meta.db_table)} ({cols}) VALUES ({', '.join(['%s'] * len(self.fields))})"
 
     def row(self, obj) -> list:
-        d = obj.__dict__
-        values = [d[a] for a in self.attnames]
+        """The adapted values of model instance `obj`."""
+        return self.values(obj.__dict__)
+
+    def values(self, d: dict, default=None) -> list:
+        """The adapted values of a mapping by attname (`default` for the ones it lacks, if given)."""
+        values = [d[a] for a in self.attnames] if default is None else [d.get(a, default) for a in self.attnames]
         for i, adapt in self.adapters:
             values[i] = adapt(values[i])
         return values

@@ -11,7 +11,7 @@ from civicloop.cases.models import Case, CaseEvent, Rating, Supervision
 from civicloop.dashboard.constants import SAFETY_LAG
 from civicloop.dashboard.measures import MEASURES
 from civicloop.dashboard.models import CaseFact, CaseReturn, DailyRollup, RollupWatermark
-from civicloop.dashboard.services import rollups_rebuild, rollups_refresh
+from civicloop.dashboard.services import rollups_load_district, rollups_rebuild, rollups_refresh
 from civicloop.workdays.calendar import SHANGHAI, WorkCalendar, deadline_for
 
 COLUMNS = [m.name for m in MEASURES]
@@ -126,6 +126,25 @@ def test_small_batches_give_the_same_rollups(loop):
         model.objects.all().delete()
     rollups_refresh(now=loop.clock.t, batch=3)
     assert stored() == before
+
+
+def test_the_bulk_load_gives_the_refreshs_facts_returns_and_rollups(loop):
+    """The demo's one-pass fold (`rollups_load_district`) writes what the refresh wrote, and moves the watermark."""
+    before, facts = stored(), list(CaseFact.objects.order_by("pk").values())
+    returns = sorted(CaseReturn.objects.values_list("case_id", "seq", "day", "unit_id", "category_id", "street_id"))
+    (district_id,) = set(Case.objects.values_list("district_id", flat=True))
+    for model in (DailyRollup, CaseReturn, CaseFact):
+        model.objects.all().delete()
+    RollupWatermark.objects.filter(pk=1).update(last_event_id=0, holes={})
+    assert rollups_load_district(loop.world.district, now=loop.clock.t) == CaseEvent.objects.count()
+    assert loop.world.district.pk == district_id
+    assert stored() == before and list(CaseFact.objects.order_by("pk").values()) == facts
+    assert sorted(CaseReturn.objects.values_list("case_id", "seq", "day", "unit_id", "category_id",
+                                                 "street_id")) == returns
+    assert RollupWatermark.objects.get(pk=1).last_event_id == CaseEvent.objects.order_by("-pk").first().pk
+    assert rollups_refresh(now=loop.clock.t) == 0 and stored() == before
+    # facts present already: the ordinary refresh (nothing new to read)
+    assert rollups_load_district(loop.world.district, now=loop.clock.t) == 0 and stored() == before
 
 
 def _hide(event: CaseEvent) -> dict:
