@@ -28,7 +28,7 @@ from typing import NamedTuple
 from django.db import connection
 from django.utils import timezone
 
-from civicloop.demo.bulk import Table, sqlite_datetime
+from civicloop.demo.bulk import Table, Writer, sqlite_datetime
 from civicloop.orgs.constants import UnitKind
 from civicloop.orgs.models import Unit, User
 from civicloop.workdays.calendar import SHANGHAI, WorkCalendar, deadline_for
@@ -638,16 +638,18 @@ def _write(ctx, gen: Generator, sims) -> None:
         m._meta.get_field(f).auto_now = m._meta.get_field(f).auto_now_add = False
     pending: list[Sim] = []
     totals = {"cases.case": 0, "cases.case_event": 0}
+    _warm(gen)
     try:
-        for sim in sims:
-            pending.append(sim)
-            recent = gen.recent.setdefault(sim.case.community_id, [])
-            recent.append(sim)
-            del recent[:-5]
-            if len(pending) >= BATCH:
-                _flush(gen, pending[: BATCH // 2], totals)  # keep the newest half: merges may still point at them
-                pending = pending[BATCH // 2:]
-        _flush(gen, pending, totals)
+        with Writer() as writer:  # the database inserts one batch while the next is generated
+            for sim in sims:
+                pending.append(sim)
+                recent = gen.recent.setdefault(sim.case.community_id, [])
+                recent.append(sim)
+                del recent[:-5]
+                if len(pending) >= BATCH:  # keep the newest half: merges may still point at them
+                    writer.put(_flush(gen, pending[: BATCH // 2], totals))
+                    pending = pending[BATCH // 2:]
+            writer.put(_flush(gen, pending, totals))
     finally:
         for m, f, now_, add in saved:
             m._meta.get_field(f).auto_now, m._meta.get_field(f).auto_now_add = now_, add
@@ -691,30 +693,41 @@ def _tables(vendor: str, alias: str) -> dict[str, Table]:
     return tables
 
 
-def _flush(gen: Generator, sims: list[Sim], totals: dict) -> None:
-    """Write `sims`' cases, co-units, events and the side rows of those cases (COPY on PostgreSQL, one prepared
-    INSERT per table elsewhere: `civicloop.demo.bulk`)."""
+def _warm(gen: Generator) -> None:
+    """Read what the generation would read from the database while the writer thread owns the connection: the
+    working-day calendar of every year the cases and their deadlines can touch, and the tables' columns."""
+    cal = _CALENDAR[-1]
+    for year in range(gen.end.year - DAYS // 365 - 2, gen.end.year + 3):
+        cal._year(year)
+        cal.is_provisional_year(year)
+    _tables(connection.vendor, connection.alias)
+
+
+def _flush(gen: Generator, sims: list[Sim], totals: dict) -> list[tuple[Table, list]]:
+    """The rows of `sims`' cases, co-units, events and the side rows of those cases, for the writer
+    (`civicloop.demo.bulk`: COPY on PostgreSQL, one prepared INSERT per table elsewhere)."""
     if not sims:
-        return
+        return []
     tables = _tables(connection.vendor, connection.alias)
     cases = [s.case for s in sims]
-    tables["case"].write_objects(cases)
-    tables["co"].write([(c.district_id, c.pk, u) for s in sims for c in (s.case,) for u in s.co])
+    out = [(tables["case"], [tables["case"].row(c) for c in cases]),
+           (tables["co"], [(c.district_id, c.pk, u) for s in sims for c in (s.case,) for u in s.co])]
     at = sqlite_datetime if connection.vendor == "sqlite" else _same
     dumps = json.dumps
     events = [(c.district_id, c.pk, e.seq, e.actor_id, e.actor_unit_id, at(e.at), e.action,
                dumps(e.before), dumps(e.after), e.note, "[]") for s in sims for c in (s.case,) for e in s.events]
-    tables["event"].write(events)
+    out.append((tables["event"], events))
     totals["cases.case"] += len(cases)
     totals["cases.case_event"] += len(events)
     flushed = {id(c) for c in cases}
     for key in ("reply", "rating", "ext", "sup"):
         rows = [r for r in gen.side[key] if id(r.case) in flushed]
         gen.side[key] = [r for r in gen.side[key] if id(r.case) not in flushed]
-        tables[key].write_objects(rows)
+        out.append((tables[key], [tables[key].row(r) for r in rows]))
         gen.counted[key] = gen.counted.get(key, 0) + len(rows)
-    for s in sims:  # the events and side rows are written; let them go
+    for s in sims:  # the events and side rows are in the rows; let them go
         s.events = []
+    return out
 
 
 def delete_cases(district) -> None:

@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import queue
+import threading
 from collections.abc import Iterable, Sequence
 
 from django.db import connections, models
@@ -84,3 +86,48 @@ class Table:
             else:
                 cursor.executemany(self.insert_sql, rows)
         return len(rows)
+
+
+class Writer:
+    """Writes batches — lists of (Table, rows) — on a second thread over the caller's connection (and transaction),
+    so the database's own work overlaps the generation of the next batch: SQLite's inserts run outside the GIL,
+    PostgreSQL's in its server process. At most `depth` batches wait. The caller must not use the connection
+    between `start` and `close` (it prepares what it needs before: the demo warms its working-day calendar). An
+    error in the thread is raised in the caller at the next `put` or at `close`; nothing after it is written."""
+
+    def __init__(self, *, depth: int = 1, using: str = "default"):
+        self.connection = connections[using]
+        self.queue: queue.Queue = queue.Queue(maxsize=depth)
+        self.error: BaseException | None = None
+        self.thread: threading.Thread | None = None
+
+    def __enter__(self) -> Writer:
+        self.connection.inc_thread_sharing()
+        self.thread = threading.Thread(target=self._run, name="demo-writer", daemon=True)
+        self.thread.start()
+        return self
+
+    def put(self, batch: list[tuple[Table, Sequence]]) -> None:
+        self._raise()
+        self.queue.put(batch)
+
+    def _run(self) -> None:
+        while (batch := self.queue.get()) is not None:
+            if self.error is not None:
+                continue  # drain: the caller learns of the error
+            try:
+                for table, rows in batch:
+                    table.write(rows)
+            except BaseException as exc:  # handed to the caller's thread
+                self.error = exc
+
+    def _raise(self) -> None:
+        if self.error is not None:
+            raise self.error
+
+    def __exit__(self, exc_type, exc, tb) -> None:
+        self.queue.put(None)
+        self.thread.join()
+        self.connection.dec_thread_sharing()
+        if exc is None:
+            self._raise()
