@@ -23,6 +23,7 @@ import datetime as dt
 import json
 import os
 from functools import lru_cache
+from itertools import accumulate
 from typing import NamedTuple
 
 from django.db import connection
@@ -100,7 +101,15 @@ PROBLEMS = ["楼道堆物影响通行", "小区路灯损坏", "夜间施工噪�
 
 
 def _pick(rng, table):
-    return rng.choices([v for v, _w in table], weights=[w for _v, w in table])[0]
+    """A value of `table` ([(value, weight)]) drawn by weight — `rng.choices(values, weights)`, with the cumulative
+    weights computed once per table (`choices` turns weights into exactly these; the draws are the same)."""
+    values, cum = _cumulative(tuple(table))
+    return rng.choices(values, cum_weights=cum)[0]
+
+
+@lru_cache(maxsize=64)
+def _cumulative(table: tuple) -> tuple[list, list]:
+    return [v for v, _w in table], list(accumulate(w for _v, w in table))
 
 
 _CALENDAR: list = []  # one WorkCalendar per generation (it caches each year's administrator-entered days)

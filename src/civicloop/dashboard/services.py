@@ -15,10 +15,12 @@ for ever). decision: /work/wt/dashboard-decision.md (docs/decisions.md once merg
 from __future__ import annotations
 
 import datetime as dt
+import json
 import logging
 from collections import defaultdict
 from functools import reduce
 from operator import or_
+from typing import NamedTuple
 
 from django.db import transaction
 from django.db.models import Q
@@ -173,13 +175,39 @@ def rollups_load_district(district, *, now: dt.datetime | None = None) -> int:
     return read if load else rollups_refresh(now=now)
 
 
+class _Event(NamedTuple):
+    case_id: int
+    seq: int
+    action: str
+    at: dt.datetime
+    after: dict
+
+
+def _events_in_case_order(district, after_id: int, chunk: int = 20_000):
+    """The district's events after `after_id` in (case, seq) order, read with a plain cursor (server-side on
+    PostgreSQL) and converted here: the ORM's converters per value were a third of the fold's time."""
+    connection = transaction.get_connection()
+    qn = connection.ops.quote_name
+    sql = (f"SELECT case_id, seq, action, {qn('at')}, {qn('after')} FROM {qn(CaseEvent._meta.db_table)} "
+           f"WHERE district_id = %s AND id > %s ORDER BY case_id, seq")
+    loads, fromiso, utc = json.loads, dt.datetime.fromisoformat, dt.UTC
+    with connection.chunked_cursor() as cursor:
+        cursor.execute(sql, [district.pk, after_id])
+        while rows := cursor.fetchmany(chunk):
+            for case_id, seq, action, at, after in rows:
+                if isinstance(at, str):  # SQLite: naive UTC, as text or (its converter) a naive datetime
+                    at = fromiso(at)
+                if at.tzinfo is None:
+                    at = at.replace(tzinfo=utc)
+                yield _Event(case_id, seq, action, at, after if isinstance(after, dict) else loads(after))
+
+
 def _load(district, after_id: int, table) -> int:
     calendar = WorkCalendar()
     facts_t, returns_t, rollups_t = table(CaseFact, pk=True), table(CaseReturn), table(DailyRollup)
     statics = Case.objects.filter(district=district).order_by("pk").values_list("pk", *STATIC).iterator(
         chunk_size=20_000)
-    events = CaseEvent.objects.filter(district=district, pk__gt=after_id).order_by("case_id", "seq").values_list(
-        *_EVENT_FIELDS, named=True).iterator(chunk_size=20_000)
+    events = _events_in_case_order(district, after_id)
     delta: dict[tuple, dict[str, int]] = defaultdict(lambda: defaultdict(int))
     facts, returns, read = [], [], 0
 
