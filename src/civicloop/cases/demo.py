@@ -23,11 +23,13 @@ import datetime as dt
 import json
 import os
 from functools import cached_property, lru_cache
+from itertools import accumulate
 from typing import NamedTuple
 
 from django.db import connection
 from django.utils import timezone
 
+from civicloop.demo.bulk import Table, Writer, sqlite_datetime
 from civicloop.orgs.constants import UnitKind
 from civicloop.orgs.models import Unit, User
 from civicloop.workdays.calendar import SHANGHAI, WorkCalendar, deadline_for
@@ -83,7 +85,7 @@ from .services.tracking import tracking_prefix
 from .steps import step
 
 CASES_AT_SCALE_1 = 500_000
-DAYS = 730
+DAYS = int(os.environ.get("CIVICLOOP_DEMO_DAYS", "730"))  # the span; the bench's city-year: 365
 BATCH = 5000
 
 # Believable shares (12345 dominates; MISSION §2 channels).
@@ -104,7 +106,15 @@ REPLY_CHANNELS = [(ReplyChannel.PHONE, 70), (ReplyChannel.SMS, 15), (ReplyChanne
 
 
 def _pick(rng, table):
-    return rng.choices([v for v, _w in table], weights=[w for _v, w in table])[0]
+    """A value of `table` ([(value, weight)]) drawn by weight — `rng.choices(values, weights)`, with the cumulative
+    weights computed once per table (`choices` turns weights into exactly these; the draws are the same)."""
+    values, cum = _cumulative(tuple(table))
+    return rng.choices(values, cum_weights=cum)[0]
+
+
+@lru_cache(maxsize=64)
+def _cumulative(table: tuple) -> tuple[list, list]:
+    return [v for v, _w in table], list(accumulate(w for _v, w in table))
 
 
 _CALENDAR: list = []  # one WorkCalendar per generation (it caches each year's administrator-entered days)
@@ -727,16 +737,18 @@ def _write(ctx, gen: Generator, sims) -> None:
         m._meta.get_field(f).auto_now = m._meta.get_field(f).auto_now_add = False
     pending: list[Sim] = []
     totals = {"cases.case": 0, "cases.case_event": 0}
+    _warm(gen)
     try:
-        for sim in sims:
-            pending.append(sim)
-            recent = gen.recent.setdefault(sim.case.community_id, [])
-            recent.append(sim)
-            del recent[:-5]
-            if len(pending) >= BATCH:
-                _flush(gen, pending[: BATCH // 2], totals)  # keep the newest half: merges may still point at them
-                pending = pending[BATCH // 2:]
-        _flush(gen, pending, totals)
+        with Writer() as writer:  # the database inserts one batch while the next is generated
+            for sim in sims:
+                pending.append(sim)
+                recent = gen.recent.setdefault(sim.case.community_id, [])
+                recent.append(sim)
+                del recent[:-5]
+                if len(pending) >= BATCH:  # keep the newest half: merges may still point at them
+                    writer.put(_flush(gen, pending[: BATCH // 2], totals))
+                    pending = pending[BATCH // 2:]
+            writer.put(_flush(gen, pending, totals))
     finally:
         for m, f, now_, add in saved:
             m._meta.get_field(f).auto_now, m._meta.get_field(f).auto_now_add = now_, add
@@ -764,34 +776,57 @@ def _write(ctx, gen: Generator, sims) -> None:
 
 EVENT_COLUMNS = ("district_id", "case_id", "seq", "actor_id", "actor_unit_id", "at", "action", "before", "after", "note",
                  "attachments")
-EVENT_INSERT = (f"INSERT INTO {CaseEvent._meta.db_table} ({', '.join(EVENT_COLUMNS)}) "
-                f"VALUES ({', '.join(['%s'] * len(EVENT_COLUMNS))})")
 assert {f.column for f in CaseEvent._meta.concrete_fields} == {"id", *EVENT_COLUMNS}  # a new column: add it here
 
 
-def _flush(gen: Generator, sims: list[Sim], totals: dict) -> None:
+def _same(value):
+    return value
+
+
+@lru_cache(maxsize=8)
+def _tables(vendor: str, alias: str) -> dict[str, Table]:
+    """The tables `_flush` writes (columns and statements built once per database)."""
+    tables = {"case": Table(Case, pk=True), "co": Table(CaseCoUnit), "event": Table(CaseEvent),
+              "reply": Table(Reply), "rating": Table(Rating), "ext": Table(ExtensionRequest), "sup": Table(Supervision)}
+    assert tuple(tables["event"].attnames) == EVENT_COLUMNS
+    return tables
+
+
+def _warm(gen: Generator) -> None:
+    """Read what the generation would read from the database while the writer thread owns the connection: the
+    working-day calendar of every year the cases and their deadlines can touch, and the tables' columns."""
+    cal = _CALENDAR[-1]
+    for year in range(gen.end.year - DAYS // 365 - 2, gen.end.year + 3):
+        cal._year(year)
+        cal.is_provisional_year(year)
+    _tables(connection.vendor, connection.alias)
+
+
+def _flush(gen: Generator, sims: list[Sim], totals: dict) -> list[tuple[Table, list]]:
+    """The rows of `sims`' cases, co-units, events and the side rows of those cases, for the writer
+    (`civicloop.demo.bulk`: COPY on PostgreSQL, one prepared INSERT per table elsewhere)."""
     if not sims:
-        return
+        return []
+    tables = _tables(connection.vendor, connection.alias)
     cases = [s.case for s in sims]
-    Case.objects.bulk_create(cases, batch_size=BATCH)
-    CaseCoUnit.objects.bulk_create([CaseCoUnit(district_id=c.district_id, case=c, unit_id=u) for s in sims
-                                    for c in (s.case,) for u in s.co], batch_size=BATCH)
-    adapt = connection.ops.adapt_datetimefield_value
-    events = [(c.district_id, c.pk, e.seq, e.actor_id, e.actor_unit_id, adapt(e.at), e.action, json.dumps(e.before),
-               json.dumps(e.after), e.note, "[]") for s in sims for c in (s.case,) for e in s.events]
-    with connection.cursor() as cursor:
-        cursor.executemany(EVENT_INSERT, events)
+    out = [(tables["case"], [tables["case"].row(c) for c in cases]),
+           (tables["co"], [(c.district_id, c.pk, u) for s in sims for c in (s.case,) for u in s.co])]
+    at = sqlite_datetime if connection.vendor == "sqlite" else _same
+    dumps = json.dumps
+    events = [(c.district_id, c.pk, e.seq, e.actor_id, e.actor_unit_id, at(e.at), e.action,
+               dumps(e.before), dumps(e.after), e.note, "[]") for s in sims for c in (s.case,) for e in s.events]
+    out.append((tables["event"], events))
     totals["cases.case"] += len(cases)
     totals["cases.case_event"] += len(events)
     flushed = {id(c) for c in cases}
-    for key, model in (("reply", Reply), ("rating", Rating), ("ext", ExtensionRequest), ("sup", Supervision)):
+    for key in ("reply", "rating", "ext", "sup"):
         rows = [r for r in gen.side[key] if id(r.case) in flushed]
-        keep = [r for r in gen.side[key] if id(r.case) not in flushed]
-        model.objects.bulk_create(rows, batch_size=BATCH)
+        gen.side[key] = [r for r in gen.side[key] if id(r.case) not in flushed]
+        out.append((tables[key], [tables[key].row(r) for r in rows]))
         gen.counted[key] = gen.counted.get(key, 0) + len(rows)
-        gen.side[key] = keep
-    for s in sims:  # the events and side rows are written; let them go
+    for s in sims:  # the events and side rows are in the rows; let them go
         s.events = []
+    return out
 
 
 def delete_cases(district) -> None:

@@ -18,7 +18,7 @@ from civicloop.dashboard.models import (
     DailyRollup,
     RollupWatermark,
 )
-from civicloop.dashboard.services import rollups_rebuild, rollups_refresh
+from civicloop.dashboard.services import rollups_load_district, rollups_rebuild, rollups_refresh
 from civicloop.workdays.calendar import SHANGHAI, WorkCalendar, deadline_for
 
 COLUMNS = [m.name for m in MEASURES]
@@ -162,6 +162,31 @@ def test_small_batches_give_the_same_rollups(loop):
     rollups_refresh(now=loop.clock.t, batch=3)
     assert stored() == before
     assert {model: stored_in(model, dims) for model, dims in ROLLUPS} == coarse
+
+
+def test_the_bulk_load_gives_the_refreshs_facts_returns_and_rollups(loop):
+    """The demo's one-pass fold (`rollups_load_district`) writes what the refresh wrote, and moves the watermark."""
+    before, facts = stored(), list(CaseFact.objects.order_by("pk").values())
+    coarse = {model: stored_in(model, dims) for model, dims in ROLLUPS}
+    spans = sorted(CaseRedSpan.objects.values_list("case_id", "seq", "red_from", "red_until", "deadline", "state"))
+    assert spans  # the loop has red cases: the load must write their stretches too
+    returns = sorted(CaseReturn.objects.values_list("case_id", "seq", "day", "unit_id", "category_id", "street_id"))
+    (district_id,) = set(Case.objects.values_list("district_id", flat=True))
+    for model in (*(m for m, _dims in ROLLUPS), CaseReturn, CaseRedSpan, CaseFact):
+        model.objects.all().delete()
+    RollupWatermark.objects.filter(pk=1).update(last_event_id=0, holes={})
+    assert rollups_load_district(loop.world.district, now=loop.clock.t) == CaseEvent.objects.count()
+    assert loop.world.district.pk == district_id
+    assert stored() == before and list(CaseFact.objects.order_by("pk").values()) == facts
+    assert {model: stored_in(model, dims) for model, dims in ROLLUPS} == coarse
+    assert sorted(CaseRedSpan.objects.values_list("case_id", "seq", "red_from", "red_until", "deadline",
+                                                  "state")) == spans
+    assert sorted(CaseReturn.objects.values_list("case_id", "seq", "day", "unit_id", "category_id",
+                                                 "street_id")) == returns
+    assert RollupWatermark.objects.get(pk=1).last_event_id == CaseEvent.objects.order_by("-pk").first().pk
+    assert rollups_refresh(now=loop.clock.t) == 0 and stored() == before
+    # facts present already: the ordinary refresh (nothing new to read)
+    assert rollups_load_district(loop.world.district, now=loop.clock.t) == 0 and stored() == before
 
 
 def _hide(event: CaseEvent) -> dict:

@@ -1,0 +1,133 @@
+"""Writing generated rows fast: COPY on PostgreSQL, one INSERT run with `executemany` on SQLite.
+
+`bulk_create` compiles one placeholder and adapts one value per cell through the field (`get_db_prep_save`); for
+millions of rows that is most of the demo's time. `Table` reads each instance's values straight from its
+`__dict__` (the attnames, as `Model.__init__` filled them: defaults included) and adapts only the columns that need
+it — the same adaptation Django applies (datetimes as UTC text on SQLite, decimals through the field, JSON as
+`json.dumps`). No signals, no `auto_now`: only for the demo's models, whose timestamps the generator sets.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import queue
+import threading
+from collections.abc import Iterable, Sequence
+
+from django.db import connections, models
+
+COPY_CHUNK = 20_000  # rows per COPY statement (PostgreSQL streams them; the chunk bounds the Python lists)
+
+
+def sqlite_datetime(value):
+    """As `DatabaseOperations.adapt_datetimefield_value` on SQLite with USE_TZ: naive UTC, `str()`."""
+    if value is None:
+        return None
+    return str(value.astimezone(dt.UTC).replace(tzinfo=None))
+
+
+def _json(value):
+    return None if value is None else json.dumps(value)
+
+
+def _adapter(field, connection):
+    sqlite = connection.vendor == "sqlite"
+    if isinstance(field, models.DateTimeField):
+        return sqlite_datetime if sqlite else None
+    if isinstance(field, models.DateField):
+        return (lambda v: None if v is None else str(v)) if sqlite else None
+    if isinstance(field, models.DecimalField):
+        return lambda v: field.get_db_prep_save(v, connection)
+    if isinstance(field, models.JSONField):
+        return _json
+    return None
+
+
+class Table:
+    """The columns of `model` (its auto primary key left out unless `pk`), and how to write rows of them."""
+
+    def __init__(self, model, *, pk: bool = False, using: str = "default"):
+        self.connection = connection = connections[using]
+        meta = model._meta
+        self.fields = [f for f in meta.concrete_fields if pk or not f.primary_key]
+        self.attnames = [f.attname for f in self.fields]
+        self.adapters = [(i, a) for i, f in enumerate(self.fields) if (a := _adapter(f, connection)) is not None]
+        qn = connection.ops.quote_name
+        cols = ", ".join(qn(f.column) for f in self.fields)
+        self.copy_sql = f"COPY {qn(meta.db_table)} ({cols}) FROM STDIN"
+        self.insert_sql = f"INSERT INTO {qn(meta.db_table)} ({cols}) VALUES ({', '.join(['%s'] * len(self.fields))})"
+
+    def row(self, obj) -> list:
+        """The adapted values of model instance `obj`."""
+        return self.values(obj.__dict__)
+
+    def values(self, d: dict, default=None) -> list:
+        """The adapted values of a mapping by attname (`default` for the ones it lacks, if given)."""
+        values = [d[a] for a in self.attnames] if default is None else [d.get(a, default) for a in self.attnames]
+        for i, adapt in self.adapters:
+            values[i] = adapt(values[i])
+        return values
+
+    def write_objects(self, objs: Iterable) -> int:
+        return self.write([self.row(o) for o in objs])
+
+    def write(self, rows: Sequence[Sequence]) -> int:
+        """Insert `rows` (values in `self.fields` order, already adapted). Returns their number."""
+        if not rows:
+            return 0
+        with self.connection.cursor() as cursor:
+            if self.connection.vendor == "postgresql":
+                raw = cursor.cursor
+                for start in range(0, len(rows), COPY_CHUNK):
+                    with raw.copy(self.copy_sql) as copy:
+                        for r in rows[start:start + COPY_CHUNK]:
+                            copy.write_row(r)
+            else:
+                cursor.executemany(self.insert_sql, rows)
+        return len(rows)
+
+
+class Writer:
+    """Writes batches — lists of (Table, rows) — on a second thread over the caller's connection (and transaction),
+    so the database's own work overlaps the generation of the next batch: SQLite's inserts run outside the GIL,
+    PostgreSQL's in its server process. At most `depth` batches wait. The caller must not use the connection
+    between `start` and `close` (it prepares what it needs before: the demo warms its working-day calendar). An
+    error in the thread is raised in the caller at the next `put` or at `close`; nothing after it is written."""
+
+    def __init__(self, *, depth: int = 1, using: str = "default"):
+        self.connection = connections[using]
+        self.queue: queue.Queue = queue.Queue(maxsize=depth)
+        self.error: BaseException | None = None
+        self.thread: threading.Thread | None = None
+
+    def __enter__(self) -> Writer:
+        self.connection.inc_thread_sharing()
+        self.thread = threading.Thread(target=self._run, name="demo-writer", daemon=True)
+        self.thread.start()
+        return self
+
+    def put(self, batch: list[tuple[Table, Sequence]]) -> None:
+        self._raise()
+        self.queue.put(batch)
+
+    def _run(self) -> None:
+        while (batch := self.queue.get()) is not None:
+            if self.error is not None:
+                continue  # drain: the caller learns of the error
+            try:
+                for table, rows in batch:
+                    table.write(rows)
+            except BaseException as exc:  # handed to the caller's thread
+                self.error = exc
+
+    def _raise(self) -> None:
+        if self.error is not None:
+            raise self.error
+
+    def __exit__(self, exc_type, exc, tb) -> None:
+        self.queue.put(None)
+        self.thread.join()
+        self.connection.dec_thread_sharing()
+        if exc is None:
+            self._raise()
