@@ -7,7 +7,8 @@ What it makes (after the cases and the visits), through the services, as `xh_adm
   silver 3, bronze 4 places), the streets and the main departments on the closed-loop scorecards — drafts, with
   every subjective value of the 金银铜 set entered (scores 70–98, a few deduction and bonus items);
 - two inspection rounds (市民巡访团 by xh_inspect01/02, a 第三方暗查) with `FINDINGS_PER_STREET` findings in every
-  street, each a deduction item of a 暗查 indicator, most with a rectification case in the street's inbox.
+  street, each a deduction item of a 暗查 indicator, most with a rectification case registered when it was found
+  (through `cases.demo.generate_visit_cases`, so it has a lifecycle and the same seed gives the same case).
 
 Not computed here: objective figures come from the dashboard's rollups, which the periodic refresh builds once
 `civicloop serve` runs (`civicloop rollups` at once) — computing is the demo's first click (考核评比 → 计算).
@@ -19,8 +20,11 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
+from civicloop.cases.constants import Channel
+from civicloop.cases.demo import VisitCase, generate_visit_cases
 from civicloop.orgs.constants import UnitKind
 from civicloop.orgs.models import Unit, User
+from civicloop.workdays.calendar import SHANGHAI
 
 from .constants import IndicatorKind, InspectionKind, Rule, Severity, UnitGroup
 from .models import (
@@ -101,7 +105,7 @@ def _inspections(ctx, rng, admin, huangpu, streets, start: dt.date, today: dt.da
     deductions = list(Indicator.objects.filter(indicator_set=huangpu, kind=IndicatorKind.SUBJECTIVE,
                                                rule=Rule.DEDUCTION, name__contains="暗查").order_by("code"))
     span = max(1, (today - start).days)
-    count = 0
+    count, problems = 0, []
     for street in streets:
         places = ctx.committees_by_street.get(street.territory_id) or []
         for k in range(FINDINGS_PER_STREET):
@@ -109,12 +113,27 @@ def _inspections(ctx, rng, admin, huangpu, streets, start: dt.date, today: dt.da
                 break
             r = citizen if k % 2 == 0 else third
             found_on = start + dt.timedelta(days=rng.randrange(span))
-            inspections.finding_record(
-                actor=members[0] if r is citizen else members[-1], round_id=r.pk, place_id=rng.choice(places).pk,
-                description=rng.choice(PROBLEMS), severity=rng.choice((Severity.MINOR, Severity.MINOR, Severity.MAJOR)),
-                indicator_id=rng.choice(deductions).pk if deductions else None, rectify=rng.random() < 0.8,
-                found_on=found_on)
+            recorder = members[0] if r is citizen else members[-1]
+            place = rng.choice(places)
+            description = rng.choice(PROBLEMS)
+            # the finding through the service, its rectification case (most of them) through the cases demo —
+            # registered at the moment it was found and taken through a lifecycle like every demo case, where
+            # the service would register it now (`finding_record` with rectify)
+            finding = inspections.finding_record(
+                actor=recorder, round_id=r.pk, place_id=place.pk, description=description,
+                severity=rng.choice((Severity.MINOR, Severity.MINOR, Severity.MAJOR)),
+                indicator_id=rng.choice(deductions).pk if deductions else None, rectify=False, found_on=found_on)
+            if rng.random() < 0.8:
+                at = dt.datetime.combine(found_on, dt.time(10), tzinfo=SHANGHAI) + dt.timedelta(
+                    minutes=rng.randrange(360))
+                problems.append((finding, VisitCase(
+                    at=at, registrar=recorder, description=f"【{InspectionKind(r.kind).label}】{description}",
+                    external_id=f"{inspections.EXTERNAL_PREFIX}{finding.pk}", place=place,
+                    channel=Channel.CITIZEN_INSPECTION)))
             count += 1
+    ids = generate_visit_cases(ctx, [problem for _finding, problem in problems], rng_name="inspection_cases")
+    for (finding, _problem), case_id in zip(problems, ids, strict=True):
+        Finding.objects.filter(pk=finding.pk).update(case_id=case_id)  # the link the service sets
     ctx.stats.add("assess.finding", count)
     ctx.log(f"  assess: 3 indicator sets, 3 evaluations of {start.year} (drafts), {count} inspection findings")
 

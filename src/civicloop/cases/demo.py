@@ -32,6 +32,7 @@ from django.utils import timezone
 from civicloop.demo.bulk import Table, Writer, sqlite_datetime
 from civicloop.orgs.constants import UnitKind
 from civicloop.orgs.models import Unit, User
+from civicloop.places.constants import PlaceLevel
 from civicloop.workdays.calendar import SHANGHAI, WorkCalendar, deadline_for
 
 from . import demo_rhythm, demo_texts
@@ -141,7 +142,9 @@ class Ev(NamedTuple):
 class VisitCase(NamedTuple):
     """A problem heard on a visit, to become a case (channel = visit). `household` or `enterprise`: a model
     instance or any row with its attributes (pk, street_id, community_id, address, lat, lng; a household's
-    building_id, head_name, head_phone; an enterprise's contact_name, contact_phone)."""
+    building_id, head_name, head_phone; an enterprise's contact_name, contact_phone). Or a problem found at a
+    `place` (a Place below a street) by an inspection (channel = citizen_inspection, no reporter): the
+    assessment demo's findings."""
 
     at: dt.datetime  # when the visit was recorded: the case is registered in the same step
     registrar: User  # the team's recorder
@@ -151,6 +154,8 @@ class VisitCase(NamedTuple):
     note: str = ""  # the registration event's note (the visit service's: "走访中提出（<date>，<team>）")
     household: object = None
     enterprise: object = None
+    place: object = None
+    channel: str = Channel.VISIT
 
 
 class Sim:
@@ -302,7 +307,6 @@ class Generator:
         self.xh_admin, self.consult_user = self.user["xh_admin"], self.user["xh_consult"]
         self.visitors = [self.user[k] for k in sorted(self.user) if k.startswith("xh_visit")]
         self.inspectors = [self.user[k] for k in sorted(self.user) if k.startswith("xh_inspect")]
-        from civicloop.places.constants import PlaceLevel
         from civicloop.places.models import Place
 
         self.buildings = {}
@@ -415,8 +419,13 @@ class Generator:
         """A problem heard on a visit: registered by the team's recorder at the moment the visit was recorded, at
         the household's building or the enterprise's community (or street) — the places `services.intake` gives
         such a case — and reported by the household head or the enterprise's contact."""
-        h, e = problem.household, problem.enterprise
-        if h is not None:
+        h, e, p = problem.household, problem.enterprise, problem.place
+        if p is not None:  # an inspection's finding: the place it was found at, no reporter
+            street_id = p.pk if p.level == PlaceLevel.STREET else p.street_id
+            community_id = p.pk if p.level == PlaceLevel.COMMUNITY else p.community_id
+            where = {"place_id": p.pk, "street_id": street_id, "community_id": community_id}
+            reporter = ("", "")
+        elif h is not None:
             where = {"place_id": h.building_id, "street_id": h.street_id, "community_id": h.community_id,
                      "household_id": h.pk, "address": h.address}
             reporter = (h.head_name, h.head_phone)
@@ -424,12 +433,14 @@ class Generator:
             where = {"place_id": e.community_id or e.street_id, "street_id": e.street_id,
                      "community_id": e.community_id, "enterprise_id": e.pk, "address": e.address}
             reporter = (e.contact_name, e.contact_phone)
-        subject = h if h is not None else e
+        subject = h if h is not None else e if e is not None else None
+        centre = self.ctx.centre.get(where["community_id"]) if subject is None else (subject.lat, subject.lng)
         case = Case(
-            pk=self.next_pk, district=self.district, tracking_code=self._code(problem.at), channel=Channel.VISIT,
-            external_id=problem.external_id, category_id=None, urgency=Urgency.NORMAL, lat=subject.lat,
-            lng=subject.lng, description=problem.description, reporter_name=reporter[0], reporter_phone=reporter[1],
-            reporter_anonymous=False, created_at=problem.at, **where,
+            pk=self.next_pk, district=self.district, tracking_code=self._code(problem.at), channel=problem.channel,
+            external_id=problem.external_id, category_id=None, urgency=Urgency.NORMAL,
+            lat=centre[0] if centre else None, lng=centre[1] if centre else None, description=problem.description,
+            reporter_name=reporter[0], reporter_phone=reporter[1], reporter_anonymous=subject is None,
+            created_at=problem.at, **where,
         )
         self.next_pk += 1
         category = self.category_by_code.get(problem.category_code) or self.rng.choices(
@@ -709,12 +720,13 @@ def generate_cases(ctx) -> None:
     _write(ctx, gen, sims())
 
 
-def generate_visit_cases(ctx, problems: list[VisitCase]) -> list[int]:
-    """Cases for the problems visits raised (called by the visits demo, after `generate_cases`): each one
-    registered and then taken through the same lifecycle as every other demo case (same `Sim`, same decisions,
-    same batch writes), with its own seeded draws. Returns the case ids in the order of `problems`."""
+def generate_visit_cases(ctx, problems: list[VisitCase], *, rng_name: str = "visit_cases") -> list[int]:
+    """Cases for the problems visits raised (called by the visits demo, after `generate_cases`) or inspections
+    found (the assessment demo): each one registered and then taken through the same lifecycle as every other
+    demo case (same `Sim`, same decisions, same batch writes), with its own seeded draws (`rng_name`). Returns the
+    case ids in the order of `problems`."""
     end = ctx.extra.get("cases_end") or cases_end()
-    gen = Generator(ctx, end, rng_name="visit_cases")
+    gen = Generator(ctx, end, rng_name=rng_name)
     order = sorted(range(len(problems)), key=lambda i: problems[i].at)  # in time: merges look back, codes go up
     ids: list[int] = [0] * len(problems)
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from django.utils import timezone
+from django.utils.translation import gettext, pgettext
 
 from civicloop.cases.constants import Action, CaseState
 from civicloop.cases.models import Case, CaseEvent, Category, Reply
@@ -66,7 +67,8 @@ def category_keywords(code: str) -> str:
         from civicloop.open311.catalogue import extra_for
     except ImportError:
         return ""
-    return "、".join(w.strip() for w in str(extra_for(code).keywords).replace("，", ",").split(",") if w.strip())
+    words = (w.strip() for w in str(extra_for(code).keywords).replace("，", ",").split(","))
+    return pgettext("list separator", "、").join(w for w in words if w)
 
 
 def category_groups() -> list[tuple[str, list[tuple[int, str]]]]:
@@ -79,7 +81,7 @@ def category_groups() -> list[tuple[str, list[tuple[int, str]]]]:
         elif c.parent.active:
             words = category_keywords(c.code)
             groups.setdefault(c.parent_id, (c.parent.name, []))[1].append(
-                (c.pk, f"{c.name}（{words}）" if words else c.name))
+                (c.pk, gettext("%(name)s（%(words)s）") % {"name": c.name, "words": words} if words else c.name))
     return [(name, children) for name, children in groups.values() if children]
 
 

@@ -18,7 +18,7 @@ def _data_strings() -> list[str]:
 
     found = set()
     for model in apps.get_models():
-        if model._meta.app_label not in {"places", "orgs", "cases", "workdays"}:
+        if model._meta.app_label not in {"places", "orgs", "cases", "workdays", "hotline"}:  # hotline: its categories
             continue
         text_fields = [f.attname for f in model._meta.concrete_fields
                        if f.get_internal_type() in ("CharField", "TextField")]
