@@ -59,5 +59,6 @@ def test_enqueue_due_respects_each_interval():
     assert (a.n, b.n) == (2, 3)
     # (issue 21 adds core's WAL checkpoint, declared first: core comes first in INSTALLED_APPS)
     assert [path for path, _task, _every in periodic_tasks()] == [
-        "civicloop.core.tasks.wal_checkpoint", "civicloop.cases.tasks.supervise_overdue",
+        "civicloop.core.tasks.wal_checkpoint", "civicloop.core.tasks.rate_counts_purge",
+        "civicloop.files.tasks.orphans_purge", "civicloop.cases.tasks.supervise_overdue",
         "civicloop.dashboard.tasks.refresh_rollups"]
