@@ -2,17 +2,18 @@
 
 from __future__ import annotations
 
+import hashlib
 import logging
 from dataclasses import dataclass
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from civicloop.core.errors import CivicError, ErrorCode, not_found
 from civicloop.core.input import INT64_MAX, data_refusal
 from civicloop.core.masking import mask_free_text
-from civicloop.core.sql import insert
+from civicloop.core.sql import bulk_insert, insert
 from civicloop.orgs.constants import UnitKind
 from civicloop.orgs.models import Unit
 from civicloop.orgs.scope import scope_for
@@ -22,7 +23,7 @@ from civicloop.workdays.calendar import WorkCalendar
 
 from ..changes import dispatch_changes, dispatch_deadline, triage_changes, triage_follow_up
 from ..constants import DEFAULT_TIME_LIMITS, Action, AppealType, CaseState, Channel, Layer, Urgency
-from ..events import event_write, snapshot
+from ..events import event_build, event_write, snapshot
 from ..models import Case, Category
 from ..permissions import dispatch_targets_q, is_system, may_register, service_authority
 from ._core import apply, load_for_update, now, require_text
@@ -87,6 +88,74 @@ def case_register_batch(*, actor, items: list[dict]) -> list[Registered]:
     """
     if not 1 <= len(items) <= BATCH_MAX:
         raise CivicError(ErrorCode.INVALID, _("一次登记 1 至 %(max)d 件。"), max=BATCH_MAX)
+    out, todo, first_of, repeats = _check(actor, items)
+    with external_id_locks(first_of):
+        _register_prepared(actor, out, todo)
+    _answer_repeats(out, repeats)
+    return out
+
+
+@transaction.atomic
+def case_register_bulk(*, actor, items: list[dict]) -> list[Registered]:
+    """Register many cases at once, all or none — an import of a file (the 12345 work orders).
+
+    Each item is checked exactly as `case_register_batch` checks it (`_prepare`, the same rule as one
+    registration), and an item whose external id is stored (or earlier in `items`) answers the existing case.
+    When any item is refused nothing is written: the refused items carry their error, the others neither case
+    nor error. Otherwise the new cases take consecutive tracking numbers in one reservation per district and are
+    written with their register events (the same `snapshot`/`event_build` as `_write`) by two bulk inserts, in
+    the caller's transaction — so the counter's row stays locked until it commits, as with an import's batches.
+    On PostgreSQL one transaction-level advisory lock per (district, channel) makes bulk registrations of one
+    source run one after the other; a one-by-one registration of the same external id meanwhile makes the
+    insert fail (IntegrityError) and the whole transaction roll back: the caller retries, and finds it.
+    """
+    out, todo, first_of, repeats = _check(actor, items)
+    if any(r is not None and r.error is not None for r in out):
+        return [r if r is not None else Registered() for r in out]
+    sources = sorted({(district_id, channel) for district_id, channel, _e in first_of})
+    if connection.vendor == "postgresql" and sources:
+        keys = [int.from_bytes(hashlib.blake2b(repr(k).encode(), digest_size=8).digest(), "big", signed=True)
+                for k in sources]
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT count(pg_advisory_xact_lock(k)) FROM unnest(%s::bigint[]) AS t(k)", [keys])
+    existing: dict[tuple, Case] = {}
+    for start in range(0, len(todo), BULK_LOOKUP):
+        existing.update(_existing(case for _i, case, _e in todo[start:start + BULK_LOOKUP]))
+    at = now()
+    by_district: dict[int, list] = {}
+    for i, case, event in todo:
+        found = existing.get(_external_key(case)) if case.external_id else None
+        if found is not None:
+            out[i] = Registered(case=found, repeated=True)
+        else:
+            by_district.setdefault(case.district_id, []).append((i, case, event))
+    cases, events = [], []
+    for district_id, entries in by_district.items():
+        codes = tracking_codes(district_id=district_id, when=at, count=len(entries))
+        for (i, case, event), code in zip(entries, codes, strict=True):
+            case.tracking_code = code
+            cases.append(case)
+            events.append(event_build(case=case, actor=actor, action=Action.REGISTER, before={},
+                                      after=snapshot(case, co_unit_ids=[]), at=at, **event))
+            out[i] = Registered(case=case)
+    bulk_insert(cases)
+    bulk_insert(events)  # after the cases: each event takes its case's new id
+    _answer_repeats(out, repeats)
+    return out
+
+
+BULK_LOOKUP = 2000  # external ids per lookup of stored cases (one IN each)
+
+
+def _answer_repeats(out: list, repeats: dict[int, int]) -> None:
+    for i, first in repeats.items():
+        out[i] = Registered(case=out[first].case, repeated=True) if out[first].case is not None else out[first]
+
+
+def _check(actor, items: list[dict]) -> tuple[list, list, dict, dict]:
+    """Each item checked as one registration (`_prepare`): the results so far (a refusal, by index), the checked
+    cases to look up and write as (index, case, event fields), the first index of each external key, and the
+    later items repeating one (index → the first's index)."""
     out: list[Registered | None] = [None] * len(items)
     todo: list[tuple[int, Case, dict]] = []
     first_of: dict[tuple, int] = {}  # external id → the index of its first item
@@ -113,11 +182,7 @@ def case_register_batch(*, actor, items: list[dict]) -> list[Registered]:
         if case.external_id:
             first_of[key] = i
         todo.append((i, case, event))
-    with external_id_locks(first_of):
-        _register_prepared(actor, out, todo)
-    for i, first in repeats.items():
-        out[i] = Registered(case=out[first].case, repeated=True) if out[first].case is not None else out[first]
-    return out
+    return out, todo, first_of, repeats
 
 
 def _register_prepared(actor, out: list, todo: list) -> None:
