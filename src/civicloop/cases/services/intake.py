@@ -269,7 +269,9 @@ def _existing(cases) -> dict[tuple, Case]:
     q = Q()
     for (district_id, channel), external_ids in by_source.items():
         q |= Q(district_id=district_id, channel=channel, external_id__in=external_ids)
-    return {_external_key(c): c for c in Case.objects.filter(q) if _external_key(c) in keys}
+    # `~Q(external_id="")` is the unique constraint's condition: without it PostgreSQL cannot use that partial
+    # index and scans every case (0.1 s a lookup at 200,000 cases)
+    return {_external_key(c): c for c in Case.objects.filter(q).exclude(external_id="") if _external_key(c) in keys}
 
 
 def _external_key(case) -> tuple:
