@@ -23,7 +23,7 @@ from django.utils.translation import gettext_lazy as _
 from civicloop.cases.constants import Action, AppealType, CaseState, Channel, Layer, Urgency
 from civicloop.cases.services import case_register_bulk, case_triage
 from civicloop.core.errors import CivicError
-from civicloop.core.sql import bulk_insert
+from civicloop.demo.bulk import Table
 from civicloop.imports import spec as s
 from civicloop.imports.error_codes import ImportErrorCode
 from civicloop.workdays.calendar import SHANGHAI
@@ -154,7 +154,11 @@ class WorkOrderSpec(s.KindSpec):
                     "reason": str(r.error.message)} for e, r in refused])
             for entry, result in zip(chunk, results, strict=True):
                 entry.values["case_id"] = result.case.pk
-            bulk_insert([WorkOrder(**e.values) for e in chunk])
+            orders = [WorkOrder(**e.values) for e in chunk]
+            at = timezone.now()
+            for order in orders:  # what auto_now(_add) would set: `Table` writes the values as they are
+                order.imported_at = order.updated_at = at
+            Table(WorkOrder).write_objects(orders)
         changed = [e for e in plan.update if e.changed]
         for entry in changed:
             WorkOrder.objects.filter(pk=entry.existing_id).update(
