@@ -175,6 +175,20 @@ def dashboard(db: str, env: dict, tmp: Path) -> list[Result]:
 
 
 @step
+def citizens(db: str, env: dict, tmp: Path) -> list[Result]:
+    """PostgreSQL only: the hotline import of BENCH_HOTLINE_ORDERS (100,000) generated 12345 work orders and its
+    re-import, the portal's report end to end under 16 clients over HTTP, Open311 GET requests p95 with a key — on
+    the database `demo_generation` made (bench/citizens_http.py)."""
+    if not db.startswith("PostgreSQL"):
+        return []
+    sys.path.insert(0, str(ROOT / "bench"))
+    from citizens_http import measure
+
+    return [Result(r["name"], db, r["seconds"], r.get("peak_mb", 0), r.get("rows", 0), r.get("note", ""))
+            for r in measure(env, tmp)]
+
+
+@step
 def sqlite_batch_load(db: str, env: dict, tmp: Path) -> list[Result]:
     """SQLite only: batches from 16 clients for a bounded time, with the inbox p95 and the `-wal` file's size
     meanwhile (bench/batch_load.py). Runs on the database `demo_generation` made (BENCH_ONLY must name both)."""

@@ -59,8 +59,17 @@ def diff(before: dict, after: dict) -> tuple[dict, dict]:
 def event_write(*, case: Case, actor, action: str, before: dict, after: dict, note: str = "",
                 attachments: list | None = None, at=None) -> CaseEvent:
     """Append the event for the change `before` → `after` (full snapshots or partial dicts). seq = new version."""
+    event = event_build(case=case, actor=actor, action=action, before=before, after=after, note=note,
+                        attachments=attachments, at=at)
+    insert(event)  # the ORM's insert without its compile (decision 30)
+    return event
+
+
+def event_build(*, case: Case, actor, action: str, before: dict, after: dict, note: str = "",
+                attachments: list | None = None, at=None) -> CaseEvent:
+    """The unsaved event `event_write` stores (a bulk intake inserts many at once)."""
     b, a = diff(before, after)
-    event = CaseEvent(
+    return CaseEvent(
         district_id=case.district_id,
         case=case,
         seq=case.version,
@@ -73,5 +82,3 @@ def event_write(*, case: Case, actor, action: str, before: dict, after: dict, no
         note=note,
         attachments=list(attachments or []),
     )
-    insert(event)  # the ORM's insert without its compile (decision 30)
-    return event

@@ -12,7 +12,8 @@ class HotlineImportKind(models.TextChoices):
 # later one (ids are taken before commit) is still read by the next call instead of being skipped past.
 FEED_LAG_SECONDS = 10
 FEED_PAGE_MAX = 500
-# Rows per `cases.services.case_register_batch` call of an import (its own limit, BATCH_MAX).
-REGISTER_CHUNK = 100
+# Rows per `cases.services.case_register_bulk` call of an import (a step of its progress bar; the import's one
+# transaction holds them all, so the chunk bounds only the memory of one step).
+REGISTER_CHUNK = 5000
 # AuditLog.action of a mapping change (services.mapping_set / mapping_delete)
 AUDIT_MAPPING = "hotline_mapping"

@@ -4,7 +4,7 @@ A row is one work order, identified by its number. Every row is checked first (t
 parsers, duplicate numbers; here: a datetime that reads as one); a row whose hotline category has no mapping
 (`CategoryMapping`) is reported in the result's notices and not registered — it is no bad row, the mapping is
 missing. The good rows are then written together or not at all: new work orders are registered through
-`cases.services.case_register_batch` (channel `hotline_12345`, external id = the work-order number, so the case
+`cases.services.case_register_bulk` (channel `hotline_12345`, external id = the work-order number, so the case
 is idempotent by the cases' own rule), a known one updates what may still change — the hotline's urgency and
 deadline (`WorkOrder`), and the case's urgency while it has never been dispatched (a triage step, the event
 says so) — and never registers twice.
@@ -21,9 +21,9 @@ from django.utils.translation import gettext as _gettext
 from django.utils.translation import gettext_lazy as _
 
 from civicloop.cases.constants import Action, AppealType, CaseState, Channel, Layer, Urgency
-from civicloop.cases.services import case_register_batch, case_triage
+from civicloop.cases.services import case_register_bulk, case_triage
 from civicloop.core.errors import CivicError
-from civicloop.core.sql import bulk_insert
+from civicloop.demo.bulk import Table
 from civicloop.imports import spec as s
 from civicloop.imports.error_codes import ImportErrorCode
 from civicloop.workdays.calendar import SHANGHAI
@@ -70,7 +70,7 @@ class _Count:
 
 @dataclass
 class OrderEntry(s.Entry):
-    case_item: dict = field(default_factory=dict)  # the `case_register_batch` item of a new order
+    case_item: dict = field(default_factory=dict)  # the `case_register_bulk` item of a new order
 
 
 class WorkOrderSpec(s.KindSpec):
@@ -146,14 +146,19 @@ class WorkOrderSpec(s.KindSpec):
     def write(self, ctx, plan: s.Plan) -> None:
         chunks = [plan.create[i:i + REGISTER_CHUNK] for i in range(0, len(plan.create), REGISTER_CHUNK)]
         for chunk in ctx.progress(chunks, label=_("登记"), min_total=2):
-            results = case_register_batch(actor=ctx.actor, items=[e.case_item for e in chunk])
+            results = case_register_bulk(actor=ctx.actor, items=[e.case_item for e in chunk])
+            refused = [(e, r) for e, r in zip(chunk, results, strict=True) if r.error is not None]
+            if refused:  # checked before, refused now (a place or category changed meanwhile): nothing written
+                raise CivicError(ImportErrorCode.IMPORT_ROWS_INVALID, details=[{
+                    "where": _gettext("第%(row)s行") % {"row": e.row}, "field": "",
+                    "reason": str(r.error.message)} for e, r in refused])
             for entry, result in zip(chunk, results, strict=True):
-                if result.case is None:  # checked before, refused now (a place or category changed meanwhile)
-                    raise CivicError(ImportErrorCode.IMPORT_ROWS_INVALID, details=[{
-                        "where": _gettext("第%(row)s行") % {"row": entry.row}, "field": "",
-                        "reason": str(result.error.message)}])
                 entry.values["case_id"] = result.case.pk
-            bulk_insert([WorkOrder(**e.values) for e in chunk])
+            orders = [WorkOrder(**e.values) for e in chunk]
+            at = timezone.now()
+            for order in orders:  # what auto_now(_add) would set: `Table` writes the values as they are
+                order.imported_at = order.updated_at = at
+            Table(WorkOrder).write_objects(orders)
         changed = [e for e in plan.update if e.changed]
         for entry in changed:
             WorkOrder.objects.filter(pk=entry.existing_id).update(

@@ -1,5 +1,5 @@
 """The hotline app's writers: the category mapping. (Work orders are written by the import kind, `import_kinds`,
-through `cases.services.case_register_batch`; replies are the cases app's.)"""
+through `cases.services.case_register_bulk`; replies are the cases app's.)"""
 
 from __future__ import annotations
 

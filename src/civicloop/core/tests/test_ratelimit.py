@@ -31,3 +31,12 @@ def test_a_refused_attempt_still_counts_and_old_windows_are_purged():
     rate_limit_hit("k", limit=1, window=60, now=now + 90_000)
     assert rate_counts_purge(now=now + 90_000) == 1
     assert list(RateCount.objects.values_list("count", flat=True)) == [1]
+
+
+def test_the_scale_setting_multiplies_every_limit(settings):
+    settings.RATE_LIMIT_SCALE = 2.5  # CIVICLOOP_RATE_LIMIT_SCALE: the bench's 16 clients share one address
+    now = 1_800_000_000.0
+    assert [rate_limit_hit("bench:ip", limit=2, window=3600, now=now) for _i in range(5)] == [1, 2, 3, 4, 5]
+    with pytest.raises(CivicError) as refused:
+        rate_limit_hit("bench:ip", limit=2, window=3600, now=now)
+    assert refused.value.params["limit"] == 5  # the message names the limit in force
