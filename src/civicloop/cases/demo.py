@@ -29,7 +29,7 @@ from typing import NamedTuple
 from django.db import connection
 from django.utils import timezone
 
-from civicloop.demo.bulk import Table, Writer, sqlite_datetime
+from civicloop.core.bulk import Table, Writer, sqlite_datetime
 from civicloop.orgs.constants import UnitKind
 from civicloop.orgs.models import Unit, User
 from civicloop.places.constants import PlaceLevel
@@ -816,7 +816,7 @@ def _warm(gen: Generator) -> None:
 
 def _flush(gen: Generator, sims: list[Sim], totals: dict) -> list[tuple[Table, list]]:
     """The rows of `sims`' cases, co-units, events and the side rows of those cases, for the writer
-    (`civicloop.demo.bulk`: COPY on PostgreSQL, one prepared INSERT per table elsewhere)."""
+    (`civicloop.core.bulk`: COPY on PostgreSQL, one prepared INSERT per table elsewhere)."""
     if not sims:
         return []
     tables = _tables(connection.vendor, connection.alias)

@@ -211,7 +211,7 @@ def rollups_load_district(district, *, now: dt.datetime | None = None) -> int:
     PostgreSQL), then move the watermark past its last event. Only when every unread event is the district's and it
     has no facts yet; otherwise (or for an empty district) the ordinary `rollups_refresh`. Returns the events read.
     The refresh reading batch by batch, re-querying facts and rollup rows, takes most of an hour on a million cases."""
-    from civicloop.demo.bulk import Table  # the demo's bulk writer; only this function uses it
+    from civicloop.core.bulk import Table
 
     now = now or timezone.now()
     with transaction.atomic():

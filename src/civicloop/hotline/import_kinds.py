@@ -22,8 +22,8 @@ from django.utils.translation import gettext_lazy as _
 
 from civicloop.cases.constants import Action, AppealType, CaseState, Channel, Layer, Urgency
 from civicloop.cases.services import case_register_bulk, case_triage
+from civicloop.core.bulk import Table
 from civicloop.core.errors import CivicError
-from civicloop.demo.bulk import Table
 from civicloop.imports import spec as s
 from civicloop.imports.error_codes import ImportErrorCode
 from civicloop.workdays.calendar import SHANGHAI

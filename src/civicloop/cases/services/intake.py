@@ -148,7 +148,7 @@ def case_register_bulk(*, actor, items: list[dict]) -> list[Registered]:
 
 def _bulk_write(cases: list[Case], events: list, at) -> None:
     """Insert the new cases, then their events (each takes its case's new id). On PostgreSQL the ids come from the
-    sequences first and the rows go by COPY with the demo's adaptation (`demo.bulk.Table`: the values as the
+    sequences first and the rows go by COPY with the demo's adaptation (`core.bulk.Table`: the values as the
     instances hold them, only datetimes, decimals and JSON adapted — `get_db_prep_save` per cell was half the
     import's time); the timestamps `auto_now`/`auto_now_add` would set are set here, to the registration's moment.
     Elsewhere `core.sql.bulk_insert` (`bulk_create`)."""
@@ -156,7 +156,7 @@ def _bulk_write(cases: list[Case], events: list, at) -> None:
         bulk_insert(cases)
         bulk_insert(events)
         return
-    from civicloop.demo.bulk import Table
+    from civicloop.core.bulk import Table
 
     for case in cases:
         case.created_at = case.updated_at = at

@@ -4,7 +4,9 @@
 millions of rows that is most of the demo's time. `Table` reads each instance's values straight from its
 `__dict__` (the attnames, as `Model.__init__` filled them: defaults included) and adapts only the columns that need
 it — the same adaptation Django applies (datetimes as UTC text on SQLite, decimals through the field, JSON as
-`json.dumps`). No signals, no `auto_now`: only for the demo's models, whose timestamps the generator sets.
+`json.dumps`). No signals, no `auto_now`: the caller sets every timestamp. Used by the demo generator, the
+dashboard's one-pass fold and the cases' bulk registration (a 12345 import); shared here so none of them imports
+another app's internals.
 """
 
 from __future__ import annotations
