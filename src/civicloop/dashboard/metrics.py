@@ -204,13 +204,15 @@ class KpiResult:
 
 
 def _sums(period: Period, today: dt.date, names=None) -> dict:
-    """Σ of every measure the KPIs read over `period` (a past-days-only KPI's measure over its own days)."""
+    """Σ of every measure the KPIs read over `period` (a past-days-only KPI's measure over its own days). The rows
+    read are the period's, so only a shorter window needs a FILTER (short SQL: psycopg parses every statement's
+    text on the client, ~5 ms for one with a FILTER per measure)."""
     aggregates = {}
     for kpi in KPIS:
         p = period.for_measure(kpi, today)
         for name in filter(None, (kpi.numerator, kpi.denominator)):
             if names is None or name in names:
-                window = Q(day__gte=p.start, day__lte=p.end)
+                window = None if p == period else Q(day__gte=p.start, day__lte=p.end)
                 aggregates[f"{name}@{kpi.past_days_only:d}"] = Sum(name, filter=window, default=0)
     return aggregates
 
@@ -293,28 +295,6 @@ def fold_days(rows: list[tuple], period: Period, today: dt.date, width: int = 1,
     flat = {f"{name}@0": full[i] for i, name in enumerate(MEASURE_NAMES)}
     flat.update({f"{name}@1": past[i] for i, name in enumerate(MEASURE_NAMES)})
     return _results(flat, kpis)
-
-
-def compute_by_pair(scope: MetricScope, period: Period, dims: tuple[str, str], filters: Filters = Filters(), *,
-                    codes: tuple[str, ...], today: dt.date | None = None, category_ids=None
-                    ) -> tuple[dict[Any, dict[str, KpiResult]], dict[Any, dict[str, KpiResult]]]:
-    """`compute_by` for two dimensions at once (e.g. streets and departments) from one GROUP BY over both, the
-    groups then summed onto each: ({first value: results}, {second value: results})."""
-    today = today or today_local()
-    kpis = [KPI_BY_CODE[c] for c in codes]
-    sums = _sums(period, today, {n for k in kpis for n in (k.numerator, k.denominator) if n})
-    keys = list(sums)
-    model = rollup_model(scope, filters, dims)
-    rows = (model.objects.filter(scope.q(), filters.q(category_ids), day__gte=period.start, day__lte=period.end)
-            .order_by().values(*dims).annotate(**sums).values_list(*dims, *keys))
-    folded: tuple[dict, dict] = ({}, {})
-    for row in rows:
-        values = [v or 0 for v in row[2:]]
-        for side in (0, 1):
-            have = folded[side].get(row[side])
-            folded[side][row[side]] = values if have is None else list(map(add, have, values))
-    return tuple({value: _results(dict(zip(keys, sums_, strict=True)), kpis) for value, sums_ in side.items()}
-                 for side in folded)
 
 
 # ----- the cases behind a figure (from the facts, through the cases selectors)

@@ -13,7 +13,7 @@ from urllib.parse import urlencode
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
-from civicloop.cases.constants import Channel, TimeState
+from civicloop.cases.constants import CLOCK_STATES, Channel, TimeState
 from civicloop.cases.models import Category
 from civicloop.cases.selectors import CaseFilters, case_list_for
 from civicloop.core.errors import CivicError, ErrorCode
@@ -34,7 +34,6 @@ from .metrics import (
     MetricScope,
     Period,
     compute_by,
-    compute_by_pair,
     daily_sums,
     facts_behind,
     fold_days,
@@ -169,13 +168,58 @@ def drill_cases_for(actor, code: str, part: str | None, period: Period, filters:
             return case_list_for(actor).none()
         qs = _returns(scope, period, filters).filter(unit_id=returned_by)
         qs = qs.filter(category_id=filters.category_id or NONE)  # no category: the uncategorised returns
-        return case_list_for(actor, CaseFilters()).filter(pk__in=qs.values("case_id"))
+        return case_list_for(actor, CaseFilters(), now=now).filter(pk__in=qs.values("case_id"))
     kpi = KPI_BY_CODE[code]
     part = part or Part.NUMERATOR
     if part == Part.DENOMINATOR and kpi.denominator is None:
         raise CivicError(DashboardErrorCode.PART_INVALID)
     facts = facts_behind(scope, code, part, period, filters, today=today_local(now))
     return case_list_for(actor, CaseFilters(), now=now).filter(pk__in=facts.values("case_id"))
+
+
+class RedFirst:
+    """A drill-down list paged without ranking all of it: `qs` (a `case_list_for` list annotated at `now`) is
+    ordered red, yellow, green (the open cases whose clock runs — few, on the cases' (…, state, deadline) indexes),
+    then the rest newest first; a page is read rank by rank, each part by an index in its own order, stopping when
+    the page is full — ids only (no joins), then the page's rows by id. The same rows in the same order as
+    `qs[a:b]`; `count()` is the list's (the figure's)."""
+
+    def __init__(self, qs: QuerySet, now: dt.datetime):
+        running = Q(state__in=CLOCK_STATES, deadline__isnull=False)
+        order = ("-created_at", "-id")  # within one rank, the list's order
+        self.parts = tuple(part.order_by(*order).values_list("pk", flat=True) for part in (  # each rank with
+            qs.filter(running & Q(deadline__lt=now), time_rank=0),  # the same condition on indexed columns
+            qs.filter(running & ~Q(deadline__lt=now) & Q(yellow_at__lte=now), time_rank=1),
+            qs.filter(running & ~Q(deadline__lt=now) & ~Q(yellow_at__lte=now), time_rank=2),
+            qs.exclude(running).filter(time_rank=3),
+        ))
+        self.qs = qs
+
+    def count(self) -> int:
+        return self.qs.count()
+
+    def __len__(self) -> int:
+        return self.count()
+
+    def __getitem__(self, item):
+        if not isinstance(item, slice):
+            return self[item:item + 1][0]
+        start, stop = item.start or 0, item.stop
+        ids: list[int] = []
+        skip = start
+        for at, part in enumerate(self.parts):
+            want = None if stop is None else stop - start - len(ids)
+            if want is not None and want <= 0:
+                break
+            if skip and at < len(self.parts) - 1:  # a later page: the parts wholly before it are skipped
+                ahead = part.order_by().count()
+                if skip >= ahead:
+                    skip -= ahead
+                    continue
+            ids += list(part[skip:] if want is None else part[skip:skip + want])
+            skip = 0
+        rows = {case.pk: case for case in self.qs.filter(pk__in=ids)} if ids else {}
+        return [rows[pk] for pk in ids if pk in rows]
 
 
 # ----- the overview
@@ -261,8 +305,8 @@ def overview_for(actor, period: Period, filters: Filters = Filters(), *, now: dt
     top = sorted(((c, r["intake"].numerator) for c, r in by_category.items() if c and r["intake"].numerator),
                  key=lambda item: (-item[1], item[0]))[:TOP_CATEGORIES]
     names = _category_names([c for c, _n in top])
-    by_street, by_unit = compute_by_pair(scope, period, ("street_id", "lead_unit_id"), filters, codes=RANKING_KPIS,
-                                         today=today, category_ids=cats)
+    by_street, by_unit = (compute_by(scope, period, dimension, filters, codes=RANKING_KPIS, today=today,
+                                     category_ids=cats) for dimension in ("street_id", "lead_unit_id"))
     streets = dict(Place.objects.filter(pk__in=[k for k in by_street if k]).values_list("pk", "name"))
     units = dict(Unit.objects.filter(pk__in=[k for k in by_unit if k], kind=UnitKind.DEPARTMENT)
                  .values_list("pk", "name"))
