@@ -15,12 +15,12 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "civicloop.settings")
 django.setup()
 
 from django.db import connection  # noqa: E402
-from django.utils import timezone  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
+from django.utils import timezone  # noqa: E402
 
-from civicloop.orgs.models import User  # noqa: E402
 from civicloop.dashboard import selectors  # noqa: E402
 from civicloop.dashboard.metrics import Filters, Period, today_local  # noqa: E402
+from civicloop.orgs.models import User  # noqa: E402
 
 N = int(sys.argv[1]) if len(sys.argv) > 1 and sys.argv[1].isdigit() else 20
 today = today_local()
