@@ -120,10 +120,15 @@ class Case(TenantModel):
         ]
         indexes = [
             # inbox and lists: who (territory or unit) + state, then the columns of the time state (red/yellow
-            # first) and the id, so counting and ordering a section can read the index alone
-            models.Index(fields=["district", "state", "deadline", "yellow_at", "id"], name="case_district_inbox"),
-            models.Index(fields=["street", "state", "deadline", "yellow_at", "id"], name="case_street_inbox"),
-            models.Index(fields=["community", "state", "deadline", "yellow_at", "id"], name="case_community_inbox"),
+            # first) and the id, so counting and ordering a section can read the index alone; a territory's
+            # include the lead unit, which a viewer's visibility (territory OR own unit) reads: the dashboard's
+            # live open/yellow/red counts are then index-only scans (PostgreSQL; SQLite ignores `include`)
+            models.Index(fields=["district", "state", "deadline", "yellow_at", "id"], name="case_district_inbox",
+                         include=["lead_unit"]),
+            models.Index(fields=["street", "state", "deadline", "yellow_at", "id"], name="case_street_inbox",
+                         include=["lead_unit"]),
+            models.Index(fields=["community", "state", "deadline", "yellow_at", "id"], name="case_community_inbox",
+                         include=["lead_unit"]),
             models.Index(fields=["lead_unit", "state", "deadline", "yellow_at", "id"], name="case_lead_unit_inbox"),
             models.Index(fields=["dispatching_unit", "state"]),  # the extensions an approver decides
             # a district's cases newest first within a window: Open311 GET requests (open311.selectors)

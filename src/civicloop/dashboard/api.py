@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django.http import HttpResponse
+from django.utils import timezone
 from ninja import Query, Router, Schema
 
 from civicloop.cases.api import CaseOut, labelled
@@ -158,9 +159,10 @@ def drill_cases(request, params: Query[DrillIn]):
     """The cases behind one figure (its `drill` query string), paged, red and yellow first: `count` is the
     figure's."""
     period = selectors.period_of(params.start, params.end)
+    now = timezone.now()
     qs = selectors.drill_cases_for(request.user, params.kpi, params.part, period, params.filters(),
-                                   returned_by=params.returned_by)
-    page = paged(qs, params)
+                                   returned_by=params.returned_by, now=now)
+    page = paged(selectors.RedFirst(qs, now), params)
     return {"count": page["count"], "items": labelled(case_rows_for(request.user, page["items"]))}
 
 

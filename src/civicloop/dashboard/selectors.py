@@ -13,7 +13,7 @@ from urllib.parse import urlencode
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
-from civicloop.cases.constants import Channel, TimeState
+from civicloop.cases.constants import CLOCK_STATES, Channel, TimeState
 from civicloop.cases.models import Category
 from civicloop.cases.selectors import CaseFilters, case_list_for
 from civicloop.core.errors import CivicError, ErrorCode
@@ -28,14 +28,17 @@ from .error_codes import DashboardErrorCode
 from .metrics import (
     KPI_BY_CODE,
     KPIS,
+    MEASURE_NAMES,
     Filters,
     KpiResult,
     MetricScope,
     Period,
-    compute,
     compute_by,
+    daily_sums,
     facts_behind,
+    fold_days,
     metric_scope_for,
+    rollup_model,
     today_local,
 )
 from .models import CaseReturn, RollupWatermark
@@ -74,19 +77,35 @@ def drill_query(code: str, part: str | None, period: Period, filters: Filters, *
     return urlencode({k: v for k, v in params.items() if v is not None})
 
 
+class DrillBase:
+    """`drill_query` for one period and filters, encoded once: `.of(code, part)` adds the figure's own part (the
+    same string `drill_query` gives, parameters in the same order)."""
+
+    def __init__(self, period: Period, filters: Filters, **extra):
+        rest = urlencode({k: v for k, v in {
+            "start": period.start.isoformat(), "end": period.end.isoformat(), "street": filters.street_id,
+            "unit": filters.lead_unit_id, "category": filters.category_id, "channel": filters.channel,
+            "appeal_type": filters.appeal_type, **extra}.items() if v is not None})
+        self.rest = "&" + rest if rest else ""
+
+    def of(self, code: str, part: str | None) -> str:
+        return f"kpi={code}" + (f"&part={part}" if part is not None else "") + self.rest
+
+
 def _figure(count: int, query: str) -> dict:
     return {"count": count, "drill": query}
 
 
-def _kpi_figures(result: KpiResult, period: Period, filters: Filters) -> dict:
+def _kpi_figures(result: KpiResult, period: Period, filters: Filters, base: DrillBase | None = None) -> dict:
     kpi = result.kpi
+    base = base or DrillBase(period, filters)
     return {
         "code": kpi.code, "value": result.value,
         "numerator": _figure(result.numerator if kpi.kind != KpiKind.AVERAGE else result.denominator,
-                             drill_query(kpi.code, Part.NUMERATOR, period, filters)),
+                             base.of(kpi.code, Part.NUMERATOR)),
         "numerator_sum": result.numerator,  # an average's numerator is a sum (working days), not a count of cases
         "denominator": None if kpi.denominator is None else _figure(
-            result.denominator, drill_query(kpi.code, Part.DENOMINATOR, period, filters)),
+            result.denominator, base.of(kpi.code, Part.DENOMINATOR)),
     }
 
 
@@ -149,13 +168,58 @@ def drill_cases_for(actor, code: str, part: str | None, period: Period, filters:
             return case_list_for(actor).none()
         qs = _returns(scope, period, filters).filter(unit_id=returned_by)
         qs = qs.filter(category_id=filters.category_id or NONE)  # no category: the uncategorised returns
-        return case_list_for(actor, CaseFilters()).filter(pk__in=qs.values("case_id"))
+        return case_list_for(actor, CaseFilters(), now=now).filter(pk__in=qs.values("case_id"))
     kpi = KPI_BY_CODE[code]
     part = part or Part.NUMERATOR
     if part == Part.DENOMINATOR and kpi.denominator is None:
         raise CivicError(DashboardErrorCode.PART_INVALID)
     facts = facts_behind(scope, code, part, period, filters, today=today_local(now))
     return case_list_for(actor, CaseFilters(), now=now).filter(pk__in=facts.values("case_id"))
+
+
+class RedFirst:
+    """A drill-down list paged without ranking all of it: `qs` (a `case_list_for` list annotated at `now`) is
+    ordered red, yellow, green (the open cases whose clock runs — few, on the cases' (…, state, deadline) indexes),
+    then the rest newest first; a page is read rank by rank, each part by an index in its own order, stopping when
+    the page is full — ids only (no joins), then the page's rows by id. The same rows in the same order as
+    `qs[a:b]`; `count()` is the list's (the figure's)."""
+
+    def __init__(self, qs: QuerySet, now: dt.datetime):
+        running = Q(state__in=CLOCK_STATES, deadline__isnull=False)
+        order = ("-created_at", "-id")  # within one rank, the list's order
+        self.parts = tuple(part.order_by(*order).values_list("pk", flat=True) for part in (  # each rank with
+            qs.filter(running & Q(deadline__lt=now), time_rank=0),  # the same condition on indexed columns
+            qs.filter(running & ~Q(deadline__lt=now) & Q(yellow_at__lte=now), time_rank=1),
+            qs.filter(running & ~Q(deadline__lt=now) & ~Q(yellow_at__lte=now), time_rank=2),
+            qs.exclude(running).filter(time_rank=3),
+        ))
+        self.qs = qs
+
+    def count(self) -> int:
+        return self.qs.count()
+
+    def __len__(self) -> int:
+        return self.count()
+
+    def __getitem__(self, item):
+        if not isinstance(item, slice):
+            return self[item:item + 1][0]
+        start, stop = item.start or 0, item.stop
+        ids: list[int] = []
+        skip = start
+        for at, part in enumerate(self.parts):
+            want = None if stop is None else stop - start - len(ids)
+            if want is not None and want <= 0:
+                break
+            if skip and at < len(self.parts) - 1:  # a later page: the parts wholly before it are skipped
+                ahead = part.order_by().count()
+                if skip >= ahead:
+                    skip -= ahead
+                    continue
+            ids += list(part[skip:] if want is None else part[skip:skip + want])
+            skip = 0
+        rows = {case.pk: case for case in self.qs.filter(pk__in=ids)} if ids else {}
+        return [rows[pk] for pk in ids if pk in rows]
 
 
 # ----- the overview
@@ -170,9 +234,9 @@ def _ranking(by: dict, names: dict, period: Period, filters: Filters, key: str) 
     for value, results in by.items():
         if value not in names:
             continue
-        narrowed = _with(filters, **{key: value})
+        base = DrillBase(period, _with(filters, **{key: value}))
         rows.append({"id": value, "name": names[value],
-                     "kpis": [_kpi_figures(results[c], period, narrowed) for c in RANKING_KPIS]})
+                     "kpis": [_kpi_figures(results[c], period, None, base) for c in RANKING_KPIS]})
     on_time = {row["id"]: by[row["id"]]["on_time_rate"].value for row in rows}
     return sorted(rows, key=lambda r: (on_time[r["id"]] is None, -(on_time[r["id"]] or 0),
                                        -by[r["id"]]["intake"].numerator, r["id"]))
@@ -194,38 +258,55 @@ def overview_for(actor, period: Period, filters: Filters = Filters(), *, now: dt
     today = today_local(now)
     cats = filters.category_ids() if filters.category_id is not None else None
     previous = period.previous()
-    current, before = (compute(scope, p, filters, today=today, category_ids=cats) for p in (period, previous))
+    trend_period = Period(today - dt.timedelta(days=TREND_DAYS - 1), today)
+    # one read per rollup table: the period, the previous one and the trend (per day, with the channels when the
+    # same table holds them); streets and departments (one GROUP BY over both); the categories
+    with_channel = rollup_model(scope, filters, "channel") is rollup_model(scope, filters)
+    days = daily_sums(scope, filters, (Period(previous.start, period.end), trend_period),
+                      by="channel" if with_channel else None, category_ids=cats)
+    width = 2 if with_channel else 1
+    current, before = (fold_days(days, p, today, width) for p in (period, previous))
+    base = DrillBase(period, filters)
     kpis = []
     for kpi in KPIS:
         value, old = current[kpi.code].value, before[kpi.code].value
-        kpis.append({**_kpi_figures(current[kpi.code], period, filters), "label": str(kpi.label), "kind": kpi.kind,
-                     "unit": str(kpi.unit), "formula": str(kpi.formula), "previous_value": old,
+        kpis.append({**_kpi_figures(current[kpi.code], period, filters, base), "label": str(kpi.label),
+                     "kind": kpi.kind, "unit": str(kpi.unit), "formula": str(kpi.formula), "previous_value": old,
                      "change": None if value is None or old is None else value - old})
-    trend_period = Period(today - dt.timedelta(days=TREND_DAYS - 1), today)
-    trend_by = compute_by(scope, trend_period, "day", filters, codes=("intake", "on_time_rate", "overdue"),
-                          today=today, category_ids=cats)
+    at = {name: i + width for i, name in enumerate(MEASURE_NAMES)}
+    per_day: dict[dt.date, list[int]] = {}
+    for row in days:
+        if row[0] >= trend_period.start:
+            sums = per_day.setdefault(row[0], [0, 0, 0, 0])
+            sums[0] += row[at["intake"]]
+            sums[1] += row[at["resolved"]]
+            sums[2] += row[at["resolved_on_time"]]
+            sums[3] += row[at["overdue"]] if row[0] < today else 0  # a deadline is missed at its day's end
     trend = []
     for offset in range(TREND_DAYS):
         day = trend_period.start + dt.timedelta(days=offset)
-        one = Period(day, day)
-        results = trend_by.get(day)
-        intake = results["intake"].numerator if results else 0
-        resolved = results["on_time_rate"].denominator if results else 0
-        on_time = results["on_time_rate"].numerator if results else 0
-        red = results["overdue"].numerator if results else 0  # deadline that day, missed (today: not yet counted)
-        trend.append({"day": day, "intake": _figure(intake, drill_query("intake", Part.NUMERATOR, one, filters)),
-                      "resolved": _figure(resolved, drill_query("on_time_rate", Part.DENOMINATOR, one, filters)),
-                      "resolved_on_time": _figure(on_time, drill_query("on_time_rate", Part.NUMERATOR, one, filters)),
-                      "red": _figure(red, drill_query("overdue", Part.NUMERATOR, one, filters))})
+        intake, resolved, on_time, red = per_day.get(day, (0, 0, 0, 0))
+        one = DrillBase(Period(day, day), filters)
+        trend.append({"day": day, "intake": _figure(intake, one.of("intake", Part.NUMERATOR)),
+                      "resolved": _figure(resolved, one.of("on_time_rate", Part.DENOMINATOR)),
+                      "resolved_on_time": _figure(on_time, one.of("on_time_rate", Part.NUMERATOR)),
+                      "red": _figure(red, one.of("overdue", Part.NUMERATOR))})
+    if with_channel:
+        by_channel: dict[str, int] = {}
+        for row in days:
+            if period.start <= row[0] <= period.end:
+                by_channel[row[1]] = by_channel.get(row[1], 0) + row[at["intake"]]
+    else:
+        by_channel = {ch: r["intake"].numerator for ch, r in compute_by(
+            scope, period, "channel", filters, codes=("intake",), today=today, category_ids=cats).items()}
     live = live_counts(actor, scope, filters, now, cats)
-    today_query = Period(today, today)
+    today_query = DrillBase(Period(today, today), filters)
     by_category = compute_by(scope, period, "category_id", filters, codes=("intake",), today=today, category_ids=cats)
     top = sorted(((c, r["intake"].numerator) for c, r in by_category.items() if c and r["intake"].numerator),
                  key=lambda item: (-item[1], item[0]))[:TOP_CATEGORIES]
     names = _category_names([c for c, _n in top])
-    by_channel = compute_by(scope, period, "channel", filters, codes=("intake",), today=today, category_ids=cats)
-    by_street = compute_by(scope, period, "street_id", filters, codes=RANKING_KPIS, today=today, category_ids=cats)
-    by_unit = compute_by(scope, period, "lead_unit_id", filters, codes=RANKING_KPIS, today=today, category_ids=cats)
+    by_street, by_unit = (compute_by(scope, period, dimension, filters, codes=RANKING_KPIS, today=today,
+                                     category_ids=cats) for dimension in ("street_id", "lead_unit_id"))
     streets = dict(Place.objects.filter(pk__in=[k for k in by_street if k]).values_list("pk", "name"))
     units = dict(Unit.objects.filter(pk__in=[k for k in by_unit if k], kind=UnitKind.DEPARTMENT)
                  .values_list("pk", "name"))
@@ -237,18 +318,16 @@ def overview_for(actor, period: Period, filters: Filters = Filters(), *, now: dt
         "previous": {"start": previous.start, "end": previous.end},
         "today": {
             "day": today,
-            "intake": _figure(trend[-1]["intake"]["count"], drill_query("intake", Part.NUMERATOR, today_query, filters)),
-            **{code: _figure(live[code], drill_query(code, None, today_query, filters)) for code in LIVE},
+            "intake": _figure(trend[-1]["intake"]["count"], today_query.of("intake", Part.NUMERATOR)),
+            **{code: _figure(live[code], today_query.of(code, None)) for code in LIVE},
         },
         "kpis": kpis,
         "trend": trend,
         "categories": [{"id": c, "name": names.get(c, ""), "intake": _figure(n, drill_query(
             "intake", Part.NUMERATOR, period, _with(filters, category_id=c)))} for c, n in top],
         "channels": [{"channel": ch, "label": str(Channel(ch).label) if ch in Channel.values else ch,
-                      "intake": _figure(r["intake"].numerator, drill_query(
-                          "intake", Part.NUMERATOR, period, _with(filters, channel=ch)))}
-                     for ch, r in sorted(by_channel.items(), key=lambda i: -i[1]["intake"].numerator)
-                     if r["intake"].numerator],
+                      "intake": _figure(n, drill_query("intake", Part.NUMERATOR, period, _with(filters, channel=ch)))}
+                     for ch, n in sorted(by_channel.items(), key=lambda i: -i[1]) if n],
         "streets": _ranking(by_street, streets, period, filters, "street_id"),
         "departments": _ranking(by_unit, units, period, filters, "lead_unit_id"),
         "disputes": disputes(scope, period, filters),

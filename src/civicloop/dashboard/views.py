@@ -12,6 +12,7 @@ from django.core.paginator import Paginator
 from django.core.serializers.json import DjangoJSONEncoder
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from pydantic import ValidationError
 
@@ -87,9 +88,10 @@ def overview(request):
 def drill_cases(request):
     params = _params(request, DrillIn)
     period = selectors.period_of(params.start, params.end)
+    now = timezone.now()
     qs = selectors.drill_cases_for(request.user, params.kpi, params.part, period, params.filters(),
-                                   returned_by=params.returned_by)
-    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+                                   returned_by=params.returned_by, now=now)
+    page = Paginator(selectors.RedFirst(qs, now), PAGE_SIZE).get_page(request.GET.get("page"))
     page.object_list = cases_shown(request.user, page.object_list)
     query = request.GET.copy()
     query.pop("page", None)

@@ -171,3 +171,34 @@ def test_the_overview_reads_the_full_rollup_only_when_no_coarser_one_holds_the_c
     sql = " ".join(q["sql"] for q in seen.captured_queries)
     assert ("dashboard_dailyrollup" in sql) is full
     assert full or "dashboard_streetchannelrollup" in sql
+
+
+@pytest.mark.parametrize("persona", ["leader", "street_dispatcher", "dept_handler"])
+def test_a_page_read_rank_by_rank_is_the_ranked_lists_page(client, loop, persona):
+    """RedFirst (red, yellow, green, then the rest newest first, each rank by its own index) gives exactly the rows
+    and order of the whole list ranked at once, for every figure's list, any page — and the endpoint pages so."""
+    from urllib.parse import parse_qsl
+
+    from django.utils import timezone
+
+    from civicloop.dashboard import selectors
+    from civicloop.dashboard.filters import DrillIn
+
+    user = getattr(loop.world, persona)
+    data = overview(client, user)
+    now = timezone.now()
+    seen_ranks = set()
+    for where, figure in figures(data):
+        params = DrillIn(**dict(parse_qsl(figure["drill"])))
+        period = selectors.period_of(params.start, params.end)
+        qs = selectors.drill_cases_for(user, params.kpi, params.part, period, params.filters(),
+                                       returned_by=params.returned_by, now=now)
+        ranked = [(c.pk, c.time_rank) for c in qs]
+        seen_ranks |= {rank for _pk, rank in ranked}
+        paged = selectors.RedFirst(qs, now)
+        assert paged.count() == len(ranked), where
+        for start, stop in ((0, 2), (0, 20), (1, 3), (2, 5), (3, 100), (len(ranked), len(ranked) + 2)):
+            assert [(c.pk, c.time_rank) for c in paged[start:stop]] == ranked[start:stop], (where, start, stop)
+        page = client.get(f"{API}/cases?{figure['drill']}&limit=2&offset=1").json()
+        assert [row["id"] for row in page["items"]] == [pk for pk, _r in ranked[1:3]], where
+    assert seen_ranks >= {0, 3}, seen_ranks  # red and closed cases in the lists: the ranks are exercised
