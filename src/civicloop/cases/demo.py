@@ -29,7 +29,7 @@ from typing import NamedTuple
 from django.db import connection
 from django.utils import timezone
 
-from civicloop.demo.bulk import Table, Writer, sqlite_datetime
+from civicloop.demo.bulk import Table, Writer, indexes_deferred, sqlite_datetime
 from civicloop.orgs.constants import UnitKind
 from civicloop.orgs.models import Unit, User
 from civicloop.workdays.calendar import SHANGHAI, WorkCalendar, deadline_for
@@ -745,7 +745,9 @@ def _write(ctx, gen: Generator, sims) -> None:
     totals = {"cases.case": 0, "cases.case_event": 0}
     _warm(gen)
     try:
-        with Writer() as writer:  # the database inserts one batch while the next is generated
+        # a fresh demo fills empty tables: their indexes are built once at the end (bulk.indexes_deferred)
+        with indexes_deferred([Case, CaseCoUnit, CaseEvent, Reply, Rating, ExtensionRequest, Supervision]), \
+                Writer() as writer:  # the database inserts one batch while the next is generated
             for sim in sims:
                 pending.append(sim)
                 recent = gen.recent.setdefault(sim.case.community_id, [])
