@@ -27,6 +27,7 @@ from itertools import accumulate
 from typing import NamedTuple
 
 from django.db import connection
+from django.db.models.base import ModelState
 from django.utils import timezone
 
 from civicloop.demo.bulk import Table, Writer, indexes_deferred, sqlite_datetime
@@ -115,6 +116,22 @@ def _pick(rng, table):
 @lru_cache(maxsize=64)
 def _cumulative(table: tuple) -> tuple[list, list]:
     return [v for v, _w in table], list(accumulate(w for _v, w in table))
+
+
+@lru_cache(maxsize=1)
+def _case_defaults() -> dict:
+    return {f.attname: f.get_default() for f in Case._meta.concrete_fields}
+
+
+def _new_case(**values) -> Case:
+    """`Case(**values)` (attnames only) without `Model.__init__`'s per-field walk: the fields' defaults, then
+    `values`, straight into the instance's `__dict__` — what `__init__` leaves there (no signal handles Case's
+    init)."""
+    case = Case.__new__(Case)
+    case._state = ModelState()
+    case.__dict__.update(_case_defaults())
+    case.__dict__.update(values)
+    return case
 
 
 _CALENDAR: list = []  # one WorkCalendar per generation (it caches each year's administrator-entered days)
@@ -411,8 +428,8 @@ class Generator:
         name = "" if anonymous else f"{rng.choice('王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗')}{rng.choice(('先生', '女士'))}"
         phone = "" if anonymous else f"1{rng.choice('35789')}{rng.randint(0, 999_999_999):09d}"
         lat = ctx.centre.get(committee.pk, (31.18, 121.43))
-        case = Case(
-            pk=self.next_pk, district=self.district, tracking_code=self._code(t0), channel=channel,
+        case = _new_case(
+            id=self.next_pk, district_id=self.district.pk, tracking_code=self._code(t0), channel=channel,
             external_id=f"{channel[:3].upper()}{self.next_pk:09d}" if channel in (Channel.HOTLINE_12345, Channel.SENSOR) else "",
             category_id=None, urgency=Urgency.NORMAL, appeal_type=appeal.kind, place_id=place_id, street_id=committee.street_id,
             community_id=committee.pk, lat=round(lat[0] + rng.uniform(-0.004, 0.004), 6),
@@ -438,8 +455,8 @@ class Generator:
                      "community_id": e.community_id, "enterprise_id": e.pk, "address": e.address}
             reporter = (e.contact_name, e.contact_phone)
         subject = h if h is not None else e
-        case = Case(
-            pk=self.next_pk, district=self.district, tracking_code=self._code(problem.at), channel=Channel.VISIT,
+        case = _new_case(
+            id=self.next_pk, district_id=self.district.pk, tracking_code=self._code(problem.at), channel=Channel.VISIT,
             external_id=problem.external_id, category_id=None, urgency=Urgency.NORMAL, lat=subject.lat,
             lng=subject.lng, description=problem.description, reporter_name=reporter[0], reporter_phone=reporter[1],
             reporter_anonymous=False, created_at=problem.at, **where,
