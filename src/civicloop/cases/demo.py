@@ -27,9 +27,10 @@ from itertools import accumulate
 from typing import NamedTuple
 
 from django.db import connection
+from django.db.models.base import ModelState
 from django.utils import timezone
 
-from civicloop.core.bulk import Table, Writer, sqlite_datetime
+from civicloop.core.bulk import Table, Writer, indexes_deferred, sqlite_datetime
 from civicloop.orgs.constants import UnitKind
 from civicloop.orgs.models import Unit, User
 from civicloop.places.constants import PlaceLevel
@@ -116,6 +117,22 @@ def _pick(rng, table):
 @lru_cache(maxsize=64)
 def _cumulative(table: tuple) -> tuple[list, list]:
     return [v for v, _w in table], list(accumulate(w for _v, w in table))
+
+
+@lru_cache(maxsize=1)
+def _case_defaults() -> dict:
+    return {f.attname: f.get_default() for f in Case._meta.concrete_fields}
+
+
+def _new_case(**values) -> Case:
+    """`Case(**values)` (attnames only) without `Model.__init__`'s per-field walk: the fields' defaults, then
+    `values`, straight into the instance's `__dict__` — what `__init__` leaves there (no signal handles Case's
+    init)."""
+    case = Case.__new__(Case)
+    case._state = ModelState()
+    case.__dict__.update(_case_defaults())
+    case.__dict__.update(values)
+    return case
 
 
 _CALENDAR: list = []  # one WorkCalendar per generation (it caches each year's administrator-entered days)
@@ -314,14 +331,27 @@ class Generator:
                 "pk", "community_id"):
             self.buildings.setdefault(community_id, []).append(pk)
         self.committee_weights = [len(self.buildings.get(c.pk, ())) or 1 for c in ctx.committees]
+        # `choices(weights=w)` is `choices(cum_weights=accumulate(w))`: summed once here, the same draws
+        self.committee_cum = list(accumulate(self.committee_weights))
+        self.cat_cum = list(accumulate(self.cat_weights))
         # a second run (the visits' cases) continues the tracking numbers and joins the meetings already held
         self.counters: dict[int, int] = dict(CaseCounter.objects.filter(district=d).values_list("year", "last"))
         self.meetings: dict[dt.date, Meeting] = {m.date: m for m in Meeting.objects.filter(district=d, body=self.consult)}
         self.recent: dict[int, list] = {}  # community id → recent sims (merge targets)
+        # replies, ratings, extension requests, supervisions: dicts by attname (`_side_row`); items, decisions: models
         self.side: dict[str, list] = {k: [] for k in ("reply", "rating", "ext", "sup", "item", "decision")}
         self.counted: dict[str, int] = {}  # side rows written so far, by kind
         first = Case.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
         self.next_pk = first + 1
+
+    def _side_row(self, key: str, case: Case, **values) -> dict:
+        """A side row of `case` as the bulk `Table` reads it (attnames; the model's defaults for the rest): the
+        values `Model.__init__` would hold, without building the instance."""
+        row = dict(_side_defaults(key))
+        row["district_id"], row["case_id"] = self.district.pk, case.pk
+        row.update(values)
+        self.side[key].append(row)
+        return row
 
     # --- what cases say and when they run late (demo_texts, demo_rhythm) -------------------------------------
     _previous: tuple | None = None  # (committee, category, place, appeal) of the last case: what a duplicate repeats
@@ -390,7 +420,7 @@ class Generator:
             committee, category, place_id, like = previous
             buildings = self.buildings.get(committee.pk)
         else:
-            committee = rng.choices(ctx.committees, weights=self.committee_weights)[0]
+            committee = rng.choices(ctx.committees, cum_weights=self.committee_cum)[0]
             category = rng.choices(self.categories, cum_weights=self.season_weights[month - 1])[0]
             buildings = self.buildings.get(committee.pk)
             place_id, like = rng.choice(buildings) if buildings else committee.pk, None
@@ -402,8 +432,8 @@ class Generator:
         name = "" if anonymous else f"{rng.choice('王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗')}{rng.choice(('先生', '女士'))}"
         phone = "" if anonymous else f"1{rng.choice('35789')}{rng.randint(0, 999_999_999):09d}"
         lat = ctx.centre.get(committee.pk, (31.18, 121.43))
-        case = Case(
-            pk=self.next_pk, district=self.district, tracking_code=self._code(t0), channel=channel,
+        case = _new_case(
+            id=self.next_pk, district_id=self.district.pk, tracking_code=self._code(t0), channel=channel,
             external_id=f"{channel[:3].upper()}{self.next_pk:09d}" if channel in (Channel.HOTLINE_12345, Channel.SENSOR) else "",
             category_id=None, urgency=Urgency.NORMAL, appeal_type=appeal.kind, place_id=place_id, street_id=committee.street_id,
             community_id=committee.pk, lat=round(lat[0] + rng.uniform(-0.004, 0.004), 6),
@@ -435,16 +465,16 @@ class Generator:
             reporter = (e.contact_name, e.contact_phone)
         subject = h if h is not None else e if e is not None else None
         centre = self.ctx.centre.get(where["community_id"]) if subject is None else (subject.lat, subject.lng)
-        case = Case(
-            pk=self.next_pk, district=self.district, tracking_code=self._code(problem.at), channel=problem.channel,
-            external_id=problem.external_id, category_id=None, urgency=Urgency.NORMAL,
+        case = _new_case(
+            id=self.next_pk, district_id=self.district.pk, tracking_code=self._code(problem.at),
+            channel=problem.channel, external_id=problem.external_id, category_id=None, urgency=Urgency.NORMAL,
             lat=centre[0] if centre else None, lng=centre[1] if centre else None, description=problem.description,
             reporter_name=reporter[0], reporter_phone=reporter[1], reporter_anonymous=subject is None,
             created_at=problem.at, **where,
         )
         self.next_pk += 1
         category = self.category_by_code.get(problem.category_code) or self.rng.choices(
-            self.categories, weights=self.cat_weights)[0]
+            self.categories, cum_weights=self.cat_cum)[0]
         return self._start(case, problem.registrar, category, problem.at, note=problem.note)
 
     def _start(self, case: Case, actor, category: Category, t0: dt.datetime, note: str = "",
@@ -555,22 +585,21 @@ class Generator:
             days = rng.choice((3, 5, 10))
             if not sim.step(handler, Action.REQUEST_EXTENSION, t, note="需协调多方，申请延期。"):
                 return None
-            req = ExtensionRequest(district=self.district, case=case, days=days, reason="需协调多方，申请延期。",
-                                   requested_by=handler, requested_at=t)
-            self.side["ext"].append(req)
+            req = self._side_row("ext", case, days=days, reason="需协调多方，申请延期。", requested_by_id=_pk(handler),
+                                 requested_at=t)
             t = self._at(t, 1, 24)
             approver = self.user["xh_admin"] if case.dispatching_unit_id == self.xh_admin.unit_id else router
             approver = self.handler_of.get(case.dispatching_unit_id, approver)
             if rng.random() < 0.8:
                 deadline = _deadline(timezone.localtime(case.deadline, SHANGHAI).date(), days)
                 ok = sim.approve_extension(approver, t, days=days, deadline=deadline)
-                req.state = ExtensionState.APPROVED
+                req["state"] = ExtensionState.APPROVED
             else:
                 ok = sim.step(approver, Action.DENY_EXTENSION, t)
-                req.state = ExtensionState.DENIED
+                req["state"] = ExtensionState.DENIED
             if not ok:
                 return None
-            req.decided_by, req.decided_at = approver, t
+            req["decided_by_id"], req["decided_at"] = _pk(approver), t
         if rng.random() < 0.4:
             t = self._at(t, 2, max(3, work / 2))
             if not sim.step(handler, Action.ADD_PROGRESS, t, note="已现场查看，正在协调处理。"):
@@ -583,14 +612,13 @@ class Generator:
             if sim.stopped:
                 return None
             if episode is not None:  # one automatic supervision per overdue episode
-                sup = Supervision(district=self.district, case=case, kind=SupervisionKind.AUTO, opened_at=sup_at,
-                                  notice=notice, overdue_episode=episode)
-                self.side["sup"].append(sup)
+                sup = self._side_row("sup", case, kind=SupervisionKind.AUTO, opened_at=sup_at, notice=notice,
+                                     overdue_episode=episode)
                 rep_at = sup_at + dt.timedelta(hours=rng.uniform(1, 8))
                 if rep_at < done:
                     if not sim.step(handler, Action.SUPERVISION_REPLY, rep_at, note="已加派人手，尽快办结。"):
                         return None
-                    sup.reply, sup.replied_at = "已加派人手，尽快办结。", rep_at
+                    sup["reply"], sup["replied_at"] = "已加派人手，尽快办结。", rep_at
         outcome = self.texts.outcome(rng, sim.appeal)
         result, answer = self.texts.answer(rng, sim.appeal, outcome, category.pk)
         if not sim.resolve(handler, done, result=result):
@@ -614,10 +642,8 @@ class Generator:
         _result, answer = self.texts.answer(self.rng, sim.appeal, "answered", category.pk)
         if not sim.answer(router, at, content=answer):
             return None
-        reply = Reply(district=self.district, case=sim.case, channel=ReplyChannel.PHONE, content=answer,
-                      unreachable=False, by=router, at=at)
-        self.side["reply"].append(reply)
-        sim.replies.append(reply)
+        sim.replies.append(self._side_row("reply", sim.case, channel=ReplyChannel.PHONE, content=answer,
+                                          unreachable=False, by_id=_pk(router), at=at))
         return self._rate_and_close(sim, router, at, "answered")
 
     def _rate_and_close(self, sim: Sim, router, t: dt.datetime, outcome: str):
@@ -629,7 +655,7 @@ class Generator:
             value = _pick(rng, SATISFACTION[outcome])
             if not sim.rate(router, t, value=value):
                 return None
-            self.side["rating"].append(Rating(district=self.district, case=case, value=value, recorded_by=router, at=t))
+            self._side_row("rating", case, value=value, recorded_by_id=_pk(router), at=t)
             if case.state == CaseState.ESCALATED:  # the third 不满意
                 return self._decide(sim, t)
             if case.state == CaseState.REOPENED:
@@ -641,10 +667,8 @@ class Generator:
     def _reply(self, sim: Sim, actor, action, at, channel, content, unreachable) -> bool:
         if not sim.reply(actor, action, at, content=content):
             return False
-        reply = Reply(district=self.district, case=sim.case, channel=channel, content=content,
-                      unreachable=unreachable, by=actor, at=at)
-        self.side["reply"].append(reply)
-        sim.replies.append(reply)
+        sim.replies.append(self._side_row("reply", sim.case, channel=channel, content=content,
+                                          unreachable=unreachable, by_id=_pk(actor), at=at))
         return True
 
     def _merge(self, sim: Sim, dispatcher, t: dt.datetime) -> bool:
@@ -664,12 +688,11 @@ class Generator:
             tc = target.case
             if not sim.merge(dispatcher, at, into=tc):
                 return True
-            replies = [r for r in target.replies if r.at > at]
+            replies = [r for r in target.replies if r["at"] > at]
             for r in replies:
-                sim.merged_reply(r.at, note=f"随主工单 {tc.tracking_code} 答复。")
-                self.side["reply"].append(Reply(district=self.district, case=sim.case, channel=r.channel,
-                                                content=r.content, unreachable=r.unreachable, via_case=tc, by=r.by,
-                                                at=r.at))
+                sim.merged_reply(r["at"], note=f"随主工单 {tc.tracking_code} 答复。")
+                self._side_row("reply", sim.case, channel=r["channel"], content=r["content"],
+                               unreachable=r["unreachable"], via_case_id=tc.pk, by_id=r["by_id"], at=r["at"])
             return True
         return False
 
@@ -751,7 +774,9 @@ def _write(ctx, gen: Generator, sims) -> None:
     totals = {"cases.case": 0, "cases.case_event": 0}
     _warm(gen)
     try:
-        with Writer() as writer:  # the database inserts one batch while the next is generated
+        # a fresh demo fills empty tables: their indexes are built once at the end (bulk.indexes_deferred)
+        with indexes_deferred([Case, CaseCoUnit, CaseEvent, Reply, Rating, ExtensionRequest, Supervision]), \
+                Writer() as writer:  # the database inserts one batch while the next is generated
             for sim in sims:
                 pending.append(sim)
                 recent = gen.recent.setdefault(sim.case.community_id, [])
@@ -804,6 +829,20 @@ def _tables(vendor: str, alias: str) -> dict[str, Table]:
     return tables
 
 
+SIDE_MODELS = {"reply": Reply, "rating": Rating, "ext": ExtensionRequest, "sup": Supervision}
+
+
+@lru_cache(maxsize=8)
+def _side_defaults(key: str) -> dict:
+    """What `Model.__init__` gives each field of a side row left unset (`get_default`: "" or None, or the
+    field's default); none of these models has a callable default."""
+    return {f.attname: f.get_default() for f in SIDE_MODELS[key]._meta.concrete_fields if not f.primary_key}
+
+
+def _pk(obj):
+    return getattr(obj, "pk", None)
+
+
 def _warm(gen: Generator) -> None:
     """Read what the generation would read from the database while the writer thread owns the connection: the
     working-day calendar of every year the cases and their deadlines can touch, and the tables' columns."""
@@ -830,11 +869,11 @@ def _flush(gen: Generator, sims: list[Sim], totals: dict) -> list[tuple[Table, l
     out.append((tables["event"], events))
     totals["cases.case"] += len(cases)
     totals["cases.case_event"] += len(events)
-    flushed = {id(c) for c in cases}
+    flushed = {c.pk for c in cases}
     for key in ("reply", "rating", "ext", "sup"):
-        rows = [r for r in gen.side[key] if id(r.case) in flushed]
-        gen.side[key] = [r for r in gen.side[key] if id(r.case) not in flushed]
-        out.append((tables[key], [tables[key].row(r) for r in rows]))
+        rows = [r for r in gen.side[key] if r["case_id"] in flushed]
+        gen.side[key] = [r for r in gen.side[key] if r["case_id"] not in flushed]
+        out.append((tables[key], [tables[key].values(r) for r in rows]))
         gen.counted[key] = gen.counted.get(key, 0) + len(rows)
     for s in sims:  # the events and side rows are in the rows; let them go
         s.events = []
