@@ -154,7 +154,7 @@ def finding_recheck(*, actor, finding_id: int, passed: bool, note: str = "") -> 
         raise not_found()
     if not may_recheck(actor, finding):
         raise CivicError(ErrorCode.FORBIDDEN)
-    finding = Finding.objects.select_for_update().select_related("case").get(pk=finding.pk)
+    finding = Finding.objects.select_for_update(of=("self",)).select_related("case").get(pk=finding.pk)
     note = _text(note, _("复查说明"), 200, required=not passed)
     if finding.case_id is None:
         raise CivicError(AssessErrorCode.FINDING_NOT_RECTIFIABLE)

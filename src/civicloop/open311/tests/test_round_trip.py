@@ -264,10 +264,16 @@ def test_the_list_reads_the_district_created_index(client, o311):
     (sql,) = [q["sql"] for q in queries.captured_queries if 'FROM "cases_case"' in q["sql"]]
     assert len(queries.captured_queries) <= 4  # key, rate count, cases, replies (the use stamp: once a minute)
     with connection.cursor() as cursor:
-        cursor.execute(f"EXPLAIN QUERY PLAN {sql}")
-        plan = " ".join(str(row) for row in cursor.fetchall())
+        if connection.vendor == "sqlite":
+            cursor.execute(f"EXPLAIN QUERY PLAN {sql}")
+            plan = " ".join(str(row) for row in cursor.fetchall())
+            assert "TEMP B-TREE" not in plan, plan  # the order comes from the index: no sort of the window
+        else:  # a handful of rows: PostgreSQL would scan the table; ask what it does when it may not
+            cursor.execute("SET LOCAL enable_seqscan = off")
+            cursor.execute(f"EXPLAIN {sql}")
+            plan = " ".join(str(row) for row in cursor.fetchall())
+            assert "Sort" not in plan, plan  # the index gives the order
     assert "case_district_created" in plan, plan
-    assert "TEMP B-TREE" not in plan, plan  # the order comes from the index: no sort of the window
 
 
 def test_text_that_xml_cannot_hold_is_replaced_not_broken(client, o311):
