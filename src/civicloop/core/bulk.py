@@ -156,8 +156,14 @@ def indexes_deferred(models_: Sequence, *, using: str = "default"):
                 dropped.append(sql)
     yield
     with connection.cursor() as cursor:
+        if dropped and connection.vendor == "postgresql":
+            # the load's foreign keys are checked at commit (deferred); PostgreSQL builds no index on a table with
+            # such checks pending — run them now, as the commit would
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
         for sql in dropped:
             cursor.execute(sql)
+        if dropped and connection.vendor == "postgresql":
+            cursor.execute("SET CONSTRAINTS ALL DEFERRED")  # back to Django's foreign keys' own mode
 
 
 def _secondary_indexes(cursor, vendor: str, table: str) -> list[tuple[str, str]]:
