@@ -120,12 +120,23 @@ class RollupMeasures(models.Model):
         abstract = True
 
 
-class DailyRollup(TenantModel, RollupMeasures):
-    """Per day × every dimension: nearly one row per case and measure day at city scale (the dimensions' product
-    outgrows a day's cases), so the overview reads the coarser rollups below whenever they hold what it asks."""
+class StreetDayRollup(TenantModel, RollupMeasures):
+    """What every rollup is keyed by first: the district, the day and the street (0: none)."""
 
     day = models.DateField()
     street_id = models.PositiveBigIntegerField(default=0)
+
+    class Meta:
+        abstract = True
+
+    def __str__(self) -> str:
+        return f"{self.day}"
+
+
+class DailyRollup(StreetDayRollup):
+    """Per day × every dimension: nearly one row per case and measure day at city scale (the dimensions' product
+    outgrows a day's cases), so the overview reads the coarser rollups below whenever they hold what it asks."""
+
     community_id = models.PositiveBigIntegerField(default=0)
     lead_unit_id = models.PositiveBigIntegerField(default=0)
     category_id = models.PositiveBigIntegerField(default=0)
@@ -143,17 +154,12 @@ class DailyRollup(TenantModel, RollupMeasures):
                    models.Index(fields=["community_id", "day"], name="rollup_community_day"),
                    models.Index(fields=["lead_unit_id", "day"], name="rollup_unit_day")]
 
-    def __str__(self) -> str:
-        return f"{self.day}"
-
 
 # The coarser rollups: the same sums per day × street × one more dimension — a few hundred rows a day whatever the
 # number of cases. `metrics.rollups` reads the smallest one holding every column a figure filters or groups by.
 
 
-class StreetChannelRollup(TenantModel, RollupMeasures):
-    day = models.DateField()
-    street_id = models.PositiveBigIntegerField(default=0)
+class StreetChannelRollup(StreetDayRollup):
     channel = models.CharField(max_length=20)
 
     class Meta:
@@ -162,13 +168,8 @@ class StreetChannelRollup(TenantModel, RollupMeasures):
         constraints = [models.UniqueConstraint(fields=["district", "day", "street_id", "channel"],
                                                name="uniq_rollup_street_channel")]
 
-    def __str__(self) -> str:
-        return f"{self.day}"
 
-
-class StreetUnitRollup(TenantModel, RollupMeasures):
-    day = models.DateField()
-    street_id = models.PositiveBigIntegerField(default=0)
+class StreetUnitRollup(StreetDayRollup):
     lead_unit_id = models.PositiveBigIntegerField(default=0)
 
     class Meta:
@@ -179,13 +180,8 @@ class StreetUnitRollup(TenantModel, RollupMeasures):
         indexes = [models.Index(fields=["street_id", "day"], name="rollup_su_street_day"),
                    models.Index(fields=["lead_unit_id", "day"], name="rollup_su_unit_day")]
 
-    def __str__(self) -> str:
-        return f"{self.day}"
 
-
-class StreetCategoryRollup(TenantModel, RollupMeasures):
-    day = models.DateField()
-    street_id = models.PositiveBigIntegerField(default=0)
+class StreetCategoryRollup(StreetDayRollup):
     category_id = models.PositiveBigIntegerField(default=0)
 
     class Meta:
@@ -194,9 +190,6 @@ class StreetCategoryRollup(TenantModel, RollupMeasures):
         constraints = [models.UniqueConstraint(fields=["district", "day", "street_id", "category_id"],
                                                name="uniq_rollup_street_category")]
         indexes = [models.Index(fields=["street_id", "day"], name="rollup_sc_street_day")]
-
-    def __str__(self) -> str:
-        return f"{self.day}"
 
 
 # Every rollup table with its dimensions besides district and day, the smallest first (metrics.rollups picks the
