@@ -52,3 +52,11 @@ class ApiKey(TenantModel):
 
     def allows(self, scope: str) -> bool:
         return scope in self.scopes
+
+    @property
+    def scope_labels(self) -> list[str]:
+        """The scopes in words (a key stored with a scope no longer offered shows its code)."""
+        from .constants import KeyScope
+
+        labels = dict(KeyScope.choices)
+        return [str(labels.get(s, s)) for s in self.scopes]
