@@ -10,8 +10,8 @@ What it makes (after the cases and the visits), through the services, as `xh_adm
   street, each a deduction item of a 暗查 indicator, most with a rectification case registered when it was found
   (through `cases.demo.generate_visit_cases`, so it has a lifecycle and the same seed gives the same case).
 
-Not computed here: objective figures come from the dashboard's rollups, which the periodic refresh builds once
-`civicloop serve` runs (`civicloop rollups` at once) — computing is the demo's first click (考核评比 → 计算).
+Not computed here: objective figures come from the dashboard's rollups, folded by the dashboard's final demo step
+after this one (so these findings' cases count) — computing is the demo's first click (考核评比 → 计算).
 Randomness from `ctx.rng_for("assess")`.
 """
 

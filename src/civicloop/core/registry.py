@@ -75,6 +75,9 @@ class CivicAppConfig(AppConfig):
     pages_prefix: str | None = None
     navigation: Sequence[Nav] = ()
     demo_steps: Sequence[str] = ()
+    # run after every app's `demo_steps`: a step that reads what all of them generated (the dashboard's fold of the
+    # case events — the assessment's, the plans' and the meetings' cases included)
+    demo_final_steps: Sequence[str] = ()
     demo_reset_steps: Sequence[str] = ()
     periodic_tasks: Sequence[PeriodicTask] = ()
     import_kinds: Sequence[str] = ()
@@ -124,8 +127,11 @@ def nav_visible(entry: Nav, user) -> bool:
 
 
 def demo_steps() -> list[Callable]:
-    """The other apps' generation steps, `step(ctx)`, run after the demo's own (`demo.steps.STEPS`)."""
-    return [import_string(path) for config in civic_apps() for path in config.demo_steps]
+    """The other apps' generation steps, `step(ctx)`, run after the demo's own (`demo.steps.STEPS`): every app's
+    `demo_steps` in INSTALLED_APPS order, then every app's `demo_final_steps`."""
+    configs = civic_apps()
+    return [import_string(path) for field in ("demo_steps", "demo_final_steps") for config in configs
+            for path in getattr(config, field)]
 
 
 def demo_reset_steps() -> list[Callable]:

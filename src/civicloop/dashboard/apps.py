@@ -15,6 +15,7 @@ class DashboardConfig(CivicAppConfig):
     # the rollups follow the case event log (decision file: dashboard-decision.md), every minute by default
     periodic_tasks = (PeriodicTask("civicloop.dashboard.tasks.refresh_rollups", every=60,
                                    env="CIVICLOOP_ROLLUP_EVERY"),)
-    demo_steps = ("civicloop.dashboard.demo.generate_rollups",)  # after the cases and visits: the overview is current
+    # after every app's demo steps (their cases too: visits, inspections, plans): the overview is current
+    demo_final_steps = ("civicloop.dashboard.demo.generate_rollups",)
     demo_reset_steps = ("civicloop.dashboard.demo.delete_rollups",)  # its rows point at the demo's cases
     field_labels = "civicloop.dashboard.field_labels.FIELD_LABELS"  # how validation refusals name the parameters

@@ -6,7 +6,7 @@ from .services import rollups_delete_district, rollups_load_district
 
 
 def generate_rollups(ctx) -> None:
-    """`DashboardConfig.demo_steps`: after the cases and the visits' cases."""
+    """`DashboardConfig.demo_final_steps`: after every app's cases (visits, inspections …)."""
     read = rollups_load_district(ctx.district)
     ctx.log(f"  rollups: {read:,} case events folded")
 

@@ -195,3 +195,18 @@ def test_the_demo_key_works_and_a_reset_removes_what_citizens_and_clients_sent(c
     district_reset(_district())
     assert not (Submission.objects.exists() or PortalReport.objects.exists() or ApiKey.objects.exists()
                 or Case.objects.exists())
+
+
+def test_the_overview_is_current_when_the_demo_is_ready():
+    """The dashboard's fold is a final step: every case the apps generated has its fact, the inspection
+    findings' rectification cases (made after the cases and visits steps) included."""
+    from civicloop.cases.constants import Channel
+    from civicloop.cases.models import Case
+    from civicloop.dashboard.models import CaseFact
+
+    generate("xuhui", scale=SCALE, seed=1)
+    d = _district()
+    inspection = Case.objects.filter(district=d, channel=Channel.CITIZEN_INSPECTION)
+    assert inspection.exists()
+    assert CaseFact.objects.filter(district=d, case__in=inspection).count() == inspection.count()
+    assert CaseFact.objects.filter(district=d).count() == Case.objects.filter(district=d).count()
