@@ -3,10 +3,15 @@
 Each step runs the real `civicloop` command in a child process on a fresh database (SQLite file and a throwaway
 PostgreSQL started by scripts/pg.sh with fsync on), and records wall time and the child's peak RSS (wait4).
 Ratios compare numbers from the same run; the machine is shared and noisy.
+
+`BENCH_ONLY=visits,plans` runs some steps: their rows replace the same steps' rows (per database) in
+docs/benchmarks.json, every other row is kept and says when it was measured; docs/benchmarks.md is written from
+that list, and everything below its hand-written marker is kept.
 """
 
 from __future__ import annotations
 
+import json
 import os
 import platform
 import re
@@ -34,6 +39,8 @@ class Result:
     rows: int = 0
     note: str = ""
     extra: dict = field(default_factory=dict)
+    step: str = ""  # the step that measured it (set by `main`)
+    written: str = ""  # when (a row kept from an earlier run keeps its date)
 
     @property
     def rows_per_s(self) -> str:
@@ -235,20 +242,38 @@ def city_year(db: str, env: dict, tmp: Path) -> list[Result]:
     return [Result(f"city-year generation, {CITY_YEAR_CASES:,} cases", db, seconds, peak, sum(counts.values()), note)]
 
 
-def _previous_rows() -> list[str]:
-    path = ROOT / "docs" / "benchmarks.md"
-    if not path.exists() or WANTED >= {"sqlite", "postgresql"}:
+REPORT = ROOT / "docs" / "benchmarks.md"
+ROWS = ROOT / "docs" / "benchmarks.json"  # every row with its step: a run of some steps replaces only theirs
+HAND = "<!-- Everything below is written by hand and kept by `make bench`. -->"
+
+
+def _kept_rows(results: list[Result]) -> list[Result]:
+    """The rows of earlier runs that this run did not measure again: other steps, or the other database."""
+    if not ROWS.exists():
         return []
-    rows = [line for line in path.read_text(encoding="utf-8").splitlines()
-            if line.startswith("| ") and not line.startswith(("| benchmark", "| ---")) and line.count("|") >= 8]
-    return [r.replace(" (earlier run) |", " |") for r in rows]
+    measured = {(r.step, r.database) for r in results}
+    kept = [Result(**row) for row in json.loads(ROWS.read_text(encoding="utf-8"))]
+    return [r for r in kept if (r.step, r.database) not in measured]
+
+
+def _row(r: Result, now: str) -> str:
+    note = r.note if r.written == now else f"{r.note} (measured {r.written})"
+    return (f"| {r.name} | {r.database} | {r.seconds:.{1 if r.seconds >= 1 else 3}f} | {r.peak_mb:.0f} | {r.rows:,} "
+            f"| {r.rows_per_s} | {note} |")
 
 
 def write_report(results: list[Result], total: float) -> None:
+    now = f"{datetime.now():%Y-%m-%d %H:%M}"
+    for r in results:
+        r.written = now
+    order = {fn.__name__: i for i, fn in enumerate(STEPS)}
+    rows = sorted([*_kept_rows(results), *results], key=lambda r: (order.get(r.step, len(order)), r.database))
     lines = [
         "# Benchmarks",
         "",
-        f"Written by `make bench` on {datetime.now():%Y-%m-%d %H:%M}, total {total:.0f} s.",
+        f"Written by `make bench` on {now}, total {total:.0f} s (steps run: "
+        f"{', '.join(sorted({r.step for r in results}, key=lambda s: order.get(s, 0))) or 'none'}; a row another "
+        "run measured says when).",
         "",
         f"Machine: {machine()}.",
         "",
@@ -259,17 +284,16 @@ def write_report(results: list[Result], total: float) -> None:
         "",
         "| benchmark | database | time (s) | peak RSS (MB) | rows | rows/s | note |",
         "| --- | --- | ---: | ---: | ---: | ---: | --- |",
+        *(_row(r, now) for r in rows),
     ]
-    ran = {r.database for r in results}
-    for line in _previous_rows():  # a run limited by BENCH_DATABASES keeps the other database's rows
-        if line.split("|")[2].strip() not in ran:
-            lines.append(line.removesuffix(" |") + " (earlier run) |")
-    for r in results:
-        lines.append(f"| {r.name} | {r.database} | {r.seconds:.{1 if r.seconds >= 1 else 3}f} | {r.peak_mb:.0f} | {r.rows:,} | {r.rows_per_s} | {r.note} |")
-    for r in results:
+    for r in rows:
         for k, v in r.extra.items():
             lines.append(f"\n- {r.name} ({r.database}) — {k}: {v}")
-    (ROOT / "docs" / "benchmarks.md").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    hand = ""
+    if REPORT.exists() and HAND in (text := REPORT.read_text(encoding="utf-8")):
+        hand = text[text.index(HAND):]
+    REPORT.write_text("\n".join(lines) + "\n\n" + (hand or HAND + "\n"), encoding="utf-8")
+    ROWS.write_text(json.dumps([vars(r) for r in rows], ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
 
 
 def main() -> None:
@@ -286,6 +310,7 @@ def main() -> None:
                     continue
                 print(f"== {label}: {fn.__name__}", flush=True)
                 for r in fn(label, env, tmp):
+                    r.step = fn.__name__
                     print(f"   {r.name}: {r.seconds:.{1 if r.seconds >= 1 else 3}f} s, {r.peak_mb:.0f} MB, {r.rows_per_s} rows/s", flush=True)
                     results.append(r)
     write_report(results, time.perf_counter() - started)
