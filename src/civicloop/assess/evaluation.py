@@ -96,6 +96,18 @@ def rule_inputs(indicator) -> dict:
         "rule": indicator.rule, "direction": indicator.direction, "kind": indicator.kind}
 
 
+def finding_items(indicator, found) -> dict:
+    """The inputs a deduction keeps about its findings [(id, severity)]: their ids, how many of each severity, the
+    factor of each (the rule's severity weighting) and the items they count as in all (Σ count × factor)."""
+    by_severity: dict[str, int] = {}
+    for _pk, severity in found:
+        by_severity[severity] = by_severity.get(severity, 0) + 1
+    items = sum((indicator.factor(sev) * n for sev, n in by_severity.items()), Decimal(0))
+    return {"findings": sorted(pk for pk, _sev in found), "by_severity": dict(sorted(by_severity.items())),
+            "factors": {sev: str(indicator.factor(sev)) for sev in sorted(by_severity)},
+            "finding_items": str(rules.points(items))}
+
+
 def objective_figures(run, indicators, units, group: str, today: dt.date | None) -> dict:
     """{(indicator id, unit id): (value, numerator, denominator, filters)} of the objective indicators, in one
     GROUP BY over the rollups per distinct (channel, category) of the indicators."""
@@ -132,8 +144,9 @@ def evaluate(run, indicators, units, entries: dict, *, findings: dict | None = N
              today: dt.date | None = None) -> tuple[list[UnitScore], list[UnitTotal]]:
     """Every indicator (`indicators`, with their dimension ids) for every unit (`units`, orgs.Unit), from the
     rollups, `entries` ({(indicator id, unit id): Decimal}) and the inspection `findings` of the period
-    ({(indicator code, street id): [finding ids]}: deduction items of a subjective deduction indicator, added to
-    what was entered); then totals, ranks and medals by the run's rule."""
+    ({(indicator code, street id): [(finding id, severity)]}: deduction items of a subjective deduction indicator,
+    each weighted by its severity's factor on the indicator, added to what was entered); then totals, ranks and
+    medals by the run's rule."""
     findings = findings or {}
     group = run.indicator_set.unit_group
     figures = objective_figures(run, indicators, units, group, today)
@@ -151,8 +164,9 @@ def evaluate(run, indicators, units, entries: dict, *, findings: dict | None = N
                 value = entries.get((indicator.pk, unit.pk))
                 found = findings.get((indicator.code, unit_key(unit, group))) if indicator.rule == Rule.DEDUCTION else None
                 if found:
-                    inputs |= {"entered": None if value is None else str(value), "findings": sorted(found)}
-                    value = (value or Decimal(0)) + len(found)
+                    items = finding_items(indicator, found)
+                    inputs |= {"entered": None if value is None else str(value), **items}
+                    value = (value or Decimal(0)) + Decimal(items["finding_items"])
                 scored = score_of(indicator, value, entered=value is not None)
             full = Decimal("0.00") if indicator.rule == Rule.BONUS else rules.points(indicator.weight)
             scores.append(UnitScore(unit.pk, indicator.pk, value, num, den, scored, full, inputs))

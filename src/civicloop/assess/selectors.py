@@ -207,6 +207,12 @@ def cases_costing(actor, score: Score) -> dict | None:
     return {"count": qs.count(), "cases": list(qs[:COSTING_LIMIT])}
 
 
+def score_entry(score: Score) -> SubjectiveEntry | None:
+    """The value entered for a subjective score (its note is the score page's 录入依据): one row."""
+    return SubjectiveEntry.objects.filter(run_id=score.run_id, indicator_id=score.indicator_id,
+                                          unit_id=score.unit_id).first()
+
+
 def run_entries(run: EvaluationRun) -> dict:
     return {(e.indicator_id, e.unit_id): e for e in SubjectiveEntry.objects.filter(run=run)}
 
@@ -304,6 +310,15 @@ def findings_shown(actor, findings):
             or may_manage(actor, f.district_id) or (f.case_id is not None and may_unmask(actor, f.case))
         f.shown_description = f.description if clear else mask_free_text(f.description)
     return findings
+
+
+def finding_photos(finding: Finding) -> list:
+    """The photos taken with a finding the viewer already sees (finding_get_for / finding_of_case)."""
+    from civicloop.files.selectors import attachments_of
+
+    from .constants import FINDING_OWNER, MAX_FINDING_PHOTOS
+
+    return attachments_of(FINDING_OWNER, finding.pk, limit=MAX_FINDING_PHOTOS)
 
 
 def finding_of_case(actor, case) -> Finding | None:

@@ -126,7 +126,8 @@ def set_xlsx(request, pk: int):
 
 
 INDICATOR_FIELDS = ("dimension", "code", "name", "kind", "metric", "channel", "category_code", "weight", "rule",
-                    "direction", "target", "floor", "cap", "per_item", "criteria")
+                    "direction", "target", "floor", "cap", "per_item", "factor_minor", "factor_major", "factor_serious",
+                    "criteria")
 
 
 def _indicator_context(s, indicator=None) -> dict:
@@ -325,10 +326,12 @@ def score_page(request, pk: int):
 
         kpi = KPI_BY_CODE.get(score.inputs["metric"])
     terms = [(TERM_LABELS.get(name, name), amount) for name, amount in score.terms]
-    entry = selectors.run_entries(score.run).get((score.indicator_id, score.unit_id))
+    entry = selectors.score_entry(score)
     visible = set(selectors.findings_for(request.user).filter(pk__in=score.inputs.get("findings") or [])
                   .values_list("pk", flat=True))
     findings = selectors.findings_shown(request.user, [f for f in selectors.findings_behind(score) if f.pk in visible])
+    for f in findings:
+        f.factor = (score.inputs.get("factors") or {}).get(f.severity)
     return render(request, "assess/score.html", {
         "score": score, "indicator": score.indicator, "kpi": kpi, "findings": findings, "terms": terms, "entry": entry,
         "drills": selectors.drill_links(score), "costing": selectors.cases_costing(request.user, score),

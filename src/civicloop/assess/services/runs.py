@@ -192,13 +192,14 @@ def run_compute(*, actor, run_id: int, today: dt.date | None = None) -> Evaluati
 
 
 def findings_of_period(run: EvaluationRun, s: IndicatorSet) -> dict:
-    """{(indicator code, street id): [finding ids]}: the inspection findings of the run's period that count
-    against the set's indicators (by the set's code and the indicator's, whatever version they were recorded on)."""
+    """{(indicator code, street id): [(finding id, severity)]}: the inspection findings of the run's period that
+    count against the set's indicators (by the set's code and the indicator's, whatever version they were recorded
+    on)."""
     out: dict = {}
     rows = Finding.objects.filter(district_id=run.district_id, set_code=s.code, found_on__gte=run.start,
                                   found_on__lte=run.end).exclude(case__state__in=CANCELLED_CASE_STATES)
-    for pk, code, street in rows.values_list("pk", "indicator_code", "street_id"):
-        out.setdefault((code, street), []).append(pk)
+    for pk, code, street, severity in rows.values_list("pk", "indicator_code", "street_id", "severity"):
+        out.setdefault((code, street), []).append((pk, severity))
     return out
 
 
