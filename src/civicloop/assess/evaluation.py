@@ -20,6 +20,7 @@ from civicloop.dashboard.metrics import KPI_BY_CODE, Filters, KpiResult, MetricS
 
 from . import rules
 from .constants import IndicatorKind, Medal, MedalRule, Rule, UnitGroup
+from .sources import SOURCE_METRICS
 
 TERM_LABELS = {
     rules.FULL: _("满分"), rules.SHORTFALL: _("未达目标扣分"), rules.EXCESS: _("超出目标加分"),
@@ -108,6 +109,25 @@ def finding_items(indicator, found) -> dict:
             "finding_items": str(rules.points(items))}
 
 
+def source_figures(actor, run, indicators, units, group: str) -> dict:
+    """{(indicator id, unit id): (value, numerator, denominator, filters | extra)} of the objective indicators
+    whose metric is another app's (sources.SOURCE_METRICS): one computation per metric for all the units."""
+    out = {}
+    by_metric = defaultdict(list)
+    for indicator in indicators:
+        if indicator.kind == IndicatorKind.OBJECTIVE and indicator.metric in SOURCE_METRICS:
+            by_metric[indicator.metric].append(indicator)
+    for code, metric_indicators in by_metric.items():
+        figures, extra = SOURCE_METRICS[code].compute(actor, run, units, group)
+        for unit in units:
+            num, den = figures.get(unit.pk, (0, 0))
+            value = rules.points(Decimal(num) * HUNDRED / Decimal(den)) if den else None
+            unit_filter = {"street": unit.territory_id} if group == UnitGroup.STREETS else {"unit": unit.pk}
+            for indicator in metric_indicators:
+                out[(indicator.pk, unit.pk)] = (value, num, den, {"filters": unit_filter, **extra})
+    return out
+
+
 def objective_figures(run, indicators, units, group: str, today: dt.date | None) -> dict:
     """{(indicator id, unit id): (value, numerator, denominator, filters)} of the objective indicators, in one
     GROUP BY over the rollups per distinct (channel, category) of the indicators."""
@@ -115,7 +135,7 @@ def objective_figures(run, indicators, units, group: str, today: dt.date | None)
     period, dimension = Period(run.start, run.end), dimension_of(group)
     by_filter = defaultdict(list)
     for indicator in indicators:
-        if indicator.kind == IndicatorKind.OBJECTIVE:
+        if indicator.kind == IndicatorKind.OBJECTIVE and indicator.metric in KPI_BY_CODE:
             by_filter[(indicator.channel, indicator.category_code)].append(indicator)
     categories = dict(Category.objects.filter(code__in={c for _ch, c in by_filter if c}).values_list("code", "pk"))
     out = {}
@@ -141,7 +161,7 @@ def objective_figures(run, indicators, units, group: str, today: dt.date | None)
 
 
 def evaluate(run, indicators, units, entries: dict, *, findings: dict | None = None,
-             today: dt.date | None = None) -> tuple[list[UnitScore], list[UnitTotal]]:
+             today: dt.date | None = None, actor=None) -> tuple[list[UnitScore], list[UnitTotal]]:
     """Every indicator (`indicators`, with their dimension ids) for every unit (`units`, orgs.Unit), from the
     rollups, `entries` ({(indicator id, unit id): Decimal}) and the inspection `findings` of the period
     ({(indicator code, street id): [(finding id, severity)]}: deduction items of a subjective deduction indicator,
@@ -150,12 +170,17 @@ def evaluate(run, indicators, units, entries: dict, *, findings: dict | None = N
     findings = findings or {}
     group = run.indicator_set.unit_group
     figures = objective_figures(run, indicators, units, group, today)
+    sourced = source_figures(actor, run, indicators, units, group)  # other apps' figures, as `actor` sees them
     scores, totals = [], {u.pk: UnitTotal(u.pk) for u in units}
     for unit in units:
         total = totals[unit.pk]
         for indicator in indicators:
             inputs = rule_inputs(indicator)
-            if indicator.kind == IndicatorKind.OBJECTIVE:
+            if indicator.kind == IndicatorKind.OBJECTIVE and indicator.metric in SOURCE_METRICS:
+                value, num, den, extra = sourced[(indicator.pk, unit.pk)]
+                inputs |= {"metric": indicator.metric, **extra}
+                scored = score_of(indicator, value)
+            elif indicator.kind == IndicatorKind.OBJECTIVE:
                 value, num, den, filters = figures[(indicator.pk, unit.pk)]
                 inputs |= {"metric": indicator.metric, "filters": filters}
                 scored = score_of(indicator, value)

@@ -47,7 +47,7 @@ class IndicatorIn(Schema):
     code: str = Field(..., title=_("指标编码"), max_length=40, pattern=NOT_BLANK)
     name: str = Field(..., title=_("指标名称"), max_length=120, pattern=NOT_BLANK)
     kind: IndicatorKind = Field(..., title=_("指标类型"))
-    metric: str = Field("", title=_("指标口径"), max_length=40, description="a dashboard KPI code (GET /api/dashboard/kpis)")
+    metric: str = Field("", title=_("指标口径"), max_length=40, description="a dashboard KPI code (GET /api/dashboard/kpis), or key_group_visit_coverage (the visits app)")
     channel: str = Field("", title=_("来源渠道"), max_length=20)
     category_code: str = Field("", title=_("分类编码"), max_length=20)
     weight: Points | None = Field(None, title=_("分值"))

@@ -175,6 +175,14 @@ def drill_links(score: Score) -> list[dict]:
              "url": f"{base}?{drill_query(metric, part, period, filters)}"} for part, count in parts]
 
 
+def source_links(score: Score) -> list[dict]:
+    """Where a source metric's figure comes from (another app's pages, sources.SOURCE_METRICS): [{label, url}]."""
+    from .sources import SOURCE_METRICS
+
+    metric = SOURCE_METRICS.get(score.inputs.get("metric") or "")
+    return metric.links(score) if metric else []
+
+
 COSTING_LIMIT = 50
 
 

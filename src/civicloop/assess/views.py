@@ -35,6 +35,7 @@ from .permissions import (
 )
 from .services import runs as run_services
 from .services import sets as set_services
+from .sources import SOURCE_METRICS
 from .templates_data import TEMPLATES
 
 # the shipped templates' names as the page offers them (the names stored in a set are the district's own words)
@@ -132,7 +133,8 @@ INDICATOR_FIELDS = ("dimension", "code", "name", "kind", "metric", "channel", "c
 
 def _indicator_context(s, indicator=None) -> dict:
     return {"set": s, "indicator": indicator, "kinds": IndicatorKind.choices, "rules": Rule.choices,
-            "directions": Direction.choices, "metrics": [(k.code, k.label) for k in KPIS],
+            "directions": Direction.choices, "metrics": [(k.code, k.label) for k in KPIS]
+            + [(m.code, m.label) for m in SOURCE_METRICS.values()],
             "channels": Channel.choices, "dimensions": selectors.set_dimensions(s)}
 
 
@@ -324,7 +326,7 @@ def score_page(request, pk: int):
     if score.inputs.get("metric"):
         from civicloop.dashboard.metrics import KPI_BY_CODE
 
-        kpi = KPI_BY_CODE.get(score.inputs["metric"])
+        kpi = KPI_BY_CODE.get(score.inputs["metric"]) or SOURCE_METRICS.get(score.inputs["metric"])
     terms = [(TERM_LABELS.get(name, name), amount) for name, amount in score.terms]
     entry = selectors.score_entry(score)
     visible = set(selectors.findings_for(request.user).filter(pk__in=score.inputs.get("findings") or [])
@@ -334,6 +336,6 @@ def score_page(request, pk: int):
         f.factor = (score.inputs.get("factors") or {}).get(f.severity)
     return render(request, "assess/score.html", {
         "score": score, "indicator": score.indicator, "kpi": kpi, "findings": findings, "terms": terms, "entry": entry,
-        "drills": selectors.drill_links(score), "costing": selectors.cases_costing(request.user, score),
+        "drills": selectors.drill_links(score), "sources": selectors.source_links(score), "costing": selectors.cases_costing(request.user, score),
         "rule_label": Rule(score.indicator.rule).label,
         "direction_label": Direction(score.indicator.direction).label})

@@ -175,7 +175,8 @@ def run_compute(*, actor, run_id: int, today: dt.date | None = None) -> Evaluati
     indicators = list(Indicator.objects.filter(indicator_set=s).order_by("dimension__position", "position", "pk"))
     units = list(run.units.order_by("code"))
     entries = {(e.indicator_id, e.unit_id): e.value for e in SubjectiveEntry.objects.filter(run=run)}
-    scores, totals = evaluate(run, indicators, units, entries, findings=findings_of_period(run, s), today=today)
+    scores, totals = evaluate(run, indicators, units, entries, findings=findings_of_period(run, s), today=today,
+                             actor=actor)
     Score.objects.filter(run=run).delete()
     UnitResult.objects.filter(run=run).delete()
     Score.objects.bulk_create([

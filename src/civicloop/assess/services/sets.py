@@ -33,6 +33,7 @@ from ..error_codes import AssessErrorCode
 from ..models import Dimension, Indicator, IndicatorSet
 from ..permissions import may_manage, set_is_editable
 from ..rules import CENT
+from ..sources import SOURCE_METRICS
 from ..templates_data import LOWER_IS_BETTER, TEMPLATES
 
 FIELDS = ("code", "name", "kind", "metric", "channel", "category_code", "weight", "rule", "direction", "target",
@@ -113,13 +114,16 @@ def indicator_clean(data: dict) -> dict:
     metric = str(data.get("metric") or "")
     channel, category = str(data.get("channel") or ""), _text(data.get("category_code"), _("分类编码"), 20, required=False)
     if kind == IndicatorKind.OBJECTIVE:
-        if metric not in KPI_BY_CODE:
+        if metric not in KPI_BY_CODE and metric not in SOURCE_METRICS:
             raise invalid(_gettext("请选择指标口径。"), field=_("指标口径"))
         if channel and channel not in Channel.values:
             raise invalid(_gettext("来源渠道无效。"), field=_("来源渠道"))
+        if metric in SOURCE_METRICS:  # another app's figure: the cases' channel and category do not apply
+            channel = category = ""
     else:
         metric = channel = category = ""
-    direction = data.get("direction") or (Direction.LOWER if metric in LOWER_IS_BETTER else Direction.HIGHER)
+    lower = metric in LOWER_IS_BETTER or (metric in SOURCE_METRICS and SOURCE_METRICS[metric].lower_is_better)
+    direction = data.get("direction") or (Direction.LOWER if lower else Direction.HIGHER)
     if direction not in Direction.values:
         raise invalid(_gettext("方向无效。"), field=_("方向"))
     positive = {"low": Decimal("0"), "high": MAX_POINTS}
