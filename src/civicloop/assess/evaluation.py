@@ -129,34 +129,75 @@ def source_figures(actor, run, indicators, units, group: str) -> dict:
 
 
 def objective_figures(run, indicators, units, group: str, today: dt.date | None) -> dict:
-    """{(indicator id, unit id): (value, numerator, denominator, filters)} of the objective indicators, in one
-    GROUP BY over the rollups per distinct (channel, category) of the indicators."""
+    """{(indicator id, unit id): (value, numerator, denominator, filters)} of the objective indicators (dashboard
+    KPIs), in one GROUP BY over the rollups per kind of filter, whatever the number of indicators: the unfiltered
+    ones by unit; those narrowed to a channel by unit × channel; those narrowed to a category by unit × category,
+    a parent category summing its children's rows (as `Filters.category_ids`); the rare one narrowed to both, one
+    GROUP BY of its own per (channel, category)."""
     scope = MetricScope(ScopeKind.DISTRICT, run.district_id)
     period, dimension = Period(run.start, run.end), dimension_of(group)
-    by_filter = defaultdict(list)
-    for indicator in indicators:
-        if indicator.kind == IndicatorKind.OBJECTIVE and indicator.metric in KPI_BY_CODE:
-            by_filter[(indicator.channel, indicator.category_code)].append(indicator)
-    categories = dict(Category.objects.filter(code__in={c for _ch, c in by_filter if c}).values_list("code", "pk"))
+    objective = [i for i in indicators if i.kind == IndicatorKind.OBJECTIVE and i.metric in KPI_BY_CODE]
+    codes = {c: pk for c, pk in Category.objects.filter(code__in={i.category_code for i in objective if i.category_code})
+             .values_list("code", "pk")}
+    children: dict[int, list[int]] = defaultdict(list)
+    if codes:
+        for pk, parent in Category.objects.filter(parent_id__in=codes.values()).values_list("pk", "parent_id"):
+            children[parent].append(pk)
+
+    def metrics_of(chosen) -> tuple[str, ...]:
+        return tuple(sorted({i.metric for i in chosen}))
+
+    def grouped(chosen, extra: str | None, filters: Filters = Filters()) -> dict:
+        if not chosen:
+            return {}
+        return compute_by(scope, period, (dimension, extra) if extra else dimension, filters,
+                          codes=metrics_of(chosen), today=today)
+
+    plain = [i for i in objective if not i.channel and not i.category_code]
+    by_channel = [i for i in objective if i.channel and not i.category_code]
+    by_category = [i for i in objective if i.category_code and not i.channel]
+    both = defaultdict(list)
+    for i in objective:
+        if i.channel and i.category_code:
+            both[(i.channel, i.category_code)].append(i)
+    rows_plain = grouped(plain, None)
+    rows_channel = grouped(by_channel, "channel")
+    rows_category = grouped([i for i in by_category if i.category_code in codes], "category_id")
+    rows_both = {key: grouped(chosen, None, Filters(category_id=codes[key[1]], channel=key[0]))
+                 for key, chosen in both.items() if key[1] in codes}
+
+    def summed(rows: dict, keys, metric: str) -> KpiResult:
+        kpi = KPI_BY_CODE[metric]
+        num, den = 0, 0 if kpi.denominator else None
+        for key in keys:
+            r = rows.get(key, {}).get(metric)
+            if r is not None:
+                num += r.numerator
+                if den is not None:
+                    den += r.denominator or 0
+        return KpiResult(kpi, num, den)
+
     out = {}
-    for (channel, category_code), group_indicators in by_filter.items():
-        category_id = categories.get(category_code) if category_code else None
-        filters = Filters(category_id=category_id, channel=channel or None)
-        if category_code and category_id is None:
-            rows = {}  # a category this installation does not have: no cases
-        else:
-            codes = tuple(sorted({i.metric for i in group_indicators}))
-            rows = compute_by(scope, period, dimension, filters, codes=codes, today=today)
-        for unit in units:
-            results = rows.get(unit_key(unit, group) or -1, {})
-            for indicator in group_indicators:
-                result = results.get(indicator.metric)
-                if result is None:
-                    result = KpiResult(KPI_BY_CODE[indicator.metric], 0, 0 if KPI_BY_CODE[indicator.metric].denominator else None)
-                value, num, den = kpi_value(result)
-                unit_filter = {"street": unit.territory_id} if group == UnitGroup.STREETS else {"unit": unit.pk}
-                out[(indicator.pk, unit.pk)] = (value, num, den, {**unit_filter, "category": category_id,
-                                                                  "channel": channel or None})
+    for unit in units:
+        key = unit_key(unit, group) or -1
+        unit_filter = {"street": unit.territory_id} if group == UnitGroup.STREETS else {"unit": unit.pk}
+        for indicator in objective:
+            category_id = codes.get(indicator.category_code) if indicator.category_code else None
+            channel = indicator.channel or None
+            if indicator.category_code and category_id is None:
+                result = summed({}, (), indicator.metric)  # a category this installation does not have: no cases
+            elif channel and category_id is not None:
+                result = summed(rows_both.get((channel, indicator.category_code), {}), (key,), indicator.metric)
+            elif category_id is not None:
+                result = summed(rows_category, [(key, c) for c in (category_id, *children[category_id])],
+                                indicator.metric)
+            elif channel:
+                result = summed(rows_channel, ((key, channel),), indicator.metric)
+            else:
+                result = summed(rows_plain, (key,), indicator.metric)
+            value, num, den = kpi_value(result)
+            out[(indicator.pk, unit.pk)] = (value, num, den, {**unit_filter, "category": category_id,
+                                                              "channel": channel})
     return out
 
 

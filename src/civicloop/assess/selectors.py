@@ -13,6 +13,7 @@ from urllib.parse import urlencode
 
 from django.db.models import Q, QuerySet
 from django.urls import reverse
+from django.utils import timezone
 
 from civicloop.core.errors import not_found
 from civicloop.dashboard.constants import Part
@@ -184,35 +185,55 @@ def source_links(score: Score) -> list[dict]:
 
 
 COSTING_LIMIT = 50
+COSTING_PROBE = 4 * COSTING_LIMIT  # the newest facts looked at (some may be out of the viewer's sight)
 
 
 def cases_costing(actor, score: Score) -> dict | None:
     """The cases that cost an objective score its points, as `actor` may see them (cases selectors: scope and
     masking): for a rate where higher is better, its denominator's cases outside its numerator (the late, the
     unaccepted, the unsatisfied); where lower is better and for a count, its numerator's (the reopened, the
-    overdue). Today's facts, like the drill-down. {"count", "cases" (the first COSTING_LIMIT)} or None (an average
-    or a subjective score: no single case costs it)."""
+    overdue). {"count", "cases"} or None (an average or a subjective score: no single case costs it).
+
+    Bounded by what it shows, not by the period's size: `count` is the figure the score was computed from (the
+    rollups' sums: denominator − numerator, or the numerator), not a count of today's list; `cases` are read from
+    the COSTING_PROBE newest of today's facts behind the score (the facts' primary key walked backwards, stopping
+    once it has them), then the first COSTING_LIMIT of those in the lists' order. The full list is the
+    dashboard's (`drill_links`)."""
+    from civicloop.cases.selectors import CaseFilters, case_list_for
     from civicloop.dashboard.constants import KpiKind
-    from civicloop.dashboard.metrics import Filters, cases_behind, facts_behind, metric_scope_for
+    from civicloop.dashboard.metrics import Filters, facts_behind, measure_of, metric_scope_for, today_local
 
     metric = score.inputs.get("metric")
     kpi = KPI_BY_CODE.get(metric or "")
     if kpi is None or kpi.kind == KpiKind.AVERAGE or not score.points < score.full:
         return None
+    scope = metric_scope_for(actor)
+    if scope is None:
+        return None
     f = score.inputs.get("filters") or {}
     filters = Filters(street_id=f.get("street"), lead_unit_id=f.get("unit"), category_id=f.get("category"),
                       channel=f.get("channel"))
     period = Period(score.run.start, score.run.end)
-    lower = score.indicator.direction == "lower"
-    if kpi.kind == KpiKind.COUNT or lower:
-        qs = cases_behind(actor, metric, Part.NUMERATOR, period, filters)
-    else:
-        scope = metric_scope_for(actor)
-        if scope is None:
-            return None
-        met = facts_behind(scope, metric, Part.NUMERATOR, period, filters).values("case_id")
-        qs = cases_behind(actor, metric, Part.DENOMINATOR, period, filters).exclude(pk__in=met)
-    return {"count": qs.count(), "cases": list(qs[:COSTING_LIMIT])}
+    now = timezone.now()
+    today = today_local(now)
+    if kpi.kind == KpiKind.COUNT or score.indicator.direction == "lower":
+        facts, count = facts_behind(scope, metric, Part.NUMERATOR, period, filters, today=today), score.numerator
+    else:  # the denominator's facts that are not the numerator's: one condition on the same fact rows
+        p = period.for_measure(kpi, today)
+        facts = facts_behind(scope, metric, Part.DENOMINATOR, period, filters, today=today).exclude(
+            measure_of(kpi, Part.NUMERATOR).q(p.start, p.end))
+        count = (score.denominator or 0) - (score.numerator or 0)
+    # the newest facts first, on the facts' primary key (a LIMIT: it stops once it has enough); then those cases as
+    # the viewer may see them, in the lists' order (red, yellow first)
+    ids = list(facts.order_by("-case_id").values_list("case_id", flat=True)[:COSTING_PROBE])
+    cases = []
+    if ids:  # what a line shows (its code, its state): no joins, no whole rows
+        from civicloop.cases.constants import CaseState
+
+        rows = case_list_for(actor, CaseFilters(), now=now).filter(pk__in=ids).values_list("tracking_code", "state")
+        cases = [{"tracking_code": code, "state": state, "state_label": CaseState(state).label}
+                 for code, state in rows[:COSTING_LIMIT]]
+    return {"count": count or 0, "cases": cases}
 
 
 def score_entry(score: Score) -> SubjectiveEntry | None:

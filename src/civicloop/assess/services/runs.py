@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _gettext
 from django.utils.translation import gettext_lazy as _
 
 from civicloop.cases.constants import CaseState
+from civicloop.core.bulk import Table
 from civicloop.core.errors import CivicError, ErrorCode, not_found
 from civicloop.core.services import audit_write
 from civicloop.dashboard.constants import MAX_PERIOD_DAYS
@@ -179,10 +180,13 @@ def run_compute(*, actor, run_id: int, today: dt.date | None = None) -> Evaluati
                              actor=actor)
     Score.objects.filter(run=run).delete()
     UnitResult.objects.filter(run=run).delete()
-    Score.objects.bulk_create([
-        Score(run=run, unit_id=sc.unit_id, indicator_id=sc.indicator_id, value=sc.value, numerator=sc.numerator,
-              denominator=sc.denominator, points=sc.scored.points, full=sc.full, terms=sc.scored.as_json(),
-              inputs=sc.inputs) for sc in scores], batch_size=1000)
+    # COPY on PostgreSQL (core.bulk): a 140-indicator run of 40 units is 5,600 rows of JSON, which bulk_create's
+    # UNNEST arrays spent seconds escaping
+    table = Table(Score)
+    table.write([table.values({
+        "run_id": run.pk, "unit_id": sc.unit_id, "indicator_id": sc.indicator_id, "value": sc.value,
+        "numerator": sc.numerator, "denominator": sc.denominator, "points": sc.scored.points, "full": sc.full,
+        "terms": sc.scored.as_json(), "inputs": sc.inputs}) for sc in scores])
     UnitResult.objects.bulk_create([
         UnitResult(run=run, unit_id=t.unit_id, total=t.total, full=t.full, by_dimension=t.by_dimension, rank=t.rank,
                    medal=t.medal) for t in totals])
