@@ -108,7 +108,8 @@ class Indicator(models.Model):
 
     def factor(self, severity: str):
         """How many deduction items one finding of `severity` counts as (the rule's severity weighting)."""
-        return getattr(self, f"factor_{severity}", None) or self.factor_minor
+        value = getattr(self, f"factor_{severity}", None)
+        return self.factor_minor if value is None else value
 
 
 class EvaluationRun(TenantModel):
