@@ -182,6 +182,20 @@ def dashboard(db: str, env: dict, tmp: Path) -> list[Result]:
 
 
 @step
+def assess(db: str, env: dict, tmp: Path) -> list[Result]:
+    """PostgreSQL only: an evaluation run of the 金银铜 set (140 indicators) for the 13 streets and for
+    BENCH_ASSESS_DEPARTMENTS (40) departments, and a score's provenance p95 over HTTP, on the database
+    `demo_generation` made — its size is BENCH_PG_CASES_PER_SCALE (the issue's: 1,000,000; a year of them with
+    CIVICLOOP_DEMO_DAYS=365) (bench/assess_http.py)."""
+    if not db.startswith("PostgreSQL"):
+        return []
+    sys.path.insert(0, str(ROOT / "bench"))
+    from assess_http import measure
+
+    return [Result(r["name"], db, r["seconds"], 0, r.get("rows", 0), r.get("note", "")) for r in measure(env, tmp)]
+
+
+@step
 def citizens(db: str, env: dict, tmp: Path) -> list[Result]:
     """PostgreSQL only: the hotline import of BENCH_HOTLINE_ORDERS (100,000) generated 12345 work orders and its
     re-import, the portal's report end to end under 16 clients over HTTP, Open311 GET requests p95 with a key — on

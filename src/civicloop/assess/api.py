@@ -45,6 +45,9 @@ class IndicatorOut(Schema):
     floor: Decimal | None
     cap: Decimal | None
     per_item: Decimal | None
+    factor_minor: Decimal = Field(..., description="a deduction: how many items one minor inspection finding counts as")
+    factor_major: Decimal
+    factor_serious: Decimal
 
     @staticmethod
     def resolve_dimension(obj) -> str:

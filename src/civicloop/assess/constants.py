@@ -124,3 +124,6 @@ class InspectionAuditAction(models.TextChoices):
 
 
 MAX_ROUND_MEMBERS = 50
+MAX_FACTOR = Decimal("100")  # a severity's weight: one finding counts as at most this many deduction items
+MAX_FINDING_PHOTOS = 4  # photos taken with one finding (civicloop.files)
+FINDING_OWNER = "assess.finding"  # the attachments' owner kind (files.owners; AssessConfig.attachment_owners)

@@ -6,6 +6,8 @@ What it makes (after the cases and the visits), through the services, as `xh_adm
 - the 2026 evaluations (1 January → 31 December of the cases' year): the 13 streets on the 金银铜 set (gold 2,
   silver 3, bronze 4 places), the streets and the main departments on the closed-loop scorecards — drafts, with
   every subjective value of the 金银铜 set entered (scores 70–98, a few deduction and bonus items);
+- the year before's evaluation on the same set, computed on that year's rollups and published (the scorecards'
+  trend, 对比 two periods) — which freezes the set;
 - two inspection rounds (市民巡访团 by xh_inspect01/02, a 第三方暗查) with `FINDINGS_PER_STREET` findings in every
   street, each a deduction item of a 暗查 indicator, most with a rectification case registered when it was found
   (through `cases.demo.generate_visit_cases`, so it has a lifecycle and the same seed gives the same case).
@@ -88,6 +90,32 @@ def generate_assessment(ctx) -> None:
     runs.entries_save(actor=admin, run_id=main.pk, entries=entries)
     ctx.stats.add("assess.entry", len(entries))
     _inspections(ctx, rng, admin, huangpu, streets, start, end.date())
+    _earlier_year(ctx, admin, huangpu, subjective, year - 1, end.date())
+
+
+def _earlier_year(ctx, admin, huangpu, subjective, year: int, today: dt.date) -> None:
+    """The year before, published: the same set computed on that year's rollups and its own entries, so a
+    street's scorecard has a trend and 对比 two periods shows the changes. Its own random stream (the 2026 data
+    stays what the same seed gave before)."""
+    rng = ctx.rng_for("assess_earlier")
+    run = runs.run_create(actor=admin, set_id=huangpu.pk, name=f"{year}年度精神文明建设金银铜奖考核",
+                          start=dt.date(year, 1, 1), end=dt.date(year, 12, 31), gold=2, silver=3, bronze=4)
+    entries = []
+    for unit in run.units.order_by("code"):
+        strength = rng.uniform(0, 12)
+        for i in subjective:
+            if i.rule == Rule.LINEAR:
+                value = Decimal(min(100, round(rng.uniform(68, 86) + strength)))
+            elif i.rule == Rule.DEDUCTION:
+                value = Decimal(rng.choice((0, 0, 1, 1, 2, 3)))
+            else:
+                value = Decimal(1 if rng.random() < 0.1 else 0)
+            entries.append({"unit_id": unit.pk, "indicator_id": i.pk, "value": value, "note": "测评组评分"})
+    runs.entries_save(actor=admin, run_id=run.pk, entries=entries)
+    runs.run_compute(actor=admin, run_id=run.pk, today=today)  # freezes the set: 2026 is computed on it too
+    runs.run_publish(actor=admin, run_id=run.pk)
+    ctx.stats.add("assess.entry", len(entries))
+    ctx.log(f"  assess: the {year} evaluation computed and published")
 
 
 def _inspections(ctx, rng, admin, huangpu, streets, start: dt.date, today: dt.date) -> None:

@@ -20,6 +20,7 @@ from civicloop.dashboard.metrics import KPI_BY_CODE, Filters, KpiResult, MetricS
 
 from . import rules
 from .constants import IndicatorKind, Medal, MedalRule, Rule, UnitGroup
+from .sources import SOURCE_METRICS
 
 TERM_LABELS = {
     rules.FULL: _("满分"), rules.SHORTFALL: _("未达目标扣分"), rules.EXCESS: _("超出目标加分"),
@@ -96,53 +97,131 @@ def rule_inputs(indicator) -> dict:
         "rule": indicator.rule, "direction": indicator.direction, "kind": indicator.kind}
 
 
+def finding_items(indicator, found) -> dict:
+    """The inputs a deduction keeps about its findings [(id, severity)]: their ids, how many of each severity, the
+    factor of each (the rule's severity weighting) and the items they count as in all (Σ count × factor)."""
+    by_severity: dict[str, int] = {}
+    for _pk, severity in found:
+        by_severity[severity] = by_severity.get(severity, 0) + 1
+    items = sum((indicator.factor(sev) * n for sev, n in by_severity.items()), Decimal(0))
+    return {"findings": sorted(pk for pk, _sev in found), "by_severity": dict(sorted(by_severity.items())),
+            "factors": {sev: str(indicator.factor(sev)) for sev in sorted(by_severity)},
+            "finding_items": str(rules.points(items))}
+
+
+def source_figures(actor, run, indicators, units, group: str) -> dict:
+    """{(indicator id, unit id): (value, numerator, denominator, filters | extra)} of the objective indicators
+    whose metric is another app's (sources.SOURCE_METRICS): one computation per metric for all the units."""
+    out = {}
+    by_metric = defaultdict(list)
+    for indicator in indicators:
+        if indicator.kind == IndicatorKind.OBJECTIVE and indicator.metric in SOURCE_METRICS:
+            by_metric[indicator.metric].append(indicator)
+    for code, metric_indicators in by_metric.items():
+        figures, extra = SOURCE_METRICS[code].compute(actor, run, units, group)
+        for unit in units:
+            num, den = figures.get(unit.pk, (0, 0))
+            value = rules.points(Decimal(num) * HUNDRED / Decimal(den)) if den else None
+            unit_filter = {"street": unit.territory_id} if group == UnitGroup.STREETS else {"unit": unit.pk}
+            for indicator in metric_indicators:
+                out[(indicator.pk, unit.pk)] = (value, num, den, {"filters": unit_filter, **extra})
+    return out
+
+
 def objective_figures(run, indicators, units, group: str, today: dt.date | None) -> dict:
-    """{(indicator id, unit id): (value, numerator, denominator, filters)} of the objective indicators, in one
-    GROUP BY over the rollups per distinct (channel, category) of the indicators."""
+    """{(indicator id, unit id): (value, numerator, denominator, filters)} of the objective indicators (dashboard
+    KPIs), in one GROUP BY over the rollups per kind of filter, whatever the number of indicators: the unfiltered
+    ones by unit; those narrowed to a channel by unit × channel; those narrowed to a category by unit × category,
+    a parent category summing its children's rows (as `Filters.category_ids`); the rare one narrowed to both, one
+    GROUP BY of its own per (channel, category)."""
     scope = MetricScope(ScopeKind.DISTRICT, run.district_id)
     period, dimension = Period(run.start, run.end), dimension_of(group)
-    by_filter = defaultdict(list)
-    for indicator in indicators:
-        if indicator.kind == IndicatorKind.OBJECTIVE:
-            by_filter[(indicator.channel, indicator.category_code)].append(indicator)
-    categories = dict(Category.objects.filter(code__in={c for _ch, c in by_filter if c}).values_list("code", "pk"))
+    objective = [i for i in indicators if i.kind == IndicatorKind.OBJECTIVE and i.metric in KPI_BY_CODE]
+    codes = {c: pk for c, pk in Category.objects.filter(code__in={i.category_code for i in objective if i.category_code})
+             .values_list("code", "pk")}
+    children: dict[int, list[int]] = defaultdict(list)
+    if codes:
+        for pk, parent in Category.objects.filter(parent_id__in=codes.values()).values_list("pk", "parent_id"):
+            children[parent].append(pk)
+
+    def metrics_of(chosen) -> tuple[str, ...]:
+        return tuple(sorted({i.metric for i in chosen}))
+
+    def grouped(chosen, extra: str | None, filters: Filters = Filters()) -> dict:
+        if not chosen:
+            return {}
+        return compute_by(scope, period, (dimension, extra) if extra else dimension, filters,
+                          codes=metrics_of(chosen), today=today)
+
+    plain = [i for i in objective if not i.channel and not i.category_code]
+    by_channel = [i for i in objective if i.channel and not i.category_code]
+    by_category = [i for i in objective if i.category_code and not i.channel]
+    both = defaultdict(list)
+    for i in objective:
+        if i.channel and i.category_code:
+            both[(i.channel, i.category_code)].append(i)
+    rows_plain = grouped(plain, None)
+    rows_channel = grouped(by_channel, "channel")
+    rows_category = grouped([i for i in by_category if i.category_code in codes], "category_id")
+    rows_both = {key: grouped(chosen, None, Filters(category_id=codes[key[1]], channel=key[0]))
+                 for key, chosen in both.items() if key[1] in codes}
+
+    def summed(rows: dict, keys, metric: str) -> KpiResult:
+        kpi = KPI_BY_CODE[metric]
+        num, den = 0, 0 if kpi.denominator else None
+        for key in keys:
+            r = rows.get(key, {}).get(metric)
+            if r is not None:
+                num += r.numerator
+                if den is not None:
+                    den += r.denominator or 0
+        return KpiResult(kpi, num, den)
+
     out = {}
-    for (channel, category_code), group_indicators in by_filter.items():
-        category_id = categories.get(category_code) if category_code else None
-        filters = Filters(category_id=category_id, channel=channel or None)
-        if category_code and category_id is None:
-            rows = {}  # a category this installation does not have: no cases
-        else:
-            codes = tuple(sorted({i.metric for i in group_indicators}))
-            rows = compute_by(scope, period, dimension, filters, codes=codes, today=today)
-        for unit in units:
-            results = rows.get(unit_key(unit, group) or -1, {})
-            for indicator in group_indicators:
-                result = results.get(indicator.metric)
-                if result is None:
-                    result = KpiResult(KPI_BY_CODE[indicator.metric], 0, 0 if KPI_BY_CODE[indicator.metric].denominator else None)
-                value, num, den = kpi_value(result)
-                unit_filter = {"street": unit.territory_id} if group == UnitGroup.STREETS else {"unit": unit.pk}
-                out[(indicator.pk, unit.pk)] = (value, num, den, {**unit_filter, "category": category_id,
-                                                                  "channel": channel or None})
+    for unit in units:
+        key = unit_key(unit, group) or -1
+        unit_filter = {"street": unit.territory_id} if group == UnitGroup.STREETS else {"unit": unit.pk}
+        for indicator in objective:
+            category_id = codes.get(indicator.category_code) if indicator.category_code else None
+            channel = indicator.channel or None
+            if indicator.category_code and category_id is None:
+                result = summed({}, (), indicator.metric)  # a category this installation does not have: no cases
+            elif channel and category_id is not None:
+                result = summed(rows_both.get((channel, indicator.category_code), {}), (key,), indicator.metric)
+            elif category_id is not None:
+                result = summed(rows_category, [(key, c) for c in (category_id, *children[category_id])],
+                                indicator.metric)
+            elif channel:
+                result = summed(rows_channel, ((key, channel),), indicator.metric)
+            else:
+                result = summed(rows_plain, (key,), indicator.metric)
+            value, num, den = kpi_value(result)
+            out[(indicator.pk, unit.pk)] = (value, num, den, {**unit_filter, "category": category_id,
+                                                              "channel": channel})
     return out
 
 
 def evaluate(run, indicators, units, entries: dict, *, findings: dict | None = None,
-             today: dt.date | None = None) -> tuple[list[UnitScore], list[UnitTotal]]:
+             today: dt.date | None = None, actor=None) -> tuple[list[UnitScore], list[UnitTotal]]:
     """Every indicator (`indicators`, with their dimension ids) for every unit (`units`, orgs.Unit), from the
     rollups, `entries` ({(indicator id, unit id): Decimal}) and the inspection `findings` of the period
-    ({(indicator code, street id): [finding ids]}: deduction items of a subjective deduction indicator, added to
-    what was entered); then totals, ranks and medals by the run's rule."""
+    ({(indicator code, street id): [(finding id, severity)]}: deduction items of a subjective deduction indicator,
+    each weighted by its severity's factor on the indicator, added to what was entered); then totals, ranks and
+    medals by the run's rule."""
     findings = findings or {}
     group = run.indicator_set.unit_group
     figures = objective_figures(run, indicators, units, group, today)
+    sourced = source_figures(actor, run, indicators, units, group)  # other apps' figures, as `actor` sees them
     scores, totals = [], {u.pk: UnitTotal(u.pk) for u in units}
     for unit in units:
         total = totals[unit.pk]
         for indicator in indicators:
             inputs = rule_inputs(indicator)
-            if indicator.kind == IndicatorKind.OBJECTIVE:
+            if indicator.kind == IndicatorKind.OBJECTIVE and indicator.metric in SOURCE_METRICS:
+                value, num, den, extra = sourced[(indicator.pk, unit.pk)]
+                inputs |= {"metric": indicator.metric, **extra}
+                scored = score_of(indicator, value)
+            elif indicator.kind == IndicatorKind.OBJECTIVE:
                 value, num, den, filters = figures[(indicator.pk, unit.pk)]
                 inputs |= {"metric": indicator.metric, "filters": filters}
                 scored = score_of(indicator, value)
@@ -151,8 +230,9 @@ def evaluate(run, indicators, units, entries: dict, *, findings: dict | None = N
                 value = entries.get((indicator.pk, unit.pk))
                 found = findings.get((indicator.code, unit_key(unit, group))) if indicator.rule == Rule.DEDUCTION else None
                 if found:
-                    inputs |= {"entered": None if value is None else str(value), "findings": sorted(found)}
-                    value = (value or Decimal(0)) + len(found)
+                    items = finding_items(indicator, found)
+                    inputs |= {"entered": None if value is None else str(value), **items}
+                    value = (value or Decimal(0)) + Decimal(items["finding_items"])
                 scored = score_of(indicator, value, entered=value is not None)
             full = Decimal("0.00") if indicator.rule == Rule.BONUS else rules.points(indicator.weight)
             scores.append(UnitScore(unit.pk, indicator.pk, value, num, den, scored, full, inputs))

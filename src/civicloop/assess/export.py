@@ -22,7 +22,7 @@ def set_workbook(s, indicators) -> bytes:
         for i in indicators:
             yield [s.code, i.dimension.name, i.code, i.name, _label(IndicatorKind, i.kind), i.metric, i.channel,
                    i.category_code, i.weight, _label(Rule, i.rule), _label(Direction, i.direction), i.target,
-                   i.floor, i.cap, i.per_item, i.criteria]
+                   i.floor, i.cap, i.per_item, i.factor_minor, i.factor_major, i.factor_serious, i.criteria]
     columns = [Column(str(c.header), comment=c.header_en) for c in COLUMNS]
     return workbook_bytes([Sheet(f"{s.name} v{s.version}", columns=columns, rows=rows())])
 

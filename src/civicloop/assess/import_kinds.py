@@ -40,6 +40,9 @@ COLUMNS = [
     s.Column("floor", _("保底值"), "Floor", False, _decimal_text, "70"),
     s.Column("cap", _("封顶分"), "Cap", False, _decimal_text, ""),
     s.Column("per_item", _("每项分值"), "Points per item", False, _decimal_text, ""),
+    s.Column("factor_minor", _("一般问题倍数"), "Weight of a minor finding", False, _decimal_text, ""),
+    s.Column("factor_major", _("较重问题倍数"), "Weight of a major finding", False, _decimal_text, ""),
+    s.Column("factor_serious", _("严重问题倍数"), "Weight of a serious finding", False, _decimal_text, ""),
     s.Column("criteria", _("评分标准"), "Criteria", False, s.text(2000), ""),
 ]
 

@@ -2,15 +2,12 @@
 
 from __future__ import annotations
 
-import datetime as dt
-import re
 from typing import Annotated
 
 from django.utils.translation import gettext_lazy as _
 from ninja import Field, Schema
-from pydantic import BeforeValidator
 
-from civicloop.core.api import NOT_BLANK, Id
+from civicloop.core.api import NOT_BLANK, Day, Id
 
 from .constants import (
     MAX_ROUND_MEMBERS,
@@ -33,15 +30,6 @@ Value = Annotated[str, Field(pattern=r"^-?[0-9]{1,7}(\.[0-9]{1,2})?$", max_lengt
                              description="a number as text, at most two decimals, e.g. \"95.5\"")]
 
 
-def _date_text(value):
-    """A date is "YYYY-MM-DD" text: not a number (pydantic's lax mode would read seconds since 1970), not "0"."""
-    if not isinstance(value, str | dt.date) or (isinstance(value, str) and not re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", value)):
-        raise ValueError("YYYY-MM-DD")
-    return value
-
-
-# the same rule as visits' and the dashboard's Day (a shared one belongs in core.api: for the lead)
-Day = Annotated[dt.date, BeforeValidator(_date_text)]
 Text = Annotated[str, Field(max_length=100, pattern=NOT_BLANK)]
 
 
@@ -59,7 +47,7 @@ class IndicatorIn(Schema):
     code: str = Field(..., title=_("指标编码"), max_length=40, pattern=NOT_BLANK)
     name: str = Field(..., title=_("指标名称"), max_length=120, pattern=NOT_BLANK)
     kind: IndicatorKind = Field(..., title=_("指标类型"))
-    metric: str = Field("", title=_("指标口径"), max_length=40, description="a dashboard KPI code (GET /api/dashboard/kpis)")
+    metric: str = Field("", title=_("指标口径"), max_length=40, description="a dashboard KPI code (GET /api/dashboard/kpis), or key_group_visit_coverage (the visits app)")
     channel: str = Field("", title=_("来源渠道"), max_length=20)
     category_code: str = Field("", title=_("分类编码"), max_length=20)
     weight: Points | None = Field(None, title=_("分值"))
@@ -69,6 +57,11 @@ class IndicatorIn(Schema):
     floor: Value | None = Field(None, title=_("保底值"))
     cap: Points | None = Field(None, title=_("封顶分"))
     per_item: Points | None = Field(None, title=_("每项分值"))
+    factor_minor: Points | None = Field(None, title=_("一般问题倍数"),
+                                        description="a deduction: one minor inspection finding counts as this many "
+                                                    "items (default 1; at most 100)")
+    factor_major: Points | None = Field(None, title=_("较重问题倍数"))
+    factor_serious: Points | None = Field(None, title=_("严重问题倍数"))
     criteria: str = Field("", title=_("评分标准"), max_length=2000)
 
 

@@ -31,6 +31,7 @@ from .constants import (
 USER = settings.AUTH_USER_MODEL
 POINTS = {"max_digits": 9, "decimal_places": 2}
 VALUE = {"max_digits": 14, "decimal_places": 2}
+FACTOR = {"max_digits": 5, "decimal_places": 2}
 
 
 class IndicatorSet(TenantModel):
@@ -90,6 +91,10 @@ class Indicator(models.Model):
     floor = models.DecimalField(_("保底值"), null=True, blank=True, **VALUE)  # linear: the value scoring 0
     cap = models.DecimalField(_("封顶分"), null=True, blank=True, **POINTS)
     per_item = models.DecimalField(_("每项分值"), null=True, blank=True, **POINTS)  # deduction, bonus
+    # a deduction's inspection findings weighted by severity: a finding counts as this many items (entered items: 1)
+    factor_minor = models.DecimalField(_("一般问题倍数"), default=1, **FACTOR)
+    factor_major = models.DecimalField(_("较重问题倍数"), default=1, **FACTOR)
+    factor_serious = models.DecimalField(_("严重问题倍数"), default=1, **FACTOR)
     criteria = models.TextField(_("评分标准"), blank=True)
 
     class Meta:
@@ -100,6 +105,11 @@ class Indicator(models.Model):
 
     def __str__(self) -> str:
         return f"{self.code} {self.name}"
+
+    def factor(self, severity: str):
+        """How many deduction items one finding of `severity` counts as (the rule's severity weighting)."""
+        value = getattr(self, f"factor_{severity}", None)
+        return self.factor_minor if value is None else value
 
 
 class EvaluationRun(TenantModel):

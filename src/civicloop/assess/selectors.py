@@ -13,6 +13,7 @@ from urllib.parse import urlencode
 
 from django.db.models import Q, QuerySet
 from django.urls import reverse
+from django.utils import timezone
 
 from civicloop.core.errors import not_found
 from civicloop.dashboard.constants import Part
@@ -175,36 +176,70 @@ def drill_links(score: Score) -> list[dict]:
              "url": f"{base}?{drill_query(metric, part, period, filters)}"} for part, count in parts]
 
 
+def source_links(score: Score) -> list[dict]:
+    """Where a source metric's figure comes from (another app's pages, sources.SOURCE_METRICS): [{label, url}]."""
+    from .sources import SOURCE_METRICS
+
+    metric = SOURCE_METRICS.get(score.inputs.get("metric") or "")
+    return metric.links(score) if metric else []
+
+
 COSTING_LIMIT = 50
+COSTING_PROBE = 4 * COSTING_LIMIT  # the newest facts looked at (some may be out of the viewer's sight)
 
 
 def cases_costing(actor, score: Score) -> dict | None:
     """The cases that cost an objective score its points, as `actor` may see them (cases selectors: scope and
     masking): for a rate where higher is better, its denominator's cases outside its numerator (the late, the
     unaccepted, the unsatisfied); where lower is better and for a count, its numerator's (the reopened, the
-    overdue). Today's facts, like the drill-down. {"count", "cases" (the first COSTING_LIMIT)} or None (an average
-    or a subjective score: no single case costs it)."""
+    overdue). {"count", "cases"} or None (an average or a subjective score: no single case costs it).
+
+    Bounded by what it shows, not by the period's size: `count` is the figure the score was computed from (the
+    rollups' sums: denominator − numerator, or the numerator), not a count of today's list; `cases` are read from
+    the COSTING_PROBE newest of today's facts behind the score (the facts' primary key walked backwards, stopping
+    once it has them), then the first COSTING_LIMIT of those in the lists' order. The full list is the
+    dashboard's (`drill_links`)."""
+    from civicloop.cases.selectors import CaseFilters, case_list_for
     from civicloop.dashboard.constants import KpiKind
-    from civicloop.dashboard.metrics import Filters, cases_behind, facts_behind, metric_scope_for
+    from civicloop.dashboard.metrics import Filters, facts_behind, measure_of, metric_scope_for, today_local
 
     metric = score.inputs.get("metric")
     kpi = KPI_BY_CODE.get(metric or "")
     if kpi is None or kpi.kind == KpiKind.AVERAGE or not score.points < score.full:
         return None
+    scope = metric_scope_for(actor)
+    if scope is None:
+        return None
     f = score.inputs.get("filters") or {}
     filters = Filters(street_id=f.get("street"), lead_unit_id=f.get("unit"), category_id=f.get("category"),
                       channel=f.get("channel"))
     period = Period(score.run.start, score.run.end)
-    lower = score.indicator.direction == "lower"
-    if kpi.kind == KpiKind.COUNT or lower:
-        qs = cases_behind(actor, metric, Part.NUMERATOR, period, filters)
-    else:
-        scope = metric_scope_for(actor)
-        if scope is None:
-            return None
-        met = facts_behind(scope, metric, Part.NUMERATOR, period, filters).values("case_id")
-        qs = cases_behind(actor, metric, Part.DENOMINATOR, period, filters).exclude(pk__in=met)
-    return {"count": qs.count(), "cases": list(qs[:COSTING_LIMIT])}
+    now = timezone.now()
+    today = today_local(now)
+    if kpi.kind == KpiKind.COUNT or score.indicator.direction == "lower":
+        facts, count = facts_behind(scope, metric, Part.NUMERATOR, period, filters, today=today), score.numerator
+    else:  # the denominator's facts that are not the numerator's: one condition on the same fact rows
+        p = period.for_measure(kpi, today)
+        facts = facts_behind(scope, metric, Part.DENOMINATOR, period, filters, today=today).exclude(
+            measure_of(kpi, Part.NUMERATOR).q(p.start, p.end))
+        count = (score.denominator or 0) - (score.numerator or 0)
+    # the newest facts first, on the facts' primary key (a LIMIT: it stops once it has enough); then those cases as
+    # the viewer may see them, in the lists' order (red, yellow first)
+    ids = list(facts.order_by("-case_id").values_list("case_id", flat=True)[:COSTING_PROBE])
+    cases = []
+    if ids:  # what a line shows (its code, its state): no joins, no whole rows
+        from civicloop.cases.constants import CaseState
+
+        rows = case_list_for(actor, CaseFilters(), now=now).filter(pk__in=ids).values_list("tracking_code", "state")
+        cases = [{"tracking_code": code, "state": state, "state_label": CaseState(state).label}
+                 for code, state in rows[:COSTING_LIMIT]]
+    return {"count": count or 0, "cases": cases}
+
+
+def score_entry(score: Score) -> SubjectiveEntry | None:
+    """The value entered for a subjective score (its note is the score page's 录入依据): one row."""
+    return SubjectiveEntry.objects.filter(run_id=score.run_id, indicator_id=score.indicator_id,
+                                          unit_id=score.unit_id).first()
 
 
 def run_entries(run: EvaluationRun) -> dict:
@@ -304,6 +339,15 @@ def findings_shown(actor, findings):
             or may_manage(actor, f.district_id) or (f.case_id is not None and may_unmask(actor, f.case))
         f.shown_description = f.description if clear else mask_free_text(f.description)
     return findings
+
+
+def finding_photos(finding: Finding) -> list:
+    """The photos taken with a finding the viewer already sees (finding_get_for / finding_of_case)."""
+    from civicloop.files.selectors import attachments_of
+
+    from .constants import FINDING_OWNER, MAX_FINDING_PHOTOS
+
+    return attachments_of(FINDING_OWNER, finding.pk, limit=MAX_FINDING_PHOTOS)
 
 
 def finding_of_case(actor, case) -> Finding | None:

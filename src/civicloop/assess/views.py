@@ -35,6 +35,7 @@ from .permissions import (
 )
 from .services import runs as run_services
 from .services import sets as set_services
+from .sources import SOURCE_METRICS
 from .templates_data import TEMPLATES
 
 # the shipped templates' names as the page offers them (the names stored in a set are the district's own words)
@@ -126,12 +127,14 @@ def set_xlsx(request, pk: int):
 
 
 INDICATOR_FIELDS = ("dimension", "code", "name", "kind", "metric", "channel", "category_code", "weight", "rule",
-                    "direction", "target", "floor", "cap", "per_item", "criteria")
+                    "direction", "target", "floor", "cap", "per_item", "factor_minor", "factor_major", "factor_serious",
+                    "criteria")
 
 
 def _indicator_context(s, indicator=None) -> dict:
     return {"set": s, "indicator": indicator, "kinds": IndicatorKind.choices, "rules": Rule.choices,
-            "directions": Direction.choices, "metrics": [(k.code, k.label) for k in KPIS],
+            "directions": Direction.choices, "metrics": [(k.code, k.label) for k in KPIS]
+            + [(m.code, m.label) for m in SOURCE_METRICS.values()],
             "channels": Channel.choices, "dimensions": selectors.set_dimensions(s)}
 
 
@@ -323,14 +326,16 @@ def score_page(request, pk: int):
     if score.inputs.get("metric"):
         from civicloop.dashboard.metrics import KPI_BY_CODE
 
-        kpi = KPI_BY_CODE.get(score.inputs["metric"])
+        kpi = KPI_BY_CODE.get(score.inputs["metric"]) or SOURCE_METRICS.get(score.inputs["metric"])
     terms = [(TERM_LABELS.get(name, name), amount) for name, amount in score.terms]
-    entry = selectors.run_entries(score.run).get((score.indicator_id, score.unit_id))
+    entry = selectors.score_entry(score)
     visible = set(selectors.findings_for(request.user).filter(pk__in=score.inputs.get("findings") or [])
                   .values_list("pk", flat=True))
     findings = selectors.findings_shown(request.user, [f for f in selectors.findings_behind(score) if f.pk in visible])
+    for f in findings:
+        f.factor = (score.inputs.get("factors") or {}).get(f.severity)
     return render(request, "assess/score.html", {
         "score": score, "indicator": score.indicator, "kpi": kpi, "findings": findings, "terms": terms, "entry": entry,
-        "drills": selectors.drill_links(score), "costing": selectors.cases_costing(request.user, score),
+        "drills": selectors.drill_links(score), "sources": selectors.source_links(score), "costing": selectors.cases_costing(request.user, score),
         "rule_label": Rule(score.indicator.rule).label,
         "direction_label": Direction(score.indicator.direction).label})

@@ -14,7 +14,7 @@ from civicloop.core.pages import done, form_validated
 from civicloop.places.constants import PlaceLevel
 
 from . import selectors
-from .constants import InspectionKind, RoundState, Severity
+from .constants import MAX_FINDING_PHOTOS, InspectionKind, RoundState, Severity
 from .inputs import FindingIn, RecheckIn, RoundIn
 from .models import Indicator
 from .permissions import may_manage, may_recheck, may_record_finding, may_see_rounds
@@ -61,7 +61,8 @@ def round_page(request, pk: int):
         data = _form(request, ("place_id", "description", "severity", "indicator_id", "found_on"))
         data["rectify"] = request.POST.get("rectify") == "on"
         payload = form_validated(FindingIn, data)
-        finding = services.finding_record(actor=request.user, round_id=r.pk, **payload.dict())
+        finding = services.finding_record(actor=request.user, round_id=r.pk, **payload.dict(),
+                                          photos=request.FILES.getlist("photos"))
         text = _("已记录，并已生成整改工单。") if finding.case_id else _("已记录。")
         return done(request, reverse("assess:round", args=[r.pk]), text)
     findings = selectors.findings_shown(request.user, list(
@@ -75,7 +76,7 @@ def round_page(request, pk: int):
         "round": r, "members": list(r.members.all()), "findings": findings, "may_record": may_record,
         "may_close": may_manage(request.user, r.district_id) and r.state == RoundState.OPEN,
         "places": _places(request.user) if may_record else [], "severities": Severity.choices,
-        "indicators": indicators})
+        "indicators": indicators, "max_photos": MAX_FINDING_PHOTOS})
 
 
 @login_required
@@ -98,5 +99,6 @@ def finding_page(request, pk: int):
 
     case_visible = finding.case_id is not None and cases_visible_to(request.user).filter(pk=finding.case_id).exists()
     return render(request, "assess/finding.html", {"finding": finding, "case_visible": case_visible,
+                                                   "photos": selectors.finding_photos(finding),
                                                    "may_recheck": may_recheck(request.user, finding)
                                                    and finding.case_id is not None})

@@ -3,8 +3,10 @@
 Each app's `api.py` imports these from here (never from `civicloop.api`, which imports every app's router).
 """
 
+import datetime as dt
 import functools
 import json
+import re
 import types
 import typing
 from typing import Annotated
@@ -18,7 +20,7 @@ from django.utils.translation import gettext_lazy as _
 from ninja import Field, NinjaAPI, Schema
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.parser import Parser
-from pydantic import StrictInt
+from pydantic import BeforeValidator, StrictInt, WithJsonSchema
 
 from .errors import CivicError, ErrorCode, number_too_large
 from .input import INT64_MAX, api_status, data_refusal, payload_too_large
@@ -59,6 +61,22 @@ Count = Annotated[StrictInt, Field(ge=0, le=INT64_MAX)]
 # A text a service requires (`require_text`): at least one character that is not blank once stripped (str.strip
 # removes \x1c-\x1f too, which the regex `\s` of the schema's readers does not count as space).
 NOT_BLANK = r"[^\s\x1c-\x1f]"
+
+ISO_DATE = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$"
+
+
+def _date_only(value):
+    """A date is "YYYY-MM-DD" text (or a date, from a page's own code): not a number — pydantic's lax mode would
+    read 0 or "0" as seconds since 1970 — nor a date-time or any other spelling."""
+    if isinstance(value, dt.datetime) or not isinstance(value, str | dt.date) \
+            or (isinstance(value, str) and not re.fullmatch(ISO_DATE[1:-1], value)):
+        raise ValueError("YYYY-MM-DD")
+    return value
+
+
+# A day in a body, query or form: the one date-only rule of every API (visits, dashboard, assess …).
+Day = Annotated[dt.date, BeforeValidator(_date_only),
+                WithJsonSchema({"type": "string", "format": "date", "pattern": ISO_DATE})]
 
 # The refusals every read endpoint may answer; merge with {200: ...} in `response=`.
 READ_ERRORS = {401: ErrorOut, 404: ErrorOut, 422: ErrorOut}

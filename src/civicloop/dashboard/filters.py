@@ -2,15 +2,12 @@
 
 from __future__ import annotations
 
-import datetime as dt
-import re
-from typing import Annotated, Literal
+from typing import Literal
 
 from ninja import Field, Schema
-from pydantic import BeforeValidator, WithJsonSchema
 
 from civicloop.cases.constants import AppealType, Channel
-from civicloop.core.api import PageIn, PathId
+from civicloop.core.api import Day, PageIn, PathId
 
 from .constants import Part
 from .metrics import Filters
@@ -18,18 +15,6 @@ from .report import ISO_WEEK
 from .selectors import DRILL_CODES
 
 DrillCode = Literal[DRILL_CODES]
-ISO_DATE = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$"
-
-
-def _iso_date(value):
-    """Only YYYY-MM-DD (pydantic would read "0" as a Unix timestamp)."""
-    if isinstance(value, str) and not re.fullmatch(ISO_DATE[1:-1], value):
-        raise ValueError("YYYY-MM-DD")
-    return value
-
-
-Day = Annotated[dt.date, BeforeValidator(_iso_date), WithJsonSchema({"type": "string", "format": "date",
-                                                                     "pattern": ISO_DATE})]
 
 
 class DashboardIn(Schema):

@@ -236,8 +236,8 @@ def rollup_model(scope: MetricScope, filters: Filters, dimension: str | tuple[st
     return next(model for model, dims in ROLLUPS if needed <= set(dims))
 
 
-def rollups(scope: MetricScope, filters: Filters, period: Period, category_ids=None, dimension: str | None = None
-            ) -> QuerySet:
+def rollups(scope: MetricScope, filters: Filters, period: Period, category_ids=None,
+            dimension: str | tuple[str, ...] | None = None) -> QuerySet:
     return rollup_model(scope, filters, dimension).objects.filter(
         scope.q(), filters.q(category_ids), day__gte=period.start, day__lte=period.end)
 
@@ -250,17 +250,21 @@ def compute(scope: MetricScope, period: Period, filters: Filters = Filters(), *,
     return _results(row)
 
 
-def compute_by(scope: MetricScope, period: Period, dimension: str, filters: Filters = Filters(), *,
+def compute_by(scope: MetricScope, period: Period, dimension: str | tuple[str, ...], filters: Filters = Filters(), *,
                codes: tuple[str, ...] | None = None, today: dt.date | None = None,
                category_ids=None) -> dict[Any, dict[str, KpiResult]]:
     """The KPIs (`codes`, default all) per value of a rollup `dimension` (street_id, lead_unit_id, category_id,
-    channel, day): {value: {code: KpiResult}}, in one GROUP BY over the rollups."""
+    channel, day) — or of several (a tuple: keys are tuples of their values): {value: {code: KpiResult}}, in one
+    GROUP BY over the rollups."""
     today = today or today_local()
     kpis = [KPI_BY_CODE[c] for c in codes] if codes else list(KPIS)
     names = {n for k in kpis for n in (k.numerator, k.denominator) if n}
-    rows = (rollups(scope, filters, period, category_ids, dimension).order_by().values(dimension)
+    dims = (dimension,) if isinstance(dimension, str) else tuple(dimension)
+    rows = (rollups(scope, filters, period, category_ids, dims).order_by().values(*dims)
             .annotate(**_sums(period, today, names)))
-    return {row[dimension]: _results(row, kpis) for row in rows}
+    if isinstance(dimension, str):
+        return {row[dimension]: _results(row, kpis) for row in rows}
+    return {tuple(row[d] for d in dims): _results(row, kpis) for row in rows}
 
 
 MEASURE_NAMES = tuple(dict.fromkeys(n for k in KPIS for n in (k.numerator, k.denominator) if n))

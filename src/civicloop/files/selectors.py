@@ -19,3 +19,9 @@ def attachment_get_for(request, key: str) -> Attachment:
 def attachments_by_key(keys) -> dict[str, Attachment]:
     """The rows of refs an owner already showed its viewer (a case's timeline): for their sizes and shapes."""
     return {a.key: a for a in Attachment.objects.filter(key__in=list(keys))}
+
+
+def attachments_of(owner_kind: str, owner_id: int, limit: int = 20) -> list[Attachment]:
+    """The files of one owner, oldest first (the owning app has already decided its viewer may see the owner;
+    the file view asks the owner's rule again)."""
+    return list(Attachment.objects.filter(owner_kind=owner_kind, owner_id=owner_id).order_by("id")[:limit])

@@ -5,30 +5,19 @@ it)."""
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Annotated
 
 from django.utils.translation import gettext_lazy as _
 from ninja import Field, Schema
-from pydantic import BeforeValidator, StrictBool, StrictInt
+from pydantic import StrictBool, StrictInt
 
-from civicloop.core.api import NOT_BLANK, Id
+from civicloop.core.api import NOT_BLANK, Day, Id
 
 from .constants import MemberRole, PairingTarget, SubjectGroup, SubjectKind
 from .services.assignment import MAX_BY_HAND
 from .services.campaigns import MAX_SCOPE_ITEMS, MAX_THEME_LENGTH, MAX_THEMES
 from .team_rule import MAX_SEAT_MIN, MAX_SEATS
 
-
-def _date_text(value):
-    """A date comes as "YYYY-MM-DD" text (JSON has no date type): a number is not a date, though pydantic's
-    lax mode would read it as seconds since 1970."""
-    if isinstance(value, int | float):
-        raise ValueError("a date is written as YYYY-MM-DD")
-    return value
-
-
-Day = Annotated[dt.date, BeforeValidator(_date_text)]
 Theme = Annotated[str, Field(max_length=MAX_THEME_LENGTH)]
 Percent = Annotated[StrictInt, Field(ge=0, le=100)]
 

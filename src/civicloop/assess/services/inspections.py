@@ -26,6 +26,8 @@ from civicloop.places.constants import PlaceLevel
 from civicloop.places.models import Place
 
 from ..constants import (
+    FINDING_OWNER,
+    MAX_FINDING_PHOTOS,
     MAX_ROUND_MEMBERS,
     InspectionAuditAction,
     InspectionKind,
@@ -97,13 +99,36 @@ def round_close(*, actor, round_id: int) -> InspectionRound:
     return r
 
 
-@transaction.atomic
 def finding_record(*, actor, round_id: int, place_id: int, description: str, severity: str = Severity.MINOR,
-                   indicator_id: int | None = None, rectify: bool = True,
-                   found_on: dt.date | None = None) -> Finding:
+                   indicator_id: int | None = None, rectify: bool = True, found_on: dt.date | None = None,
+                   photos=()) -> Finding:
     """A finding at a place of the district (a street or anything under one). With `rectify`, its rectification
     case is registered at once, by the recorder, through the cases services; with `indicator_id`, it is a
-    deduction item of that indicator (one of the district's sets)."""
+    deduction item of that indicator (one of the district's sets). `photos`: up to MAX_FINDING_PHOTOS uploaded
+    files, checked by content and re-encoded without their EXIF (civicloop.files), written before the finding's
+    transaction and attached to it (owner FINDING_OWNER) inside it — all or none."""
+    from civicloop.files.checking import check_file, read_upload
+    from civicloop.files.error_codes import FileErrorCode
+    from civicloop.files.services import attachments_discard, attachments_write
+
+    photos = list(photos or ())
+    if len(photos) > MAX_FINDING_PHOTOS:
+        raise CivicError(FileErrorCode.TOO_MANY_FILES, max=MAX_FINDING_PHOTOS)
+    _round_for(actor, round_id)  # out of sight: not found, before any file is read
+    checked = [check_file(read_upload(p), name=getattr(p, "name", "")) for p in photos]
+    pending = attachments_write(checked)
+    try:
+        return _finding_record(actor=actor, round_id=round_id, place_id=place_id, description=description,
+                               severity=severity, indicator_id=indicator_id, rectify=rectify, found_on=found_on,
+                               pending=pending)
+    except BaseException:
+        attachments_discard(pending)
+        raise
+
+
+@transaction.atomic
+def _finding_record(*, actor, round_id: int, place_id: int, description: str, severity: str,
+                    indicator_id: int | None, rectify: bool, found_on: dt.date | None, pending: list) -> Finding:
     r = _round_for(actor, round_id, lock=True)
     if not may_record_finding(actor, r):
         if r.state != RoundState.OPEN:
@@ -138,8 +163,13 @@ def finding_record(*, actor, round_id: int, place_id: int, description: str, sev
                              description=f"【{label}】{description}")
         finding.case = case
         finding.save(update_fields=["case"])
+    if pending:
+        from civicloop.files.services import attachments_attach
+
+        attachments_attach(pending=pending, owner_kind=FINDING_OWNER, owner_id=finding.pk, district_id=r.district_id,
+                           uploaded_by=actor if getattr(actor, "pk", None) else None)
     _audit(actor, r.district_id, InspectionAuditAction.FINDING_RECORD, "assess.finding", finding.pk,
-           round=r.pk, case=finding.case_id)
+           round=r.pk, case=finding.case_id, photos=[p.ref for p in pending])
     return finding
 
 

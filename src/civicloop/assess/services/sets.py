@@ -20,6 +20,7 @@ from civicloop.dashboard.metrics import KPI_BY_CODE
 from civicloop.orgs.scope import scope_for
 
 from ..constants import (
+    MAX_FACTOR,
     MAX_INDICATORS,
     MAX_POINTS,
     AssessAuditAction,
@@ -32,10 +33,12 @@ from ..error_codes import AssessErrorCode
 from ..models import Dimension, Indicator, IndicatorSet
 from ..permissions import may_manage, set_is_editable
 from ..rules import CENT
+from ..sources import SOURCE_METRICS
 from ..templates_data import LOWER_IS_BETTER, TEMPLATES
 
 FIELDS = ("code", "name", "kind", "metric", "channel", "category_code", "weight", "rule", "direction", "target",
-          "floor", "cap", "per_item", "criteria")
+          "floor", "cap", "per_item", "factor_minor", "factor_major", "factor_serious", "criteria")
+FACTORS = {"factor_minor": _("一般问题倍数"), "factor_major": _("较重问题倍数"), "factor_serious": _("严重问题倍数")}
 
 
 def invalid(message, *, field="", code=ErrorCode.INVALID) -> CivicError:
@@ -111,13 +114,16 @@ def indicator_clean(data: dict) -> dict:
     metric = str(data.get("metric") or "")
     channel, category = str(data.get("channel") or ""), _text(data.get("category_code"), _("分类编码"), 20, required=False)
     if kind == IndicatorKind.OBJECTIVE:
-        if metric not in KPI_BY_CODE:
+        if metric not in KPI_BY_CODE and metric not in SOURCE_METRICS:
             raise invalid(_gettext("请选择指标口径。"), field=_("指标口径"))
         if channel and channel not in Channel.values:
             raise invalid(_gettext("来源渠道无效。"), field=_("来源渠道"))
+        if metric in SOURCE_METRICS:  # another app's figure: the cases' channel and category do not apply
+            channel = category = ""
     else:
         metric = channel = category = ""
-    direction = data.get("direction") or (Direction.LOWER if metric in LOWER_IS_BETTER else Direction.HIGHER)
+    lower = metric in LOWER_IS_BETTER or (metric in SOURCE_METRICS and SOURCE_METRICS[metric].lower_is_better)
+    direction = data.get("direction") or (Direction.LOWER if lower else Direction.HIGHER)
     if direction not in Direction.values:
         raise invalid(_gettext("方向无效。"), field=_("方向"))
     positive = {"low": Decimal("0"), "high": MAX_POINTS}
@@ -134,12 +140,16 @@ def indicator_clean(data: dict) -> dict:
         raise invalid(_gettext("目标值不能为负数。"), field=_("目标值"), code=AssessErrorCode.RULE_INVALID)
     if rule == Rule.BONUS:
         weight = Decimal("0.00")
+    factors = {}
+    for name, label in FACTORS.items():  # a deduction's findings by severity; every other rule counts 1
+        factor = _decimal(data.get(name), label, required=False, low=Decimal("0"), high=MAX_FACTOR)
+        factors[name] = factor if rule == Rule.DEDUCTION and factor is not None else Decimal("1.00")
     keep = {"target": target if rule in (Rule.LINEAR, Rule.THRESHOLD) else None,
             "floor": floor if rule == Rule.LINEAR else None,
             "cap": cap if rule in (Rule.LINEAR, Rule.DEDUCTION, Rule.BONUS) else None,
             "per_item": per_item if rule in (Rule.DEDUCTION, Rule.BONUS) else None}
     return {**out, "kind": kind, "rule": rule, "metric": metric, "channel": channel, "category_code": category,
-            "direction": direction, "weight": weight, **keep}
+            "direction": direction, "weight": weight, **keep, **factors}
 
 
 def _dimension(s: IndicatorSet, name: str) -> Dimension:

@@ -3,6 +3,7 @@ every street's inbox; computed (after the rollups' refresh), the streets are ran
 and a street's 按时办结率 opens to its late cases; `demo --reset` leaves nothing of it."""
 
 import datetime as dt
+from decimal import Decimal
 
 import pytest
 
@@ -31,8 +32,13 @@ def test_the_2026_evaluation_of_xuhui(client):
     d = preset_district("xuhui")
     huangpu = IndicatorSet.objects.get(district=d, code="jinyintong")
     assert Indicator.objects.filter(indicator_set=huangpu).count() == 140
-    run = EvaluationRun.objects.get(district=d, indicator_set=huangpu)
-    assert run.units.count() == 13 and run.start == dt.date(2026, 1, 1) and run.state == "draft"
+    run = EvaluationRun.objects.get(district=d, indicator_set=huangpu, start=dt.date(2026, 1, 1))
+    assert run.units.count() == 13 and run.state == "draft"
+    # the year before: published, ranked, so the trend and the comparison show something
+    earlier = EvaluationRun.objects.get(district=d, indicator_set=huangpu, start=dt.date(2025, 1, 1))
+    assert earlier.state == "published" and earlier.computed_at is not None
+    assert UnitResult.objects.filter(run=earlier).count() == 13
+    assert {r.medal for r in UnitResult.objects.filter(run=earlier)} >= {"gold", "silver", "bronze"}
     findings = Finding.objects.filter(district=d)
     assert findings.count() == 13 * 3 and findings.filter(case__isnull=False).exists()
     assert all(f.case.channel == "citizen_inspection" for f in findings.filter(case__isnull=False))
@@ -52,6 +58,9 @@ def test_the_2026_evaluation_of_xuhui(client):
         assert client.get(links["denominator"]["url"]).status_code == 200
     client.force_login(admin)
     assert client.get(f"/assess/runs/{run.pk}/").status_code == 200
+    compared = client.get(f"/api/assess/runs/{run.pk}/compare/{earlier.pk}").json()
+    assert len(compared) == 13 and all(row["before_total"] is not None for row in compared)
+    assert any(Decimal(str(row["change"])) != 0 for row in compared)
 
     district_reset(d)
     assert not IndicatorSet.objects.filter(district=d).exists() and not Finding.objects.exists()

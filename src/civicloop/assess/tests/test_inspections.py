@@ -153,3 +153,53 @@ def test_finding_api_from_a_phone(team, client):
     assert Finding.objects.count() == 1
     page = client.get(f"/assess/inspections/{w.inspection.pk}/")
     assert page.status_code == 200 and "记录发现" in page.content.decode()
+
+
+def test_findings_weighted_by_severity(team, small_set, clock):
+    """D1: 5 points, 1 per item. Factors minor ×1, major ×1.5, serious ×3. Street A: one minor, one major, one
+    serious finding and 0.5 entered → 0.5 + 1 + 1.5 + 3 = 6 items → 6 points off, capped at the full 5 → 0.00.
+    Street B: one major → 1.5 items → 5 − 1.5 = 3.50."""
+    from civicloop.assess.services.runs import entries_save
+    from civicloop.assess.services.sets import indicator_save
+
+    w = team
+    d1 = Indicator.objects.get(indicator_set=small_set, code="D1")
+    indicator_save(actor=w.district_admin, set_id=small_set.pk, indicator_id=d1.pk, dimension=d1.dimension.name,
+                   factor_major="1.5", factor_serious="3")
+    d1.refresh_from_db()
+    assert (d1.factor_minor, d1.factor_major, d1.factor_serious) == (D("1.00"), D("1.50"), D("3.00"))
+    for place, severity in ((w.comm_a1, "minor"), (w.comm_a2, "major"), (w.comm_a1, "serious"), (w.comm_b1, "major")):
+        ins.finding_record(actor=w.inspector, round_id=w.inspection.pk, place_id=place.pk, description="暗查问题",
+                           severity=severity, indicator_id=d1.pk, rectify=False, found_on=dt.date(2026, 3, 12))
+    run = run_create(actor=w.district_admin, set_id=small_set.pk, name="三月", start=dt.date(2026, 3, 1),
+                     end=dt.date(2026, 3, 31))
+    entries_save(actor=w.district_admin, run_id=run.pk,
+                 entries=[{"unit_id": w.street_a_office.pk, "indicator_id": d1.pk, "value": "0.5"}])
+    run_compute(actor=w.district_admin, run_id=run.pk, today=TODAY)
+    a = Score.objects.get(run=run, unit=w.street_a_office, indicator=d1)
+    assert (a.value, a.points) == (D("6.00"), D("0.00"))
+    assert a.inputs["by_severity"] == {"major": 1, "minor": 1, "serious": 1}
+    assert a.inputs["factors"] == {"major": "1.50", "minor": "1.00", "serious": "3.00"}
+    assert (a.inputs["finding_items"], a.inputs["entered"]) == ("5.50", "0.50")
+    assert sum(D(p) for _t, p in a.terms) == a.points
+    b = Score.objects.get(run=run, unit=w.street_b_office, indicator=d1)
+    assert (b.value, b.points) == (D("1.50"), D("3.50"))
+    assert sum(D(p) for _t, p in b.terms) == b.points
+
+
+def test_severity_factors_only_on_a_deduction_and_bounded(team, small_set):
+    from civicloop.assess.services.sets import indicator_save
+
+    w = team
+    d1 = Indicator.objects.get(indicator_set=small_set, code="D1")
+    before = (d1.factor_minor, d1.factor_major, d1.factor_serious)
+    for bad in ("-1", "101", "x"):
+        refused(ErrorCode.INVALID, indicator_save, actor=w.district_admin, set_id=small_set.pk, indicator_id=d1.pk,
+                dimension=d1.dimension.name, factor_serious=bad)
+    d1.refresh_from_db()
+    assert (d1.factor_minor, d1.factor_major, d1.factor_serious) == before
+    linear = Indicator.objects.filter(indicator_set=small_set).exclude(rule="deduction").first()
+    indicator_save(actor=w.district_admin, set_id=small_set.pk, indicator_id=linear.pk,
+                   dimension=linear.dimension.name, factor_serious="3")
+    linear.refresh_from_db()
+    assert linear.factor_serious == D("1.00")  # a rule without findings counts nothing by severity
