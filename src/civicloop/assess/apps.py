@@ -14,6 +14,7 @@ class AssessConfig(CivicAppConfig):
     import_kinds = ("civicloop.assess.import_kinds.IndicatorSpec",)  # indicators of a set from Excel
     navigation = (Nav("assess:home", _("考核评比"), visible="civicloop.assess.permissions.may_see_assessment"),)
     demo_steps = ("civicloop.assess.demo.generate_assessment",)  # after the cases: findings become cases
+    demo_final_steps = ("civicloop.assess.demo.publish_earlier_year",)  # after the dashboard's fold: it computes
     demo_reset_steps = ("civicloop.assess.demo.delete_assessment",)  # before the cases: findings point at them
     record_panels = ("civicloop.assess.home.record_panel",)
     attachment_owners = {"assess.finding": "civicloop.assess.attachments.may_see"}  # a finding's photos  # on a rectification case's page: its finding

@@ -12,8 +12,9 @@ What it makes (after the cases and the visits), through the services, as `xh_adm
   street, each a deduction item of a 暗查 indicator, most with a rectification case registered when it was found
   (through `cases.demo.generate_visit_cases`, so it has a lifecycle and the same seed gives the same case).
 
-Not computed here: objective figures come from the dashboard's rollups, folded by the dashboard's final demo step
-after this one (so these findings' cases count) — computing is the demo's first click (考核评比 → 计算).
+The 2026 runs are not computed here: objective figures come from the dashboard's rollups, folded by the dashboard's
+final demo step (so these findings' cases count) — computing is the demo's first click (考核评比 → 计算). The year
+before's run is computed by this app's own final step, after that fold.
 Randomness from `ctx.rng_for("assess")`.
 """
 
@@ -90,13 +91,20 @@ def generate_assessment(ctx) -> None:
     runs.entries_save(actor=admin, run_id=main.pk, entries=entries)
     ctx.stats.add("assess.entry", len(entries))
     _inspections(ctx, rng, admin, huangpu, streets, start, end.date())
-    _earlier_year(ctx, admin, huangpu, subjective, year - 1, end.date())
 
 
-def _earlier_year(ctx, admin, huangpu, subjective, year: int, today: dt.date) -> None:
-    """The year before, published: the same set computed on that year's rollups and its own entries, so a
-    street's scorecard has a trend and 对比 two periods shows the changes. Its own random stream (the 2026 data
-    stays what the same seed gave before)."""
+def publish_earlier_year(ctx) -> None:
+    """`AssessConfig.demo_final_steps` (after the dashboard's fold, so the rollups it computes on are there): the
+    year before, published — the same set computed on that year's rollups and its own entries, so a street's
+    scorecard has a trend and 对比 two periods shows the changes. Its own random stream (the 2026 data stays what
+    the same seed gave before)."""
+    from civicloop.cases.demo import cases_end
+
+    today = (ctx.extra.get("cases_end") or cases_end()).date()
+    year = today.year - 1
+    admin = User.objects.get(username="xh_admin", district=ctx.district)
+    huangpu = IndicatorSet.objects.get(district=ctx.district, code=HUANGPU["code"])
+    subjective = list(Indicator.objects.filter(indicator_set=huangpu, kind=IndicatorKind.SUBJECTIVE).order_by("pk"))
     rng = ctx.rng_for("assess_earlier")
     run = runs.run_create(actor=admin, set_id=huangpu.pk, name=f"{year}年度精神文明建设金银铜奖考核",
                           start=dt.date(year, 1, 1), end=dt.date(year, 12, 31), gold=2, silver=3, bronze=4)
