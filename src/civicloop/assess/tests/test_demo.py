@@ -38,6 +38,9 @@ def test_the_2026_evaluation_of_xuhui(client):
     earlier = EvaluationRun.objects.get(district=d, indicator_set=huangpu, start=dt.date(2025, 1, 1))
     assert earlier.state == "published" and earlier.computed_at is not None
     assert UnitResult.objects.filter(run=earlier).count() == 13
+    # computed after the dashboard's fold: its objective indicators read that year's rollups (cases in every street)
+    objective = Score.objects.filter(run=earlier, indicator__kind="objective", denominator__gt=0)
+    assert objective.values("unit").distinct().count() == 13
     assert {r.medal for r in UnitResult.objects.filter(run=earlier)} >= {"gold", "silver", "bronze"}
     findings = Finding.objects.filter(district=d)
     assert findings.count() == 13 * 3 and findings.filter(case__isnull=False).exists()
