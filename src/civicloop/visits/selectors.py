@@ -259,17 +259,19 @@ def team_members(team) -> list[dict]:
             for m in team.members.select_related("user", "person").order_by("pk")]
 
 
-def field_list_for(actor, team_id: int) -> dict:
+def field_list_for(actor, team_id: int, *, team: Team | None = None) -> dict:
     """A team's field list (the offline app's JSON, the printable page): the team, members, topics, the choices,
     and its subjects the viewer may see in walk order, each with its place, visit counters and the cases raised
-    in earlier visits. A constant number of queries, whatever the team's size."""
+    in earlier visits. A constant number of queries, whatever the team's size. `team`: the team as
+    `team_get_for(actor, team_id)` has just read it (the API's check before its kept body)."""
     from types import SimpleNamespace
 
     from django.utils import timezone
 
     from .constants import VisitMethod, VisitSatisfaction
 
-    team = team_get_for(actor, team_id)
+    if team is None or team.pk != team_id:
+        team = team_get_for(actor, team_id)
     subjects_qs = Subject.objects.filter(subjects_visible_q(actor), team_id=team.pk)
     subjects = _subject_rows(actor, subjects_qs)
     # by the rows' ids (an IN-subquery over the subjects joined visits to problems by a scan on PostgreSQL)
