@@ -11,7 +11,7 @@ member of the team: all; else their territory), which addresses and case texts t
 administrator's right, the committee's own community; a case's dispatcher and lead unit) — so two viewers share
 a body only when the selector would have built the same one for both. The language is a key part too (labels).
 
-The cache is `settings.CACHES["field_lists"]`: files under the var directory, shared by gunicorn's workers and kept
+The cache is `settings.CACHES["visits"]`: files under the var directory, shared by gunicorn's workers and kept
 across restarts (one build per version for all workers). One entry per (team, view, language), overwritten by the
 next version: no older version's body lingers on disk. Bodies hold personal data as the viewer may see it; the
 files are the server's own (mode 0600, in a 0700 directory, like the database's).
@@ -25,7 +25,7 @@ from django.core.cache import caches
 from django.db import connection
 from django.utils import translation
 
-CACHE = "field_lists"
+CACHE = "visits"
 # the vendors migration 0002 puts the triggers on; on any other the list is built for each request
 CACHED_VENDORS = {"postgresql", "sqlite"}
 
@@ -42,22 +42,43 @@ def version_and_membership(actor, team_id: int) -> tuple[int | None, bool]:
     return version, bool(member)
 
 
-def view_of(actor, *, member: bool) -> tuple:
-    """What the field list depends on of the viewer (see the module's docstring). Kept in step with
-    `selectors.subjects_visible_q`, `may_unmask_subject` (`places.selectors.household_may_unmask`) and
-    `cases.permissions.may_unmask`: each reads only these."""
+def scope_key(actor) -> tuple:
+    """The viewer's scope as a key part: everything `orgs.scope.Scope` holds but the user's id, and the user's
+    unit (`cases.permissions.may_unmask` compares it with a case's lead unit)."""
     from civicloop.cases.permissions import is_system
     from civicloop.orgs.scope import scope_for
 
     scope = scope_for(actor)
     return (is_system(actor), scope.is_superuser, scope.district_id, scope.root_id, scope.root_level,
             scope.root_street_id, scope.unit_id, scope.unit_kind, tuple(sorted(scope.roles)),
-            getattr(actor, "unit_id", None), member)
+            getattr(actor, "unit_id", None))
 
 
-def key_of(team_id: int, view: tuple, language: str) -> str:
+def view_of(actor, *, member: bool) -> tuple:
+    """What the field list depends on of the viewer (see the module's docstring). Kept in step with
+    `selectors.subjects_visible_q`, `may_unmask_subject` (`places.selectors.household_may_unmask`) and
+    `cases.permissions.may_unmask`: each reads only the scope, the user's unit and whether they sit on the team."""
+    return (*scope_key(actor), member)
+
+
+def kept(key: str, version: int | None, build):
+    """`build()`'s value as kept under `key` when it was built at `version`; else built, kept and returned.
+    No version (no row, or no triggers on this database): built each time."""
+    if version is None or connection.vendor not in CACHED_VENDORS:
+        return build()
+    cache = caches[CACHE]
+    value = cache.get(key)
+    if value is not None and value[0] == version:
+        return value[1]
+    value = build()
+    cache.set(key, (version, value))
+    return value
+
+
+def key_of(what, view: tuple, language: str) -> str:
+    """The cache key of `what` (a team's id: its field list; "coverage:<campaign id>") for a view and language."""
     digest = hashlib.blake2b(repr((view, language)).encode(), digest_size=16).hexdigest()
-    return f"visits:field-list:{team_id}:{digest}"
+    return f"visits:{what}:{digest}"
 
 
 def body(actor, team_id: int, *, team_get, build) -> tuple[bytes, str]:
@@ -68,13 +89,5 @@ def body(actor, team_id: int, *, team_get, build) -> tuple[bytes, str]:
         return build(team_get())
     version, member = version_and_membership(actor, team_id)
     team = team_get()
-    if version is None:  # no version row: nothing tells when the list changes
-        return build(team)
-    cache = caches[CACHE]
-    key = key_of(team.pk, view_of(actor, member=member), translation.get_language() or "")
-    kept = cache.get(key)
-    if kept is not None and kept[0] == version:
-        return kept[1], kept[2]
-    payload, etag = build(team)
-    cache.set(key, (version, payload, etag))
-    return payload, etag
+    key = key_of(f"field-list:{team.pk}", view_of(actor, member=member), translation.get_language() or "")
+    return kept(key, version, lambda: build(team))

@@ -299,3 +299,18 @@ class FieldListVersion(models.Model):
 
     def __str__(self) -> str:
         return f"{self.team_id}: {self.version}"
+
+
+class CoverageVersion(models.Model):
+    """A campaign's coverage version: like `FieldListVersion`, a fresh random number set by triggers (migration
+    0002) whenever what the coverage overview counts or names changes — its subjects, visits, teams, targets, the
+    streets' and communities' names. `selectors.coverage_overview_for` keeps its figures with it."""
+
+    campaign = models.OneToOneField(Campaign, primary_key=True, on_delete=models.CASCADE, related_name="+")
+    version = models.BigIntegerField()
+
+    class Meta:
+        default_permissions = ()
+
+    def __str__(self) -> str:
+        return f"{self.campaign_id}: {self.version}"

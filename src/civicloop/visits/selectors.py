@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 from django.db import connections, transaction
 from django.db.models import Count, F, Q, QuerySet
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from civicloop.core.errors import CivicError, ErrorCode, not_found
@@ -29,7 +29,7 @@ from civicloop.places.selectors import household_may_unmask
 
 from .constants import GROUP_KIND, KEY_GROUPS, SubjectGroup
 from .coverage import SORTS, Area, Coverage, CoverageRow, Day, days_series, rollup
-from .models import Campaign, Subject, Team, TeamMember, Visit, VisitProblem
+from .models import Campaign, CoverageVersion, Subject, Team, TeamMember, Visit, VisitProblem
 from .permissions import READER_ROLES
 
 
@@ -685,11 +685,31 @@ def _progress(actor, campaign: Campaign, area: Area, *, today: dt.date | None = 
 def coverage_overview_for(actor, campaign_id: int, area: Area = Area(), *, today: dt.date | None = None,
                           as_of: dt.date | None = None) -> tuple[Campaign, Coverage, Progress]:
     """The campaign, `coverage_for` and `progress_for` with the campaign read once (the page, the API, the
-    dashboard's weekly report — which passes `as_of`, the week's last day: coverage as it stood then)."""
+    dashboard's weekly report — which passes `as_of`, the week's last day: coverage as it stood then).
+
+    Today's figures are kept (`field_list_cache.kept`) with the campaign's coverage version — set by triggers on
+    everything they count or name (migration 0002) — per viewer's view (scope and teams in the campaign), area,
+    day and language: read again while nothing changed, they cost the version, the campaign and the area's check.
+    The version is read first, before any row the figures come from."""
+    from . import field_list_cache
+
+    version = None
+    if as_of is None:
+        version = CoverageVersion.objects.filter(campaign_id=campaign_id).values_list("version", flat=True).first()
     campaign = campaign_get_for(actor, campaign_id)
     _area_check(actor, campaign, area)
-    coverage = _coverage(actor, campaign, area, as_of)
-    return campaign, coverage, _progress(actor, campaign, area, today=today, totals=coverage.total)
+    today = today or timezone.localdate()
+
+    def build():
+        coverage = _coverage(actor, campaign, area, as_of)
+        return coverage, _progress(actor, campaign, area, today=today, totals=coverage.total)
+
+    if as_of is not None:
+        return campaign, *build()
+    view = (*field_list_cache.scope_key(actor), tuple(sorted(_teams_of(actor, campaign))))
+    key = field_list_cache.key_of(f"coverage:{campaign.pk}", (view, area, today),
+                                  translation.get_language() or "")
+    return campaign, *field_list_cache.kept(key, version, build)
 
 
 def unvisited_for(actor, campaign_id: int, area: Area = Area(), *, group: str | None = None,

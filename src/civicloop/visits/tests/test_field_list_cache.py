@@ -335,3 +335,86 @@ def test_each_language_its_own_body(client, world, field, builds):
     assert door(zh) == door(zh_again) == "入户"
     assert door(en) == door(en_again) != "入户"
     assert len(builds) == 2
+
+
+# ----- the coverage overview: its figures kept with the campaign's coverage version
+
+
+def coverage_version(campaign) -> int:
+    from civicloop.visits.models import CoverageVersion
+
+    return CoverageVersion.objects.get(campaign_id=campaign.pk).version
+
+
+@pytest.fixture
+def coverage_builds(monkeypatch):
+    calls = []
+    original = selectors._coverage
+
+    def counted(*args, **kwargs):
+        calls.append(args)
+        return original(*args, **kwargs)
+
+    monkeypatch.setattr(selectors, "_coverage", counted)
+    return calls
+
+
+def _cov_visit(world, field, cats, record):
+    record()
+
+
+def _cov_assigned(world, field, cats, record):
+    from civicloop.visits.services.assignment import assign_by_hand
+
+    assign_by_hand(actor=world.district_admin, campaign_id=field.campaign.pk, subject_ids=[field.s_b1.pk],
+                   team_id=field.team.pk)
+
+
+def _cov_team(world, field, cats, record):
+    from civicloop.visits.services.teams import team_update
+
+    team_update(actor=world.district_admin, team_id=field.other_team.pk, name="第二走访组（乙）")
+
+
+def _cov_targets(world, field, cats, record):
+    from civicloop.visits.services.campaigns import campaign_update
+
+    campaign_update(actor=world.district_admin, campaign_id=field.campaign.pk,
+                    targets={**field.campaign.targets, "household_other": 50})
+
+
+def _cov_community(world, field, cats, record):
+    Place.objects.filter(pk=world.comm_b1.pk).update(name="乙街道第一居委")
+
+
+COVERAGE_WRITES = {"visits_visit+subject": _cov_visit, "visits_subject, assigned": _cov_assigned,
+                   "visits_team": _cov_team, "visits_campaign": _cov_targets, "places_place": _cov_community}
+
+
+@pytest.mark.parametrize("write", COVERAGE_WRITES.values(), ids=COVERAGE_WRITES.keys())
+def test_each_write_to_what_the_coverage_counts_changes_its_version(world, field, cats, record, write):
+    before = coverage_version(field.campaign)
+    write(world, field, cats, record)
+    assert coverage_version(field.campaign) != before
+
+
+def test_the_coverage_overview_is_kept_while_nothing_changed_and_per_view(world, field, record, coverage_builds):
+    import datetime as dt
+
+    from civicloop.visits.services.campaigns import campaign_create
+
+    def total(actor, today=dt.date(2026, 11, 30)) -> tuple:
+        _campaign, cov, progress = selectors.coverage_overview_for(actor, field.campaign.pk, today=today)
+        return cov.total.subjects, cov.total.visited, len(progress.days)
+
+    assert total(world.district_admin) == (3, 0, 275)
+    assert total(world.district_admin) == (3, 0, 275) and len(coverage_builds) == 1
+    assert total(world.street_dispatcher) == (2, 0, 275) and len(coverage_builds) == 2  # street A only
+    assert total(world.district_admin, dt.date(2026, 12, 1))[2] == 276 and len(coverage_builds) == 3  # another day
+    record()
+    assert total(world.district_admin) == (3, 1, 275) and len(coverage_builds) == 4
+    assert total(world.street_dispatcher) == (2, 1, 275) and len(coverage_builds) == 5
+    assert total(world.street_dispatcher) == (2, 1, 275) and len(coverage_builds) == 5
+    # another campaign's changes leave this one's figures kept
+    campaign_create(actor=world.district_admin, name="2027年大走访", start=dt.date(2027, 3, 1), end=dt.date(2027, 12, 31))
+    assert total(world.district_admin) == (3, 1, 275) and len(coverage_builds) == 5

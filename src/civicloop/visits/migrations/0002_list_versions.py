@@ -59,34 +59,52 @@ def _place_teams(src) -> str:
             f"JOIN visits_subject s ON s.household_id = h.id WHERE b.parent_id IN ({ids})")
 
 
-# table → (events, columns whose change matters on UPDATE (None: any update), teams of the changed rows)
-WATCHED = {
-    "visits_subject": ("IUD", None, lambda src: src("team_id")),
-    "visits_teammember": ("IUD", None, lambda src: src("team_id")),
-    "visits_topic": ("IUD", None, lambda src: f"SELECT id FROM visits_team WHERE campaign_id IN ({src('campaign_id')})"),
-    "visits_campaign": ("U", None, lambda src: f"SELECT id FROM visits_team WHERE campaign_id IN ({src('id')})"),
-    "visits_team": ("U", None, lambda src: src("id")),
-    "visits_visit": ("IUD", None, _visit_teams),
-    "visits_visitproblem": ("IUD", None, lambda src: _problem_teams(src, src("visit_id"))),
-    "cases_case": ("U", None, _case_teams),
-    "places_household": ("U", None,
-                         lambda src: f"SELECT team_id FROM visits_subject WHERE household_id IN ({src('id')})"),
-    "places_enterprise": ("U", None,
-                          lambda src: f"SELECT team_id FROM visits_subject WHERE enterprise_id IN ({src('id')})"),
-    "places_parkbuilding": ("U", ("name",), lambda src: (
+# Two versions: a team's field list (visits_fieldlistversion, by team) and a campaign's coverage
+# (visits_coverageversion, by campaign: `selectors.coverage_overview_for`).
+# (table, events, columns whose change matters on UPDATE (None: any update), version table, its key column,
+#  the keys the changed rows touch)
+FL, COV = ("visits_fieldlistversion", "team_id"), ("visits_coverageversion", "campaign_id")
+WATCHED = [
+    ("visits_subject", "IUD", None, FL, lambda src: src("team_id")),
+    ("visits_teammember", "IUD", None, FL, lambda src: src("team_id")),
+    ("visits_topic", "IUD", None, FL,
+     lambda src: f"SELECT id FROM visits_team WHERE campaign_id IN ({src('campaign_id')})"),
+    ("visits_campaign", "U", None, FL, lambda src: f"SELECT id FROM visits_team WHERE campaign_id IN ({src('id')})"),
+    ("visits_team", "U", None, FL, lambda src: src("id")),
+    ("visits_visit", "IUD", None, FL, _visit_teams),
+    ("visits_visitproblem", "IUD", None, FL, lambda src: _problem_teams(src, src("visit_id"))),
+    ("cases_case", "U", None, FL, _case_teams),
+    ("places_household", "U", None, FL,
+     lambda src: f"SELECT team_id FROM visits_subject WHERE household_id IN ({src('id')})"),
+    ("places_enterprise", "U", None, FL,
+     lambda src: f"SELECT team_id FROM visits_subject WHERE enterprise_id IN ({src('id')})"),
+    ("places_parkbuilding", "U", ("name",), FL, lambda src: (
         "SELECT s.team_id FROM places_enterprise e JOIN visits_subject s ON s.enterprise_id = e.id "
         f"WHERE e.park_building_id IN ({src('id')})")),
-    "places_place": ("U", ("name", "parent_id"), _place_teams),
-    "orgs_person": ("U", ("name",),
-                    lambda src: f"SELECT team_id FROM visits_teammember WHERE person_id IN ({src('id')})"),
-    "orgs_user": ("U", ("display_name", "username"),
-                  lambda src: f"SELECT team_id FROM visits_teammember WHERE user_id IN ({src('id')})"),
-}
+    ("places_place", "U", ("name", "parent_id"), FL, _place_teams),
+    ("orgs_person", "U", ("name",), FL,
+     lambda src: f"SELECT team_id FROM visits_teammember WHERE person_id IN ({src('id')})"),
+    ("orgs_user", "U", ("display_name", "username"), FL,
+     lambda src: f"SELECT team_id FROM visits_teammember WHERE user_id IN ({src('id')})"),
+    # coverage: the subjects' cells and first visits, the visits by day, the teams' names, the campaign's targets,
+    # period and subject kinds, the streets' and communities' names, codes and positions (any campaign: rare)
+    ("visits_subject", "IUD", None, COV, lambda src: src("campaign_id")),
+    ("visits_visit", "IUD", None, COV, lambda src: src("campaign_id")),
+    ("visits_team", "IUD", None, COV, lambda src: src("campaign_id")),
+    ("visits_campaign", "U", None, COV, lambda src: src("id")),
+    ("places_place", "U", ("name", "code", "lat", "lng"), COV, lambda src: "SELECT id FROM visits_campaign"),
+]
 EVENTS = {"I": "INSERT", "U": "UPDATE", "D": "DELETE"}
+# a new team or campaign gets its version row
+CREATED = [("visits_team", FL), ("visits_campaign", COV)]
 
 
-def _bump(teams: str, random: str) -> str:
-    return f"UPDATE visits_fieldlistversion SET version = {random} WHERE team_id IN ({teams});"
+def _name(table: str, target) -> str:
+    return f"civicloop_{'fl' if target == FL else 'cov'}_{table}"
+
+
+def _bump(target, keys: str, random: str) -> str:
+    return f"UPDATE {target[0]} SET version = {random} WHERE {target[1]} IN ({keys});"
 
 
 # ----- PostgreSQL: per statement, over the transition tables
@@ -101,20 +119,26 @@ def _pg_changed(columns) -> str:
     return f"(SELECT n.* FROM new_rows n JOIN old_rows o ON o.id = n.id WHERE {differ}) AS changed"
 
 
+REFERENCING = {"I": "NEW TABLE AS new_rows", "U": "OLD TABLE AS old_rows NEW TABLE AS new_rows",
+               "D": "OLD TABLE AS old_rows"}
+
+
 def _pg_create() -> str:
     sql = []
-    for table, (events, columns, teams) in WATCHED.items():
+    for table, events, columns, target, keys in WATCHED:
+        name = _name(table, target)
         if columns:
-            on_update = _bump(teams(_pg_rows(_pg_changed(columns))), PG_RANDOM)
+            on_update = _bump(target, keys(_pg_rows(_pg_changed(columns))), PG_RANDOM)
         else:
-            on_update = _bump(f"{teams(_pg_rows('new_rows'))} UNION ALL {teams(_pg_rows('old_rows'))}", PG_RANDOM)
+            on_update = _bump(target, f"{keys(_pg_rows('new_rows'))} UNION ALL {keys(_pg_rows('old_rows'))}",
+                              PG_RANDOM)
         sql.append(f"""
-CREATE OR REPLACE FUNCTION civicloop_fl_{table}() RETURNS trigger LANGUAGE plpgsql AS $$
+CREATE OR REPLACE FUNCTION {name}() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
     IF TG_OP = 'INSERT' THEN
-        {_bump(teams(_pg_rows('new_rows')), PG_RANDOM)}
+        {_bump(target, keys(_pg_rows('new_rows')), PG_RANDOM)}
     ELSIF TG_OP = 'DELETE' THEN
-        {_bump(teams(_pg_rows('old_rows')), PG_RANDOM)}
+        {_bump(target, keys(_pg_rows('old_rows')), PG_RANDOM)}
     ELSE
         {on_update}
     END IF;
@@ -122,31 +146,34 @@ BEGIN
 END
 $$;""")
         for e in events:
-            referencing = {"I": "NEW TABLE AS new_rows", "U": "OLD TABLE AS old_rows NEW TABLE AS new_rows",
-                           "D": "OLD TABLE AS old_rows"}[e]
             sql.append(f"""
-DROP TRIGGER IF EXISTS civicloop_fl_{e.lower()} ON {table};
-CREATE TRIGGER civicloop_fl_{e.lower()} AFTER {EVENTS[e]} ON {table} REFERENCING {referencing}
-    FOR EACH STATEMENT EXECUTE FUNCTION civicloop_fl_{table}();""")
-    sql.append(f"""
-CREATE OR REPLACE FUNCTION civicloop_fl_team_insert() RETURNS trigger LANGUAGE plpgsql AS $$
+DROP TRIGGER IF EXISTS {name}_{e.lower()} ON {table};
+CREATE TRIGGER {name}_{e.lower()} AFTER {EVENTS[e]} ON {table} REFERENCING {REFERENCING[e]}
+    FOR EACH STATEMENT EXECUTE FUNCTION {name}();""")
+    for table, target in CREATED:
+        name = f"{_name(table, target)}_created"
+        sql.append(f"""
+CREATE OR REPLACE FUNCTION {name}() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
-    INSERT INTO visits_fieldlistversion (team_id, version) SELECT id, {PG_RANDOM} FROM new_rows;
+    INSERT INTO {target[0]} ({target[1]}, version) SELECT id, {PG_RANDOM} FROM new_rows;
     RETURN NULL;
 END
 $$;
-DROP TRIGGER IF EXISTS civicloop_fl_i ON visits_team;
-CREATE TRIGGER civicloop_fl_i AFTER INSERT ON visits_team REFERENCING NEW TABLE AS new_rows
-    FOR EACH STATEMENT EXECUTE FUNCTION civicloop_fl_team_insert();""")
+DROP TRIGGER IF EXISTS {name} ON {table};
+CREATE TRIGGER {name} AFTER INSERT ON {table} REFERENCING NEW TABLE AS new_rows
+    FOR EACH STATEMENT EXECUTE FUNCTION {name}();""")
     return "\n".join(sql)
 
 
 def _pg_drop() -> str:
     sql = []
-    for table, (events, _columns, _teams) in WATCHED.items():
-        sql += [f"DROP TRIGGER IF EXISTS civicloop_fl_{e.lower()} ON {table};" for e in events]
-        sql.append(f"DROP FUNCTION IF EXISTS civicloop_fl_{table}();")
-    sql += ["DROP TRIGGER IF EXISTS civicloop_fl_i ON visits_team;", "DROP FUNCTION IF EXISTS civicloop_fl_team_insert();"]
+    for table, events, _columns, target, _keys in WATCHED:
+        name = _name(table, target)
+        sql += [f"DROP TRIGGER IF EXISTS {name}_{e.lower()} ON {table};" for e in events]
+        sql.append(f"DROP FUNCTION IF EXISTS {name}();")
+    for table, target in CREATED:
+        name = f"{_name(table, target)}_created"
+        sql += [f"DROP TRIGGER IF EXISTS {name} ON {table};", f"DROP FUNCTION IF EXISTS {name}();"]
     return "\n".join(sql)
 
 
@@ -155,30 +182,37 @@ def _pg_drop() -> str:
 
 def _sqlite_create() -> list[str]:
     sql = []
-    for table, (events, columns, teams) in WATCHED.items():
-        new = teams(lambda col: f"SELECT NEW.{col}")
-        old = teams(lambda col: f"SELECT OLD.{col}")
+    for table, events, columns, target, keys in WATCHED:
+        new = keys(lambda col: f"SELECT NEW.{col}")
+        old = keys(lambda col: f"SELECT OLD.{col}")
         for e in events:
             when = ""
             if e == "I":
-                body = _bump(new, SQLITE_RANDOM)
+                body = _bump(target, new, SQLITE_RANDOM)
             elif e == "D":
-                body = _bump(old, SQLITE_RANDOM)
+                body = _bump(target, old, SQLITE_RANDOM)
             elif columns:
                 when = " WHEN " + " OR ".join(f"NEW.{c} IS NOT OLD.{c}" for c in columns)
-                body = _bump(new, SQLITE_RANDOM)
+                body = _bump(target, new, SQLITE_RANDOM)
             else:
-                body = _bump(f"{new} UNION ALL {old}", SQLITE_RANDOM)
-            sql.append(f"CREATE TRIGGER civicloop_fl_{table}_{e.lower()} AFTER {EVENTS[e]} ON {table} FOR EACH ROW"
-                       f"{when} BEGIN {body} END;")
-    sql.append("CREATE TRIGGER civicloop_fl_visits_team_i AFTER INSERT ON visits_team FOR EACH ROW BEGIN "
-               f"INSERT INTO visits_fieldlistversion (team_id, version) VALUES (NEW.id, {SQLITE_RANDOM}); END;")
+                body = _bump(target, f"{new} UNION ALL {old}", SQLITE_RANDOM)
+            sql.append(f"CREATE TRIGGER {_name(table, target)}_{e.lower()} AFTER {EVENTS[e]} ON {table} "
+                       f"FOR EACH ROW{when} BEGIN {body} END;")
+    for table, target in CREATED:
+        sql.append(f"CREATE TRIGGER {_name(table, target)}_created AFTER INSERT ON {table} FOR EACH ROW BEGIN "
+                   f"INSERT INTO {target[0]} ({target[1]}, version) VALUES (NEW.id, {SQLITE_RANDOM}); END;")
     return sql
 
 
 def _sqlite_drop() -> list[str]:
-    names = [f"civicloop_fl_{table}_{e.lower()}" for table, (events, _c, _t) in WATCHED.items() for e in events]
-    return [f"DROP TRIGGER IF EXISTS {name};" for name in [*names, "civicloop_fl_visits_team_i"]]
+    names = [f"{_name(table, target)}_{e.lower()}" for table, events, _c, target, _k in WATCHED for e in events]
+    names += [f"{_name(table, target)}_created" for table, target in CREATED]
+    return [f"DROP TRIGGER IF EXISTS {name};" for name in names]
+
+
+def _backfill(random: str) -> list[str]:
+    return [f"INSERT INTO {target[0]} ({target[1]}, version) SELECT id, {random} FROM {table}"
+            for table, target in CREATED]
 
 
 def create(apps, schema_editor):
@@ -186,11 +220,11 @@ def create(apps, schema_editor):
     with schema_editor.connection.cursor() as cursor:
         if vendor == "postgresql":
             cursor.execute(_pg_create())  # no parameters: nothing to escape
-            cursor.execute(f"INSERT INTO visits_fieldlistversion (team_id, version) SELECT id, {PG_RANDOM} FROM visits_team")
-        elif vendor == "sqlite":
-            for statement in _sqlite_create():
+            for statement in _backfill(PG_RANDOM):
                 cursor.execute(statement)
-            cursor.execute(f"INSERT INTO visits_fieldlistversion (team_id, version) SELECT id, {SQLITE_RANDOM} FROM visits_team")
+        elif vendor == "sqlite":
+            for statement in [*_sqlite_create(), *_backfill(SQLITE_RANDOM)]:
+                cursor.execute(statement)
         # elsewhere no trigger: the API then builds every list fresh (`field_list_cache.CACHED_VENDORS`)
 
 
@@ -219,6 +253,15 @@ class Migration(migrations.Migration):
             fields=[
                 ("team", models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, primary_key=True,
                                               related_name="+", serialize=False, to="visits.team")),
+                ("version", models.BigIntegerField()),
+            ],
+            options={"default_permissions": ()},
+        ),
+        migrations.CreateModel(
+            name="CoverageVersion",
+            fields=[
+                ("campaign", models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, primary_key=True,
+                                                  related_name="+", serialize=False, to="visits.campaign")),
                 ("version", models.BigIntegerField()),
             ],
             options={"default_permissions": ()},
