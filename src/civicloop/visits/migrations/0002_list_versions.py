@@ -1,11 +1,12 @@
-"""A team's field-list version, kept by triggers on every table the field list shows (decision 67's plan).
+"""Versions kept by triggers (decision 67's plan): a team's field list, a campaign's coverage overview.
 
-`visits_fieldlistversion` holds one row per team (inserted by a trigger on visits_team, and here for the teams
-that exist); each write that changes what a team's field list shows sets that team's `version` to a fresh random
-number, in the writer's transaction: services, imports, bulk loads, raw SQL and the demo alike. The API keeps the
-list's body with the version it was built at (`visits.field_list_cache`).
+`visits_fieldlistversion` holds one row per team, `visits_coverageversion` one per campaign (inserted by a trigger
+on visits_team / visits_campaign, and here for those that exist). Each write that changes what a team's field list
+shows, or what a campaign's coverage counts or names, sets that team's / campaign's `version` to a fresh random
+number, in the writer's transaction: services, imports, bulk loads, raw SQL and the demo alike. The API and the
+coverage selector keep what they built with the version it was built at (`visits.field_list_cache`).
 
-What the list shows, and so the tables watched (`selectors.field_list_for`, `earlier_cases_by_record`):
+What the field list shows, and so the tables watched (`selectors.field_list_for`, `earlier_cases_by_record`):
 - visits_subject (the rows, their team, walk order, counters, district/street/community: scope and masking),
   visits_team (name, campaign; a new team gets its row), visits_campaign (name), visits_topic (the topics),
   visits_teammember (members, roles);
@@ -17,10 +18,14 @@ What the list shows, and so the tables watched (`selectors.field_list_for`, `ear
 - places_place (a community's, building's or compound's name; a building's compound): when name or parent change;
 - places_parkbuilding (name), orgs_person (a member's name), orgs_user (display name, user name): when those change.
 Not watched, because the list does not read them: visits_followup (a rating it records is an update of the case),
-household tags (a subject's group is its own column, set by the assignment), the viewer's unit and roles (read
-for each request, and part of the cache key).
+household tags (a subject's group is its own column, set by the assignment), the viewer's unit, roles and team
+membership (read for each request, and part of the cache key).
 
-Each watched table names the teams a changed row touches with one query over the changed rows. PostgreSQL: one
+The coverage (`selectors._coverage`, `_progress`): visits_subject (cells, first visits), visits_visit (visits by
+day), visits_team (names), visits_campaign (targets, period, subject kinds), places_place (names, codes,
+positions: any change bumps every campaign — rare).
+
+Each watched table names the versions a changed row touches with one query over the changed rows. PostgreSQL: a
 trigger per statement and event with transition tables (a bulk update of 195,000 subjects bumps each team once,
 not once per row). SQLite: a trigger per row and event (WHEN for the column-restricted ones).
 """
@@ -107,6 +112,14 @@ def _bump(target, keys: str, random: str) -> str:
     return f"UPDATE {target[0]} SET version = {random} WHERE {target[1]} IN ({keys});"
 
 
+def _pg_bump(target, keys: str) -> str:
+    """PostgreSQL: the rows locked in key order first (FOR UPDATE in a sub-select, which is run whole), so two
+    transactions bumping the same teams in one statement each never wait for each other crosswise."""
+    table, key = target
+    return (f"UPDATE {table} SET version = {PG_RANDOM} WHERE {key} IN "
+            f"(SELECT {key} FROM {table} WHERE {key} IN ({keys}) ORDER BY {key} FOR UPDATE);")
+
+
 # ----- PostgreSQL: per statement, over the transition tables
 
 
@@ -128,17 +141,16 @@ def _pg_create() -> str:
     for table, events, columns, target, keys in WATCHED:
         name = _name(table, target)
         if columns:
-            on_update = _bump(target, keys(_pg_rows(_pg_changed(columns))), PG_RANDOM)
+            on_update = _pg_bump(target, keys(_pg_rows(_pg_changed(columns))))
         else:
-            on_update = _bump(target, f"{keys(_pg_rows('new_rows'))} UNION ALL {keys(_pg_rows('old_rows'))}",
-                              PG_RANDOM)
+            on_update = _pg_bump(target, f"{keys(_pg_rows('new_rows'))} UNION ALL {keys(_pg_rows('old_rows'))}")
         sql.append(f"""
 CREATE OR REPLACE FUNCTION {name}() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
     IF TG_OP = 'INSERT' THEN
-        {_bump(target, keys(_pg_rows('new_rows')), PG_RANDOM)}
+        {_pg_bump(target, keys(_pg_rows('new_rows')))}
     ELSIF TG_OP = 'DELETE' THEN
-        {_bump(target, keys(_pg_rows('old_rows')), PG_RANDOM)}
+        {_pg_bump(target, keys(_pg_rows('old_rows')))}
     ELSE
         {on_update}
     END IF;
