@@ -691,25 +691,34 @@ def coverage_overview_for(actor, campaign_id: int, area: Area = Area(), *, today
     everything they count or name (migration 0002) — per viewer's view (scope and teams in the campaign), area,
     day and language: read again while nothing changed, they cost the version, the campaign and the area's check.
     The version is read first, before any row the figures come from."""
+    if as_of is not None:
+        campaign = campaign_get_for(actor, campaign_id)
+        _area_check(actor, campaign, area)
+        coverage = _coverage(actor, campaign, area, as_of)
+        return campaign, coverage, _progress(actor, campaign, area, today=today, totals=coverage.total)
+    return coverage_overview_shaped(actor, campaign_id, area, today=today, shape=lambda cov, progress: (cov, progress))
+
+
+def coverage_overview_shaped(actor, campaign_id: int, area: Area = Area(), *, today: dt.date | None = None,
+                             shape, shape_name: str = "figures") -> tuple:
+    """(campaign, *shape(coverage, progress)) — today's overview as `coverage_overview_for` reads it, in the form
+    the caller keeps (`shape_name`: the figures for the page, the API's body as bytes)."""
     from . import field_list_cache
 
-    version = None
-    if as_of is None:
-        version = CoverageVersion.objects.filter(campaign_id=campaign_id).values_list("version", flat=True).first()
+    version = CoverageVersion.objects.filter(campaign_id=campaign_id).values_list("version", flat=True).first()
     campaign = campaign_get_for(actor, campaign_id)
     _area_check(actor, campaign, area)
     today = today or timezone.localdate()
 
     def build():
-        coverage = _coverage(actor, campaign, area, as_of)
-        return coverage, _progress(actor, campaign, area, today=today, totals=coverage.total)
+        coverage = _coverage(actor, campaign, area)
+        return shape(coverage, _progress(actor, campaign, area, today=today, totals=coverage.total))
 
-    if as_of is not None:
-        return campaign, *build()
     view = (*field_list_cache.scope_key(actor), tuple(sorted(_teams_of(actor, campaign))))
-    key = field_list_cache.key_of(f"coverage:{campaign.pk}", (view, area, today),
+    key = field_list_cache.key_of(f"coverage:{campaign.pk}:{shape_name}", (view, area, today),
                                   translation.get_language() or "")
-    return campaign, *field_list_cache.kept(key, version, build)
+    kept = field_list_cache.kept(key, version, build)
+    return (campaign, *kept) if isinstance(kept, tuple) else (campaign, kept)
 
 
 def unvisited_for(actor, campaign_id: int, area: Area = Area(), *, group: str | None = None,
