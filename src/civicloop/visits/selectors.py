@@ -696,12 +696,42 @@ def coverage_overview_for(actor, campaign_id: int, area: Area = Area(), *, today
         _area_check(actor, campaign, area)
         coverage = _coverage(actor, campaign, area, as_of)
         return campaign, coverage, _progress(actor, campaign, area, today=today, totals=coverage.total)
-    return coverage_overview_shaped(actor, campaign_id, area, today=today, shape=lambda cov, progress: (cov, progress))
+    campaign, packed = coverage_overview_shaped(actor, campaign_id, area, today=today, shape=_pack)
+    return campaign, *_unpack(packed, campaign.targets)
+
+
+# The figures kept as tuples of plain values (a kept read rebuilds the rows): unpickling ~2,700 dataclass
+# instances cost more than building them from tuples (and more than the grouped query it saves on a loaded host).
+
+
+def _pack(cov: Coverage, progress: Progress) -> tuple:
+    def rows(rows: Iterable[CoverageRow]) -> list[tuple]:
+        return [(r.key, r.label, r.code, r.street_id, r.lat, r.lng,
+                 tuple((g, t.subjects, t.visited) for g, t in r.tallies.items())) for r in rows]
+
+    return (cov.places, rows([cov.total])[0], rows(cov.groups), rows(cov.streets), rows(cov.communities),
+            rows(cov.teams), progress.subjects, progress.target,
+            [(d.day, d.visits, d.first_visits, d.visited) for d in progress.days])
+
+
+def _unpack(packed: tuple, targets: dict) -> tuple[Coverage, Progress]:
+    from .coverage import Tally
+
+    def row(t: tuple) -> CoverageRow:
+        key, label, code, street_id, lat, lng, tallies = t
+        return CoverageRow(key, label, tallies={g: Tally(n, v) for g, n, v in tallies}, targets=targets, code=code,
+                           street_id=street_id, lat=lat, lng=lng)
+
+    places, total, groups, streets, communities, teams, subjects, target, days = packed
+    coverage = Coverage(places=places, total=row(total), groups=[row(t) for t in groups],
+                        streets=[row(t) for t in streets], communities=[row(t) for t in communities],
+                        teams=[row(t) for t in teams])
+    return coverage, Progress(subjects=subjects, target=target, days=[Day(*d) for d in days])
 
 
 def coverage_overview_shaped(actor, campaign_id: int, area: Area = Area(), *, today: dt.date | None = None,
                              shape, shape_name: str = "figures") -> tuple:
-    """(campaign, *shape(coverage, progress)) — today's overview as `coverage_overview_for` reads it, in the form
+    """(campaign, shape(coverage, progress)) — today's overview as `coverage_overview_for` reads it, in the form
     the caller keeps (`shape_name`: the figures for the page, the API's body as bytes)."""
     from . import field_list_cache
 
@@ -717,8 +747,7 @@ def coverage_overview_shaped(actor, campaign_id: int, area: Area = Area(), *, to
     view = (*field_list_cache.scope_key(actor), tuple(sorted(_teams_of(actor, campaign))))
     key = field_list_cache.key_of(f"coverage:{campaign.pk}:{shape_name}", (view, area, today),
                                   translation.get_language() or "")
-    kept = field_list_cache.kept(key, version, build)
-    return (campaign, *kept) if isinstance(kept, tuple) else (campaign, kept)
+    return campaign, field_list_cache.kept(key, version, build)
 
 
 def unvisited_for(actor, campaign_id: int, area: Area = Area(), *, group: str | None = None,
