@@ -76,7 +76,7 @@ def kept(key: str, version: int | None, build):
 
 
 def key_of(what, view: tuple, language: str) -> str:
-    """The cache key of `what` (a team's id: its field list; "coverage:<campaign id>") for a view and language."""
+    """The cache key of `what` ("field-list:<team id>", "coverage:<campaign id>:<form>") for a view and language."""
     digest = hashlib.blake2b(repr((view, language)).encode(), digest_size=16).hexdigest()
     return f"visits:{what}:{digest}"
 
