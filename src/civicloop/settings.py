@@ -207,6 +207,15 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     }
     DATABASES["default"].setdefault("TEST", {})["NAME"] = os.environ.get("CIVICLOOP_TEST_SQLITE") or None
 
+# "visits": a team's field list body and a campaign's coverage figures per viewer's view and language, with the
+# version they were built at (visits.field_list_cache, decision 67's plan): files shared by gunicorn's workers, one
+# entry per list or overview, view and language (a new version overwrites it); a day unread, dropped when next met.
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    "visits": {"BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+               "LOCATION": str(VAR_DIR / "cache" / "visits"), "TIMEOUT": 24 * 3600, "OPTIONS": {"MAX_ENTRIES": 5000}},
+}
+
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # Covering indexes (INCLUDE) are for PostgreSQL, where the coverage counts read only the index (visits.Subject);
 # SQLite keeps the key columns and ignores the rest, which is all the embedded default needs.

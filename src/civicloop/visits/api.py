@@ -8,13 +8,14 @@ import uuid
 import pydantic_core
 from django.core.serializers.json import DjangoJSONEncoder
 from django.http import HttpResponse
+from django.utils import timezone
 from django.utils.cache import get_conditional_response
 from ninja import Field, Query, Router, Schema, Status
 
-from civicloop.core.api import READ_ERRORS, WRITE_ERRORS, PageIn, PathId, paged, plain, plain_response
+from civicloop.core.api import READ_ERRORS, WRITE_ERRORS, PageIn, PathId, paged, plain, plain_json
 
+from . import field_list_cache, selectors
 from . import permissions as visit_permissions
-from . import selectors
 from .campaign_inputs import (
     AssignByHandIn,
     CampaignIn,
@@ -207,6 +208,19 @@ class FieldListOut(Schema):
     generated_at: dt.datetime
 
 
+def _field_list_body(actor, team) -> tuple[bytes, str]:
+    """The field list's body without `generated_at`, and its weak ETag."""
+    data = selectors.field_list_for(actor, team.pk, team=team)
+    # Thousands of subjects: written out from the selector's plain rows. Validating each row again through the
+    # schema took longer than reading them (docs/benchmarks.md); the schema documents the body, and
+    # tests/test_field_list.py holds the body to it.
+    body = plain(FieldListOut, data)
+    body.pop("generated_at")
+    payload = pydantic_core.to_json(body)  # UTF-8, dates in ISO 8601 (as DjangoJSONEncoder wrote), ~10× faster
+    # weak: the bytes differ by `generated_at`, the list is the same
+    return payload, f'W/"{hashlib.blake2b(payload, digest_size=16).hexdigest()}"'
+
+
 @router.get("/teams/{team_id}/field-list", response={200: FieldListOut, 304: None, **READ_ERRORS})
 def team_field_list(request, team_id: PathId):
     """A team's field list, in walk order, for its members (and readers who may see the team: their territory's
@@ -214,16 +228,13 @@ def team_field_list(request, team_id: PathId):
 
     Conditional: the answer carries an `ETag` (a digest of the list as this viewer reads it, in their language,
     `generated_at` left out); a request whose `If-None-Match` names it gets 304 Not Modified and no body — the
-    phone keeps its copy, as fresh as a new one."""
-    data = selectors.field_list_for(request.user, team_id)
-    # Thousands of subjects: written out from the selector's plain rows. Validating each row again through the
-    # schema took longer than reading them (docs/benchmarks.md); the schema documents the body, and
-    # tests/test_field_list.py holds the body to it.
-    body = plain(FieldListOut, data)
-    generated_at = body.pop("generated_at")
-    payload = pydantic_core.to_json(body)  # UTF-8, dates in ISO 8601 (as DjangoJSONEncoder wrote), ~10× faster
-    # weak: the bytes differ by `generated_at`, the list is the same
-    etag = f'W/"{hashlib.blake2b(payload, digest_size=16).hexdigest()}"'
+    phone keeps its copy, as fresh as a new one. The body is kept on the server per team, viewer's view and
+    language while the team's version (kept by database triggers) stays the same (`field_list_cache`)."""
+    # out of sight: not found, before anything kept is read
+    payload, etag = field_list_cache.body(request.user, team_id,
+                                          team_get=lambda: selectors.team_get_for(request.user, team_id),
+                                          build=lambda team: _field_list_body(request.user, team))
+    generated_at = timezone.now()  # the list is as it stands now: the version it was built at is the current one
     stamp = json.dumps(DjangoJSONEncoder().default(generated_at)).encode()
     response = HttpResponse(payload[:-1] + b',"generated_at":' + stamp + b"}", content_type="application/json")
     response["ETag"] = etag
@@ -718,17 +729,22 @@ def _progress(progress) -> dict:
 @router.get("/campaigns/{campaign_id}/coverage", response={200: CoverageOut, **READ_ERRORS},
             summary="A campaign's coverage by group, street, community, team and day")
 def campaign_coverage(request, campaign_id: PathId, filters: Query[CoverageQuery]):
-    _campaign, cov, progress = selectors.coverage_overview_for(request.user, campaign_id, filters.area())
     # hundreds of rows (communities, teams, days) built here as plain data: written without validating them again
-    # (decision 62); tests/test_coverage.py holds the body to the schema
-    return plain_response(CoverageOut, {
-        "total": _row(cov.total, name=""),
-        "groups": [_row(r, group=r.key, percent=r.percent) for r in cov.groups],
-        "streets": [_row(r) for r in cov.streets],
-        "communities": [_row(r, street_id=r.street_id) for r in cov.communities],
-        "teams": [_row(r) for r in cov.teams],
-        "progress": _progress(progress),
-    })
+    # (decision 62); tests/test_coverage.py holds the body to the schema. The body is kept as bytes with the
+    # campaign's coverage version (selectors.coverage_overview_shaped).
+    def body(cov, progress) -> bytes:
+        return plain_json(CoverageOut, {
+            "total": _row(cov.total, name=""),
+            "groups": [_row(r, group=r.key, percent=r.percent) for r in cov.groups],
+            "streets": [_row(r) for r in cov.streets],
+            "communities": [_row(r, street_id=r.street_id) for r in cov.communities],
+            "teams": [_row(r) for r in cov.teams],
+            "progress": _progress(progress),
+        })
+
+    _campaign, payload = selectors.coverage_overview_shaped(request.user, campaign_id, filters.area(), shape=body,
+                                                            shape_name="api")
+    return HttpResponse(payload, content_type="application/json")
 
 
 @router.get("/campaigns/{campaign_id}/progress", response={200: ProgressOut, **READ_ERRORS},

@@ -282,3 +282,35 @@ class FollowUp(models.Model):
 
     def __str__(self) -> str:
         return f"{self.visit} · {self.case_id}"
+
+
+class FieldListVersion(models.Model):
+    """A team's field-list version: a fresh random number each time anything its field list shows changes. Kept by
+    database triggers (migration 0002) on every table the list reads, in the writer's transaction — no service
+    bumps it, so none can forget to; the API caches the list's body per (team, viewer's view, language) with the
+    version it was built at (`field_list_cache`). Random, not a counter: a team id given again (a test's rolled
+    back transaction, a database built anew beside a kept cache) never meets a version of the old one."""
+
+    team = models.OneToOneField(Team, primary_key=True, on_delete=models.CASCADE, related_name="+")
+    version = models.BigIntegerField()
+
+    class Meta:
+        default_permissions = ()
+
+    def __str__(self) -> str:
+        return f"{self.team_id}: {self.version}"
+
+
+class CoverageVersion(models.Model):
+    """A campaign's coverage version: like `FieldListVersion`, a fresh random number set by triggers (migration
+    0002) whenever what the coverage overview counts or names changes — its subjects, visits, teams, targets, the
+    streets' and communities' names. `selectors.coverage_overview_for` keeps its figures with it."""
+
+    campaign = models.OneToOneField(Campaign, primary_key=True, on_delete=models.CASCADE, related_name="+")
+    version = models.BigIntegerField()
+
+    class Meta:
+        default_permissions = ()
+
+    def __str__(self) -> str:
+        return f"{self.campaign_id}: {self.version}"

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 from django.db import connections, transaction
 from django.db.models import Count, F, Q, QuerySet
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from civicloop.core.errors import CivicError, ErrorCode, not_found
@@ -29,7 +29,7 @@ from civicloop.places.selectors import household_may_unmask
 
 from .constants import GROUP_KIND, KEY_GROUPS, SubjectGroup
 from .coverage import SORTS, Area, Coverage, CoverageRow, Day, days_series, rollup
-from .models import Campaign, Subject, Team, TeamMember, Visit, VisitProblem
+from .models import Campaign, CoverageVersion, Subject, Team, TeamMember, Visit, VisitProblem
 from .permissions import READER_ROLES
 
 
@@ -259,17 +259,19 @@ def team_members(team) -> list[dict]:
             for m in team.members.select_related("user", "person").order_by("pk")]
 
 
-def field_list_for(actor, team_id: int) -> dict:
+def field_list_for(actor, team_id: int, *, team: Team | None = None) -> dict:
     """A team's field list (the offline app's JSON, the printable page): the team, members, topics, the choices,
     and its subjects the viewer may see in walk order, each with its place, visit counters and the cases raised
-    in earlier visits. A constant number of queries, whatever the team's size."""
+    in earlier visits. A constant number of queries, whatever the team's size. `team`: the team as
+    `team_get_for(actor, team_id)` has just read it (the API's check before its kept body)."""
     from types import SimpleNamespace
 
     from django.utils import timezone
 
     from .constants import VisitMethod, VisitSatisfaction
 
-    team = team_get_for(actor, team_id)
+    if team is None or team.pk != team_id:
+        team = team_get_for(actor, team_id)
     subjects_qs = Subject.objects.filter(subjects_visible_q(actor), team_id=team.pk)
     subjects = _subject_rows(actor, subjects_qs)
     # by the rows' ids (an IN-subquery over the subjects joined visits to problems by a scan on PostgreSQL)
@@ -683,11 +685,69 @@ def _progress(actor, campaign: Campaign, area: Area, *, today: dt.date | None = 
 def coverage_overview_for(actor, campaign_id: int, area: Area = Area(), *, today: dt.date | None = None,
                           as_of: dt.date | None = None) -> tuple[Campaign, Coverage, Progress]:
     """The campaign, `coverage_for` and `progress_for` with the campaign read once (the page, the API, the
-    dashboard's weekly report — which passes `as_of`, the week's last day: coverage as it stood then)."""
+    dashboard's weekly report — which passes `as_of`, the week's last day: coverage as it stood then).
+
+    Today's figures are kept (`field_list_cache.kept`) with the campaign's coverage version — set by triggers on
+    everything they count or name (migration 0002) — per viewer's view (scope and teams in the campaign), area,
+    day and language: read again while nothing changed, they cost the version, the campaign and the area's check.
+    The version is read first, before any row the figures come from."""
+    if as_of is not None:
+        campaign = campaign_get_for(actor, campaign_id)
+        _area_check(actor, campaign, area)
+        coverage = _coverage(actor, campaign, area, as_of)
+        return campaign, coverage, _progress(actor, campaign, area, today=today, totals=coverage.total)
+    campaign, packed = coverage_overview_shaped(actor, campaign_id, area, today=today, shape=_pack)
+    return campaign, *_unpack(packed, campaign.targets)
+
+
+# The figures kept as tuples of plain values (a kept read rebuilds the rows): unpickling ~2,700 dataclass
+# instances cost more than building them from tuples (and more than the grouped query it saves on a loaded host).
+
+
+def _pack(cov: Coverage, progress: Progress) -> tuple:
+    def rows(rows: Iterable[CoverageRow]) -> list[tuple]:
+        return [(r.key, r.label, r.code, r.street_id, r.lat, r.lng,
+                 tuple((g, t.subjects, t.visited) for g, t in r.tallies.items())) for r in rows]
+
+    return (cov.places, rows([cov.total])[0], rows(cov.groups), rows(cov.streets), rows(cov.communities),
+            rows(cov.teams), progress.subjects, progress.target,
+            [(d.day, d.visits, d.first_visits, d.visited) for d in progress.days])
+
+
+def _unpack(packed: tuple, targets: dict) -> tuple[Coverage, Progress]:
+    from .coverage import Tally
+
+    def row(t: tuple) -> CoverageRow:
+        key, label, code, street_id, lat, lng, tallies = t
+        return CoverageRow(key, label, tallies={g: Tally(n, v) for g, n, v in tallies}, targets=targets, code=code,
+                           street_id=street_id, lat=lat, lng=lng)
+
+    places, total, groups, streets, communities, teams, subjects, target, days = packed
+    coverage = Coverage(places=places, total=row(total), groups=[row(t) for t in groups],
+                        streets=[row(t) for t in streets], communities=[row(t) for t in communities],
+                        teams=[row(t) for t in teams])
+    return coverage, Progress(subjects=subjects, target=target, days=[Day(*d) for d in days])
+
+
+def coverage_overview_shaped(actor, campaign_id: int, area: Area = Area(), *, today: dt.date | None = None,
+                             shape, shape_name: str = "figures") -> tuple:
+    """(campaign, shape(coverage, progress)) — today's overview as `coverage_overview_for` reads it, in the form
+    the caller keeps (`shape_name`: the figures for the page, the API's body as bytes)."""
+    from . import field_list_cache
+
+    version = CoverageVersion.objects.filter(campaign_id=campaign_id).values_list("version", flat=True).first()
     campaign = campaign_get_for(actor, campaign_id)
     _area_check(actor, campaign, area)
-    coverage = _coverage(actor, campaign, area, as_of)
-    return campaign, coverage, _progress(actor, campaign, area, today=today, totals=coverage.total)
+    today = today or timezone.localdate()
+
+    def build():
+        coverage = _coverage(actor, campaign, area)
+        return shape(coverage, _progress(actor, campaign, area, today=today, totals=coverage.total))
+
+    view = (*field_list_cache.scope_key(actor), tuple(sorted(_teams_of(actor, campaign))))
+    key = field_list_cache.key_of(f"coverage:{campaign.pk}:{shape_name}", (view, area, today),
+                                  translation.get_language() or "")
+    return campaign, field_list_cache.kept(key, version, build)
 
 
 def unvisited_for(actor, campaign_id: int, area: Area = Area(), *, group: str | None = None,

@@ -95,7 +95,9 @@ def test_the_field_list_reads_a_constant_number_of_queries(client, world, field,
         if subject.pk % 3 == 0:
             record(subject=subject, client_id=uuid.uuid4(), problems=[{"description": "问题"}])
     large = count()
-    assert large == small and large <= 10, (small, large)  # rows, last visits (2), earlier cases (2), …
+    # rows, last visits (2), earlier cases (2), the team's version (field_list_cache), …: built afresh each time
+    # here (a visit changes the version); a kept body reads less (test_field_list_cache.py)
+    assert large == small and large <= 11, (small, large)
     page = f"/visits/teams/{field.team.pk}/list/"
     with CaptureQueriesContext(connection) as ctx:
         assert client.get(page).status_code == 200
