@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from urllib.parse import urlencode
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Q, QuerySet, Sum
 from django.utils import timezone
 
 from civicloop.cases.constants import CLOCK_STATES, Channel, TimeState
@@ -37,8 +37,10 @@ from .metrics import (
     daily_sums,
     facts_behind,
     fold_days,
+    measure_of,
     metric_scope_for,
     rollup_model,
+    rollups,
     today_local,
 )
 from .models import CaseReturn, RollupWatermark
@@ -177,14 +179,51 @@ def drill_cases_for(actor, code: str, part: str | None, period: Period, filters:
     return case_list_for(actor, CaseFilters(), now=now).filter(pk__in=facts.values("case_id"))
 
 
+# The scopes whose viewer sees every case the scope's facts hold: a district's staff (their territory is the
+# district, and a case never leaves its district) and a superuser without a territory.
+WHOLE_SCOPE = (ScopeKind.DISTRICT, ScopeKind.ALL)
+
+
+def drill_count(scope: MetricScope, code: str, part: str | None, period: Period, filters: Filters,
+                today: dt.date) -> int | None:
+    """The count of a KPI's list from the rollups — the figure itself — where it is the list's by construction:
+    for a viewer who sees every case of the scope (`WHOLE_SCOPE`) the list is exactly the facts the measure
+    counts, and the refresh writes those facts and the rollups summing them in one transaction. None elsewhere
+    (live figures, disputes, a street, a committee or a department, whose visible cases and facts can disagree
+    between refreshes): the caller counts the list."""
+    kpi = KPI_BY_CODE.get(code)
+    if kpi is None or scope.kind not in WHOLE_SCOPE:
+        return None
+    part = part or Part.NUMERATOR
+    if part == Part.DENOMINATOR and kpi.denominator is None:
+        return None
+    measure = measure_of(kpi, part)
+    p = period.for_measure(kpi, today)
+    if p.end < p.start:
+        return 0
+    return rollups(scope, filters, p).aggregate(n=Sum(measure.name, default=0))["n"]
+
+
+def drill_for(actor, code: str, part: str | None, period: Period, filters: Filters = Filters(), *,
+              returned_by: int | None = None, now: dt.datetime | None = None) -> RedFirst:
+    """The list behind a figure as its pages read it (`RedFirst`), with its count: the rollups' sum where that is
+    the list's count by construction (`drill_count`: a KPI of a district's viewer — no COUNT over a month's cases
+    at city scale), else a COUNT of the list."""
+    now = now or timezone.now()
+    qs = drill_cases_for(actor, code, part, period, filters, returned_by=returned_by, now=now)
+    count = drill_count(dashboard_scope_for(actor), code, part, period, filters, today_local(now))
+    return RedFirst(qs, now, count=count)
+
+
 class RedFirst:
     """A drill-down list paged without ranking all of it: `qs` (a `case_list_for` list annotated at `now`) is
     ordered red, yellow, green (the open cases whose clock runs — few, on the cases' (…, state, deadline) indexes),
     then the rest newest first; a page is read rank by rank, each part by an index in its own order, stopping when
     the page is full — ids only (no joins), then the page's rows by id. The same rows in the same order as
-    `qs[a:b]`; `count()` is the list's (the figure's)."""
+    `qs[a:b]`; `count()` is the list's (the figure's): `count` when the caller knows it (`drill_for`), else a COUNT."""
 
-    def __init__(self, qs: QuerySet, now: dt.datetime):
+    def __init__(self, qs: QuerySet, now: dt.datetime, *, count: int | None = None):
+        self.known_count = count
         running = Q(state__in=CLOCK_STATES, deadline__isnull=False)
         order = ("-created_at", "-id")  # within one rank, the list's order
         self.parts = tuple(part.order_by(*order).values_list("pk", flat=True) for part in (  # each rank with
@@ -196,7 +235,9 @@ class RedFirst:
         self.qs = qs
 
     def count(self) -> int:
-        return self.qs.count()
+        if self.known_count is None:
+            self.known_count = self.qs.count()
+        return self.known_count
 
     def __len__(self) -> int:
         return self.count()

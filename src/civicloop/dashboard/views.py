@@ -89,9 +89,9 @@ def drill_cases(request):
     params = _params(request, DrillIn)
     period = selectors.period_of(params.start, params.end)
     now = timezone.now()
-    qs = selectors.drill_cases_for(request.user, params.kpi, params.part, period, params.filters(),
-                                   returned_by=params.returned_by, now=now)
-    page = Paginator(selectors.RedFirst(qs, now), PAGE_SIZE).get_page(request.GET.get("page"))
+    rows = selectors.drill_for(request.user, params.kpi, params.part, period, params.filters(),
+                               returned_by=params.returned_by, now=now)
+    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
     page.object_list = cases_shown(request.user, page.object_list)
     query = request.GET.copy()
     query.pop("page", None)

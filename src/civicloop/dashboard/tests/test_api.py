@@ -111,6 +111,32 @@ def test_filters_narrow_every_figure(client, loop):
         assert f"category={parent.pk}" in figure["drill"] or where.startswith(("intake.", "disputes.")), where
 
 
+@pytest.mark.parametrize(("persona", "query", "from_rollups"), [
+    ("leader", "", True), ("district_admin", "", True), ("leader", "?category={cat}&channel=hotline_12345", True),
+    ("street_dispatcher", "", False), ("dept_handler", "", False)])
+def test_a_district_viewers_kpi_list_is_counted_from_the_rollups(client, loop, persona, query, from_rollups):
+    """A viewer who sees the whole district gets a KPI list's count from the rollups (`selectors.drill_count`: no
+    COUNT over the cases) and it is the list's length, filters included; a street or a department, whose visible
+    cases and facts may differ between refreshes, still count the list."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from civicloop.cases.models import Category
+
+    data = overview(client, getattr(loop.world, persona), query.format(cat=Category.objects.get(code="02").pk))
+    checked = 0
+    for kpi in data["kpis"]:
+        for figure in filter(None, (kpi["numerator"], kpi["denominator"])):
+            with CaptureQueriesContext(connection) as seen:
+                page = client.get(f"{API}/cases?{figure['drill']}&limit=500").json()
+            assert page["count"] == figure["count"] == len(page["items"]), (kpi["code"], figure)
+            counted = [q["sql"] for q in seen.captured_queries
+                       if "COUNT(*)" in q["sql"] and 'FROM "cases_case"' in q["sql"]]
+            assert bool(counted) is not from_rollups, (kpi["code"], counted)
+            checked += 1
+    assert checked == 19
+
+
 def test_kpi_definitions_are_served(client, loop):
     client.force_login(loop.world.leader)
     data = client.get(f"{API}/kpis").json()
