@@ -160,9 +160,9 @@ def drill_cases(request, params: Query[DrillIn]):
     figure's."""
     period = selectors.period_of(params.start, params.end)
     now = timezone.now()
-    qs = selectors.drill_cases_for(request.user, params.kpi, params.part, period, params.filters(),
-                                   returned_by=params.returned_by, now=now)
-    page = paged(selectors.RedFirst(qs, now), params)
+    rows = selectors.drill_for(request.user, params.kpi, params.part, period, params.filters(),
+                               returned_by=params.returned_by, now=now)
+    page = paged(rows, params)
     return {"count": page["count"], "items": labelled(case_rows_for(request.user, page["items"]))}
 
 

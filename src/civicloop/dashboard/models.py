@@ -15,6 +15,8 @@
 Dimensions hold ids as plain integers, 0 for none (`constants.NONE`): a rollup key is one unique index.
 """
 
+import secrets
+
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -202,6 +204,12 @@ ROLLUPS = (
 )
 
 
+def new_version() -> str:
+    """A fresh `RollupWatermark.version`: random, so a version names one committed state of the dashboard's tables
+    (a rolled-back write takes its version back with it; a database restored or rebuilt never reuses one)."""
+    return secrets.token_hex(16)
+
+
 class RollupWatermark(models.Model):
     """One row (pk 1): how far the refresh has read the event log (services.rollups_refresh).
 
@@ -213,6 +221,9 @@ class RollupWatermark(models.Model):
     last_event_id = models.BigIntegerField(default=0)
     holes = models.JSONField(default=dict)  # {str(event id): ISO time first missed}
     refreshed_at = models.DateTimeField(null=True)  # the last refresh's start: the figures are as of then
+    # changed in the same transaction as every write of the facts, returns and rollups (services.py, the only
+    # writers): the overview's figures are kept per version (selectors.overview_for)
+    version = models.CharField(max_length=32, default=new_version)
 
     class Meta:
         verbose_name = _("汇总进度")

@@ -8,10 +8,13 @@ or the page /dashboard/cases/), whose count is the figure.
 from __future__ import annotations
 
 import datetime as dt
+import threading
+from collections import OrderedDict
 from urllib.parse import urlencode
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Q, QuerySet, Sum
 from django.utils import timezone
+from django.utils.translation import get_language
 
 from civicloop.cases.constants import CLOCK_STATES, Channel, TimeState
 from civicloop.cases.models import Category
@@ -37,8 +40,10 @@ from .metrics import (
     daily_sums,
     facts_behind,
     fold_days,
+    measure_of,
     metric_scope_for,
     rollup_model,
+    rollups,
     today_local,
 )
 from .models import CaseReturn, RollupWatermark
@@ -177,14 +182,56 @@ def drill_cases_for(actor, code: str, part: str | None, period: Period, filters:
     return case_list_for(actor, CaseFilters(), now=now).filter(pk__in=facts.values("case_id"))
 
 
+# The scopes whose viewer sees every case the scope's facts hold: a district's staff (their territory is the
+# district, and a case never leaves its district) and a superuser without a territory.
+WHOLE_SCOPE = (ScopeKind.DISTRICT, ScopeKind.ALL)
+
+
+def drill_count(scope: MetricScope, code: str, part: str | None, period: Period, filters: Filters,
+                today: dt.date) -> int | None:
+    """The count of a KPI's list from the rollups — the figure itself — where it is the list's by construction:
+    for a viewer who sees every case of the scope (`WHOLE_SCOPE`) the list is exactly the facts the measure
+    counts, and the refresh writes those facts and the rollups summing them in one transaction. None elsewhere
+    (live figures, disputes, a street, a committee or a department, whose visible cases and facts can disagree
+    between refreshes): the caller counts the list."""
+    kpi = KPI_BY_CODE.get(code)
+    if kpi is None or scope.kind not in WHOLE_SCOPE:
+        return None
+    part = part or Part.NUMERATOR
+    if part == Part.DENOMINATOR and kpi.denominator is None:
+        return None
+    measure = measure_of(kpi, part)
+    p = period.for_measure(kpi, today)
+    if p.end < p.start:
+        return 0
+    return rollups(scope, filters, p).aggregate(n=Sum(measure.name, default=0))["n"]
+
+
+def drill_for(actor, code: str, part: str | None, period: Period, filters: Filters = Filters(), *,
+              returned_by: int | None = None, now: dt.datetime | None = None) -> RedFirst:
+    """The list behind a figure as its pages read it (`RedFirst`), with its count: the rollups' sum where that is
+    the list's count by construction (`drill_count`: a KPI of a district's viewer — no COUNT over a month's cases
+    at city scale), else a COUNT of the list."""
+    now = now or timezone.now()
+    qs = drill_cases_for(actor, code, part, period, filters, returned_by=returned_by, now=now)
+    count = drill_count(dashboard_scope_for(actor), code, part, period, filters, today_local(now))
+    return RedFirst(qs, now, count=count)
+
+
+WINDOW_FROM = 2000  # a list longer than this: its last rank is read in windows of recent cases first (RedFirst)
+WINDOWS = (dt.timedelta(days=7), dt.timedelta(days=35))
+
+
 class RedFirst:
     """A drill-down list paged without ranking all of it: `qs` (a `case_list_for` list annotated at `now`) is
     ordered red, yellow, green (the open cases whose clock runs — few, on the cases' (…, state, deadline) indexes),
     then the rest newest first; a page is read rank by rank, each part by an index in its own order, stopping when
     the page is full — ids only (no joins), then the page's rows by id. The same rows in the same order as
-    `qs[a:b]`; `count()` is the list's (the figure's)."""
+    `qs[a:b]`; `count()` is the list's (the figure's): `count` when the caller knows it (`drill_for`), else a COUNT."""
 
-    def __init__(self, qs: QuerySet, now: dt.datetime):
+    def __init__(self, qs: QuerySet, now: dt.datetime, *, count: int | None = None):
+        self.known_count = count
+        self.now = now
         running = Q(state__in=CLOCK_STATES, deadline__isnull=False)
         order = ("-created_at", "-id")  # within one rank, the list's order
         self.parts = tuple(part.order_by(*order).values_list("pk", flat=True) for part in (  # each rank with
@@ -195,8 +242,23 @@ class RedFirst:
         ))
         self.qs = qs
 
+    def _last(self, part: QuerySet, skip: int, want: int | None) -> list[int]:
+        """The last rank's rows skip … skip + want, newest first. A big figure's list (its count known and above
+        WINDOW_FROM) is read among the cases created in a recent window first: if the window holds the rows asked
+        for they are the list's (every case left out is older than every case in it); else a wider window, and at
+        last the whole rank. Without it the database reads every fact of the figure (a month's resolved cases:
+        ~40,000 at 1,000,000 cases) to sort them by the case's age before the first row."""
+        if want is not None and self.known_count is not None and self.known_count > WINDOW_FROM:
+            for window in WINDOWS:
+                ids = list(part.filter(created_at__gte=self.now - window)[skip:skip + want])
+                if len(ids) == want:
+                    return ids
+        return list(part[skip:] if want is None else part[skip:skip + want])
+
     def count(self) -> int:
-        return self.qs.count()
+        if self.known_count is None:
+            self.known_count = self.qs.count()
+        return self.known_count
 
     def __len__(self) -> int:
         return self.count()
@@ -216,7 +278,8 @@ class RedFirst:
                 if skip >= ahead:
                     skip -= ahead
                     continue
-            ids += list(part[skip:] if want is None else part[skip:skip + want])
+            ids += self._last(part, skip, want) if at == len(self.parts) - 1 else list(
+                part[skip:] if want is None else part[skip:skip + want])
             skip = 0
         rows = {case.pk: case for case in self.qs.filter(pk__in=ids)} if ids else {}
         return [rows[pk] for pk in ids if pk in rows]
@@ -249,14 +312,63 @@ def scope_name(scope: MetricScope) -> str:
     return Place.objects.filter(pk=place).values_list("name", flat=True).first() or "" if place else ""
 
 
+# The overview's figures (everything but today's live counts) kept per state of the dashboard's tables: the key holds
+# the watermark's `version`, which every write of the facts, returns and rollups changes in its own transaction
+# (services.py, their only writers; the periodic refresh writes the watermark on every run, so names of streets,
+# units and categories shown are at most one refresh old, like the figures). Per process, the last KEPT_MAX keys.
+KEPT_MAX = 64
+_kept: OrderedDict[tuple, dict] = OrderedDict()
+_kept_lock = threading.Lock()
+
+
+def _kept_figures(key: tuple | None, compute) -> dict:
+    if key is None:
+        return compute()
+    with _kept_lock:
+        figures = _kept.get(key)
+        if figures is not None:
+            _kept.move_to_end(key)
+            return figures
+    figures = compute()
+    with _kept_lock:
+        _kept[key] = figures
+        while len(_kept) > KEPT_MAX:
+            _kept.popitem(last=False)
+    return figures
+
+
 def overview_for(actor, period: Period, filters: Filters = Filters(), *, now: dt.datetime | None = None) -> dict:
     """Everything the overview shows for the viewer's scope: today's intake, open, yellow and red; every KPI for
     `period` with the previous period's value and the change; the 30-day trend; top categories and channels;
-    streets and departments ranked; jurisdiction disputes. A bounded number of statements, none over all cases."""
+    streets and departments ranked; jurisdiction disputes. A bounded number of statements, none over all cases.
+    The figures from the dashboard's tables are kept per (watermark version, language, scope, period, filters,
+    today) — shared between calls, so the answer is read-only (copy it before changing it); today's open, yellow
+    and red cases are counted on every call."""
     scope = dashboard_scope_for(actor)
     now = now or timezone.now()
     today = today_local(now)
     cats = filters.category_ids() if filters.category_id is not None else None
+    mark = RollupWatermark.objects.filter(pk=1).values_list("version", "refreshed_at").first()
+    key = None if mark is None else (mark[0], get_language(), scope, period, filters, today, tuple(cats or ()))
+    figures = _kept_figures(key, lambda: _overview_figures(scope, period, filters, today, cats,
+                                                           None if mark is None else mark[1]))
+    live = live_counts(actor, scope, filters, now, cats)
+    today_query = DrillBase(Period(today, today), filters)
+    head = ("scope", "refreshed_at", "period", "previous")
+    return {
+        **{k: figures[k] for k in head},
+        "today": {
+            "day": today,
+            "intake": _figure(figures["trend"][-1]["intake"]["count"], today_query.of("intake", Part.NUMERATOR)),
+            **{code: _figure(live[code], today_query.of(code, None)) for code in LIVE},
+        },
+        **{k: v for k, v in figures.items() if k not in head},
+    }
+
+
+def _overview_figures(scope: MetricScope, period: Period, filters: Filters, today: dt.date, cats, refreshed_at
+                      ) -> dict:
+    """`overview_for` but today's live counts: what the dashboard's tables (and the names) give."""
     previous = period.previous()
     trend_period = Period(today - dt.timedelta(days=TREND_DAYS - 1), today)
     # one read per rollup table: the period, the previous one and the trend (per day, with the channels when the
@@ -299,8 +411,6 @@ def overview_for(actor, period: Period, filters: Filters = Filters(), *, now: dt
     else:
         by_channel = {ch: r["intake"].numerator for ch, r in compute_by(
             scope, period, "channel", filters, codes=("intake",), today=today, category_ids=cats).items()}
-    live = live_counts(actor, scope, filters, now, cats)
-    today_query = DrillBase(Period(today, today), filters)
     by_category = compute_by(scope, period, "category_id", filters, codes=("intake",), today=today, category_ids=cats)
     top = sorted(((c, r["intake"].numerator) for c, r in by_category.items() if c and r["intake"].numerator),
                  key=lambda item: (-item[1], item[0]))[:TOP_CATEGORIES]
@@ -310,17 +420,11 @@ def overview_for(actor, period: Period, filters: Filters = Filters(), *, now: dt
     streets = dict(Place.objects.filter(pk__in=[k for k in by_street if k]).values_list("pk", "name"))
     units = dict(Unit.objects.filter(pk__in=[k for k in by_unit if k], kind=UnitKind.DEPARTMENT)
                  .values_list("pk", "name"))
-    mark = RollupWatermark.objects.filter(pk=1).values_list("refreshed_at", flat=True).first()
     return {
         "scope": {"kind": scope.kind, "label": str(ScopeKind(scope.kind).label), "name": scope_name(scope)},
-        "refreshed_at": mark,
+        "refreshed_at": refreshed_at,
         "period": {"start": period.start, "end": period.end},
         "previous": {"start": previous.start, "end": previous.end},
-        "today": {
-            "day": today,
-            "intake": _figure(trend[-1]["intake"]["count"], today_query.of("intake", Part.NUMERATOR)),
-            **{code: _figure(live[code], today_query.of(code, None)) for code in LIVE},
-        },
         "kpis": kpis,
         "trend": trend,
         "categories": [{"id": c, "name": names.get(c, ""), "intake": _figure(n, drill_query(

@@ -32,7 +32,7 @@ from civicloop.workdays.calendar import WorkCalendar
 from .constants import BATCH_EVENTS, SAFETY_LAG
 from .facts import STATIC, fact_of, red_spans_of
 from .measures import DIMENSIONS, MEASURES, contributions
-from .models import ROLLUPS, CaseFact, CaseRedSpan, CaseReturn, DailyRollup, RollupWatermark
+from .models import ROLLUPS, CaseFact, CaseRedSpan, CaseReturn, DailyRollup, RollupWatermark, new_version
 
 log = logging.getLogger(__name__)
 
@@ -84,8 +84,8 @@ def _refresh_batch(*, now: dt.datetime, calendar: WorkCalendar, batch: int, roll
     if given_up:
         log.info("rollups: %d event ids never seen within the safety lag, given up", len(given_up))
     mark.holes = {str(pk): first for pk, first in sorted(holes.items())}
-    mark.refreshed_at = now
-    mark.save(update_fields=["last_event_id", "holes", "refreshed_at"])
+    mark.refreshed_at, mark.version = now, new_version()
+    mark.save(update_fields=["last_event_id", "holes", "refreshed_at", "version"])
     return len(found) + len(new), len(new) == batch
 
 
@@ -163,13 +163,22 @@ def rollups_rebuild() -> int:
     event ids order, or a change of a KPI's definition). The facts are folded as by the refresh (watermark and
     holes alike), in bigger batches and without moving the rollups case by case; the rollups are then summed from
     the facts in SQL (`_rollups_from_facts`) — the same sums (a test holds them equal). Returns the events read."""
-    RollupWatermark.objects.get_or_create(pk=1)
-    RollupWatermark.objects.select_for_update().filter(pk=1).update(last_event_id=0, holes={}, refreshed_at=None)
-    for model in (*(m for m, _dims in ROLLUPS), CaseReturn, CaseRedSpan, CaseFact):
-        model.objects.all().delete()
+    with transaction.atomic():
+        RollupWatermark.objects.get_or_create(pk=1)
+        RollupWatermark.objects.select_for_update().filter(pk=1).update(last_event_id=0, holes={}, refreshed_at=None,
+                                                                         version=new_version())
+        for model in (*(m for m, _dims in ROLLUPS), CaseReturn, CaseRedSpan, CaseFact):
+            model.objects.all().delete()
     read = rollups_refresh(batch=REBUILD_BATCH_EVENTS, rollups=False)
-    _rollups_from_facts()
+    with transaction.atomic():
+        _rollups_from_facts()
+        _new_version()
     return read
+
+
+def _new_version() -> None:
+    """The watermark's version changed, in the transaction of a write of the facts, returns or rollups."""
+    RollupWatermark.objects.filter(pk=1).update(version=new_version())
 
 
 def _rollups_from_facts(district_id: int | None = None) -> None:
@@ -225,8 +234,8 @@ def rollups_load_district(district, *, now: dt.datetime | None = None) -> int:
         else:
             load = True
             read = _load(district, mark.last_event_id, Table)
-            mark.last_event_id, mark.refreshed_at = last, now
-            mark.save(update_fields=["last_event_id", "refreshed_at"])
+            mark.last_event_id, mark.refreshed_at, mark.version = last, now, new_version()
+            mark.save(update_fields=["last_event_id", "refreshed_at", "version"])
     return read if load else rollups_refresh(now=now)
 
 
@@ -303,5 +312,7 @@ def _load(district, after_id: int, table) -> int:
 
 def rollups_delete_district(district) -> None:
     """Every dashboard row of `district` (the demo's reset, before its cases go)."""
-    for model in (*(m for m, _dims in ROLLUPS), CaseReturn, CaseRedSpan, CaseFact):
-        model.objects.filter(district=district).delete()
+    with transaction.atomic():
+        for model in (*(m for m, _dims in ROLLUPS), CaseReturn, CaseRedSpan, CaseFact):
+            model.objects.filter(district=district).delete()
+        _new_version()

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 import json
 from urllib.parse import urlencode
@@ -66,7 +67,8 @@ def shown_change(change, kind: str) -> str:
 def overview(request):
     params = _params(request, DashboardIn)
     period = selectors.period_of(params.start, params.end)
-    data = selectors.overview_for(request.user, period, params.filters())
+    # the overview's figures are shared between calls (kept per rollup version): the page's marks go on a copy
+    data = copy.deepcopy(selectors.overview_for(request.user, period, params.filters()))
     street_map = selectors.street_map_for(request.user, period, params.filters())
     # The charts draw from these, embedded in the page as the endpoints would return them: the figures are computed
     # once per page view (the endpoints stay for other readers and for the script without the embedded data).
@@ -89,9 +91,9 @@ def drill_cases(request):
     params = _params(request, DrillIn)
     period = selectors.period_of(params.start, params.end)
     now = timezone.now()
-    qs = selectors.drill_cases_for(request.user, params.kpi, params.part, period, params.filters(),
-                                   returned_by=params.returned_by, now=now)
-    page = Paginator(selectors.RedFirst(qs, now), PAGE_SIZE).get_page(request.GET.get("page"))
+    rows = selectors.drill_for(request.user, params.kpi, params.part, period, params.filters(),
+                               returned_by=params.returned_by, now=now)
+    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
     page.object_list = cases_shown(request.user, page.object_list)
     query = request.GET.copy()
     query.pop("page", None)

@@ -111,6 +111,69 @@ def test_filters_narrow_every_figure(client, loop):
         assert f"category={parent.pk}" in figure["drill"] or where.startswith(("intake.", "disputes.")), where
 
 
+@pytest.mark.parametrize(("persona", "query", "from_rollups"), [
+    ("leader", "", True), ("district_admin", "", True), ("leader", "?category={cat}&channel=hotline_12345", True),
+    ("street_dispatcher", "", False), ("dept_handler", "", False)])
+def test_a_district_viewers_kpi_list_is_counted_from_the_rollups(client, loop, persona, query, from_rollups):
+    """A viewer who sees the whole district gets a KPI list's count from the rollups (`selectors.drill_count`: no
+    COUNT over the cases) and it is the list's length, filters included; a street or a department, whose visible
+    cases and facts may differ between refreshes, still count the list."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from civicloop.cases.models import Category
+
+    data = overview(client, getattr(loop.world, persona), query.format(cat=Category.objects.get(code="02").pk))
+    checked = 0
+    for kpi in data["kpis"]:
+        for figure in filter(None, (kpi["numerator"], kpi["denominator"])):
+            with CaptureQueriesContext(connection) as seen:
+                page = client.get(f"{API}/cases?{figure['drill']}&limit=500").json()
+            assert page["count"] == figure["count"] == len(page["items"]), (kpi["code"], figure)
+            counted = [q["sql"] for q in seen.captured_queries
+                       if "COUNT(*)" in q["sql"] and 'FROM "cases_case"' in q["sql"]]
+            assert bool(counted) is not from_rollups, (kpi["code"], counted)
+            checked += 1
+    assert checked == 19
+
+
+def test_the_overview_keeps_its_figures_per_rollup_version_and_counts_today_live(client, loop):
+    """A second overview of the same version reads no rollup table, only the watermark and today's live counts —
+    which follow a new case at once; a refresh changes the version and the figures follow it. Every writer of the
+    dashboard's tables changes the version."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from civicloop.cases import services as s
+    from civicloop.cases.constants import Channel
+    from civicloop.dashboard import services
+    from civicloop.dashboard.models import RollupWatermark
+
+    w = loop.world
+    first = overview(client, w.leader)
+    with CaptureQueriesContext(connection) as seen:
+        again = overview(client, w.leader)
+    assert again == first
+    sql = " ".join(q["sql"] for q in seen.captured_queries)
+    assert "rollup" in sql and "dashboard_streetchannelrollup" not in sql and "dashboard_casereturn" not in sql
+    s.case_register(actor=w.street_dispatcher, channel=Channel.HOTLINE_12345, description="路灯不亮",
+                    place_id=w.comm_a1.pk, reporter_name="王五", reporter_phone="13912345679")
+    live = overview(client, w.leader)
+    assert live["today"]["open"]["count"] == first["today"]["open"]["count"] + 1
+    assert live["kpis"] == first["kpis"]  # as of the last refresh
+    version = RollupWatermark.objects.get(pk=1).version
+    services.rollups_refresh(now=loop.clock.t)
+    assert RollupWatermark.objects.get(pk=1).version != version
+    refreshed = overview(client, w.leader)
+    assert refreshed["kpis"][0]["code"] == "intake"
+    assert refreshed["kpis"][0]["numerator"]["count"] == first["kpis"][0]["numerator"]["count"] + 1
+    for write in (services.rollups_rebuild, lambda: services.rollups_delete_district(w.district),
+                  lambda: services.rollups_load_district(w.district, now=loop.clock.t)):
+        version = RollupWatermark.objects.get(pk=1).version
+        write()
+        assert RollupWatermark.objects.get(pk=1).version != version
+
+
 def test_kpi_definitions_are_served(client, loop):
     client.force_login(loop.world.leader)
     data = client.get(f"{API}/kpis").json()
@@ -174,9 +237,11 @@ def test_the_overview_reads_the_full_rollup_only_when_no_coarser_one_holds_the_c
 
 
 @pytest.mark.parametrize("persona", ["leader", "street_dispatcher", "dept_handler"])
-def test_a_page_read_rank_by_rank_is_the_ranked_lists_page(client, loop, persona):
+@pytest.mark.parametrize("windowed", [False, True])
+def test_a_page_read_rank_by_rank_is_the_ranked_lists_page(client, loop, persona, windowed, monkeypatch):
     """RedFirst (red, yellow, green, then the rest newest first, each rank by its own index) gives exactly the rows
     and order of the whole list ranked at once, for every figure's list, any page — and the endpoint pages so."""
+    import datetime as dt
     from urllib.parse import parse_qsl
 
     from django.utils import timezone
@@ -184,6 +249,9 @@ def test_a_page_read_rank_by_rank_is_the_ranked_lists_page(client, loop, persona
     from civicloop.dashboard import selectors
     from civicloop.dashboard.filters import DrillIn
 
+    if windowed:  # every list with a known count read in windows of recent cases first (small ones here)
+        monkeypatch.setattr(selectors, "WINDOW_FROM", -1)
+        monkeypatch.setattr(selectors, "WINDOWS", (dt.timedelta(hours=12), dt.timedelta(days=3)))
     user = getattr(loop.world, persona)
     data = overview(client, user)
     now = timezone.now()
@@ -195,7 +263,7 @@ def test_a_page_read_rank_by_rank_is_the_ranked_lists_page(client, loop, persona
                                        returned_by=params.returned_by, now=now)
         ranked = [(c.pk, c.time_rank) for c in qs]
         seen_ranks |= {rank for _pk, rank in ranked}
-        paged = selectors.RedFirst(qs, now)
+        paged = selectors.RedFirst(qs, now, count=len(ranked) if windowed else None)
         assert paged.count() == len(ranked), where
         for start, stop in ((0, 2), (0, 20), (1, 3), (2, 5), (3, 100), (len(ranked), len(ranked) + 2)):
             assert [(c.pk, c.time_rank) for c in paged[start:stop]] == ranked[start:stop], (where, start, stop)
