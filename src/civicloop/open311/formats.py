@@ -98,3 +98,10 @@ def errors(fmt: str, exc: CivicError) -> HttpResponse:
     if "retry_after" in exc.params:
         out["Retry-After"] = str(exc.params["retry_after"])
     return out
+
+
+def input_refusal(request, exc: CivicError) -> HttpResponse:
+    """A request the input layer refused before any view ran (a NUL in a field, a body over the size limit): the
+    spec's error list in the format the path asks for (`….xml`, else JSON), nothing read or written
+    (`CivicAppConfig.input_refusal`)."""
+    return errors("xml" if request.path.endswith(".xml") else "json", exc)
