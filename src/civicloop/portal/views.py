@@ -57,7 +57,7 @@ def report(request):
         response = redirect("portal:reported")
         # shown once by the next page, then deleted: a signed cookie of this path, never a URL — and no session
         # row written and read back for it (two synchronous commits of every report; decision in the README)
-        response.set_signed_cookie(NEW_REPORT_COOKIE, f"{reported.case.tracking_code} {reported.secret}",
+        response.set_signed_cookie(NEW_REPORT_COOKIE, f"{reported.case.tracking_code}.{reported.secret}",
                                    salt=NEW_REPORT_COOKIE, max_age=NEW_REPORT_SECONDS, path=reverse("portal:reported"),
                                    secure=settings.SESSION_COOKIE_SECURE, httponly=True, samesite="Lax")
         return response
@@ -70,10 +70,10 @@ def reported(request):
     """The tracking code and the secret, shown once (from the signed cookie the report set, never from the URL)."""
     new = request.get_signed_cookie(NEW_REPORT_COOKIE, default="", salt=NEW_REPORT_COOKIE,
                                     max_age=NEW_REPORT_SECONDS)
-    if not new or " " not in new:
+    if "." not in new:
         response = redirect("portal:track")
     else:
-        code, secret = new.split(" ", 1)
+        code, secret = new.split(".", 1)
         response = render(request, "portal/reported.html", {"code": code, "secret": secret})
         response["Cache-Control"] = "no-store"
     response.delete_cookie(NEW_REPORT_COOKIE, path=reverse("portal:reported"), samesite="Lax")
