@@ -65,15 +65,24 @@ def _fill(element: ET.Element, name: str, value) -> None:
         element.text = _NOT_XML.sub("\ufffd", str(value))
 
 
+def _json_default(value):
+    """What `json` cannot write itself, as `_plain` turns it (a list's page goes straight to the encoder: walking
+    it in Python first was a fifth of a GET requests' time)."""
+    if isinstance(value, Decimal):
+        return float(value)
+    if isinstance(value, dt.datetime):
+        return iso(value)
+    return str(value)  # lazy translations
+
+
 def response(fmt: str, root: str, document, *, status: int = 200) -> HttpResponse:
     """`document` (plain data) as JSON or as XML under `root`."""
-    data = _plain(document)
     if fmt == "xml":
         element = ET.Element(root)
-        _fill(element, root, data)
+        _fill(element, root, _plain(document))
         body = ET.tostring(element, encoding="utf-8", xml_declaration=True)
-    else:
-        body = json.dumps(data, ensure_ascii=False).encode("utf-8", "replace")  # a lone surrogate: "?"
+    else:  # a lone surrogate: "?"
+        body = json.dumps(document, ensure_ascii=False, default=_json_default).encode("utf-8", "replace")
     return HttpResponse(body, status=status, content_type=CONTENT_TYPES[fmt])
 
 
