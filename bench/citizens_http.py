@@ -352,7 +352,9 @@ def measure(env: dict, tmp: Path) -> list[dict]:
         portal = portal_reports(facts) if "portal" in steps else None
         if portal:
             portal["cpu"] = (_tree_cpu(server.pid) - cpu[0], _tree_cpu(postmaster) - cpu[1] if postmaster else None)
+        cpu = (_tree_cpu(server.pid), _tree_cpu(postmaster) if postmaster else 0.0)
         lists = open311_lists(key, facts) if "open311" in steps else {}
+        lists_cpu = (_tree_cpu(server.pid) - cpu[0], _tree_cpu(postmaster) - cpu[1] if postmaster else None)
     finally:
         stop_server(server)
     if portal:
@@ -369,7 +371,10 @@ def measure(env: dict, tmp: Path) -> list[dict]:
         every = [x for ts, _n in lists.values() for x in ts]
         results.append({"name": f"Open311 GET requests.json p95 ({size})", "seconds": p95(every) / 1000,
                         "rows": len(every),
-                        "note": "goal ≤ 50 ms at 1,000,000 cases; sequential, X-Api-Key; "
+                        "note": "goal ≤ 50 ms at 1,000,000 cases; sequential, X-Api-Key; server CPU per request "
+                                f"{lists_cpu[0] * 1000 / len(every):.1f} ms (app)"
+                                + (f" + {lists_cpu[1] * 1000 / len(every):.1f} ms (PostgreSQL)" if lists_cpu[1] is not None
+                                   else "") + f"; load average {os.getloadavg()[0]:.1f}; "
                                 + "; ".join(f"{label} ({n} items): p50 {statistics.median(ts):.0f} / p95 "
                                             f"{p95(ts):.0f} ms" for label, (ts, n) in lists.items())})
     return results
