@@ -30,7 +30,9 @@ _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
 
 def iso(value: dt.datetime | None) -> str | None:
     """ISO 8601 with the offset, in the server's time zone (Asia/Shanghai: +08:00), to the second."""
-    return timezone.localtime(value).isoformat(timespec="seconds") if value is not None else None
+    if value is None:
+        return None
+    return value.astimezone(timezone.get_default_timezone()).isoformat(timespec="seconds")
 
 
 def _plain(value):
