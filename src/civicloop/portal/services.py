@@ -60,12 +60,14 @@ def new_secret() -> str:
 
 def portal_report(*, client: str, district_code: str | None = None, description: str, category_id: int | None = None,
                   appeal_type: str = AppealType.HELP, place_code: str = "", lat=None, lng=None, address: str = "",
-                  phone: str = "", photos=(), district: Place | None = None) -> Reported:
+                  phone: str = "", photos=(), district: Place | None = None,
+                  offered_categories: frozenset[int] | None = None) -> Reported:
     """Register what a member of the public reports, as the SYSTEM actor on channel `portal`, with up to
     MAX_PHOTOS photos (checked by content, re-encoded, EXIF stripped: civicloop.files). Where: a street,
     community or compound of the district (`district`, else the one `district_code` names), or a point inside
     the district's outline (or both). No phone: an anonymous report (the reporter proves it is them with the
-    secret alone). The case, its event, the report's secret and the photos' rows are one transaction; the
+    secret alone). `offered_categories`: the active categories the caller's form offered in this request (not
+    read again). The case, its event, the report's secret and the photos' rows are one transaction; the
     tracking number is taken just before it (`case_register(number_first=True)`: reports arriving together do
     not queue behind each other's commit)."""
     rate_limit_hit(f"portal:report:ip:{client}", limit=REPORT_LIMIT[0], window=REPORT_LIMIT[1])
@@ -100,11 +102,19 @@ def portal_report(*, client: str, district_code: str | None = None, description:
             attachments=[p.ref for p in pending], also=report_rows, number_first=True,
             # what this service has read already, not read again by the intake's checks
             known=Known(places={district.pk: district, **({place.pk: place} if place else {})},
-                        categories=frozenset({category_id}) & category_ids()))
+                        categories=_known_category(category_id, offered_categories)))
     except BaseException:
         attachments_discard(pending)
         raise
     return Reported(case=case, secret=secret)
+
+
+def _known_category(category_id: int | None, offered: frozenset[int] | None) -> frozenset[int]:
+    """{category_id} when it is one of the active categories the report form offers, else nothing (the intake then
+    checks it itself)."""
+    if category_id is None:
+        return frozenset()
+    return frozenset({category_id}) & (category_ids() if offered is None else offered)
 
 
 def _proof_matches(report: PortalReport, proof: str) -> bool:

@@ -51,7 +51,7 @@ def report(request):
                 client=_client(request), district=district, description=data["description"],
                 category_id=data["category_id"], appeal_type=data["appeal_type"],
                 place_code=form.place_code(), lat=lat, lng=lng, address=data["address"], phone=data["phone"],
-                photos=request.FILES.getlist("photos"))
+                photos=request.FILES.getlist("photos"), offered_categories=form.category_ids)
         except CivicError as error:
             return _refused(request, "portal/report.html", _report_context(district, form), error)
         response = redirect("portal:reported")
