@@ -7,10 +7,12 @@ stamps `last_used_at` (at most once a minute)."""
 
 from __future__ import annotations
 
+from django.db import connection
 from ninja.security import APIKeyHeader
 
 from civicloop.core.errors import CivicError
 from civicloop.core.ratelimit import rate_limit_hit
+from civicloop.core.sql import Columns
 
 from .constants import RATE_WINDOW_SECONDS
 from .error_codes import KeyErrorCode
@@ -41,7 +43,7 @@ def key_check(key: str, scope: str) -> ApiKey:
     RATE_LIMITED past the key's limit)."""
     if not key:
         raise CivicError(KeyErrorCode.KEY_MISSING)
-    row = ApiKey.objects.filter(key_hash=key_digest(key)).first() if len(key) <= MAX_KEY_LENGTH else None
+    row = _key_by_hash(key_digest(key)) if len(key) <= MAX_KEY_LENGTH else None
     if row is None:
         raise CivicError(KeyErrorCode.KEY_INVALID)
     if row.revoked:
@@ -51,6 +53,20 @@ def key_check(key: str, scope: str) -> ApiKey:
     rate_limit_hit(f"apikey:{row.pk}", limit=row.rate_limit, window=RATE_WINDOW_SECONDS)
     api_key_used(row)
     return row
+
+
+_KEY = Columns(ApiKey, None, "k")
+
+
+def _key_by_hash(digest: str) -> ApiKey | None:
+    """The key row with this digest — hand-written SQL (core.sql): asked on every machine request, where the ORM's
+    compile of the lookup was a sixth of an Open311 list's time."""
+    qn = connection.ops.quote_name
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT {_KEY.select(connection)} FROM {qn(ApiKey._meta.db_table)} k "
+                       f"WHERE k.{qn('key_hash')} = %s", [digest])
+        found = cursor.fetchone()
+    return _KEY.build(connection, found) if found is not None else None
 
 
 def require_key(request, scope: str) -> ApiKey:

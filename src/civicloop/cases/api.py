@@ -31,7 +31,7 @@ from civicloop.core.errors import CivicError
 
 from . import selectors, services
 from .actions import ACTION_SCHEMAS, ACTION_SERVICES, AgendaIn, DecideIn, MeetingIn
-from .constants import Action, AppealType, CaseState, Channel, Urgency
+from .constants import Action, AppealType, CaseState, Channel, StaffChannel, Urgency
 from .error_codes import CaseErrorCode
 from .inbox import inbox_for
 from .models import AgendaItem, Meeting
@@ -193,7 +193,7 @@ CaseKey = Annotated[str, Field(pattern=r"^([0-9]{1,18}|[0-9A-Za-z]{1,16}[0-9]{4}
 
 
 class RegisterIn(Schema):
-    channel: Channel
+    channel: StaffChannel  # never open311 by hand (constants.API_ONLY_CHANNELS)
     description: str = Field(..., max_length=4000, pattern=NOT_BLANK)
     place_code: FilterText | None = None
     category_id: Id | None = None

@@ -69,6 +69,14 @@ class Channel(models.TextChoices):
     OPEN311 = "open311", _("Open311接口")  # another system's client (a city app) through /open311/v2/, with a key
 
 
+# Channels only another system registers through, never a person by hand: an Open311 case is what a client sent
+# with its key (`open311.services.request_submit`). `StaffChannel` is every other channel — what the register page
+# offers and what it and `POST /api/cases/register(-batch)` accept (cases.forms, cases.api): defined here, once.
+API_ONLY_CHANNELS = frozenset({Channel.OPEN311})
+StaffChannel = models.TextChoices(
+    "StaffChannel", [(c.name, (c.value, c.label)) for c in Channel if c not in API_ONLY_CHANNELS])
+
+
 class AppealType(models.TextChoices):
     """What the reporter asks for (12345 practice). A consultation may be answered on the spot (直接答复办结)."""
 

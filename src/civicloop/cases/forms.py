@@ -12,7 +12,17 @@ from civicloop.orgs.constants import UnitKind
 from civicloop.orgs.models import Unit
 from civicloop.places.constants import PlaceLevel
 
-from .constants import Action, AppealType, CaseState, Channel, Layer, ReplyChannel, Satisfaction, Urgency
+from .constants import (
+    Action,
+    AppealType,
+    CaseState,
+    Channel,
+    Layer,
+    ReplyChannel,
+    Satisfaction,
+    StaffChannel,
+    Urgency,
+)
 from .models import Category
 from .permissions import dispatch_targets_q
 
@@ -33,7 +43,7 @@ def unit_choices(district_id: int, actor) -> list[tuple]:
 
 
 class RegisterForm(forms.Form):
-    channel = forms.ChoiceField(label=_("来源"), choices=Channel.choices, initial=Channel.HOTLINE_12345)
+    channel = forms.ChoiceField(label=_("来源"), choices=StaffChannel.choices, initial=Channel.HOTLINE_12345)
     # not sent (an older form, a script): 求助, the registration's own default
     appeal_type = forms.TypedChoiceField(label=_("诉求类型"), choices=AppealType.choices, initial=AppealType.HELP,
                                          required=False, empty_value=AppealType.HELP)

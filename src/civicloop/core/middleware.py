@@ -6,6 +6,7 @@ from django.shortcuts import render
 
 from .errors import CivicError, number_too_large
 from .input import api_status, request_refusal
+from .registry import input_refusal_renderer
 
 
 def render_refusal(request, exc: CivicError):
@@ -30,6 +31,9 @@ class CivicInputMiddleware:
             return self.get_response(request)
         if request.path.startswith("/api/"):
             return JsonResponse(refusal.as_dict(), status=api_status(refusal))
+        renderer = input_refusal_renderer(request.path)  # a machine endpoint's own error format (open311)
+        if renderer is not None:
+            return renderer(request, refusal)
         return render_refusal(request, refusal)
 
 

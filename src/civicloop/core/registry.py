@@ -99,6 +99,10 @@ class CivicAppConfig(AppConfig):
     # {owner kind: dotted path of `f(request, attachment) -> bool`}: who may see the attachments (civicloop.files)
     # belonging to an object of this kind ("cases.case"); any app's rule saying yes lets a viewer see the file.
     attachment_owners: Mapping[str, str] = {}
+    # dotted path of `f(request, refusal: CivicError) -> HttpResponse`: how this app's pages (under `pages_prefix`)
+    # answer a request the input layer refuses before any view runs (a NUL, an oversize body) — a machine
+    # endpoint's own error format (open311: the spec's error list) instead of the staff's error page.
+    input_refusal: str | None = None
 
 
 def civic_apps() -> list[CivicAppConfig]:
@@ -180,6 +184,14 @@ def record_panels(request, obj) -> list[str]:
 def calendar_listeners() -> list[Callable]:
     """Every app's `calendar_listeners`, in INSTALLED_APPS order (workdays.tasks calls them; it knows none)."""
     return [import_string(path) for config in civic_apps() for path in config.calendar_listeners]
+
+
+def input_refusal_renderer(path: str) -> Callable | None:
+    """The `input_refusal` renderer of the app whose pages hold `path` (`/<pages_prefix>…`), or None."""
+    for config in civic_apps():
+        if config.input_refusal and config.pages_prefix is not None and path.startswith(f"/{config.pages_prefix}"):
+            return import_string(config.input_refusal)
+    return None
 
 
 def load_error_codes() -> None:

@@ -34,7 +34,7 @@ class Columns:
         qn = connection.ops.quote_name
         return ", ".join(f"{self.alias}.{qn(f.column)}" for f in self.fields)
 
-    def converters(self, connection) -> list[tuple[int, list]]:
+    def converters(self, connection) -> list[tuple[int, list, object]]:
         return _converters(self, connection.alias, connection.vendor)
 
     def build(self, connection, values):
@@ -43,21 +43,21 @@ class Columns:
         values = list(values)
         if values[0] is None and self.fields[0].primary_key:
             return None
-        for i, convs in self.converters(connection):
-            for conv in convs:
-                values[i] = conv(values[i], None, connection)
+        for i, convs, col in self.converters(connection):
+            for conv in convs:  # with the column: SQLite's decimal converter reads its field's places
+                values[i] = conv(values[i], col, connection)
         return self.model.from_db(connection.alias, self.attnames, values)
 
 
 @cache
-def _converters(columns: Columns, alias: str, vendor: str) -> list[tuple[int, list]]:
+def _converters(columns: Columns, alias: str, vendor: str) -> list[tuple[int, list, object]]:
     connection = connections[alias]
     out = []
     for i, field in enumerate(columns.fields):
         col = field.get_col(columns.alias)
         convs = connection.ops.get_db_converters(col) + col.get_db_converters(connection)
         if convs:
-            out.append((i, convs))
+            out.append((i, convs, col))
     return out
 
 

@@ -1,7 +1,7 @@
 """The hotline API at /api/hotline/: the replies feed (what the 12345 platform polls), the category mapping.
 
-Auth: a staff session of the district's 12345 desk (`permissions.may_exchange`). An API key (app `apikeys`) plugs in
-as the router's `auth` once it exists: the key's holder is the actor the selectors take (see README.md).
+Auth: a staff session of the district's 12345 desk (`permissions.may_exchange`); the replies feed also an API key
+of scope `hotline` (`apikeys.auth.KeyAuth`: the 12345 platform polls it without a person's session).
 """
 
 from __future__ import annotations
@@ -9,7 +9,11 @@ from __future__ import annotations
 import datetime as dt
 
 from ninja import Query, Router, Schema, Status
+from ninja.security import django_auth
 
+from civicloop.apikeys.auth import KeyAuth
+from civicloop.apikeys.constants import KeyScope
+from civicloop.apikeys.models import ApiKey
 from civicloop.core.api import READ_ERRORS, WRITE_ERRORS, ErrorOut, PathId
 
 from . import selectors, services
@@ -47,11 +51,16 @@ def _mapping_out(m) -> dict:
             "category": str(m.category)}
 
 
-@router.get("/replies", response={200: RepliesOut, 403: ErrorOut, **READ_ERRORS})
+@router.get("/replies", auth=[django_auth, KeyAuth(KeyScope.HOTLINE)],
+            response={200: RepliesOut, 403: ErrorOut, 429: ErrorOut, **READ_ERRORS})
 def replies(request, params: Query[RepliesIn]):
     """Replies to 12345 work orders after `cursor`, oldest first; ask again with `next_cursor` to resume (the same
-    cursor always answers the same replies)."""
-    found = selectors.replies_since(request.user, params.cursor, params.limit)
+    cursor always answers the same replies). A staff session of the 12345 desk, or an API key of scope `hotline`
+    (header `X-Api-Key` or `Authorization: Bearer`)."""
+    if isinstance(request.auth, ApiKey):
+        found = selectors.replies_since_for_key(request.auth, params.cursor, params.limit)
+    else:
+        found = selectors.replies_since(request.user, params.cursor, params.limit)
     return {"items": [vars(r) for r in found["items"]], "next_cursor": found["next_cursor"]}
 
 

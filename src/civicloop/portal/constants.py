@@ -19,7 +19,10 @@ SECRET_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"  # no 0/O, 1/I: read off a 
 SECRET_LENGTH = 8  # 32^8 ≈ 10^12, against PROOF_LIMIT_CODE tries an hour
 PROOF_SECONDS = 1800  # how long a proof holds in the browser's session
 PROOF_SESSION_KEY = "portal_proofs"  # {case id: proved until (epoch seconds)}
-NEW_REPORT_SESSION_KEY = "portal_new"  # the code and secret shown once after a report (never in a URL)
+# The code and secret shown once after a report (never in a URL): a signed, HttpOnly cookie of the page showing
+# them, deleted by that page — not the session, whose row would be written and read back for every report.
+NEW_REPORT_COOKIE = "portal_new"
+NEW_REPORT_SECONDS = 600
 
 # What the public timeline says for each step of a case (cases.constants.Action); steps not named here are not shown
 # (triage, supervision, extensions asked or refused, the dispatcher's internal moves). `{unit}` is the lead unit.

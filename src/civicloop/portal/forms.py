@@ -40,7 +40,9 @@ class ReportForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["category_id"].choices = [("", _("不确定 / 其他")), *category_groups()]
+        groups = category_groups()
+        self.fields["category_id"].choices = [("", _("不确定 / 其他")), *groups]
+        self.category_ids = frozenset(pk for _name, children in groups for pk, _label in children)  # as offered
         for field in self.fields.values():
             if isinstance(field.widget, (forms.HiddenInput, forms.RadioSelect)):
                 continue

@@ -7,14 +7,17 @@ ID number in it masked, no internal note, no reporter data."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import lru_cache
 
+from django.db import connection
 from django.utils import timezone
-from django.utils.translation import gettext, pgettext
+from django.utils.translation import get_language, gettext, pgettext
 
 from civicloop.cases.constants import Action, CaseState
 from civicloop.cases.models import Case, CaseEvent, Category, Reply
 from civicloop.core.errors import not_found
 from civicloop.core.masking import mask_free_text
+from civicloop.core.sql import Columns
 from civicloop.files.selectors import attachments_by_key
 from civicloop.orgs.models import Unit
 from civicloop.places.constants import PlaceLevel
@@ -33,10 +36,26 @@ def portal_districts() -> list[Place]:
     return list(Place.objects.filter(level=PlaceLevel.DISTRICT).only("pk", "code", "name", "lat", "lng"))
 
 
+_PLACE = Columns(Place, None, "p")  # every column of a place, read by hand-written SQL (core.sql)
+
+
+def _place_where(condition: str, params: list) -> Place | None:
+    """The first place (by code) matching `condition` over alias `p` — one statement without an ORM compile: the
+    portal's two reads of every report (core.sql, decision 30)."""
+    qn = connection.ops.quote_name
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT {_PLACE.select(connection)} FROM {qn(Place._meta.db_table)} p WHERE {condition} "
+                       f"ORDER BY p.{qn('code')} LIMIT 1", params)
+        row = cursor.fetchone()
+    return _PLACE.build(connection, row) if row is not None else None
+
+
 def portal_district(code: str | None) -> Place:
     """The district a report goes to: the one named by `code`, else the first (most installations run one)."""
-    qs = Place.objects.filter(level=PlaceLevel.DISTRICT)
-    district = qs.filter(code=code).first() if code else qs.order_by("code").first()
+    if code:
+        district = _place_where("p.level = %s AND p.code = %s", [PlaceLevel.DISTRICT.value, code])
+    else:
+        district = _place_where("p.level = %s", [PlaceLevel.DISTRICT.value])
     if district is None:
         raise not_found()
     return district
@@ -54,7 +73,8 @@ def place_children(district: Place, parent_code: str) -> list[Place]:
 
 def picked_place(district: Place, code: str) -> Place:
     """A street, community or compound of the district by its code (else NOT_FOUND)."""
-    place = Place.objects.filter(code=code, level__in=PICKER_LEVELS, district=district).first()
+    place = _place_where("p.code = %s AND p.level IN (%s, %s, %s) AND p.district_id = %s",
+                         [code, *(level.value for level in PICKER_LEVELS), district.pk])
     if place is None:
         raise not_found()
     return place
@@ -73,15 +93,34 @@ def category_keywords(code: str) -> str:
 
 def category_groups() -> list[tuple[str, list[tuple[int, str]]]]:
     """Active categories as (group name, [(id, name with its plain words)]) in code order, for a select with a
-    search box (civicloop.js `data-filter-select` matches the option's text)."""
+    search box (civicloop.js `data-filter-select` matches the option's text). Read on every report (the form's
+    choices): the rows in one hand-written statement, the groups built once per process for the same rows and
+    language (a category renamed, added or deactivated is a new key)."""
+    qn = connection.ops.quote_name
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT id, code, name, parent_id, active FROM {qn(Category._meta.db_table)} ORDER BY code")
+        rows = tuple(tuple(r) for r in cursor.fetchall())
+    return _groups_of(rows, get_language())
+
+
+def category_ids() -> frozenset[int]:
+    """The ids the report form offers (active categories of active groups)."""
+    return frozenset(pk for _name, children in category_groups() for pk, _label in children)
+
+
+@lru_cache(maxsize=16)
+def _groups_of(rows: tuple, language: str | None) -> list[tuple[str, list[tuple[int, str]]]]:
+    by_id = {r[0]: r for r in rows}
     groups: dict[int, tuple[str, list]] = {}
-    for c in Category.objects.filter(active=True).select_related("parent").order_by("code"):
-        if c.parent_id is None:
-            groups.setdefault(c.pk, (c.name, []))
-        elif c.parent.active:
-            words = category_keywords(c.code)
-            groups.setdefault(c.parent_id, (c.parent.name, []))[1].append(
-                (c.pk, gettext("%(name)s（%(words)s）") % {"name": c.name, "words": words} if words else c.name))
+    for pk, code, name, parent_id, active in rows:
+        if not active:
+            continue
+        if parent_id is None:
+            groups.setdefault(pk, (name, []))
+        elif by_id[parent_id][4]:
+            words = category_keywords(code)
+            groups.setdefault(parent_id, (by_id[parent_id][2], []))[1].append(
+                (pk, gettext("%(name)s（%(words)s）") % {"name": name, "words": words} if words else name))
     return [(name, children) for name, children in groups.values() if children]
 
 

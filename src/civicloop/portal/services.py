@@ -11,16 +11,18 @@ import time
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.db import transaction
 
 from civicloop.cases.constants import AppealType, Channel
 from civicloop.cases.models import Case
 from civicloop.cases.services import SYSTEM, case_rate, case_register
+from civicloop.cases.services.intake import Known
 from civicloop.core.errors import CivicError, ErrorCode
 from civicloop.core.ratelimit import rate_limit_hit
+from civicloop.core.sql import insert
 from civicloop.files.checking import check_file, read_upload
 from civicloop.files.error_codes import FileErrorCode
 from civicloop.files.services import attachments_attach, attachments_discard, attachments_write
+from civicloop.places.models import Place
 from civicloop.places.outlines import outline_contains
 
 from .constants import (
@@ -37,7 +39,7 @@ from .constants import (
 from .error_codes import PortalErrorCode
 from .models import PortalReport
 from .permissions import may_rate, proved
-from .selectors import outline_of, picked_place, portal_district
+from .selectors import category_ids, outline_of, picked_place, portal_district
 
 OWNER_KIND = "cases.case"
 
@@ -56,15 +58,21 @@ def new_secret() -> str:
     return "".join(secrets.choice(SECRET_ALPHABET) for _ in range(SECRET_LENGTH))
 
 
-def portal_report(*, client: str, district_code: str | None, description: str, category_id: int | None = None,
+def portal_report(*, client: str, district_code: str | None = None, description: str, category_id: int | None = None,
                   appeal_type: str = AppealType.HELP, place_code: str = "", lat=None, lng=None, address: str = "",
-                  phone: str = "", photos=()) -> Reported:
+                  phone: str = "", photos=(), district: Place | None = None,
+                  offered_categories: frozenset[int] | None = None) -> Reported:
     """Register what a member of the public reports, as the SYSTEM actor on channel `portal`, with up to
     MAX_PHOTOS photos (checked by content, re-encoded, EXIF stripped: civicloop.files). Where: a street,
-    community or compound of the district, or a point inside the district's outline (or both). No phone: an
-    anonymous report (the reporter proves it is them with the secret alone)."""
+    community or compound of the district (`district`, else the one `district_code` names), or a point inside
+    the district's outline (or both). No phone: an anonymous report (the reporter proves it is them with the
+    secret alone). `offered_categories`: the active categories the caller's form offered in this request (not
+    read again). The case, its event, the report's secret and the photos' rows are one transaction; the
+    tracking number is taken just before it (`case_register(number_first=True)`: reports arriving together do
+    not queue behind each other's commit)."""
     rate_limit_hit(f"portal:report:ip:{client}", limit=REPORT_LIMIT[0], window=REPORT_LIMIT[1])
-    district = portal_district(district_code)
+    if district is None:
+        district = portal_district(district_code)
     if len(photos) > MAX_PHOTOS:
         raise CivicError(FileErrorCode.TOO_MANY_FILES, max=MAX_PHOTOS)
     place = picked_place(district, place_code) if place_code else None
@@ -80,19 +88,33 @@ def portal_report(*, client: str, district_code: str | None, description: str, c
                           max_bytes=PHOTO_MAX_BYTES) for p in photos]
     secret = new_secret()
     pending = attachments_write(checked)
-    try:
-        with transaction.atomic():
-            case = case_register(
-                actor=SYSTEM, channel=Channel.PORTAL, district_id=district.pk, place_id=place.pk if place else None,
-                category_id=category_id, description=description, address=address, lat=lat, lng=lng,
-                reporter_phone=phone, reporter_anonymous=not phone, appeal_type=appeal_type,
-                attachments=[p.ref for p in pending])
+
+    def report_rows(case: Case) -> None:  # in the registration's transaction
+        if pending:
             attachments_attach(pending=pending, owner_kind=OWNER_KIND, owner_id=case.pk, district_id=case.district_id)
-            PortalReport.objects.create(district_id=case.district_id, case=case, secret_digest=secret_digest(secret))
+        insert(PortalReport(district_id=case.district_id, case=case, secret_digest=secret_digest(secret)))
+
+    try:
+        case = case_register(
+            actor=SYSTEM, channel=Channel.PORTAL, district_id=district.pk, place_id=place.pk if place else None,
+            category_id=category_id, description=description, address=address, lat=lat, lng=lng,
+            reporter_phone=phone, reporter_anonymous=not phone, appeal_type=appeal_type,
+            attachments=[p.ref for p in pending], also=report_rows, number_first=True,
+            # what this service has read already, not read again by the intake's checks
+            known=Known(places={district.pk: district, **({place.pk: place} if place else {})},
+                        categories=_known_category(category_id, offered_categories)))
     except BaseException:
         attachments_discard(pending)
         raise
     return Reported(case=case, secret=secret)
+
+
+def _known_category(category_id: int | None, offered: frozenset[int] | None) -> frozenset[int]:
+    """{category_id} when it is one of the active categories the report form offers, else nothing (the intake then
+    checks it itself)."""
+    if category_id is None:
+        return frozenset()
+    return frozenset({category_id}) & (category_ids() if offered is None else offered)
 
 
 def _proof_matches(report: PortalReport, proof: str) -> bool:

@@ -4,8 +4,10 @@ place pickers' lists. Thin: parse, one service or selector, render. A refusal is
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from civicloop.core.errors import CivicError
@@ -13,7 +15,7 @@ from civicloop.core.ratelimit import rate_limit_hit
 from civicloop.orgs.auth import client_ip
 
 from . import selectors, services
-from .constants import LOOKUP_LIMIT, MAX_PHOTOS, NEW_REPORT_SESSION_KEY
+from .constants import LOOKUP_LIMIT, MAX_PHOTOS, NEW_REPORT_COOKIE, NEW_REPORT_SECONDS
 from .forms import ProofForm, RateForm, ReportForm, TrackForm
 from .permissions import may_rate, proved
 
@@ -29,36 +31,53 @@ def _refused(request, template: str, context: dict, error: CivicError):
     return response
 
 
+def _report_context(district, form) -> dict:
+    """What the report page shows around its form (the street picker, the map) — read only to render it, never
+    for a report that goes through."""
+    return {"form": form, "district": district, "streets": selectors.place_children(district, district.code),
+            "outline": selectors.outline_of(district), "max_photos": MAX_PHOTOS,
+            "center": [float(district.lng), float(district.lat)] if district.lat is not None else None}
+
+
 @require_http_methods(["GET", "POST"])
 def report(request):
     district = selectors.portal_district(request.GET.get("d") or request.POST.get("district"))
     form = ReportForm(request.POST or None, initial={"district": district.code})
-    context = {"form": form, "district": district, "streets": selectors.place_children(district, district.code),
-               "outline": selectors.outline_of(district), "max_photos": MAX_PHOTOS,
-               "center": [float(district.lng), float(district.lat)] if district.lat is not None else None}
     if request.method == "POST" and form.is_valid():
         lat, lng = form.point()
         data = form.cleaned_data
         try:
             reported = services.portal_report(
-                client=_client(request), district_code=district.code, description=data["description"],
+                client=_client(request), district=district, description=data["description"],
                 category_id=data["category_id"], appeal_type=data["appeal_type"],
                 place_code=form.place_code(), lat=lat, lng=lng, address=data["address"], phone=data["phone"],
-                photos=request.FILES.getlist("photos"))
+                photos=request.FILES.getlist("photos"), offered_categories=form.category_ids)
         except CivicError as error:
-            return _refused(request, "portal/report.html", context, error)
-        request.session[NEW_REPORT_SESSION_KEY] = {"code": reported.case.tracking_code, "secret": reported.secret}
-        return redirect("portal:reported")
-    return render(request, "portal/report.html", context, status=400 if request.method == "POST" else 200)
+            return _refused(request, "portal/report.html", _report_context(district, form), error)
+        response = redirect("portal:reported")
+        # shown once by the next page, then deleted: a signed cookie of this path, never a URL — and no session
+        # row written and read back for it (two synchronous commits of every report; decision in the README)
+        response.set_signed_cookie(NEW_REPORT_COOKIE, f"{reported.case.tracking_code}.{reported.secret}",
+                                   salt=NEW_REPORT_COOKIE, max_age=NEW_REPORT_SECONDS, path=reverse("portal:reported"),
+                                   secure=settings.SESSION_COOKIE_SECURE, httponly=True, samesite="Lax")
+        return response
+    return render(request, "portal/report.html", _report_context(district, form),
+                  status=400 if request.method == "POST" else 200)
 
 
 @require_GET
 def reported(request):
-    """The tracking code and the secret, shown once (from the session, never from the URL)."""
-    new = request.session.pop(NEW_REPORT_SESSION_KEY, None)
-    if not new:
-        return redirect("portal:track")
-    return render(request, "portal/reported.html", new)
+    """The tracking code and the secret, shown once (from the signed cookie the report set, never from the URL)."""
+    new = request.get_signed_cookie(NEW_REPORT_COOKIE, default="", salt=NEW_REPORT_COOKIE,
+                                    max_age=NEW_REPORT_SECONDS)
+    if "." not in new:
+        response = redirect("portal:track")
+    else:
+        code, secret = new.split(".", 1)
+        response = render(request, "portal/reported.html", {"code": code, "secret": secret})
+        response["Cache-Control"] = "no-store"
+    response.delete_cookie(NEW_REPORT_COOKIE, path=reverse("portal:reported"), samesite="Lax")
+    return response
 
 
 @require_GET

@@ -45,7 +45,8 @@ def _where(*, place: Place | None, household: Household | None, enterprise: Ente
             "district_id": place.district_id if place.level != PlaceLevel.DISTRICT else place.pk}
 
 
-def case_register(*, actor, channel: str, external_id: str = "", authorised_by: str = "", **fields) -> Case:
+def case_register(*, actor, channel: str, external_id: str = "", authorised_by: str = "", also=None,
+                  number_first: bool = False, **fields) -> Case:
     """Register a case. Idempotent by (district, channel, external_id): a repeat returns the existing case.
 
     Staff register inside their territory (a place outside it answers NOT_FOUND); with no place given, a
@@ -54,11 +55,15 @@ def case_register(*, actor, channel: str, external_id: str = "", authorised_by: 
     actor's right to the household or enterprise named (a visit team's assignment), so neither the actor's
     territory nor their registering role is asked — only that the record is of their district; the actor stays
     the registrar and the event's actor.
+    `also(case)`: the caller's own rows about the new case, in the registration's transaction (a portal report).
+    `number_first`: on PostgreSQL, outside a transaction, the tracking number is taken in a short transaction of
+    its own before the write (`_register_numbered_first`: many concurrent registrations do not wait for each
+    other's commit); a failed write gives it back.
     A repeat is caught by the unique constraint (no lookup before every insert): the losing transaction rolls
     back whole — its tracking number included — and the existing case is returned.
     """
     return _register_or_repeat(actor=actor, channel=channel, external_id=external_id, authorised_by=authorised_by,
-                               **fields)[0]
+                               also=also, number_first=number_first, **fields)[0]
 
 
 @dataclass(frozen=True)
@@ -194,7 +199,7 @@ def _check(actor, items: list[dict]) -> tuple[list, list, dict, dict]:
     out: list[Registered | None] = [None] * len(items)
     todo: list[tuple[int, Case, dict]] = []
     first_of: dict[tuple, int] = {}  # external id → the index of its first item
-    known = _Known.of(items)  # the places and categories the items name, read once for the batch
+    known = Known.of(items)  # the places and categories the items name, read once for the batch
     repeats: dict[int, int] = {}  # index of a later item with the same external id → the first's index
     for i, fields in enumerate(items):
         fields = dict(fields)
@@ -283,15 +288,16 @@ BATCH_MAX = 100
 
 
 @dataclass(frozen=True)
-class _Known:
+class Known:
     """What the items of a batch name, read in two statements instead of two per item (`_prepare`): the places by
-    id and the ids of the active categories among those named."""
+    id and the ids of the active categories among those named. A caller that has read them already (the portal:
+    the district, the picked place, a category of its active list) passes its own as `case_register(known=…)`."""
 
     places: dict
     categories: frozenset
 
     @classmethod
-    def of(cls, items: list[dict]) -> _Known:
+    def of(cls, items: list[dict]) -> Known:
         def ids(name: str) -> set[int]:  # an id past 64 bits is the input layer's to refuse, per item
             return {v for i in items if isinstance(v := i.get(name), int) and 0 < v <= INT64_MAX}
 
@@ -302,17 +308,57 @@ class _Known:
         return cls(places, categories)
 
 
-def _register_or_repeat(*, actor, note: str = "", attachments: list | None = None, **fields) -> tuple[Case, bool]:
+def _register_or_repeat(*, actor, note: str = "", attachments: list | None = None, also=None,
+                        number_first: bool = False, **fields) -> tuple[Case, bool]:
     """One registration: checked, then numbered and written in one transaction; a repeat of a stored external
-    id (the unique constraint refuses it, the transaction rolls back whole) answers the stored case."""
+    id (the unique constraint refuses it, the transaction rolls back whole) answers the stored case.
+    `also(case)`: the caller's own rows about the new case (a portal report, its attachments), written in the
+    same transaction after the case and its event. `number_first` (PostgreSQL, outside any transaction): the
+    number is taken apart first, see `_register_numbered_first`."""
     case = _prepare(actor=actor, **fields)
+    if number_first and connection.vendor == "postgresql" and not connection.in_atomic_block:
+        return _register_numbered_first(case, actor=actor, note=note, attachments=attachments, also=also)
     try:
         with transaction.atomic():
             at = now()
             case.tracking_code = next_tracking_code(district_id=case.district_id, when=at)
             _write(case, actor=actor, at=at, note=note, attachments=attachments)
+            if also is not None:
+                also(case)
     except IntegrityError:
         existing = _existing([case]).get(_external_key(case))
+        if existing is None:
+            raise
+        return existing, True
+    return case, False
+
+
+def _register_numbered_first(case: Case, *, actor, note: str, attachments: list | None, also) -> tuple[Case, bool]:
+    """Number, then write, in two transactions — for a public way in where many register at once (the portal).
+
+    Taken inside the write's transaction, the number's counter row stays locked until that transaction has
+    committed (its WAL flushed): every concurrent registration of the district waits for every other's flush, one
+    at a time. Here the number is taken in a transaction of its own that commits without waiting for the flush
+    (`synchronous_commit off`): the row is locked for a moment, and the writes' flushes overlap (group commit).
+    That costs no durability: the write commits after the reservation, and its flush covers everything before it
+    in the log, the reservation too; a crash that loses the reservation loses no case. A write that fails
+    gives its number back unless someone took a later one meanwhile (then a gap, logged), as a batch does."""
+    at = now()
+    case.tracking_code = next_tracking_code(district_id=case.district_id, when=at, apart=True)
+    try:
+        with transaction.atomic():
+            _write(case, actor=actor, at=at, note=note, attachments=attachments)
+            if also is not None:
+                also(case)
+    except BaseException as exc:
+        try:
+            with transaction.atomic():
+                given_back = give_back(district_id=case.district_id, when=at, last_code=case.tracking_code, count=1)
+        except Exception:  # the connection is gone: the write's own error is the one to raise
+            given_back = False
+        if not given_back:
+            log.warning("tracking number %s left unused (a later reservation followed)", case.tracking_code)
+        existing = _existing([case]).get(_external_key(case)) if isinstance(exc, IntegrityError) else None
         if existing is None:
             raise
         return existing, True
@@ -341,7 +387,7 @@ def _prepare(
     household_id: int | None = None, enterprise_id: int | None = None, category_id: int | None = None,
     urgency: str = Urgency.NORMAL, appeal_type: str = AppealType.HELP, reporter_name: str = "", reporter_phone: str = "", reporter_id_number: str = "",
     reporter_anonymous: bool = False, external_id: str = "", lat=None, lng=None, address: str = "",
-    place_code: str | None = None, known: _Known | None = None,
+    place_code: str | None = None, known: Known | None = None,
 ) -> Case:
     """The case `fields` describe, checked (scope, places, category) and unsaved, without a tracking code."""
     if place_code:
@@ -393,7 +439,9 @@ def _prepare(
     if category_id is not None and not (known is not None and category_id in known.categories) and \
             not Category.objects.filter(pk=category_id, active=True).exists():
         raise CivicError(ErrorCode.INVALID, _("分类不存在。"))
-    if is_system(actor) and not Place.objects.filter(pk=district_id, level=PlaceLevel.DISTRICT).exists():
+    known_district = known is not None and getattr(known.places.get(district_id), "level", None) == PlaceLevel.DISTRICT
+    if is_system(actor) and not known_district and \
+            not Place.objects.filter(pk=district_id, level=PlaceLevel.DISTRICT).exists():
         raise not_found()
     return Case(
         district_id=district_id, tracking_code="", channel=channel,

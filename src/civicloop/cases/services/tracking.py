@@ -19,13 +19,26 @@ def tracking_prefix(district: Place) -> str:
     return district.abbr or district.code[:6]
 
 
-def next_tracking_code(*, district_id: int, when) -> str:
+def next_tracking_code(*, district_id: int, when, apart: bool = False) -> str:
     """`XH2026-0004711`: district abbreviation, year, 7-digit sequence per district and year.
 
     One `UPDATE … RETURNING` takes the number (the row lock serialises concurrent registrations until commit;
     a rolled-back registration gives its number back). The prefix is stored on the year's counter row when the
     year's first case creates it, so a year's codes share one prefix.
+    `apart` (PostgreSQL, outside any transaction): the number is taken in one statement committed on its own,
+    without waiting for the log's flush (`intake._register_numbered_first` says why that is safe).
     """
+    if apart and connection.vendor == "postgresql" and not connection.in_atomic_block:
+        year = timezone.localtime(when).year
+        with connection.cursor() as cursor:  # autocommit: the statement is its own transaction
+            cursor.execute(f"UPDATE {CaseCounter._meta.db_table} SET last = last + 1 FROM (SELECT set_config("
+                           f"'synchronous_commit', 'off', true)) AS async WHERE district_id = %s AND year = %s "
+                           f"RETURNING last, prefix", [district_id, year])
+            row = cursor.fetchone()
+        if row is not None:
+            return f"{row[1]}{year}-{row[0]:07d}"
+        with transaction.atomic():  # the year's first case: the counter row is created as usual
+            return tracking_codes(district_id=district_id, when=when, count=1)[0]
     return tracking_codes(district_id=district_id, when=when, count=1)[0]
 
 

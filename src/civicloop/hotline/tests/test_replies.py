@@ -92,3 +92,40 @@ def test_the_export_has_the_replies_of_the_period(client, world, mapped, run):
     assert len(read_rows(r.content, "x.xlsx")) == 1  # the header alone
     client.login(username=world.committee_worker.username, password=PASSWORD)
     assert client.get("/hotline/export/", {"start": yesterday, "end": yesterday}).status_code == 403
+
+
+def test_the_feed_with_an_api_key_of_scope_hotline(client, world, mapped, run, monkeypatch):
+    """The 12345 platform polls with a key (scope `hotline`) instead of a staff session: the same feed and cursor,
+    bounded to the key's district, free text masked unless the key acts as a desk account; other keys refused."""
+    from civicloop.apikeys.services import api_key_create, api_key_revoke
+
+    cases = replied(world, mapped, run)
+    noise = cases["HL103"]  # replied with a mobile number in the reply
+    s.case_triage(actor=world.street_dispatcher, case_id=noise.pk, category_id=mapped["0401"].pk)
+    s.case_dispatch(actor=world.street_dispatcher, case_id=noise.pk, lead_unit_id=world.housing.pk)
+    s.case_accept(actor=world.dept_handler, case_id=noise.pk)
+    s.case_resolve(actor=world.dept_handler, case_id=noise.pk, result="已约谈施工方")
+    s.case_reply(actor=world.dept_handler, case_id=noise.pk, channel="phone", content="已回电13812340003告知结果")
+    monkeypatch.setattr("civicloop.hotline.selectors.FEED_LAG_SECONDS", -600)
+    row, key = api_key_create(actor=world.district_admin, name="12345平台", scopes=["hotline"], rate_limit=100)
+    body = client.get("/api/hotline/replies", {"cursor": 0, "limit": 1}, HTTP_X_API_KEY=key).json()
+    assert [i["work_order_no"] for i in body["items"]] == ["HL101"]
+    rest = client.get("/api/hotline/replies", {"cursor": body["next_cursor"]},
+                      HTTP_AUTHORIZATION=f"Bearer {key}").json()
+    assert [i["work_order_no"] for i in rest["items"]] == ["HL102", "HL103"]
+    assert "13812340003" not in rest["items"][1]["reply"]  # masked: the key is no person with the right
+    assert rest["items"][1]["reply"].startswith("已回电138")
+
+    # a key acting as the desk's administrator (a dispatcher too) reads as they do: numbers in clear, their scope
+    _row, acting_key = api_key_create(actor=world.district_admin, name="12345坐席", scopes=["hotline"],
+                                      rate_limit=100, acting_user_id=world.district_admin.pk)
+    acting = client.get("/api/hotline/replies", {"cursor": body["next_cursor"]}, HTTP_X_API_KEY=acting_key).json()
+    assert acting["items"][1]["reply"] == "已回电13812340003告知结果"
+
+    _other, open311_key = api_key_create(actor=world.district_admin, name="城市App", scopes=["open311"], rate_limit=9)
+    assert client.get("/api/hotline/replies", HTTP_X_API_KEY=open311_key).status_code == 403
+    assert client.get("/api/hotline/replies", HTTP_X_API_KEY="cl_00000000_nope").status_code == 401
+    _stranger_row, stranger_key = api_key_create(actor=world.stranger, name="他区", scopes=["hotline"], rate_limit=9)
+    assert client.get("/api/hotline/replies", HTTP_X_API_KEY=stranger_key).json()["items"] == []
+    api_key_revoke(actor=world.district_admin, key_id=row.pk)
+    assert client.get("/api/hotline/replies", HTTP_X_API_KEY=key).status_code == 401

@@ -283,3 +283,21 @@ def test_text_that_xml_cannot_hold_is_replaced_not_broken(client, o311):
     root = _xml(client.get(f"{BASE}/requests/{code}.xml", HTTP_X_API_KEY=o311.key))
     assert root.find("request/description").text.startswith("灯不亮\ufffd\ufffd了")
     assert _json(client.get(f"{BASE}/requests/{code}.json", HTTP_X_API_KEY=o311.key))[0]["description"].startswith("灯不亮")
+
+
+@pytest.mark.parametrize("fmt", ["json", "xml"])
+def test_input_layer_refusals_in_the_spec_error_list(client, o311, settings, fmt):
+    """A NUL in a field or a body over the limit is refused before any view runs — in the spec's error list and the
+    asked format (not the staff's HTML error page), with a message, and nothing registered."""
+    root = _error(_post(client, o311.key, _noise(description="夜间\x00施工"), fmt), 400, "invalid", fmt)
+    text = root.find("error/description").text if fmt == "xml" else root[0]["description"]
+    assert "NUL" in text
+    _error(client.get(f"{BASE}/requests.{fmt}", {"service_code": "04\x0001"}, HTTP_X_API_KEY=o311.key), 400,
+           "invalid", fmt)
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 1000
+    body = f"api_key={o311.key}&service_code=0401&address_string=" + "长" * 1000
+    root = _error(client.generic("POST", f"{BASE}/requests.{fmt}", body.encode(),
+                                 content_type="application/x-www-form-urlencoded"), 413, "payload_too_large", fmt)
+    text = root.find("error/description").text if fmt == "xml" else root[0]["description"]
+    assert "1000" in text
+    assert not Case.objects.exists()
