@@ -69,6 +69,7 @@ def plans_page(request):
     return render(request, "plans/plans.html", {
         "plans": list(selectors.plans_for(user).select_related("owner_unit").order_by("-year", "start", "pk")[:PLANS_MAX]),
         "manager": manager, "kinds": PlanKind.choices, "units": _units(user) if manager else [],
+        "may_see_letters": may_see_letters(user),
         "red_items": selectors.contact_red_items(user, on=on),
         "contacts": selectors.street_contacts(user) if manager or selectors.contact_street_ids(user) else [],
         "year": on.year})
