@@ -37,7 +37,7 @@ def _setup(env: dict) -> dict:
 
 
 def measure(env: dict, tmp: Path) -> list[dict]:
-    from cases_http import BASE, login, start_server, stop_server
+    from cases_http import login, start_server, stop_server
     from visits_http import _timed_gets
 
     results = []
