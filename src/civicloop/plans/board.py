@@ -70,8 +70,8 @@ def _plan_tasks(actor, plan_id: int):
 def plan_board(actor, plan: Plan, *, on: dt.date) -> dict:
     """The board of `plan` (the leaf tasks the actor sees — a parent is its children's sum): counts per status
     and a light by owner unit and by goal, the plan's totals, and its late tasks (latest-due last)."""
-    rows = list(_plan_tasks(actor, plan.pk).values_list("pk", "parent_id", "goal_id", "owner_unit_id", "start",
-                                                         "due", "done_at", "percent"))
+    rows = list(_plan_tasks(actor, plan.pk).order_by().values_list("pk", "parent_id", "goal_id", "owner_unit_id",
+                                                                    "start", "due", "done_at", "percent"))
     parents = {r[1] for r in rows if r[1] is not None}
     by_unit: dict[int, BoardRow] = {}
     by_goal: dict[int | None, BoardRow] = {}
