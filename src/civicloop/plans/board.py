@@ -100,7 +100,8 @@ def plan_board(actor, plan: Plan, *, on: dt.date) -> dict:
     # the reddest first: most late, then most at risk, then by name
     order = lambda r: (-r.counts[TaskStatus.LATE], -r.counts[TaskStatus.AT_RISK], r.name)  # noqa: E731
     late.sort()
-    titles = dict(Task.objects.filter(pk__in=[pk for _d, pk, _u in late[:LATE_LIST_MAX]]).values_list("pk", "title"))
+    titles = dict(Task.objects.filter(pk__in=[pk for _d, pk, _u in late[:LATE_LIST_MAX]]).order_by()
+                  .values_list("pk", "title")) if late else {}
     return {
         "by_unit": sorted(by_unit.values(), key=order),
         "by_goal": sorted(by_goal.values(), key=lambda r: (r.key is None, list(goal_names).index(r.key)
