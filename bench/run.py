@@ -210,6 +210,18 @@ def citizens(db: str, env: dict, tmp: Path) -> list[Result]:
 
 
 @step
+def plans(db: str, env: dict, tmp: Path) -> list[Result]:
+    """PostgreSQL only: the plan board of BENCH_PLAN_TASKS (5,000) tasks over HTTP, p95 (bench/plans_http.py; the
+    demo district is generated small first when the database has none)."""
+    if not db.startswith("PostgreSQL"):
+        return []
+    sys.path.insert(0, str(ROOT / "bench"))
+    from plans_http import measure
+
+    return [Result(r["name"], db, r["seconds"], 0, r.get("rows", 0), r.get("note", "")) for r in measure(env, tmp)]
+
+
+@step
 def sqlite_batch_load(db: str, env: dict, tmp: Path) -> list[Result]:
     """SQLite only: batches from 16 clients for a bounded time, with the inbox p95 and the `-wal` file's size
     meanwhile (bench/batch_load.py). Runs on the database `demo_generation` made (BENCH_ONLY must name both)."""
