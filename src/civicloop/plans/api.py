@@ -22,7 +22,7 @@ from .inputs import (
     LinkIn,
     MilestoneIn,
     PlanIn,
-    ReportIn,
+    ProgressReportIn,
     TargetsIn,
     TaskIn,
 )
@@ -202,7 +202,7 @@ def milestone_done(request, milestone_id: PathId):
     return services.milestone_done(actor=request.user, milestone_id=milestone_id)
 
 
-class ReportOut(Schema):
+class ProgressReportOut(Schema):
     id: int
     task_id: int
     percent: int
@@ -210,8 +210,8 @@ class ReportOut(Schema):
     on: dt.date
 
 
-@router.post("/tasks/{task_id}/reports", response={201: ReportOut, **WRITE_ERRORS})
-def report_create(request, task_id: PathId, payload: ReportIn):
+@router.post("/tasks/{task_id}/reports", response={201: ProgressReportOut, **WRITE_ERRORS})
+def report_create(request, task_id: PathId, payload: ProgressReportIn):
     """Report progress on a leaf task (its owner unit); evidence files are sent with the task page's form.
     409 task_has_children on a parent (it rolls up from its subtasks)."""
     return Status(201, services.report_create(actor=request.user, task_id=task_id, **payload.dict()))

@@ -9,6 +9,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from django.db.models import Q
+from django.utils.translation import gettext as _
 
 from civicloop.orgs.models import Unit
 
@@ -148,11 +149,15 @@ def gantt_rows(actor, plan: Plan, *, on: dt.date, unit_id: int | None = None) ->
             walk(pk, depth + 1)
 
     walk(None, 0)
-    months = []
+    months = []  # the axis: every month of a year's plan, quarters over two years, years beyond (labels that fit)
+    step = 1 if span <= 400 else 3 if span <= 800 else 12
     day = begin.replace(day=1)
     while day <= end:
-        if day >= begin:
-            months.append({"label": f"{day.month}", "left": pos(day)})
+        if day >= begin and (day.month - 1) % step == 0:
+            label = (_("%(year)s年") % {"year": day.year} if step == 12 else
+                     _("%(year)s年%(month)s月") % {"year": day.year, "month": day.month} if day.month == 1 else
+                     _("%(month)s月") % {"month": day.month})
+            months.append({"label": label, "left": pos(day)})
         day = (day.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
     return {"rows": out, "more": max(len(rows) - len(out), 0), "months": months,
             "today": pos(on) if begin <= on <= end else None, "start": begin, "end": end}

@@ -9,4 +9,5 @@ FIELD_LABELS = {
     "kind": _("类型"), "object_id": _("关联编号"), "year": _("年度"), "end": _("结束日期"), "number": _("版本"),
     "leader_ids": _("区领导"), "street_id": _("街道"), "unit_id": _("单位"), "targets": _("责任目标"),
     "measure": _("目标值"), "indicator_id": _("考核指标"),
+    "task_id": _("任务"), "milestone_id": _("节点"), "letter_id": _("三书"), "plan": _("计划"), "status": _("状态"),
 }

@@ -63,7 +63,7 @@ class MilestoneIn(Schema):
     due: Day = Field(..., title=_("节点时限"))
 
 
-class ReportIn(Schema):
+class ProgressReportIn(Schema):
     percent: StrictInt = Field(..., ge=0, le=100, title=_("进度（%）"))
     text: str = Field(..., max_length=MAX_TEXT, pattern=NOT_BLANK, title=_("进展情况"))
     on: Day | None = Field(None, title=_("报告日期"))

@@ -17,7 +17,7 @@ from civicloop.core.pages import done, form_validated
 from . import selectors, services
 from .board import gantt_rows, my_tasks, plan_board
 from .constants import LetterKind, LinkKind, PlanKind
-from .inputs import AcknowledgeIn, GoalIn, LetterIn, LinkIn, MilestoneIn, PlanIn, ReportIn, TaskIn
+from .inputs import AcknowledgeIn, GoalIn, LetterIn, LinkIn, MilestoneIn, PlanIn, ProgressReportIn, TaskIn
 from .permissions import (
     may_create_task,
     may_edit_task,
@@ -141,7 +141,7 @@ def _task_action(request, task):
     user, action = request.user, request.POST.get("action", "")
     url = reverse("plans:task", args=[task.pk])
     if action == "report":
-        payload = form_validated(ReportIn, _form(request, ("percent", "text", "on")))
+        payload = form_validated(ProgressReportIn, _form(request, ("percent", "text", "on")))
         services.report_create(actor=user, task_id=task.pk, files=request.FILES.getlist("evidence"),
                                **payload.dict())
         return done(request, url, _("已报告进展。"))

@@ -96,3 +96,24 @@ def test_home_panel_lists_the_units_late_tasks_and_letters_to_acknowledge(world,
     assert "早已逾期" in body and "份三书待签收" in body
     client.force_login(world.outsider)
     assert "早已逾期" not in client.get("/").content.decode()
+
+
+def test_the_gantt_axis_has_labels_that_fit_the_plans_span(world):
+    """A year's plan: every month; two years: quarters; a five-year programme: years (twelve labels a year over
+    five years overlapped each other)."""
+    import datetime as dt
+
+    from civicloop.plans.board import gantt_rows
+    from civicloop.plans.testing import make_plan
+
+    on = dt.date(2026, 6, 1)
+    year = make_plan(world)
+    assert [m["label"] for m in gantt_rows(world.district_admin, year, on=on)["months"]] == [
+        "2026年1月", *(f"{m}月" for m in range(2, 13))]
+    two = make_plan(world, title="两年", end=dt.date(2027, 12, 31))
+    assert [m["label"] for m in gantt_rows(world.district_admin, two, on=on)["months"]] == [
+        "2026年1月", "4月", "7月", "10月", "2027年1月", "4月", "7月", "10月"]
+    five = make_plan(world, title="五年", end=dt.date(2030, 12, 31))
+    axis = gantt_rows(world.district_admin, five, on=on)["months"]
+    assert [m["label"] for m in axis] == ["2026年", "2027年", "2028年", "2029年", "2030年"]
+    assert axis[0]["left"] == 0 and 79 < axis[-1]["left"] < 81
