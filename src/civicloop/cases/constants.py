@@ -67,6 +67,7 @@ class Channel(models.TextChoices):
     PORTAL = "portal", _("市民上报")
     LEADER_INSTRUCTION = "leader_instruction", _("领导交办")
     OPEN311 = "open311", _("Open311接口")  # another system's client (a city app) through /open311/v2/, with a key
+    MEETING = "meeting", _("工作例会")  # a work meeting's decision (meetings app; external id "MD<decision id>")
 
 
 class AppealType(models.TextChoices):

@@ -88,6 +88,7 @@ class CaseFilters:
     street_id: int | None = None
     community_id: int | None = None
     text: str | None = None  # tracking code or words of the description
+    supervised: bool = False  # only cases supervised (督办) at least once — the work meeting's red supervised cases
 
 
 def case_list_for(actor, filters: CaseFilters | dict | None = None, *, now: dt.datetime | None = None) -> QuerySet:
@@ -115,6 +116,8 @@ def case_list_for(actor, filters: CaseFilters | dict | None = None, *, now: dt.d
         qs = qs.filter(street_id=f.street_id)
     if f.community_id:
         qs = qs.filter(community_id=f.community_id)
+    if f.supervised:
+        qs = qs.filter(Exists(Supervision.objects.filter(case_id=OuterRef("pk"))))
     if f.text:
         text = f.text.strip()
         words = Q(description__icontains=text)
