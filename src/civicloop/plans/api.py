@@ -1,0 +1,5 @@
+"""The plans API (django-ninja)."""
+
+from ninja import Router
+
+router = Router(tags=["plans"])

@@ -1,0 +1,19 @@
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
+
+from civicloop.core.registry import CivicAppConfig, Nav
+
+
+class PlansConfig(CivicAppConfig):
+    name = "civicloop.plans"
+    label = "plans"
+    verbose_name = pgettext_lazy("admin section", "挂图作战")
+    api_prefix = "plans/"
+    pages_prefix = "plans/"
+    field_labels = "civicloop.plans.field_labels.FIELD_LABELS"
+    attachment_owners = {"plans.report": "civicloop.plans.attachments.may_see"}  # a report's evidence
+    navigation = (
+        Nav("plans:mine", _("我的任务"), visible="civicloop.plans.permissions.may_see_plans"),
+        Nav("plans:plans", _("挂图作战"), visible="civicloop.plans.permissions.may_see_plans"),
+        Nav("plans:letters", _("三书"), visible="civicloop.plans.permissions.may_see_letters"),
+    )

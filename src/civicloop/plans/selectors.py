@@ -1,0 +1,231 @@
+"""Reads of the plans app: every function takes the acting user and applies their scope.
+
+Who sees a task (`tasks_visible_q`): district-level staff see their district's; anyone else the tasks their
+unit — or a unit under it (a street office's committees) — owns or works in as a co-unit, the tasks of their
+street (street-office staff), and those of the streets they are a contact leader of (区领导联系街道). A plan is
+seen by whoever sees one of its tasks, and by its owner unit. Out of scope answers "not found", like missing."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.db.models import Q, QuerySet
+from django.urls import reverse
+from django.utils import timezone
+
+from civicloop.core.errors import not_found
+from civicloop.orgs.models import Unit
+from civicloop.orgs.scope import scope_for
+from civicloop.places.constants import PlaceLevel
+
+from .constants import ATTENTION_STATUSES
+from .models import LeaderContact, Milestone, Plan, Task
+from .permissions import may_create_task
+from .status import milestone_status, task_status
+
+
+def today() -> dt.date:
+    return timezone.localdate()
+
+
+# ----- scope
+
+def own_unit_ids(actor) -> list[int]:
+    """The actor's unit and the units directly under it (a street office and its committees), cached."""
+    scope = scope_for(actor)
+    if scope.unit_id is None:
+        return []
+    cached = getattr(actor, "_civicloop_plan_units", None)
+    if cached is None:
+        cached = [scope.unit_id, *Unit.objects.filter(parent_id=scope.unit_id).values_list("pk", flat=True)]
+        actor._civicloop_plan_units = cached
+    return cached
+
+
+def contact_street_ids(actor) -> list[int]:
+    """The streets `actor` is a contact leader of (区领导联系街道)."""
+    if not getattr(actor, "pk", None):
+        return []
+    cached = getattr(actor, "_civicloop_contact_streets", None)
+    if cached is None:
+        cached = list(LeaderContact.objects.filter(leader_id=actor.pk).values_list("street_id", flat=True))
+        actor._civicloop_contact_streets = cached
+    return cached
+
+
+def tasks_visible_q(actor, prefix: str = "") -> Q:
+    """The tasks `actor` may see, as a Q over Task (`prefix`: the path to the task, e.g. "task__")."""
+    scope = scope_for(actor)
+    if scope.sees_everything:
+        return Q()
+    if scope.district_id is None:
+        return Q(pk__in=[])
+    district = Q(**{f"{prefix}district_id": scope.district_id})
+    if scope.is_district_level:
+        return district
+    units = own_unit_ids(actor)
+    visible = Q(**{f"{prefix}owner_unit_id__in": units}) | Q(**{f"{prefix}co_units__in": units})
+    if scope.has_territory and scope.root_level == PlaceLevel.STREET:
+        visible |= Q(**{f"{prefix}street_id": scope.root_id})
+    streets = contact_street_ids(actor)
+    if streets:
+        visible |= Q(**{f"{prefix}street_id__in": streets})
+    return district & visible
+
+
+def tasks_for(actor) -> QuerySet[Task]:
+    q = tasks_visible_q(actor)
+    qs = Task.objects.filter(q)
+    return qs.distinct() if _may_repeat(actor) else qs
+
+
+def _may_repeat(actor) -> bool:
+    """The co-units join may repeat a task: only when the filter goes through it."""
+    scope = scope_for(actor)
+    return not (scope.sees_everything or scope.is_district_level)
+
+
+def task_get_for(actor, task_id: int) -> Task:
+    found = (tasks_for(actor).select_related("plan", "goal", "parent", "owner_unit", "street")
+             .filter(pk=task_id).first())
+    if found is None:
+        raise not_found()
+    return found
+
+
+def plans_for(actor) -> QuerySet[Plan]:
+    scope = scope_for(actor)
+    if scope.sees_everything:
+        return Plan.objects.all()
+    if scope.district_id is None:
+        return Plan.objects.none()
+    qs = Plan.objects.filter(district_id=scope.district_id)
+    if scope.is_district_level:
+        return qs
+    task_plans = Task.objects.filter(tasks_visible_q(actor)).values("plan_id")
+    return qs.filter(Q(pk__in=task_plans) | Q(owner_unit_id__in=own_unit_ids(actor)))
+
+
+def plan_get_for(actor, plan_id: int) -> Plan:
+    found = plans_for(actor).select_related("owner_unit").filter(pk=plan_id).first()
+    if found is None:
+        raise not_found()
+    return found
+
+
+# ----- what the meetings app reads (the contract of issue 16)
+
+@dataclass(frozen=True)
+class MilestoneRow:
+    id: int
+    title: str
+    due: dt.date
+    status: str
+    task_id: int
+    task_title: str
+    plan_id: int
+    plan_title: str
+    owner_unit_id: int
+    owner_unit_name: str
+    url: str
+
+
+@dataclass(frozen=True)
+class TaskOutcome:
+    task_id: int
+    title: str
+    status: str
+    percent: int
+    owner_unit_name: str
+    due: dt.date
+    url: str
+
+
+@dataclass(frozen=True)
+class PlanRow:
+    id: int
+    title: str
+
+
+def task_url(task_id: int) -> str:
+    return reverse("plans:task", args=[task_id])
+
+
+def milestones_needing_attention(actor, *, on: dt.date, unit_ids: list[int] | None = None) -> list[MilestoneRow]:
+    """Late and at-risk milestones the actor may see (scope applied), latest-due last. `unit_ids` narrows to
+    tasks owned by those units."""
+    from .constants import AT_RISK_DAYS
+
+    qs = Milestone.objects.filter(tasks_visible_q(actor, "task__"), done_at__isnull=True,
+                                  due__lte=on + dt.timedelta(days=AT_RISK_DAYS))
+    if unit_ids is not None:
+        qs = qs.filter(task__owner_unit_id__in=unit_ids)
+    rows = (qs.distinct().order_by("due", "pk")
+            .values_list("pk", "title", "due", "done_at", "task_id", "task__title", "task__plan_id",
+                         "task__plan__title", "task__owner_unit_id", "task__owner_unit__name"))
+    out = []
+    for pk, title, due, done_at, task_id, task_title, plan_id, plan_title, unit_id, unit_name in rows:
+        status = milestone_status(_Dated(due=due, done_at=done_at), on)
+        if status in ATTENTION_STATUSES:
+            out.append(MilestoneRow(id=pk, title=title, due=due, status=status, task_id=task_id,
+                                    task_title=task_title, plan_id=plan_id, plan_title=plan_title,
+                                    owner_unit_id=unit_id, owner_unit_name=unit_name, url=task_url(task_id)))
+    return out
+
+
+@dataclass(frozen=True)
+class _Dated:
+    due: dt.date
+    done_at: dt.date | None
+    start: dt.date | None = None
+    percent: int = 0
+
+
+def tasks_by_source(actor, *, source_kind: str, source_ids: list[int]) -> dict[int, TaskOutcome]:
+    """source_id -> what came of it (the task, its status and progress) for tasks the actor may see."""
+    if not source_kind or not source_ids:
+        return {}
+    rows = (Task.objects.filter(tasks_visible_q(actor), source_kind=source_kind, source_id__in=list(source_ids))
+            .distinct().order_by("pk")
+            .values_list("pk", "title", "start", "due", "done_at", "percent", "owner_unit__name", "source_id"))
+    on = today()
+    out: dict[int, TaskOutcome] = {}
+    for pk, title, start, due, done_at, percent, unit_name, source_id in rows:
+        status = task_status(_Dated(start=start, due=due, done_at=done_at, percent=percent), on)
+        out.setdefault(source_id, TaskOutcome(task_id=pk, title=title, status=status, percent=percent,
+                                              owner_unit_name=unit_name, due=due, url=task_url(pk)))
+    return out
+
+
+def plans_open_for(actor) -> list[PlanRow]:
+    """The plans `actor` may add a task to (`permissions.may_create_task`), newest first."""
+    return [PlanRow(id=p.pk, title=p.title) for p in plans_for(actor).order_by("-year", "-start", "pk")
+            if may_create_task(actor, p)]
+
+
+# ----- letters
+
+def letters_for(actor) -> QuerySet:
+    """The district's letters for its district-level managers and leaders; a unit's own letters for its staff."""
+    from civicloop.orgs.constants import Role
+
+    from .models import Letter
+    from .permissions import MANAGER_ROLES
+
+    scope = scope_for(actor)
+    qs = Letter.objects.select_related("unit")
+    if scope.sees_everything:
+        return qs
+    if scope.district_id is None:
+        return qs.none()
+    if scope.is_district_level and scope.has_role(*MANAGER_ROLES, Role.LEADER):
+        return qs.filter(district_id=scope.district_id)
+    return qs.filter(district_id=scope.district_id, unit_id=scope.unit_id)
+
+
+def letter_get_for(actor, letter_id: int):
+    found = letters_for(actor).filter(pk=letter_id).first()
+    if found is None:
+        raise not_found()
+    return found
