@@ -109,7 +109,8 @@ def _milestones(actor, meeting: Meeting, more: dict) -> list[Snapshot]:
     rows = sorted(rows, key=lambda r: (r.due, r.id))[:ITEMS_PER_SOURCE]  # the longest late first
     return [Snapshot(ItemSource.MILESTONE, row.id, f"{row.task_title} · {row.title}"[:300], status=str(row.status),
                      status_kind=OutcomeKind.TASK, due=row.due, unit_name=row.owner_unit_name or "", url=row.url or "",
-                     detail={"plan": row.plan_title, "plan_id": row.plan_id, "task_id": row.task_id})
+                     detail={"plan": row.plan_title, "plan_id": row.plan_id, "task_id": row.task_id,
+                             "owner_unit_id": row.owner_unit_id})
             for row in rows]
 
 

@@ -15,17 +15,17 @@ def test_every_civicloop_app_is_a_civic_app_config():
 
 def test_routers_pages_and_steps_come_from_the_apps_in_installed_order():
     assert [prefix for prefix, _router in registry.api_routers()] == [
-        "places/", "orgs/", "imports/", "cases/", "visits/", "dashboard/", "hotline/", "assess/"]
+        "places/", "orgs/", "imports/", "cases/", "visits/", "dashboard/", "hotline/", "assess/", "meetings/"]
     assert [(prefix, ns) for prefix, _urls, ns in registry.page_urls()] == [
         ("places/", "places"), ("imports/", "imports"), ("files/", "files"), ("cases/", "cases"),
         ("visits/", "visits"), ("portal/", "portal"), ("dashboard/", "dashboard"), ("apikeys/", "apikeys"),
-        ("open311/v2/", "open311"), ("hotline/", "hotline"), ("assess/", "assess"), ("", "web")]
+        ("open311/v2/", "open311"), ("hotline/", "hotline"), ("assess/", "assess"), ("meetings/", "meetings"), ("", "web")]
     assert [s.__name__ for s in registry.demo_steps()] == [
         "generate_cases", "generate_visits", "generate_rollups", "generate_keys", "generate_mappings",
-        "generate_assessment"]
+        "generate_assessment", "generate_meetings"]
     # reset: the later apps' rows first (they point at the earlier ones')
     assert [s.__name__ for s in registry.demo_reset_steps()] == [
-        "delete_assessment", "delete_hotline", "delete_submissions", "delete_keys", "delete_rollups", "delete_reports",
+        "delete_meetings", "delete_assessment", "delete_hotline", "delete_submissions", "delete_keys", "delete_rollups", "delete_reports",
         "delete_visits", "delete_cases", "delete_attachments"]
     assert [spec.kind for spec in registry.import_kinds()] == [
         "territory", "households", "enterprises", "units", "staff", "people", "pairings", "hotline_orders",

@@ -36,14 +36,14 @@ TASK_TITLE_CHARS = 100
 
 
 @transaction.atomic
-def item_minutes_record(*, actor, item_id: int, minutes: str) -> AgendaItem:
+def item_minutes_record(*, actor, item_id: int, minutes: str, at: dt.datetime | None = None) -> AgendaItem:
     """The minutes of an agenda item (replacing what was recorded before), while the meeting is held."""
     item = AgendaItem.objects.filter(pk=item_id).values("meeting_id").first()
     if item is None:
         raise not_found()
     meeting = meeting_for_write(actor, item["meeting_id"], state_ok=records_open)
     item = AgendaItem.objects.get(pk=item_id)
-    item.minutes, item.minutes_by, item.minutes_at = (minutes or "").strip(), actor, timezone.now()
+    item.minutes, item.minutes_by, item.minutes_at = (minutes or "").strip(), actor, at or timezone.now()
     item.save(update_fields=["minutes", "minutes_by", "minutes_at"])
     audit(actor, MeetingAuditAction.MINUTES, item, meeting=meeting.pk, chars=len(item.minutes))
     return item
@@ -74,7 +74,7 @@ def decision_record(*, actor, meeting_id: int, kind: str, text: str, item_id: in
                     plan_id: int | None = None, owner_unit_id: int | None = None, due: dt.date | None = None,
                     place_id: int | None = None, case_id: int | None = None, lead_unit_id: int | None = None,
                     co_unit_ids=(), time_limit_days: int | None = None,
-                    expected_version: int | None = None) -> Recorded:
+                    expected_version: int | None = None, at: dt.datetime | None = None) -> Recorded:
     """Record a decision of a held meeting and make it into its task, case or re-dispatch (see the module).
 
     task: `plan_id`, `owner_unit_id`, `due` (plans checks the plan is the actor's to add to and the unit);
@@ -104,7 +104,7 @@ def decision_record(*, actor, meeting_id: int, kind: str, text: str, item_id: in
     if existing is not None:
         return Recorded(existing, False)
     decision = Decision.objects.create(district_id=meeting.district_id, meeting=meeting, item=item, kind=kind,
-                                       text=text, key=key, decided_by=actor, decided_at=timezone.now())
+                                       text=text, key=key, decided_by=actor, decided_at=at or timezone.now())
     note = _("工作例会决定（%(meeting)s %(date)s）：%(text)s") % {
         "meeting": meeting.title, "date": meeting.date.isoformat(), "text": text}
     if kind == DecisionKind.TASK:

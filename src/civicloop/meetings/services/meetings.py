@@ -26,8 +26,9 @@ from ._common import audit, meeting_for_write, text_required
 
 @transaction.atomic
 def meeting_create(*, actor, title: str, date: dt.date, street_id: int | None = None,
-                   chair_id: int | None = None) -> Meeting:
-    """A planned meeting of the actor's district (or one of its streets), its pack built at once."""
+                   chair_id: int | None = None, now: dt.datetime | None = None) -> Meeting:
+    """A planned meeting of the actor's district (or one of its streets), its pack built at once (`now`: the moment
+    the cases' time state is read at, default now — the demo builds last month's packs as of their day)."""
     scope = scope_for(actor)
     district_id = scope.district_id
     street = None
@@ -46,7 +47,7 @@ def meeting_create(*, actor, title: str, date: dt.date, street_id: int | None = 
     meeting = Meeting.objects.create(district_id=district_id, street=street, title=text_required(title, _("会议名称")),
                                      date=date, chair=chair, created_by=actor)
     audit(actor, MeetingAuditAction.CREATE, meeting, street=street_id, date=date.isoformat())
-    _build(actor, meeting)
+    _build(actor, meeting, now=now)
     return meeting
 
 
@@ -84,20 +85,20 @@ def _build(actor, meeting: Meeting, *, now: dt.datetime | None = None) -> None:
 
 
 @transaction.atomic
-def meeting_hold(*, actor, meeting_id: int) -> Meeting:
+def meeting_hold(*, actor, meeting_id: int, at: dt.datetime | None = None) -> Meeting:
     """The meeting took place: its pack is frozen; minutes and decisions may be recorded."""
     meeting = meeting_for_write(actor, meeting_id, state_ok=may_hold)
-    meeting.state, meeting.held_at = MeetingState.HELD, timezone.now()
+    meeting.state, meeting.held_at = MeetingState.HELD, at or timezone.now()
     meeting.save(update_fields=["state", "held_at"])
     audit(actor, MeetingAuditAction.HOLD, meeting)
     return meeting
 
 
 @transaction.atomic
-def meeting_close(*, actor, meeting_id: int) -> Meeting:
+def meeting_close(*, actor, meeting_id: int, at: dt.datetime | None = None) -> Meeting:
     """The minutes are final: nothing of the meeting changes any more (its decisions' outcomes go on)."""
     meeting = meeting_for_write(actor, meeting_id, state_ok=may_close)
-    meeting.state, meeting.closed_at = MeetingState.CLOSED, timezone.now()
+    meeting.state, meeting.closed_at = MeetingState.CLOSED, at or timezone.now()
     meeting.save(update_fields=["state", "closed_at"])
     audit(actor, MeetingAuditAction.CLOSE, meeting)
     return meeting
