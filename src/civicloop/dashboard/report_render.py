@@ -1,37 +1,22 @@
 """The weekly report's three renderings of one structure (`report.report_for`): its tables (`report_tables`: the
 sheets 指标, 超期工单, 督办, 会商, 走访进度), written as an Excel workbook through `core.xlsx` (`report_workbook`), as
-a PDF set in a CJK font (`report_pdf`, fpdf2), and as the printable page (views.py renders the same tables).
-
-The PDF's font is Debian's fonts-wqy-microhei (文泉驿微米黑) at its packaged path, the font the browser tests
-already install; `make install` (so `make demo`) and scripts/test.sh install it (scripts/fonts.sh).
-`settings.CIVICLOOP["REPORT_FONT"]` names another TrueType file (.ttf/.ttc). Without it the PDF is refused with
-report_font_missing (503): never a PDF of empty boxes.
+a PDF set in a CJK font (`report_pdf`, through the shared `core.pdf`: its font, its tables), and as the printable
+page (views.py renders the same tables).
 """
 
 from __future__ import annotations
 
-import datetime as dt
-from dataclasses import dataclass
 from pathlib import Path
 
-from django.conf import settings
 from django.utils.translation import gettext as _
 
-from civicloop.core.errors import CivicError
+from civicloop.core.pdf import Table, pdf_font, shown, tables_pdf
 from civicloop.core.xlsx import Column, Sheet, workbook_bytes
 
 from .constants import KpiKind
-from .error_codes import DashboardErrorCode
 
-DEFAULT_FONT = "/usr/share/fonts/truetype/wqy/wqy-microhei.ttc"  # Debian: fonts-wqy-microhei
-
-
-@dataclass(frozen=True)
-class Table:
-    name: str  # the sheet's name, the section's heading
-    columns: list[str]
-    rows: list[list]
-    total: int | None = None  # a list's whole count when `rows` is capped
+__all__ = ["Table", "report_font", "report_pdf", "report_tables", "report_workbook", "shown", "summary_lines",
+           "title_of"]
 
 
 def title_of(report: dict) -> str:
@@ -101,21 +86,6 @@ def summary_lines(report: dict) -> list[str]:
     ]
 
 
-def shown(value) -> str:
-    """A cell as text (page and PDF): date-times to the minute, none as empty."""
-    if value is None:
-        return ""
-    if isinstance(value, dt.datetime):
-        return value.strftime("%Y-%m-%d %H:%M")
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    if isinstance(value, float):
-        return f"{value:g}"
-    if isinstance(value, int) and not isinstance(value, bool):
-        return f"{value:,}"
-    return str(value)
-
-
 # ----- Excel
 
 
@@ -128,11 +98,8 @@ def report_workbook(report: dict) -> bytes:
 
 
 def report_font() -> Path:
-    """The CJK font file the PDF is set in; refused (report_font_missing) when the server lacks it."""
-    path = Path(settings.CIVICLOOP.get("REPORT_FONT") or DEFAULT_FONT)
-    if not path.is_file():
-        raise CivicError(DashboardErrorCode.REPORT_FONT_MISSING)
-    return path
+    """The CJK font file the PDF is set in (`core.pdf.pdf_font`); refused (report_font_missing) when missing."""
+    return pdf_font()
 
 
 # column widths (relative) of each table in the PDF: text columns wide, figures narrow
@@ -142,73 +109,7 @@ _WIDTHS = {0: (3, 1, 1, 1, 1, 1, 1), 1: (3, 2, 2, 2, 2, 3, 1, 1.5, 5), 2: (3, 2,
 
 def report_pdf(report: dict) -> bytes:
     """The report as an A4 landscape PDF: title, headline figures, the five tables (headings repeated on each
-    page), all in the CJK font (`report_font`), subset and embedded."""
-    from fpdf import FPDF
-
-    font = report_font()
-    pdf = FPDF(orientation="landscape", format="A4")
-    pdf.set_title(title_of(report))
-    pdf.set_creator("civicloop")
-    pdf.add_font("cjk", fname=str(font))
-    pdf.set_auto_page_break(True, margin=12)
-    pdf.add_page()
-    pdf.set_font("cjk", size=16)
-    pdf.multi_cell(0, 9, title_of(report), new_x="LMARGIN", new_y="NEXT")
-    pdf.set_font("cjk", size=9)
-    for line in summary_lines(report):
-        pdf.multi_cell(0, 5, line, new_x="LMARGIN", new_y="NEXT")
-    for index, table in enumerate(report_tables(report)):
-        if pdf.get_y() > pdf.h - 40:  # no heading alone at a page's foot
-            pdf.add_page()
-        pdf.ln(3)
-        pdf.set_font("cjk", size=12)
-        name = table.name if table.total is None or table.total == len(table.rows) else _(
-            "%(name)s（共 %(total)s 条，列出前 %(shown)s 条）") % {"name": table.name, "total": table.total,
-                                                              "shown": len(table.rows)}
-        pdf.multi_cell(0, 7, name, new_x="LMARGIN", new_y="NEXT")
-        pdf.set_font("cjk", size=8)
-        if not table.rows:
-            pdf.multi_cell(0, 5, _("（无）"), new_x="LMARGIN", new_y="NEXT")
-            continue
-        _pdf_table(pdf, _WIDTHS[index], table.columns, [[shown(v) for v in row] for row in table.rows])
-    return bytes(pdf.output())
-
-
-_LINE = 4.5  # mm, a table line at 8 pt
-
-
-def _pdf_table(pdf, widths, columns: list[str], rows: list[list[str]]) -> None:
-    """A bordered table, its heading row repeated on every page. fpdf2's own `table()` breaks every cell's text
-    into lines twice (to size the row, then to draw it) — most of a 1,000-row report's time. Here a cell that fits
-    on one line is measured once (`get_string_width`) and drawn as one `cell`; only the longer ones are broken into
-    lines (`multi_cell(dry_run=True)`), once."""
-    total = sum(widths)
-    mm = [pdf.epw * w / total for w in widths]
-    pad = 2 * pdf.c_margin
-
-    def lines_of(text: str, w: float) -> list[str]:
-        if "\n" not in text and pdf.get_string_width(text) <= w - pad:
-            return [text]
-        return pdf.multi_cell(w, _LINE, text, dry_run=True, output="LINES") or [""]
-
-    def draw(cells: list[list[str]], height: float, fill: bool) -> None:
-        x, y = pdf.l_margin, pdf.get_y()
-        for w, lines in zip(mm, cells, strict=True):
-            pdf.rect(x, y, w, height, style="DF" if fill else "D")
-            for k, line in enumerate(lines):
-                pdf.set_xy(x, y + k * _LINE)
-                pdf.cell(w, _LINE, line)
-            x += w
-        pdf.set_xy(pdf.l_margin, y + height)
-
-    heading = [lines_of(c, w) for c, w in zip(columns, mm, strict=True)]
-    heading_height = max(len(c) for c in heading) * _LINE
-    pdf.set_fill_color(221, 235, 247)
-    draw(heading, heading_height, True)
-    for row in rows:
-        cells = [lines_of(text, w) for text, w in zip(row, mm, strict=True)]
-        height = max(len(c) for c in cells) * _LINE
-        if pdf.get_y() + height > pdf.page_break_trigger:
-            pdf.add_page()
-            draw(heading, heading_height, True)
-        draw(cells, height, False)
+    page), all in the CJK font (`core.pdf`), subset and embedded."""
+    tables = report_tables(report)
+    return tables_pdf(title=title_of(report), lines=summary_lines(report), tables=tables,
+                      widths=[_WIDTHS[i] for i in range(len(tables))])

@@ -11,7 +11,11 @@ class PlansConfig(CivicAppConfig):
     api_prefix = "plans/"
     pages_prefix = "plans/"
     field_labels = "civicloop.plans.field_labels.FIELD_LABELS"
+    import_kinds = ("civicloop.plans.import_kinds.PlanTasksSpec",)  # a plan's task list from Excel
     attachment_owners = {"plans.report": "civicloop.plans.attachments.may_see"}  # a report's evidence
+    demo_steps = ("civicloop.plans.demo.generate_plans",)  # after the assessment: letters read its findings
+    demo_reset_steps = ("civicloop.plans.demo.delete_plans",)  # before the units, places and users
+    home_panels = ("civicloop.plans.home.panel",)  # my tasks late or at risk, letters to acknowledge
     navigation = (
         Nav("plans:mine", _("我的任务"), visible="civicloop.plans.permissions.may_see_plans"),
         Nav("plans:plans", _("挂图作战"), visible="civicloop.plans.permissions.may_see_plans"),

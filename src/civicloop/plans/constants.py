@@ -69,3 +69,9 @@ class PlansAudit(models.TextChoices):
     TARGET_SET = "target_set", _("设置责任目标")
     LETTER_VERSION = "letter_version", _("三书新版本")
     LETTER_ACK = "letter_ack", _("签收三书")
+
+
+class PlanImportKind(models.TextChoices):
+    """The plans app's kinds of the imports framework (`import_kinds.py`)."""
+
+    TASKS = "plan_tasks", _("计划任务")  # a plan's task list (tree by task number)

@@ -70,11 +70,13 @@ def _feedback(letter: Letter, actor) -> dict:
     street_id = _street_of(letter.unit)
     if street_id is not None and actor is not None:
         from civicloop.assess.selectors import findings_for
+        from civicloop.core.masking import mask_free_text  # a printed letter: numbers in free text masked
 
         findings = (findings_for(actor).filter(street_id=street_id, found_on__year=letter.year)
                     .order_by("found_on", "pk"))
         for i, f in enumerate(findings, start=1):
-            rows.append([str(i), f.found_on.isoformat(), f.place.name, f.description[:80], f.get_severity_display(),
+            rows.append([str(i), f.found_on.isoformat(), f.place.name, mask_free_text(f.description)[:80],
+                         f.get_severity_display(),
                          f.get_status_display()])
     return {"preamble": _("根据本年度检查情况，反馈以下问题，请对照整改并报告整改结果。"),
             "sections": [{"heading": _("检查发现及整改"),
@@ -91,3 +93,23 @@ def _street_of(unit) -> int | None:
     if t.level == PlaceLevel.STREET:
         return t.pk
     return t.street_id if t.level != PlaceLevel.DISTRICT else None
+
+
+def letter_pdf(version) -> bytes:
+    """A version as printed: its snapshot (never today's data) as an A4 portrait PDF in the CJK font."""
+    from civicloop.core.pdf import Table, tables_pdf
+
+    content = version.content
+    with translation.override("zh-hans"):
+        lines = [_("版本：第 %(n)s 版（%(at)s 生成）") % {"n": version.number,
+                                                    "at": version.created_at.strftime("%Y-%m-%d %H:%M")},
+                 content.get("preamble", "")]
+        tables = [Table(s["heading"], s["columns"], s["rows"]) for s in content.get("sections", [])]
+        if version.acknowledged_at:
+            who = version.acknowledged_by.display_name or version.acknowledged_by.username
+            closing = [_("责任单位：%(unit)s") % {"unit": content.get("unit", "")},
+                       _("签收：%(who)s，%(at)s") % {"who": who, "at": version.acknowledged_at.strftime("%Y-%m-%d %H:%M")}]
+        else:
+            closing = [_("责任单位：%(unit)s") % {"unit": content.get("unit", "")}, _("签收：（待签收）")]
+        return tables_pdf(title=content.get("title", ""), lines=lines, tables=tables, orientation="portrait",
+                          closing=closing)

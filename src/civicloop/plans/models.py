@@ -68,6 +68,7 @@ class Task(TenantModel):
     co_units = models.ManyToManyField("orgs.Unit", blank=True, related_name="+", verbose_name=_("配合单位"))
     street = models.ForeignKey("places.Place", null=True, blank=True, on_delete=models.PROTECT, related_name="+",
                                verbose_name=_("街道"))
+    code = models.CharField(_("任务编号"), max_length=40, blank=True, default="")  # the plan's own numbering (Excel)
     title = models.CharField(_("任务"), max_length=200)
     description = models.TextField(_("任务说明"), blank=True)
     start = models.DateField(_("开始日期"), null=True, blank=True)
@@ -93,6 +94,8 @@ class Task(TenantModel):
             models.Index(fields=["owner_unit", "due"], name="plans_task_owner_due"),
             models.Index(fields=["source_kind", "source_id"], name="plans_task_source"),
         ]
+        constraints = [models.UniqueConstraint(fields=["plan", "code"], condition=~models.Q(code=""),
+                                               name="uniq_plans_task_code")]
 
     def __str__(self) -> str:
         return self.title

@@ -67,3 +67,9 @@ def may_see_letters(actor) -> bool:
     if scope.is_district_level and scope.has_role(*MANAGER_ROLES, Role.LEADER):
         return True
     return scope.unit_id is not None and scope.has_role(*ACK_ROLES)
+
+
+def may_import_tasks(actor, plan) -> bool:
+    """Import a plan's task list from Excel: who may add tasks to it and may import at all (the imports
+    framework takes district administrators)."""
+    return may_create_task(actor, plan) and scope_for(actor).has_role(Role.DISTRICT_ADMIN)

@@ -229,3 +229,109 @@ def letter_get_for(actor, letter_id: int):
     if found is None:
         raise not_found()
     return found
+
+
+# ----- a task's page
+
+def task_detail(actor, task_id: int, *, on: dt.date) -> dict:
+    """A task as its page shows it: status, children, milestones, reports with their evidence, links, co-units."""
+    from civicloop.files.models import Attachment
+
+    from .constants import STATUS_LIGHT, TaskStatus
+    from .linked import linked_rows
+    from .services.reports import REPORT_OWNER_KIND
+
+    task = task_get_for(actor, task_id)
+    status = task_status(task, on)
+    children = []
+    for c in tasks_for(actor).filter(parent_id=task.pk).select_related("owner_unit").order_by("position", "pk"):
+        s = task_status(c, on)
+        children.append({"task": c, "status": s, "status_label": TaskStatus(s).label, "light": STATUS_LIGHT[s]})
+    milestones = []
+    for m in task.milestones.all():
+        s = milestone_status(m, on)
+        milestones.append({"milestone": m, "status": s, "status_label": TaskStatus(s).label,
+                           "light": STATUS_LIGHT[s]})
+    reports = list(task.reports.select_related("reported_by")[:100])
+    files: dict[int, list] = {}
+    for a in Attachment.objects.filter(owner_kind=REPORT_OWNER_KIND, owner_id__in=[r.pk for r in reports]) \
+            .order_by("pk"):
+        files.setdefault(a.owner_id, []).append(a)
+    for r in reports:
+        r.evidence = files.get(r.pk, [])
+    return {"task": task, "status": status, "status_label": TaskStatus(status).label, "light": STATUS_LIGHT[status],
+            "children": children, "milestones": milestones, "reports": reports,
+            "co_units": list(task.co_units.order_by("pk")), "links": linked_rows(actor, list(task.links.all()))}
+
+
+# ----- 区领导联系街道
+
+def street_contacts(actor) -> list[dict]:
+    """The streets of the actor's territory with their contact leaders (the district's view: who covers whom)."""
+    from civicloop.places.models import Place
+
+    scope = scope_for(actor)
+    streets = list(scope.filter_places(Place.objects.filter(level=PlaceLevel.STREET)).order_by("code")
+                   .values_list("pk", "name"))
+    leaders: dict[int, list[str]] = {}
+    for street_id, name, username in (LeaderContact.objects.filter(street_id__in=[s for s, _n in streets])
+                                      .order_by("pk").values_list("street_id", "leader__display_name",
+                                                                  "leader__username")):
+        leaders.setdefault(street_id, []).append(name or username)
+    return [{"street_id": pk, "street": name, "leaders": leaders.get(pk, [])} for pk, name in streets]
+
+
+def contact_red_items(actor, *, on: dt.date) -> list[dict]:
+    """For a contact leader: each street they are linked to, with its plans and its red items (late tasks and
+    late milestones); empty for anyone who is no street's contact."""
+    from civicloop.places.models import Place
+
+    from .constants import TaskStatus
+
+    streets = contact_street_ids(actor)
+    if not streets:
+        return []
+    names = dict(Place.objects.filter(pk__in=streets).values_list("pk", "name"))
+    out = {s: {"street_id": s, "street": names.get(s, ""), "plans": [], "late_tasks": [], "late_milestones": []}
+           for s in streets}
+    tasks = (Task.objects.filter(tasks_visible_q(actor), street_id__in=streets, done_at__isnull=True, due__lt=on)
+             .distinct().order_by("due", "pk")
+             .values_list("pk", "title", "due", "street_id", "owner_unit__name", "plan__title")[:500])
+    for pk, title, due, street_id, unit, plan in tasks:
+        out[street_id]["late_tasks"].append({"id": pk, "title": title, "due": due, "owner_unit": unit, "plan": plan,
+                                             "url": task_url(pk)})
+    milestones = (Milestone.objects.filter(tasks_visible_q(actor, "task__"), task__street_id__in=streets,
+                                           done_at__isnull=True, due__lt=on)
+                  .distinct().order_by("due", "pk")
+                  .values_list("pk", "title", "due", "task__street_id", "task_id", "task__title")[:500])
+    for pk, title, due, street_id, task_id, task_title in milestones:
+        out[street_id]["late_milestones"].append({"id": pk, "title": title, "due": due, "task_title": task_title,
+                                                  "url": task_url(task_id), "status": TaskStatus.LATE})
+    for street_id, plan_id, title in (Task.objects.filter(tasks_visible_q(actor), street_id__in=streets).order_by("plan_id")
+                                      .values_list("street_id", "plan_id", "plan__title").distinct()):
+        out[street_id]["plans"].append({"id": plan_id, "title": title})
+    return [out[s] for s in sorted(out, key=lambda s: names.get(s, ""))]
+
+
+def letter_view(actor, letter_id: int) -> dict:
+    """A letter's versions (newest first) and whether the data moved on since the latest (`stale`): a manager then
+    regenerates it; acknowledging syncs it anyway."""
+    from .letters import build_content, digest
+    from .permissions import may_acknowledge, may_manage
+
+    letter = letter_get_for(actor, letter_id)
+    versions = list(letter.versions.select_related("acknowledged_by").order_by("-number"))
+    current = versions[0] if versions else None
+    stale = current is None or digest(build_content(letter, actor=actor)) != current.digest
+    return {"letter": letter, "current": current, "versions": versions, "stale": stale,
+            "may_acknowledge": may_acknowledge(actor, letter) and current is not None and not stale
+            and current.acknowledged_at is None,
+            "may_refresh": stale and (may_acknowledge(actor, letter) or may_manage(actor, letter.district_id))}
+
+
+def version_get_for(actor, letter_id: int, number: int):
+    letter = letter_get_for(actor, letter_id)
+    found = letter.versions.select_related("acknowledged_by", "letter").filter(number=number).first()
+    if found is None:
+        raise not_found()
+    return found

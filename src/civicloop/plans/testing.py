@@ -20,3 +20,12 @@ def make_task(world, plan, *, title: str = "任务", owner=None, due=dt.date(202
                        owner_unit_id=(owner or world.street_a_office).pk, due=due, start=start,
                        parent_id=parent.pk if parent else None, weight=weight,
                        co_unit_ids=[u.pk for u in co_units], **extra)
+
+
+def make_example_plan(world):
+    """What the import template's example row names: plan number 1 (made with that id: a test database's
+    sequences are not reset between tests)."""
+    from .models import Plan
+
+    return Plan.objects.create(pk=1, district=world.district, title="示例计划", year=2026, start=dt.date(2026, 1, 1),
+                               end=dt.date(2026, 12, 31), owner_unit=world.research)

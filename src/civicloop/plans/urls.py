@@ -6,7 +6,11 @@ app_name = "plans"
 
 urlpatterns = [
     path("", views.plans_page, name="plans"),
+    path("<int:pk>/", views.plan_page, name="plan"),
+    path("<int:pk>/gantt/", views.gantt_page, name="gantt"),
     path("mine/", views.mine_page, name="mine"),
-    path("letters/", views.letters_page, name="letters"),
     path("tasks/<int:pk>/", views.task_page, name="task"),
+    path("letters/", views.letters_page, name="letters"),
+    path("letters/<int:pk>/", views.letter_page, name="letter"),
+    path("letters/<int:pk>/v<int:number>.pdf", views.letter_pdf, name="letter_pdf"),
 ]

@@ -63,6 +63,18 @@ def letter_generate(*, actor, unit_id: int, year: int, kind: str) -> LetterVersi
     return letter_sync(letter, actor=actor)
 
 
+def letter_refresh(*, actor, letter_id: int) -> LetterVersion:
+    """Bring a letter up to date (a new version when its data changed): its unit's acknowledgers or a manager."""
+    from ..selectors import letters_for
+
+    letter = letters_for(actor).filter(pk=letter_id).first()
+    if letter is None:
+        raise not_found()
+    if not (may_acknowledge(actor, letter) or may_manage(actor, letter.district_id)):
+        raise CivicError(ErrorCode.FORBIDDEN)
+    return letter_sync(letter, actor=actor)
+
+
 def letter_acknowledge(*, actor, letter_id: int, number: int) -> LetterVersion:
     """The unit acknowledges version `number` (who and when, audited). The letter is synced first, in its own
     transaction: when the data changed, the new version is kept and the acknowledgement refused (LETTER_STALE)."""
