@@ -125,12 +125,14 @@ def _minutes(keeper, items, day: dt.date) -> None:
 
 
 def _task_decisions(keeper, meeting: Meeting, items, day: dt.date) -> list[int]:
-    """A task for the owner of each of the first late milestones, on the milestone's plan."""
+    """A task for the owner of each of the first late milestones no earlier meeting assigned, on its plan."""
     from civicloop.plans.selectors import plans_open_for
 
     open_plans = {p.id for p in plans_open_for(keeper)}
+    assigned = set(Decision.objects.filter(meeting__district_id=meeting.district_id, meeting__street=meeting.street_id,
+                                           item__source=ItemSource.MILESTONE).values_list("item__ref_id", flat=True))
     tasks = []
-    for item in [i for i in items if i.source == ItemSource.MILESTONE][:TASKS_PER_MEETING]:
+    for item in [i for i in items if i.source == ItemSource.MILESTONE and i.ref_id not in assigned][:TASKS_PER_MEETING]:
         plan_id, unit_id = item.detail.get("plan_id"), item.detail.get("owner_unit_id")
         if plan_id not in open_plans or unit_id is None:
             continue
