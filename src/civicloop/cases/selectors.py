@@ -94,6 +94,7 @@ class CaseFilters:
 def case_list_for(actor, filters: CaseFilters | dict | None = None, *, now: dt.datetime | None = None) -> QuerySet:
     """Visible cases, filtered, red/yellow first then newest. Returns a queryset (paginate in the handler)."""
     f = filters if isinstance(filters, CaseFilters) else CaseFilters(**(filters or {}))
+    now = now or timezone.now()
     states = Q()
     if f.state:
         states &= Q(state=f.state)
@@ -110,6 +111,8 @@ def case_list_for(actor, filters: CaseFilters | dict | None = None, *, now: dt.d
         qs = qs.filter(appeal_type=f.appeal_type)
     if f.time_state:
         qs = qs.filter(time_state=f.time_state)
+        if f.time_state == TimeState.RED:  # the same rule as plain columns: the (who, state, deadline) indexes serve it
+            qs = qs.filter(state__in=CLOCK_STATES, deadline__lt=now)
     if f.lead_unit_id:
         qs = qs.filter(lead_unit_id=f.lead_unit_id)
     if f.street_id:
