@@ -78,11 +78,13 @@ def measure(env: dict, tmp: Path) -> list[dict]:
     from cases_http import BASE, login, start_server, stop_server
 
     results = []
+    subprocess.run([str(BIN / "civicloop"), "migrate", "-v0"], env=env, check=True)  # nothing to do after the demo
     if "DEMO yes" not in _shell(env, HAS_DEMO):
-        subprocess.run([str(BIN / "civicloop"), "migrate", "-v0"], env=env, check=True)
         t = time.perf_counter()
-        subprocess.run([str(BIN / "civicloop"), "demo", "--preset", "xuhui", "--scale", SCALE, "--seed", "1"],
-                       env=env, check=True, capture_output=True)
+        done = subprocess.run([str(BIN / "civicloop"), "demo", "--preset", "xuhui", "--scale", SCALE, "--seed", "1"],
+                              env=env, capture_output=True, text=True)
+        if done.returncode:
+            raise SystemExit(f"demo: {done.stderr[-3000:]}")
         results.append({"name": f"meetings bench: demo generated first (xuhui scale {SCALE})",
                         "seconds": time.perf_counter() - t, "note": "BENCH_ONLY=meetings on an empty database"})
     size = json.loads(next(line for line in _shell(env, COUNTS).splitlines() if line.startswith("RESULT "))[7:])
