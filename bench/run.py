@@ -189,6 +189,18 @@ def citizens(db: str, env: dict, tmp: Path) -> list[Result]:
 
 
 @step
+def plans(db: str, env: dict, tmp: Path) -> list[Result]:
+    """PostgreSQL only: the plan board of BENCH_PLAN_TASKS (5,000) tasks over HTTP, p95 (bench/plans_http.py; the
+    demo district is generated small first when the database has none)."""
+    if not db.startswith("PostgreSQL"):
+        return []
+    sys.path.insert(0, str(ROOT / "bench"))
+    from plans_http import measure
+
+    return [Result(r["name"], db, r["seconds"], 0, r.get("rows", 0), r.get("note", "")) for r in measure(env, tmp)]
+
+
+@step
 def meetings(db: str, env: dict, tmp: Path) -> list[Result]:
     """PostgreSQL only: the work meeting pack (工作例会) for the district and a street — built (goal ≤ 1 s for the
     district) and read — on the demo district (bench/meetings_http.py; alone, the step generates the demo first)."""

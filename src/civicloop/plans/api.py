@@ -254,7 +254,8 @@ def contacts_set(request, street_id: PathId, payload: ContactsIn):
 def targets_set(request, payload: TargetsIn):
     """A unit's targets for a year (its 目标责任书 follows); answers how many."""
     rows = services.target_set(actor=request.user, unit_id=payload.unit_id, year=payload.year,
-                               targets=[t.dict() for t in payload.targets])
+                               targets=[{"title": t.target, "measure": t.measure, "indicator_id": t.indicator_id}
+                                        for t in payload.targets])
     return len(rows)
 
 

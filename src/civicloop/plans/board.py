@@ -71,13 +71,13 @@ def plan_board(actor, plan: Plan, *, on: dt.date) -> dict:
     """The board of `plan` (the leaf tasks the actor sees — a parent is its children's sum): counts per status
     and a light by owner unit and by goal, the plan's totals, and its late tasks (latest-due last)."""
     rows = list(_plan_tasks(actor, plan.pk).values_list("pk", "parent_id", "goal_id", "owner_unit_id", "start",
-                                                         "due", "done_at", "percent", "title"))
+                                                         "due", "done_at", "percent"))
     parents = {r[1] for r in rows if r[1] is not None}
     by_unit: dict[int, BoardRow] = {}
     by_goal: dict[int | None, BoardRow] = {}
     totals = BoardRow(None, "")
     late = []
-    for pk, _parent, goal_id, unit_id, start, due, done_at, percent, title in rows:
+    for pk, _parent, goal_id, unit_id, start, due, done_at, percent in rows:
         if pk in parents:
             continue
         status = status_of(start=start, due=due, done_at=done_at, percent=percent, today=on)
@@ -90,7 +90,7 @@ def plan_board(actor, plan: Plan, *, on: dt.date) -> dict:
         totals.counts[status] += 1
         totals.percent_sum += percent
         if status == TaskStatus.LATE:
-            late.append((due, pk, title, unit_id))
+            late.append((due, pk, unit_id))
     unit_names = dict(Unit.objects.filter(pk__in=list(by_unit)).values_list("pk", "name"))
     goal_names = dict(Goal.objects.filter(plan_id=plan.pk).values_list("pk", "title"))
     for key, row in by_unit.items():
@@ -100,13 +100,14 @@ def plan_board(actor, plan: Plan, *, on: dt.date) -> dict:
     # the reddest first: most late, then most at risk, then by name
     order = lambda r: (-r.counts[TaskStatus.LATE], -r.counts[TaskStatus.AT_RISK], r.name)  # noqa: E731
     late.sort()
+    titles = dict(Task.objects.filter(pk__in=[pk for _d, pk, _u in late[:LATE_LIST_MAX]]).values_list("pk", "title"))
     return {
         "by_unit": sorted(by_unit.values(), key=order),
         "by_goal": sorted(by_goal.values(), key=lambda r: (r.key is None, list(goal_names).index(r.key)
                                                            if r.key in goal_names else 0)),
         "totals": totals,
-        "late": [{"id": pk, "title": title, "due": due, "owner_unit": unit_names.get(unit_id, "")}
-                 for due, pk, title, unit_id in late[:LATE_LIST_MAX]],
+        "late": [{"id": pk, "title": titles.get(pk, ""), "due": due, "owner_unit": unit_names.get(unit_id, "")}
+                 for due, pk, unit_id in late[:LATE_LIST_MAX]],
         "late_count": len(late),
         "statuses": [(s, TaskStatus(s).label, STATUS_LIGHT[s]) for s in STATUS_ORDER],
     }

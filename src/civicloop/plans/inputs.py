@@ -79,7 +79,8 @@ class ContactsIn(Schema):
 
 
 class TargetIn(Schema):
-    title: str = Field(..., max_length=200, pattern=NOT_BLANK, title=_("目标"))
+    # not `title`: ninja reads a schema from any object's attributes, and a JSON string's `title` is str.title
+    target: str = Field(..., max_length=200, pattern=NOT_BLANK, title=_("目标"))
     measure: str = Field("", max_length=100, title=_("目标值"))
     indicator_id: Id | None = Field(None, title=_("考核指标"))
 

@@ -69,6 +69,7 @@ def plans_page(request):
     return render(request, "plans/plans.html", {
         "plans": list(selectors.plans_for(user).select_related("owner_unit").order_by("-year", "start", "pk")[:PLANS_MAX]),
         "manager": manager, "kinds": PlanKind.choices, "units": _units(user) if manager else [],
+        "may_see_letters": may_see_letters(user),
         "red_items": selectors.contact_red_items(user, on=on),
         "contacts": selectors.street_contacts(user) if manager or selectors.contact_street_ids(user) else [],
         "year": on.year})
@@ -76,31 +77,40 @@ def plans_page(request):
 
 @login_required
 def plan_page(request, pk: int):
+    """The board: traffic lights by unit and by goal, the late tasks; a goal is added here, a task on its page."""
     user = request.user
     plan = selectors.plan_get_for(user, _pk(pk))
     may_add = may_create_task(user, plan)
     if request.method == "POST":
         if not may_add:
             raise CivicError(ErrorCode.FORBIDDEN)
-        if request.POST.get("action") == "goal":
-            payload = form_validated(GoalIn, {**_form(request, ("title", "description")), "plan_id": plan.pk})
-            services.goal_create(actor=user, **payload.dict())
-            return done(request, reverse("plans:plan", args=[plan.pk]), _("已添加目标。"))
+        payload = form_validated(GoalIn, {**_form(request, ("title", "description")), "plan_id": plan.pk})
+        services.goal_create(actor=user, **payload.dict())
+        return done(request, reverse("plans:plan", args=[plan.pk]), _("已添加目标。"))
+    on = selectors.today()
+    return render(request, "plans/plan.html", {"plan": plan, "board": plan_board(user, plan, on=on), "on": on,
+                                               "may_add": may_add, "may_import": may_import_tasks(user, plan)})
+
+
+@login_required
+def task_new_page(request, pk: int):
+    user = request.user
+    plan = selectors.plan_get_for(user, _pk(pk))
+    if not may_create_task(user, plan):
+        raise CivicError(ErrorCode.FORBIDDEN)
+    if request.method == "POST":
         data = _form(request, ("title", "owner_unit_id", "due", "start", "parent_id", "goal_id", "weight",
                                "description"))
         data["co_unit_ids"] = [v for v in request.POST.getlist("co_unit_ids") if v]
         payload = form_validated(TaskIn, {**data, "plan_id": plan.pk})
         task = services.task_create(actor=user, **payload.dict())
         return done(request, reverse("plans:task", args=[task.pk]), _("已添加任务。"))
-    on = selectors.today()
-    board = plan_board(user, plan, on=on)
-    context = {"plan": plan, "board": board, "on": on, "may_add": may_add, "may_import": may_import_tasks(user, plan),
-               "goals": list(plan.goals.all())}
-    if may_add:
-        context["units"] = _units(user)
-        context["parents"] = list(selectors.tasks_for(user).filter(plan=plan, parent__isnull=True)
-                                  .order_by("position", "pk").values_list("pk", "title")[:300])
-    return render(request, "plans/plan.html", context)
+    parent = request.GET.get("parent", "")
+    return render(request, "plans/task_new.html", {
+        "plan": plan, "units": _units(user), "goals": list(plan.goals.all()),
+        "parent": int(parent) if parent.isdigit() and int(parent) <= INT64_MAX else None,
+        "parents": list(selectors.tasks_for(user).filter(plan=plan, parent__isnull=True)
+                        .order_by("position", "pk").values_list("pk", "title")[:300])})
 
 
 @login_required

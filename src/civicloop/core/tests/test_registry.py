@@ -50,13 +50,11 @@ def test_navigation_per_persona(rf, world, monkeypatch):
         return [str(item["label"]) for item in context.navigation(request)["navigation"]]
 
     assert labels(world.street_dispatcher) == ["首页", "地点", "我的待办", "登记工单", "走访活动", "数据看板", "考核评比",
-                                               "我的任务", "挂图作战", "三书", "工作例会"]
-    # handlers register too; a department reads no campaign (no territory) but its own figures
-    assert labels(world.dept_handler) == ["首页", "地点", "我的待办", "登记工单", "数据看板", "考核评比", "我的任务",
-                                          "挂图作战"]  # no work meetings: a department keeps none
+                                               "挂图作战", "工作例会"]
+    # handlers register too; a department reads no campaign (no territory) but its own figures; keeps no work meeting
+    assert labels(world.dept_handler) == ["首页", "地点", "我的待办", "登记工单", "数据看板", "考核评比", "挂图作战"]
     # case_register refuses leaders
-    assert labels(world.leader) == ["首页", "地点", "我的待办", "走访活动", "数据看板", "考核评比", "我的任务",
-                                    "挂图作战", "三书", "工作例会"]
+    assert labels(world.leader) == ["首页", "地点", "我的待办", "走访活动", "数据看板", "考核评比", "挂图作战", "工作例会"]
     assert labels(world.nobody) == ["首页", "地点", "我的待办"]
     entries = registry.navigation_entries()
     monkeypatch.setattr(registry, "navigation_entries",
