@@ -11,12 +11,12 @@ from civicloop.core.api import READ_ERRORS, WRITE_ERRORS, PageIn, PathId, paged
 from . import selectors
 from . import services as s
 from .constants import DecisionKind, ItemSource, MeetingState
-from .inputs import DecisionIn, ItemIn, MeetingIn, MinutesIn
+from .inputs import AgendaItemIn, ItemMinutesIn, MeetingDecisionIn, WorkMeetingIn
 
 router = Router(tags=["meetings"])
 
 
-class MeetingOut(Schema):
+class WorkMeetingOut(Schema):
     id: int
     title: str
     date: dt.date
@@ -41,12 +41,12 @@ class MeetingOut(Schema):
         return str(MeetingState(obj.state).label)
 
 
-class MeetingPage(Schema):
+class WorkMeetingPage(Schema):
     count: int
-    items: list[MeetingOut]
+    items: list[WorkMeetingOut]
 
 
-class OutcomeOut(Schema):
+class DecisionOutcomeOut(Schema):
     kind: str  # "task" (a plan task's derived status) or "case" (a case's state)
     status: str
     status_label: str
@@ -60,7 +60,7 @@ class OutcomeOut(Schema):
     visible: bool  # False: the task or case is not the viewer's to see
 
 
-class DecisionOut(Schema):
+class MeetingDecisionOut(Schema):
     id: int
     item_id: int | None
     kind: str
@@ -71,10 +71,10 @@ class DecisionOut(Schema):
     unit_name: str
     due: dt.date | None
     decided_at: dt.datetime
-    outcome: OutcomeOut
+    outcome: DecisionOutcomeOut
 
 
-class ItemOut(Schema):
+class AgendaItemOut(Schema):
     id: int
     position: int
     source: str
@@ -88,24 +88,24 @@ class ItemOut(Schema):
     url: str
     detail: dict
     minutes: str
-    decisions: list[DecisionOut]
+    decisions: list[MeetingDecisionOut]
 
 
-class SectionOut(Schema):
+class PackSectionOut(Schema):
     source: str
     label: str
     more: int  # items of this source beyond those on the agenda
-    items: list[ItemOut]
+    items: list[AgendaItemOut]
 
 
-class PackOut(Schema):
-    meeting: MeetingOut
-    sections: list[SectionOut]
-    decisions: list[DecisionOut]  # decisions of the meeting as a whole (on no item)
-    earlier: list[DecisionOut]  # the previous meeting's decisions and what came of them now
+class MeetingPackOut(Schema):
+    meeting: WorkMeetingOut
+    sections: list[PackSectionOut]
+    decisions: list[MeetingDecisionOut]  # decisions of the meeting as a whole (on no item)
+    earlier: list[MeetingDecisionOut]  # the previous meeting's decisions and what came of them now
 
 
-class RecordedOut(DecisionOut):
+class MeetingDecisionRecordedOut(MeetingDecisionOut):
     created: bool  # False: the same decision was recorded before; nothing new was made
 
 
@@ -137,68 +137,68 @@ def _pack(pack: dict) -> dict:
             "earlier": [_decision(d, out) for d, out in pack["earlier"]]}
 
 
-@router.get("/", response={200: MeetingPage, **READ_ERRORS}, summary="Meetings the viewer may read")
+@router.get("/", response={200: WorkMeetingPage, **READ_ERRORS}, summary="Meetings the viewer may read")
 def meeting_list(request, page: Query[PageIn]):
     return paged(selectors.meetings_for(request.user), page)
 
 
-@router.post("/", response={201: MeetingOut, **WRITE_ERRORS}, summary="Plan a meeting (its pack is built at once)")
-def meeting_create(request, payload: MeetingIn):
+@router.post("/", response={201: WorkMeetingOut, **WRITE_ERRORS}, summary="Plan a meeting (its pack is built at once)")
+def meeting_create(request, payload: WorkMeetingIn):
     """A meeting of the district (no `street_id`) or of a street, for a date; its pack is built from the sources as
     the caller sees them. 403 for who may not keep meetings of that scope."""
     return Status(201, s.meeting_create(actor=request.user, **payload.dict()))
 
 
-@router.get("/{meeting_id}", response={200: PackOut, **READ_ERRORS}, summary="A meeting's pack")
+@router.get("/{meeting_id}", response={200: MeetingPackOut, **READ_ERRORS}, summary="A meeting's pack")
 def meeting_pack(request, meeting_id: PathId):
     """The agenda by source (each item as it stood when the pack was built, with its minutes, its decisions and
     what came of them), the meeting's other decisions, and what came of the previous meeting's decisions."""
     return _pack(selectors.meeting_pack_for(request.user, meeting_id))
 
 
-@router.post("/{meeting_id}/build", response={200: PackOut, **WRITE_ERRORS}, summary="Build the pack again")
+@router.post("/{meeting_id}/build", response={200: MeetingPackOut, **WRITE_ERRORS}, summary="Build the pack again")
 def meeting_build(request, meeting_id: PathId):
     """While the meeting is planned (else 409 `meeting_state`): the sources' items as they stand now."""
     s.meeting_pack_build(actor=request.user, meeting_id=meeting_id)
     return _pack(selectors.meeting_pack_for(request.user, meeting_id))
 
 
-@router.post("/{meeting_id}/hold", response={200: MeetingOut, **WRITE_ERRORS}, summary="The meeting took place")
+@router.post("/{meeting_id}/hold", response={200: WorkMeetingOut, **WRITE_ERRORS}, summary="The meeting took place")
 def meeting_hold(request, meeting_id: PathId):
     return s.meeting_hold(actor=request.user, meeting_id=meeting_id)
 
 
-@router.post("/{meeting_id}/close", response={200: MeetingOut, **WRITE_ERRORS}, summary="The minutes are final")
+@router.post("/{meeting_id}/close", response={200: WorkMeetingOut, **WRITE_ERRORS}, summary="The minutes are final")
 def meeting_close(request, meeting_id: PathId):
     return s.meeting_close(actor=request.user, meeting_id=meeting_id)
 
 
-@router.post("/{meeting_id}/items", response={201: ItemOut, **WRITE_ERRORS}, summary="Add an agenda item by hand")
-def item_add(request, meeting_id: PathId, payload: ItemIn):
+@router.post("/{meeting_id}/items", response={201: AgendaItemOut, **WRITE_ERRORS}, summary="Add an agenda item by hand")
+def item_add(request, meeting_id: PathId, payload: AgendaItemIn):
     item = s.item_add(actor=request.user, meeting_id=meeting_id, **payload.dict())
     item.status_label, item.shown_decisions = "", []
     return Status(201, _item(item))
 
 
-@router.post("/items/{item_id}/minutes", response={200: ItemOut, **WRITE_ERRORS},
+@router.post("/items/{item_id}/minutes", response={200: AgendaItemOut, **WRITE_ERRORS},
              summary="Record the minutes of an agenda item")
-def item_minutes(request, item_id: PathId, payload: MinutesIn):
+def item_minutes(request, item_id: PathId, payload: ItemMinutesIn):
     """While the meeting is held (else 409 `meeting_state`); replaces the item's minutes."""
     s.item_minutes_record(actor=request.user, item_id=item_id, **payload.dict())
     pack = selectors.meeting_pack_for(request.user, selectors.item_get_for(request.user, item_id).meeting_id)
     return _item(next(i for i in pack["items"] if i.pk == item_id))
 
 
-@router.get("/{meeting_id}/decisions", response={200: list[DecisionOut], **READ_ERRORS},
+@router.get("/{meeting_id}/decisions", response={200: list[MeetingDecisionOut], **READ_ERRORS},
             summary="A meeting's decisions and what came of each")
 def decision_list(request, meeting_id: PathId):
     _meeting, rows = selectors.decisions_for(request.user, meeting_id)
     return [_decision(d, out) for d, out in rows]
 
 
-@router.post("/{meeting_id}/decisions", response={200: RecordedOut, 201: RecordedOut, **WRITE_ERRORS},
+@router.post("/{meeting_id}/decisions", response={200: MeetingDecisionRecordedOut, 201: MeetingDecisionRecordedOut, **WRITE_ERRORS},
              summary="Record a decision: it becomes a task, a case or a re-dispatch")
-def decision_create(request, meeting_id: PathId, payload: DecisionIn):
+def decision_create(request, meeting_id: PathId, payload: MeetingDecisionIn):
     """201 with the new decision and what it became; 200 with the stored one when the same decision was recorded
     before (a double submit makes nothing more). A refusal by plans or cases (the plan, unit or case not the
     caller's; a case the transition table will not dispatch) records nothing."""

@@ -30,22 +30,22 @@ def _date_text(value):
 Day = Annotated[dt.date, BeforeValidator(_date_text), Field(ge=dt.date(2000, 1, 1), le=dt.date(2099, 12, 31))]
 
 
-class MeetingIn(Schema):
+class WorkMeetingIn(Schema):
     title: str = Field(..., max_length=200, pattern=NOT_BLANK, title=_("会议名称"))
     date: Day = Field(..., title=_("会议日期"))
     street_id: Id | None = Field(None, title=_("街道"))  # None: the district's meeting
     chair_id: Id | None = Field(None, title=_("主持人"))
 
 
-class ItemIn(Schema):
+class AgendaItemIn(Schema):
     title: str = Field(..., max_length=300, pattern=NOT_BLANK, title=_("议题"))
 
 
-class MinutesIn(Schema):
+class ItemMinutesIn(Schema):
     minutes: str = Field(..., max_length=MAX_TEXT, title=_("会议记录"))
 
 
-class DecisionIn(Schema):
+class MeetingDecisionIn(Schema):
     """A decision and what it becomes. task: plan_id, owner_unit_id, due; case: place_id (default: the meeting's
     street); redispatch: case_id, lead_unit_id (co_unit_ids, time_limit_days, expected_version)."""
 

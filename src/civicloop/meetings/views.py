@@ -25,7 +25,7 @@ from . import permissions as perms
 from . import selectors
 from . import services as s
 from .constants import DecisionKind, ItemSource, MeetingState
-from .inputs import DecisionIn, ItemIn, MeetingIn, MinutesIn
+from .inputs import AgendaItemIn, ItemMinutesIn, MeetingDecisionIn, WorkMeetingIn
 
 
 def _pk(pk: int) -> int:
@@ -45,7 +45,7 @@ def meeting_list(request):
     """The meetings the viewer may read, and (keepers) the form of a new one."""
     user = request.user
     if request.method == "POST":
-        payload = form_validated(MeetingIn, _form(request, "title", "date", "street_id", "chair_id"))
+        payload = form_validated(WorkMeetingIn, _form(request, "title", "date", "street_id", "chair_id"))
         meeting = s.meeting_create(actor=user, **payload.dict())
         return done(request, reverse("meetings:meeting", args=[meeting.pk]), _("已生成例会材料。"))
     convene = perms.may_convene(user)
@@ -126,7 +126,7 @@ def meeting_act(request, pk: int, action: str):
 @login_required
 @require_POST
 def item_add(request, pk: int):
-    payload = form_validated(ItemIn, _form(request, "title"))
+    payload = form_validated(AgendaItemIn, _form(request, "title"))
     item = s.item_add(actor=request.user, meeting_id=_pk(pk), **payload.dict())
     return done(request, reverse("meetings:meeting", args=[pk]), _("已添加议题。"), anchor=f"#item-{item.pk}")
 
@@ -135,7 +135,7 @@ def item_add(request, pk: int):
 @require_POST
 def item_minutes(request, pk: int):
     """Save an item's minutes; htmx swaps the item in place."""
-    payload = form_validated(MinutesIn, {"minutes": request.POST.get("minutes", "")})
+    payload = form_validated(ItemMinutesIn, {"minutes": request.POST.get("minutes", "")})
     item = s.item_minutes_record(actor=request.user, item_id=_pk(pk), **payload.dict())
     if not request.headers.get("HX-Request"):
         return done(request, reverse("meetings:meeting", args=[item.meeting_id]), _("已保存会议记录。"),
@@ -151,7 +151,7 @@ def decide(request, pk: int):
     data = _form(request, "kind", "text", "item_id", "plan_id", "owner_unit_id", "due", "place_id", "case_id",
                  "lead_unit_id", "time_limit_days", "expected_version")
     data["co_unit_ids"] = [v for v in request.POST.getlist("co_unit_ids") if v]
-    payload = form_validated(DecisionIn, data)
+    payload = form_validated(MeetingDecisionIn, data)
     recorded = s.decision_record(actor=request.user, meeting_id=_pk(pk), **payload.dict())
     text = _("已记录决定。") if recorded.created else _("该决定已经记录过，未重复办理。")
     anchor = f"#item-{recorded.decision.item_id}" if recorded.decision.item_id else "#decisions"

@@ -187,3 +187,14 @@ def test_masked_for_readers_who_do_not_keep(client, world, sources, district_mee
     assert "13912345678" not in client.get(f"/meetings/{district_meeting.pk}/").content.decode()
     login(client, world.district_admin)
     assert "13912345678" in client.get(f"/meetings/{district_meeting.pk}/").content.decode()
+
+
+def test_openapi_schema_names_do_not_collide_with_the_consultation_meetings(client, world):
+    """The API's components are keyed by class name: the work meetings' schemas must not replace the cases app's
+    consultation `MeetingIn` (POST /api/cases/meetings would then document the wrong body)."""
+    login(client, world.district_admin)
+    doc = client.get("/api/openapi.json").json()
+    body = doc["paths"]["/api/cases/meetings"]["post"]["requestBody"]["content"]["application/json"]["schema"]
+    assert "body_unit_id" in doc["components"]["schemas"][body["$ref"].rsplit("/", 1)[1]]["properties"]
+    ours = doc["paths"]["/api/meetings/"]["post"]["requestBody"]["content"]["application/json"]["schema"]
+    assert "street_id" in doc["components"]["schemas"][ours["$ref"].rsplit("/", 1)[1]]["properties"]
