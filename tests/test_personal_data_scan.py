@@ -50,6 +50,9 @@ HOUSEHOLD_NUMBERS = {"household address": "13800138021", "enterprise address": "
 # an inspection finding's description (and so its rectification case's): those who may see the case's reporter data
 FINDING_NUMBERS = {"finding description": "13800138031"}
 FINDING_RIGHT = {"district_admin", "street_dispatcher", "consultation_staff"}
+# a plan task's progress report: its owner unit (street A) and the district's plan managers (plans.permissions.may_report)
+PLAN_NUMBERS = {"progress report": "13800138041"}
+PLAN_RIGHT = {"district_admin", "street_dispatcher", "consultation_staff"}
 
 
 @pytest.fixture
@@ -120,7 +123,7 @@ def _seed(world):
     make_subject(coverage_campaign, enterprise)
     return {"a": a, "b": b, "meeting": meeting, "household": household, "enterprise": enterprise,
             "campaign": campaign, "team": team, "subject": subject, "coverage_campaign": coverage_campaign,
-            **_seed_assessment(world)}
+            **_seed_assessment(world), **_seed_plans(world)}
 
 
 def _seed_assessment(world) -> dict:
@@ -155,7 +158,9 @@ def _params(seeded, world) -> dict[str, str]:
             "{meeting_id}": [str(seeded["meeting"].pk)], "{campaign_id}": [str(seeded["campaign"].pk), str(seeded["coverage_campaign"].pk)],
             "{team_id}": [str(seeded["team"].pk)], "{subject_id}": [str(seeded["subject"].pk)],
             "{set_id}": [str(seeded["indicator_set"].pk)], "{run_id}": [str(seeded["run"].pk)],
-            "{score_id}": [str(seeded["score"].pk)], "{finding_id}": [str(seeded["finding"].pk)]}
+            "{score_id}": [str(seeded["score"].pk)], "{finding_id}": [str(seeded["finding"].pk)],
+            "{plan_id}": [str(seeded["plan"].pk)], "{task_id}": [str(seeded["task"].pk)],
+            "{letter_id}": [str(seeded["letter"].pk)], "{number}": ["1"]}
 
 
 def _urls(seeded, world) -> list[str]:
@@ -170,7 +175,11 @@ def _urls(seeded, world) -> list[str]:
         values = params.get(path) or next((v for k, v in params.items() if k in path), None)
         assert values is not None, f"the scan does not know what to put in {path}: add it to _params"
         name = re.search(r"\{[^}]+\}", path).group(0)
-        urls += [path.replace(name, v) for v in values]
+        for v in values:
+            url = path.replace(name, v)
+            for rest in re.findall(r"\{[^}]+\}", url):  # a second parameter (a letter's version number)
+                url = url.replace(rest, params.get(rest, [rest])[0])
+            urls.append(url)
     a, b, h = seeded["a"], seeded["b"], seeded["household"]
     year, week, _day = timezone.localdate().isocalendar()  # this week's report holds the supervision and decision
     report = f"week={year}-W{week:02d}"
@@ -186,6 +195,9 @@ def _urls(seeded, world) -> list[str]:
         f"/assess/findings/{seeded['finding'].pk}/", f"/assess/inspections/{seeded['round'].pk}/",
         f"/assess/runs/{seeded['run'].pk}/", f"/assess/scores/{seeded['score'].pk}/",
         f"/cases/{seeded['finding'].case.tracking_code}/",
+        "/plans/", "/plans/mine/", f"/plans/{seeded['plan'].pk}/", f"/plans/{seeded['plan'].pk}/gantt/",
+        f"/plans/tasks/{seeded['task'].pk}/", "/plans/letters/", f"/plans/letters/{seeded['letter'].pk}/",
+        f"/plans/letters/{seeded['letter'].pk}/v1.pdf",
     ]
 
 
@@ -207,6 +219,21 @@ def _text(response) -> str:
     return response.content.decode()
 
 
+def _seed_plans(world) -> dict:
+    """A plan task of street A with a number in its progress report, and street A's inspection feedback letter
+    (the finding's description, masked in every letter)."""
+    from civicloop.plans.services import letter_generate, report_create
+    from civicloop.plans.testing import make_plan, make_task
+
+    plan = make_plan(world)
+    task = make_task(world, plan, title="背街小巷整治", owner=world.street_a_office)
+    report_create(actor=world.street_dispatcher, task_id=task.pk, percent=30,
+                  text=f"已联系居民{PLAN_NUMBERS['progress report']}")
+    letter = letter_generate(actor=world.district_admin, unit_id=world.street_a_office.pk,
+                             year=timezone.localdate().year, kind="feedback").letter
+    return {"plan": plan, "task": task, "letter": letter}
+
+
 def test_the_rights_are_those_the_scan_expects(world, seeded):
     for persona in PERSONAS:
         user = getattr(world, persona)
@@ -225,7 +252,7 @@ def test_no_full_number_reaches_a_persona_without_the_right(client, world, seede
         bodies.append((url, _text(r)))
     everything = "\n".join(body for _url, body in bodies)
     for numbers, right in ((CASE_NUMBERS, CASE_RIGHT), (HOUSEHOLD_NUMBERS, HOUSEHOLD_RIGHT),
-                           (FINDING_NUMBERS, FINDING_RIGHT)):
+                           (FINDING_NUMBERS, FINDING_RIGHT), (PLAN_NUMBERS, PLAN_RIGHT)):
         for where, number in numbers.items():
             if persona in right:
                 assert number in everything, (persona, where, "the right to see it, but it is nowhere")

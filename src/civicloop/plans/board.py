@@ -70,8 +70,8 @@ def _plan_tasks(actor, plan_id: int):
 def plan_board(actor, plan: Plan, *, on: dt.date) -> dict:
     """The board of `plan` (the leaf tasks the actor sees — a parent is its children's sum): counts per status
     and a light by owner unit and by goal, the plan's totals, and its late tasks (latest-due last)."""
-    rows = list(_plan_tasks(actor, plan.pk).values_list("pk", "parent_id", "goal_id", "owner_unit_id", "start",
-                                                         "due", "done_at", "percent"))
+    rows = list(_plan_tasks(actor, plan.pk).order_by().values_list("pk", "parent_id", "goal_id", "owner_unit_id",
+                                                                    "start", "due", "done_at", "percent"))
     parents = {r[1] for r in rows if r[1] is not None}
     by_unit: dict[int, BoardRow] = {}
     by_goal: dict[int | None, BoardRow] = {}
@@ -100,7 +100,8 @@ def plan_board(actor, plan: Plan, *, on: dt.date) -> dict:
     # the reddest first: most late, then most at risk, then by name
     order = lambda r: (-r.counts[TaskStatus.LATE], -r.counts[TaskStatus.AT_RISK], r.name)  # noqa: E731
     late.sort()
-    titles = dict(Task.objects.filter(pk__in=[pk for _d, pk, _u in late[:LATE_LIST_MAX]]).values_list("pk", "title"))
+    titles = dict(Task.objects.filter(pk__in=[pk for _d, pk, _u in late[:LATE_LIST_MAX]]).order_by()
+                  .values_list("pk", "title")) if late else {}
     return {
         "by_unit": sorted(by_unit.values(), key=order),
         "by_goal": sorted(by_goal.values(), key=lambda r: (r.key is None, list(goal_names).index(r.key)

@@ -36,3 +36,22 @@ def panel(request) -> str | None:
         return None
     return render_to_string("plans/_home_panel.html", {"tasks": tasks[:PANEL_TASKS], "task_count": len(tasks),
                                                        "waiting": waiting, "red": red}, request=request)
+
+
+def record_panel(request, obj) -> str | None:
+    """On a case's page: the plan tasks it is linked to (as a case or an adopted suggestion), as the viewer sees them."""
+    from .constants import LinkKind, TaskStatus
+    from .models import Task
+
+    if obj._meta.label_lower != "cases.case" or not getattr(request.user, "pk", None):
+        return None
+    tasks = list(Task.objects.filter(selectors.tasks_visible_q(request.user),
+                                     links__kind__in=(LinkKind.CASE, LinkKind.SUGGESTION), links__object_id=obj.pk)
+                 .distinct().select_related("plan").order_by("pk")[:20])
+    if not tasks:
+        return None
+    on = selectors.today()
+    from .status import task_status
+
+    rows = [{"task": t, "status_label": TaskStatus(task_status(t, on)).label} for t in tasks]
+    return render_to_string("plans/_case_panel.html", {"rows": rows}, request=request)

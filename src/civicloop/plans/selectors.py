@@ -257,8 +257,14 @@ def task_detail(actor, task_id: int, *, on: dt.date) -> dict:
     for a in Attachment.objects.filter(owner_kind=REPORT_OWNER_KIND, owner_id__in=[r.pk for r in reports]) \
             .order_by("pk"):
         files.setdefault(a.owner_id, []).append(a)
+    from civicloop.core.masking import mask_free_text
+
+    from .permissions import may_report
+
+    clear = may_report(actor, task)  # the owner unit and the district's managers; others read numbers masked
     for r in reports:
         r.evidence = files.get(r.pk, [])
+        r.shown_text = r.text if clear else mask_free_text(r.text)
     return {"task": task, "status": status, "status_label": TaskStatus(status).label, "light": STATUS_LIGHT[status],
             "children": children, "milestones": milestones, "reports": reports,
             "co_units": list(task.co_units.order_by("pk")), "links": linked_rows(actor, list(task.links.all()))}

@@ -28,7 +28,7 @@ MAX_TARGETS = 50
 @transaction.atomic
 def letter_sync(letter: Letter, *, actor=None) -> LetterVersion:
     """The letter's current version: a new one when its data changed since the latest (audited)."""
-    locked = Letter.objects.select_for_update().select_related("unit__territory").get(pk=letter.pk)
+    locked = Letter.objects.select_for_update(of=("self",)).select_related("unit__territory").get(pk=letter.pk)
     content = build_content(locked, actor=actor)
     key = digest(content)
     latest = locked.versions.order_by("-number").first()

@@ -15,7 +15,7 @@ def post(client, url, body):
 
 def test_board_and_lists(world, plan_world, client, django_assert_max_num_queries):
     client.force_login(world.district_admin)
-    with django_assert_max_num_queries(8):
+    with django_assert_max_num_queries(9):
         board = client.get(f"/api/plans/plans/{plan_world.plan.pk}/board").json()
     assert board["totals"]["total"] == 4  # leaves: a1, a2, b, h
     assert {r["name"] for r in board["by_unit"]} >= {world.street_a_office.name, world.housing.name}
@@ -71,3 +71,18 @@ def test_letters_api(world, plan_world, client):
     assert detail["stale"] is False and len(detail["versions"]) == 1
     client.force_login(world.outsider)
     assert client.get(f"/api/plans/letters/{letter_id}").status_code == 404
+
+
+def test_the_board_reads_the_same_few_queries_however_many_tasks(world, plan_world, client,
+                                                                  django_assert_max_num_queries):
+    from civicloop.plans.testing import make_task
+
+    for i in range(30):
+        make_task(world, plan_world.plan, title=f"批量{i}", owner=(world.street_b_office, world.housing)[i % 2],
+                  co_units=[world.city_mgmt])
+    for user in (world.district_admin, world.outsider):
+        client.force_login(user)
+        # session, user, the viewer's units and contact streets, plan, tasks, unit names, goals, late titles
+        with django_assert_max_num_queries(9):
+            board = client.get(f"/api/plans/plans/{plan_world.plan.pk}/board").json()
+        assert board["totals"]["total"] >= 16

@@ -80,3 +80,19 @@ def test_letters_pages(world, plan_world, client, django_assert_max_num_queries)
     assert response.status_code == 302
     body = client.get(reverse("plans:letter", args=[v.letter_id])).content.decode()
     assert "签收第 1 版" not in body and "已于" in body
+
+
+def test_home_panel_lists_the_units_late_tasks_and_letters_to_acknowledge(world, plan_world, client):
+    import datetime as dt
+
+    from civicloop.plans.services import letter_generate
+    from civicloop.plans.testing import make_task
+
+    make_task(world, plan_world.plan, title="早已逾期", owner=world.street_a_office, start=dt.date(2020, 1, 1),
+              due=dt.date(2020, 2, 1))
+    letter_generate(actor=world.district_admin, unit_id=world.street_a_office.pk, year=2026, kind="tasks")
+    client.force_login(world.street_dispatcher)
+    body = client.get("/").content.decode()
+    assert "早已逾期" in body and "份三书待签收" in body
+    client.force_login(world.outsider)
+    assert "早已逾期" not in client.get("/").content.decode()
