@@ -222,6 +222,18 @@ def plans(db: str, env: dict, tmp: Path) -> list[Result]:
 
 
 @step
+def meetings(db: str, env: dict, tmp: Path) -> list[Result]:
+    """PostgreSQL only: the work meeting pack (工作例会) for the district and a street — built (goal ≤ 1 s for the
+    district) and read — on the demo district (bench/meetings_http.py; alone, the step generates the demo first)."""
+    if not db.startswith("PostgreSQL"):
+        return []
+    sys.path.insert(0, str(ROOT / "bench"))
+    from meetings_http import measure
+
+    return [Result(r["name"], db, r["seconds"], 0, r.get("rows", 0), r.get("note", "")) for r in measure(env, tmp)]
+
+
+@step
 def sqlite_batch_load(db: str, env: dict, tmp: Path) -> list[Result]:
     """SQLite only: batches from 16 clients for a bounded time, with the inbox p95 and the `-wal` file's size
     meanwhile (bench/batch_load.py). Runs on the database `demo_generation` made (BENCH_ONLY must name both)."""

@@ -67,6 +67,7 @@ class Channel(models.TextChoices):
     PORTAL = "portal", _("市民上报")
     LEADER_INSTRUCTION = "leader_instruction", _("领导交办")
     OPEN311 = "open311", _("Open311接口")  # another system's client (a city app) through /open311/v2/, with a key
+    MEETING = "meeting", _("工作例会")  # a work meeting's decision (meetings app; external id "MD<decision id>")
 
 
 # Channels only another system registers through, never a person by hand: an Open311 case is what a client sent

@@ -88,11 +88,13 @@ class CaseFilters:
     street_id: int | None = None
     community_id: int | None = None
     text: str | None = None  # tracking code or words of the description
+    supervised: bool = False  # only cases supervised (督办) at least once — the work meeting's red supervised cases
 
 
 def case_list_for(actor, filters: CaseFilters | dict | None = None, *, now: dt.datetime | None = None) -> QuerySet:
     """Visible cases, filtered, red/yellow first then newest. Returns a queryset (paginate in the handler)."""
     f = filters if isinstance(filters, CaseFilters) else CaseFilters(**(filters or {}))
+    now = now or timezone.now()
     states = Q()
     if f.state:
         states &= Q(state=f.state)
@@ -109,12 +111,16 @@ def case_list_for(actor, filters: CaseFilters | dict | None = None, *, now: dt.d
         qs = qs.filter(appeal_type=f.appeal_type)
     if f.time_state:
         qs = qs.filter(time_state=f.time_state)
+        if f.time_state == TimeState.RED:  # the same rule as plain columns: the (who, state, deadline) indexes serve it
+            qs = qs.filter(state__in=CLOCK_STATES, deadline__lt=now)
     if f.lead_unit_id:
         qs = qs.filter(lead_unit_id=f.lead_unit_id)
     if f.street_id:
         qs = qs.filter(street_id=f.street_id)
     if f.community_id:
         qs = qs.filter(community_id=f.community_id)
+    if f.supervised:
+        qs = qs.filter(Exists(Supervision.objects.filter(case_id=OuterRef("pk"))))
     if f.text:
         text = f.text.strip()
         words = Q(description__icontains=text)
