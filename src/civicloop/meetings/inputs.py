@@ -9,9 +9,10 @@ from typing import Annotated
 
 from django.utils.translation import gettext_lazy as _
 from ninja import Field, Schema
-from pydantic import BeforeValidator, StrictInt
+from pydantic import StrictInt
 
 from civicloop.core.api import NOT_BLANK, Count, Id
+from civicloop.core.api import Day as CoreDay
 
 from .constants import DecisionKind
 
@@ -19,15 +20,8 @@ MAX_TEXT = 4000
 MAX_CO_UNITS = 20
 
 
-def _date_text(value):
-    """A date is "YYYY-MM-DD" text (JSON has no date type): a number is not a date, though pydantic's lax mode would
-    read it as seconds since 1970."""
-    if isinstance(value, int | float):
-        raise ValueError("a date is written as YYYY-MM-DD")
-    return value
-
-
-Day = Annotated[dt.date, BeforeValidator(_date_text), Field(ge=dt.date(2000, 1, 1), le=dt.date(2099, 12, 31))]
+# the one date-only rule (core.api.Day), within the years a meeting can have
+Day = Annotated[CoreDay, Field(ge=dt.date(2000, 1, 1), le=dt.date(2099, 12, 31))]
 
 
 class WorkMeetingIn(Schema):
