@@ -109,7 +109,7 @@ def finding_items(indicator, found) -> dict:
             "finding_items": str(rules.points(items))}
 
 
-def source_figures(actor, run, indicators, units, group: str) -> dict:
+def source_figures(actor, run, indicators, units, group: str, today: dt.date | None = None) -> dict:
     """{(indicator id, unit id): (value, numerator, denominator, filters | extra)} of the objective indicators
     whose metric is another app's (sources.SOURCE_METRICS): one computation per metric for all the units."""
     out = {}
@@ -118,7 +118,7 @@ def source_figures(actor, run, indicators, units, group: str) -> dict:
         if indicator.kind == IndicatorKind.OBJECTIVE and indicator.metric in SOURCE_METRICS:
             by_metric[indicator.metric].append(indicator)
     for code, metric_indicators in by_metric.items():
-        figures, extra = SOURCE_METRICS[code].compute(actor, run, units, group)
+        figures, extra = SOURCE_METRICS[code].compute(actor, run, units, group, today)
         for unit in units:
             num, den = figures.get(unit.pk, (0, 0))
             value = rules.points(Decimal(num) * HUNDRED / Decimal(den)) if den else None
@@ -211,7 +211,7 @@ def evaluate(run, indicators, units, entries: dict, *, findings: dict | None = N
     findings = findings or {}
     group = run.indicator_set.unit_group
     figures = objective_figures(run, indicators, units, group, today)
-    sourced = source_figures(actor, run, indicators, units, group)  # other apps' figures, as `actor` sees them
+    sourced = source_figures(actor, run, indicators, units, group, today)  # other apps' figures, as `actor` sees them
     scores, totals = [], {u.pk: UnitTotal(u.pk) for u in units}
     for unit in units:
         total = totals[unit.pk]
