@@ -22,6 +22,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
+from contextlib import contextmanager
 from functools import cached_property, lru_cache
 from itertools import accumulate
 from typing import NamedTuple
@@ -717,6 +718,20 @@ def _times(rng, n: int, end: dt.datetime) -> list[dt.datetime]:
                 out.append(local)
     out.sort()
     return out
+
+
+@contextmanager
+def case_clock(at: dt.datetime):
+    """For another app's demo step going through the cases services: inside, they write `at` as the moment (the
+    case's registration, its events, the deadlines counted from it) — a meeting's decision on the meeting's day
+    rather than when the generator runs, so the same seed gives the same cases."""
+    from .services._core import _DEMO_CLOCK
+
+    token = _DEMO_CLOCK.set(at)
+    try:
+        yield
+    finally:
+        _DEMO_CLOCK.reset(token)
 
 
 def cases_end() -> dt.datetime:

@@ -3,6 +3,7 @@
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
@@ -107,7 +108,8 @@ class Case(TenantModel):
     unsatisfied_count = models.PositiveSmallIntegerField(_("不满意次数"), default=0)
     merged_into = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT, related_name="merged_cases", verbose_name=_("合并到"))
     version = models.PositiveIntegerField(default=0)  # optimistic lock; = seq of the last event
-    created_at = models.DateTimeField(_("登记时间"), auto_now_add=True, db_index=True)
+    # the registration's moment, set by the intake with its event's (`services/intake._write`)
+    created_at = models.DateTimeField(_("登记时间"), default=timezone.now, editable=False, db_index=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:

@@ -17,11 +17,13 @@ Deterministic: no randomness — items and cases are taken in their order (due d
 from __future__ import annotations
 
 import datetime as dt
+from contextlib import nullcontext
 
 from django.utils.translation import gettext as _
 
 from civicloop.cases.constants import CaseState
-from civicloop.cases.demo import cases_end
+from civicloop.cases.demo import case_clock, cases_end
+from civicloop.cases.models import Case, CaseEvent
 from civicloop.cases.selectors import CaseFilters, case_list_for
 from civicloop.core.errors import CivicError
 from civicloop.orgs.constants import UnitKind
@@ -77,6 +79,9 @@ def generate_meetings(ctx) -> None:
             scopes.append((keeper.unit.territory, keeper, None, _("%(street)s工作例会") % {
                 "street": keeper.unit.territory.name}))
     made = {"meeting": 0, "item": 0, "decision": 0, "done": 0}
+    # the cases and events its decisions write through the cases services, counted with the demo's own
+    cases_before = Case.objects.filter(district=ctx.district).count()
+    events_before = CaseEvent.objects.filter(district=ctx.district).count()
     streets = sorted(ctx.streets, key=lambda s: s.code)
     for n, (street, keeper, chair, name) in enumerate(scopes):
         first_tasks = []
@@ -102,14 +107,18 @@ def generate_meetings(ctx) -> None:
     ctx.stats.add("meetings.meeting", made["meeting"])
     ctx.stats.add("meetings.agenda_item", made["item"])
     ctx.stats.add("meetings.decision", made["decision"])
+    ctx.stats.add("cases.case", Case.objects.filter(district=ctx.district).count() - cases_before)
+    ctx.stats.add("cases.case_event", CaseEvent.objects.filter(district=ctx.district).count() - events_before)
     ctx.log(f"  meetings: {made['meeting']} meetings, {made['item']} agenda items, {made['decision']} decisions "
             f"({made['done']} tasks done)")
 
 
 def _try(service, **kwargs):
-    """A decision the owning app refuses (a plan not the keeper's, a case moved on) is left out of the demo."""
+    """A decision the owning app refuses (a plan not the keeper's, a case moved on) is left out of the demo. The
+    cases services write the decision's moment (`at`: the meeting's day), not the generator's (`case_clock`)."""
     try:
-        return service(**kwargs)
+        with case_clock(kwargs["at"]) if "at" in kwargs else nullcontext():
+            return service(**kwargs)
     except CivicError:
         return None
 

@@ -4,6 +4,7 @@ write the event, schedule notifications after commit."""
 from __future__ import annotations
 
 import datetime as dt
+from contextvars import ContextVar
 
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -22,8 +23,14 @@ from ..transitions import states_allowing
 CONFLICT_MESSAGE = _("该工单已被他人修改，请刷新后重试。")
 
 
+# The demo generator's clock (`cases.demo.case_clock`): another app's demo step that goes through these services (a
+# meeting's decision registering a case, a sensor alarm opening one) writes the moment it stages — the meeting's
+# day — not the moment the generator runs; unset (always, outside a demo step) it is the real time.
+_DEMO_CLOCK: ContextVar[dt.datetime | None] = ContextVar("civicloop_cases_demo_clock", default=None)
+
+
 def now() -> dt.datetime:
-    return timezone.now()
+    return _DEMO_CLOCK.get() or timezone.now()
 
 
 def load_for_update(actor, case_id: int, expected_version: int | None = None) -> Case:

@@ -366,7 +366,8 @@ def _register_numbered_first(case: Case, *, actor, note: str, attachments: list 
 
 
 def _write(case: Case, *, actor, at, note: str = "", attachments: list | None = None) -> None:
-    """Store a checked and numbered case with its register event."""
+    """Store a checked and numbered case with its register event (registered at the event's moment)."""
+    case.created_at = at
     insert(case)  # the ORM's insert without its compile (decision 30)
     event_write(case=case, actor=actor, action=Action.REGISTER, before={}, after=snapshot(case, co_unit_ids=[]),
                 note=note, attachments=attachments, at=at)
