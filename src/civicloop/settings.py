@@ -141,6 +141,7 @@ INSTALLED_APPS = [
     "civicloop.open311",  # Open311 GeoReport v2 at /open311/v2/
     "civicloop.hotline",
     "civicloop.assess",  # reads the dashboard's metrics
+    "civicloop.signs",  # sensors → alarms → cases (channel sensor)
     "civicloop.demo",
     "civicloop.web",
 ]

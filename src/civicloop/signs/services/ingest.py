@@ -1,0 +1,201 @@
+"""Readings in bulk from gateways: `readings_ingest` checks every item, stores the new ones and their hourly
+rollups in one transaction, and answers an outcome per item.
+
+Idempotent by (device, metric, at): the readings table's key refuses a repeat (`ON CONFLICT DO NOTHING`), and
+only the rows the insert returns — the ones really new — are added to the rollups and the latest values, so the
+same batch sent three times changes nothing the second and third time. A late or out-of-order reading is stored
+like any other; the latest value moves only forward, and the evaluation reads the stored series.
+
+The SQL is hand-written (one statement per table, arrays on PostgreSQL, multi-row VALUES on SQLite): the ORM's
+bulk_create cannot say which rows a conflict skipped, and it would compile 1,000 objects per batch.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from collections import defaultdict
+from dataclasses import dataclass
+
+from django.db import connection, transaction
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from civicloop.core.errors import CivicError, ErrorCode
+
+from ..constants import BATCH_MAX, LATE_LIMIT_HOURS, VALUE_LIMIT
+from ..error_codes import SignsErrorCode
+from ..models import Device, Metric
+
+STORED, REPEATED = "stored", "repeated"
+FUTURE_SLACK = dt.timedelta(minutes=5)  # a gateway's clock a little ahead is not an error
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """One item's answer: stored, repeated (already stored: nothing changed), or refused (`error`)."""
+
+    status: str
+    error: CivicError | None = None
+
+
+def metric_ids() -> dict[str, tuple[int, str]]:
+    """{code: (id, device kind)} of the catalogue (a few rows; read per batch, not cached across requests)."""
+    return {code: (pk, kind) for code, pk, kind in Metric.objects.values_list("code", "pk", "device_kind")}
+
+
+def readings_ingest(*, district_id: int, items: list[dict], now: dt.datetime | None = None,
+                    evaluate: bool = True) -> list[Outcome]:
+    """Store a batch of readings [{device, metric, at, value}] (codes, an aware datetime, a number) for the
+    district's devices. A refused item changes nothing and does not stop the others. After the commit, one
+    evaluation task for the devices that got new, recent readings (`evaluate=False`: the caller evaluates)."""
+    if not 1 <= len(items) <= BATCH_MAX:
+        raise CivicError(ErrorCode.INVALID, _("一次报送 1 至 %(max)d 条读数。"), max=BATCH_MAX)
+    now = now or timezone.now()
+    metrics = metric_ids()
+    codes = {str(i.get("device", "")) for i in items}
+    devices = {code: (pk, kind) for code, pk, kind in Device.objects.filter(
+        district_id=district_id, active=True, code__in=codes).values_list("code", "pk", "kind")}
+    out: list[Outcome | None] = [None] * len(items)
+    rows: dict[tuple, tuple[int, float]] = {}  # (device id, metric id, at) → (item index, value)
+    for i, item in enumerate(items):
+        device, metric = devices.get(item.get("device")), metrics.get(item.get("metric"))
+        at, value = item.get("at"), item.get("value")
+        if device is None:
+            out[i] = Outcome("refused", CivicError(SignsErrorCode.UNKNOWN_DEVICE))
+        elif metric is None or metric[1] != device[1]:
+            out[i] = Outcome("refused", CivicError(SignsErrorCode.UNKNOWN_METRIC))
+        elif (not isinstance(value, (int, float)) or isinstance(value, bool) or not math.isfinite(value)
+              or abs(value) > VALUE_LIMIT or not isinstance(at, dt.datetime) or at.tzinfo is None
+              or at > now + FUTURE_SLACK):
+            out[i] = Outcome("refused", CivicError(SignsErrorCode.BAD_VALUE))
+        else:
+            key = (device[0], metric[0], at.astimezone(dt.UTC).replace(tzinfo=None))
+            if key in rows:
+                out[i] = Outcome(REPEATED)  # the same reading twice in one batch: the first one counts
+            else:
+                rows[key] = (i, float(value))
+    if not rows:
+        return out
+    with transaction.atomic():
+        new = _insert_readings(rows)
+        if new:
+            _add_rollups(new, rows)
+            _move_latest(new, rows)
+    for key, (i, _v) in rows.items():
+        out[i] = Outcome(STORED if key in new else REPEATED)
+    recent = now.astimezone(dt.UTC).replace(tzinfo=None) - dt.timedelta(hours=LATE_LIMIT_HOURS)
+    due = sorted({key[0] for key in new if key[2] >= recent})
+    if evaluate and due:
+        from ..tasks import evaluate_devices
+
+        transaction.on_commit(lambda: evaluate_devices.enqueue(due))
+    return out
+
+
+# ----- SQL. Times travel as naive UTC: the key compares equal however the database hands a time back.
+def _utc(value) -> dt.datetime:
+    if isinstance(value, str):
+        value = dt.datetime.fromisoformat(value)
+    return value.astimezone(dt.UTC).replace(tzinfo=None) if value.tzinfo else value
+
+
+def _pg() -> bool:
+    return connection.vendor == "postgresql"
+
+
+def _aware(naive: dt.datetime) -> dt.datetime:
+    return naive.replace(tzinfo=dt.UTC)
+
+
+def _sqlite_time(naive: dt.datetime) -> str:
+    return naive.isoformat(sep=" ")
+
+
+def _chunks(seq: list, size: int):
+    for start in range(0, len(seq), size):
+        yield seq[start:start + size]
+
+
+def _insert_readings(rows: dict) -> set[tuple]:
+    """Insert the rows; the keys of those really inserted (a conflict with a stored reading skips it)."""
+    keys = sorted(rows)
+    new: set[tuple] = set()
+    with connection.cursor() as cursor:
+        if _pg():
+            cursor.execute(
+                "INSERT INTO signs_reading (device_id, metric_id, at, value) "
+                "SELECT * FROM unnest(%s::bigint[], %s::bigint[], %s::timestamptz[], %s::float8[]) "
+                "ON CONFLICT DO NOTHING RETURNING device_id, metric_id, at",
+                [[k[0] for k in keys], [k[1] for k in keys], [_aware(k[2]) for k in keys],
+                 [rows[k][1] for k in keys]])
+            new.update((d, m, _utc(at)) for d, m, at in cursor.fetchall())
+            return new
+        for chunk in _chunks(keys, 500):
+            cursor.execute(
+                "INSERT INTO signs_reading (device_id, metric_id, at, value) VALUES "
+                + ",".join(["(%s, %s, %s, %s)"] * len(chunk))
+                + " ON CONFLICT DO NOTHING RETURNING device_id, metric_id, at",
+                [v for k in chunk for v in (k[0], k[1], _sqlite_time(k[2]), rows[k][1])])
+            new.update((d, m, _utc(at)) for d, m, at in cursor.fetchall())
+    return new
+
+
+def _add_rollups(new: set[tuple], rows: dict) -> None:
+    """Add the new readings to their hours: count, sum, minimum, maximum (sorted: concurrent batches lock the
+    rollup rows in the same order, never waiting on each other in a circle)."""
+    hours: dict[tuple, list] = defaultdict(lambda: [0, 0.0, math.inf, -math.inf])
+    for key in new:
+        value = rows[key][1]
+        acc = hours[(key[0], key[1], key[2].replace(minute=0, second=0, microsecond=0))]
+        acc[0] += 1
+        acc[1] += value
+        acc[2] = min(acc[2], value)
+        acc[3] = max(acc[3], value)
+    keys = sorted(hours)
+    with connection.cursor() as cursor:
+        if _pg():
+            cursor.execute(
+                "INSERT INTO signs_rollup AS r (device_id, metric_id, hour, count, total, low, high) "
+                "SELECT * FROM unnest(%s::bigint[], %s::bigint[], %s::timestamptz[], %s::int[], %s::float8[], "
+                "%s::float8[], %s::float8[]) ON CONFLICT (device_id, metric_id, hour) DO UPDATE SET "
+                "count = r.count + excluded.count, total = r.total + excluded.total, "
+                "low = LEAST(r.low, excluded.low), high = GREATEST(r.high, excluded.high)",
+                [[k[0] for k in keys], [k[1] for k in keys], [_aware(k[2]) for k in keys]]
+                + [[hours[k][j] for k in keys] for j in range(4)])
+            return
+        for chunk in _chunks(keys, 400):
+            cursor.execute(
+                "INSERT INTO signs_rollup AS r (device_id, metric_id, hour, count, total, low, high) VALUES "
+                + ",".join(["(%s, %s, %s, %s, %s, %s, %s)"] * len(chunk))
+                + " ON CONFLICT (device_id, metric_id, hour) DO UPDATE SET count = r.count + excluded.count, "
+                "total = r.total + excluded.total, low = min(r.low, excluded.low), high = max(r.high, excluded.high)",
+                [v for k in chunk for v in (k[0], k[1], _sqlite_time(k[2]), *hours[k])])
+
+
+def _move_latest(new: set[tuple], rows: dict) -> None:
+    """Each series' newest new reading replaces the stored latest one only when it is newer (a late reading
+    does not)."""
+    newest: dict[tuple, tuple] = {}
+    for key in new:
+        series = (key[0], key[1])
+        if series not in newest or key[2] > newest[series][0]:
+            newest[series] = (key[2], rows[key][1])
+    keys = sorted(newest)
+    with connection.cursor() as cursor:
+        if _pg():
+            cursor.execute(
+                "INSERT INTO signs_latest AS l (device_id, metric_id, at, value) "
+                "SELECT * FROM unnest(%s::bigint[], %s::bigint[], %s::timestamptz[], %s::float8[]) "
+                "ON CONFLICT (device_id, metric_id) DO UPDATE SET at = excluded.at, value = excluded.value "
+                "WHERE excluded.at > l.at",
+                [[k[0] for k in keys], [k[1] for k in keys], [_aware(newest[k][0]) for k in keys],
+                 [newest[k][1] for k in keys]])
+            return
+        for chunk in _chunks(keys, 500):
+            cursor.execute(
+                "INSERT INTO signs_latest AS l (device_id, metric_id, at, value) VALUES "
+                + ",".join(["(%s, %s, %s, %s)"] * len(chunk))
+                + " ON CONFLICT (device_id, metric_id) DO UPDATE SET at = excluded.at, value = excluded.value "
+                "WHERE excluded.at > l.at",
+                [v for k in chunk for v in (k[0], k[1], _sqlite_time(newest[k][0]), newest[k][1])])
