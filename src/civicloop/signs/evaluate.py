@@ -74,7 +74,7 @@ def assess(spec: RuleSpec, series, now: dt.datetime, *, last_activity_at: dt.dat
     none, `watching_since` (when the device was registered) starts it."""
     points = sorted(p for p in series if p[0] <= now)
     if spec.kind == RuleKind.SILENCE:
-        return _silence(spec, points, now, last_activity_at or watching_since)
+        return _silence(spec, points, now, last_activity_at, watching_since)
     if not points:
         return Verdict(Severity.NONE)
     at, value = points[-1]
@@ -112,16 +112,17 @@ def _repetition(spec: RuleSpec, points, now) -> Verdict:
     return Verdict(Severity.NONE, points[-1][0], points[-1][1])
 
 
-def _silence(spec: RuleSpec, points, now, clock: dt.datetime | None) -> Verdict:
+def _silence(spec: RuleSpec, points, now, clock: dt.datetime | None, watching_since: dt.datetime | None) -> Verdict:
     """No activity for `silence_minutes`: no reading at all (a device that stopped reporting), or none above
     `activity_above` (no water used). The clock only moves forward: a late reading older than it changes nothing."""
     active = [at for at, value in points if spec.is_activity(value)]
     if active and (clock is None or active[-1] > clock):
         clock = active[-1]
-    if clock is None:
+    start = clock or watching_since  # never any activity: silent since the device was registered
+    if start is None:
         return Verdict(Severity.NONE)
-    silent = now - clock >= dt.timedelta(minutes=spec.silence_minutes)
-    return Verdict(spec.severity if silent else Severity.NONE, now if silent else clock, None, clock)
+    silent = now - start >= dt.timedelta(minutes=spec.silence_minutes)
+    return Verdict(spec.severity if silent else Severity.NONE, now if silent else start, None, clock)
 
 
 def breaches(spec: RuleSpec, series, since: dt.datetime) -> int:
