@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
+from civicloop.cases.models import Category
 from civicloop.core.errors import CivicError, ErrorCode, not_found
 from civicloop.core.services import audit_write
 from civicloop.orgs.models import Unit
@@ -112,6 +113,8 @@ def rule_save(*, actor, rule_id: int | None = None, **values) -> Rule:
         rule = Rule(district_id=district_id, **values)
     if not Metric.objects.filter(pk=rule.metric_id).exists():
         raise CivicError(SignsErrorCode.UNKNOWN_METRIC)
+    if rule.category_id is not None and not Category.objects.filter(pk=rule.category_id, active=True).exists():
+        raise CivicError(ErrorCode.INVALID, _("分类不存在。"))
     if rule.lead_unit_id is not None and not Unit.objects.filter(
             pk=rule.lead_unit_id, district_id=district_id, active=True).exists():
         raise CivicError(ErrorCode.INVALID, _("承办单位无效。"))
