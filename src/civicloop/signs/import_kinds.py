@@ -8,8 +8,9 @@ written all together or not at all, by the framework.
 
 from __future__ import annotations
 
-from civicloop.imports import spec as s
 from django.utils.translation import gettext_lazy as _
+
+from civicloop.imports import spec as s
 
 from .constants import DeviceKind, SignsImportKind
 from .models import Device

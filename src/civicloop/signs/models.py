@@ -80,6 +80,9 @@ class Reading(models.Model):
         verbose_name = _("读数")
         verbose_name_plural = _("读数")
 
+    def __str__(self) -> str:
+        return f"{self.device_id}/{self.metric_id}@{self.at:%Y-%m-%d %H:%M}={self.value:g}"
+
 
 class Rollup(models.Model):
     """The readings of one series in one hour, summed: what a 30-day chart reads (720 rows a series)."""
@@ -93,6 +96,9 @@ class Rollup(models.Model):
     low = models.FloatField()
     high = models.FloatField()
 
+    def __str__(self) -> str:
+        return f"{self.device_id}/{self.metric_id}@{self.hour:%Y-%m-%d %H}h ×{self.count}"
+
 
 class Latest(models.Model):
     """The newest reading of a series (a late reading older than it leaves it as it is)."""
@@ -102,6 +108,9 @@ class Latest(models.Model):
     metric = models.ForeignKey(Metric, on_delete=models.PROTECT, related_name="+")
     at = models.DateTimeField()
     value = models.FloatField()
+
+    def __str__(self) -> str:
+        return f"{self.device_id}/{self.metric_id}={self.value:g}"
 
 
 class Rule(TenantModel):
@@ -151,6 +160,9 @@ class RuleState(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["rule", "device"], name="signs_rule_state_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.rule_id}/{self.device_id}: {self.severity}"
 
 
 class Alarm(TenantModel):

@@ -5,7 +5,7 @@ import datetime as dt
 
 import pytest
 
-from civicloop.cases.constants import Action, Channel, CaseState
+from civicloop.cases.constants import Action, CaseState, Channel
 from civicloop.cases.models import Case, CaseEvent
 from civicloop.core.errors import CivicError
 from civicloop.signs.constants import Severity

@@ -68,8 +68,8 @@ def test_bad_items_are_refused_one_by_one_and_change_nothing(world, signs):
 
 @pytest.mark.django_db
 def test_another_districts_device_is_unknown(world, signs):
-    from civicloop.signs.testing import make_device
     from civicloop.places.models import Place
+    from civicloop.signs.testing import make_device
 
     make_device(world, "EL-OTHER", "elevator", Place.objects.filter(district=world.other_district).last())
     out = readings_ingest(district_id=world.district.pk, items=batch(code="EL-OTHER", n=1), now=NOW, evaluate=False)
