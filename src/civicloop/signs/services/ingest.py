@@ -77,11 +77,7 @@ def readings_ingest(*, district_id: int, items: list[dict], now: dt.datetime | N
                 rows[key] = (i, float(value))
     if not rows:
         return out
-    with transaction.atomic():
-        new = _insert_readings(rows)
-        if new:
-            _add_rollups(new, rows)
-            _move_latest(new, rows)
+    new = readings_store({key: value for key, (_i, value) in rows.items()})
     for key, (i, _v) in rows.items():
         out[i] = Outcome(STORED if key in new else REPEATED)
     recent = now.astimezone(dt.UTC).replace(tzinfo=None) - dt.timedelta(hours=LATE_LIMIT_HOURS)
@@ -91,6 +87,18 @@ def readings_ingest(*, district_id: int, items: list[dict], now: dt.datetime | N
 
         transaction.on_commit(lambda: evaluate_devices.enqueue(due))
     return out
+
+
+@transaction.atomic
+def readings_store(values: dict[tuple, float]) -> set[tuple]:
+    """Store checked readings {(device id, metric id, naive UTC at): value}: the new ones with their rollups and
+    latest values; answers the keys really stored (the others were stored before). The demo's feed writes
+    through here too, so its rollups are the ingestion's."""
+    new = _insert_readings(values)
+    if new:
+        _add_rollups(new, values)
+        _move_latest(new, values)
+    return new
 
 
 # ----- SQL. Times travel as naive UTC: the key compares equal however the database hands a time back.
@@ -128,7 +136,7 @@ def _insert_readings(rows: dict) -> set[tuple]:
                 "SELECT * FROM unnest(%s::bigint[], %s::bigint[], %s::timestamptz[], %s::float8[]) "
                 "ON CONFLICT DO NOTHING RETURNING device_id, metric_id, at",
                 [[k[0] for k in keys], [k[1] for k in keys], [_aware(k[2]) for k in keys],
-                 [rows[k][1] for k in keys]])
+                 [rows[k] for k in keys]])
             new.update((d, m, _utc(at)) for d, m, at in cursor.fetchall())
             return new
         for chunk in _chunks(keys, 500):
@@ -136,7 +144,7 @@ def _insert_readings(rows: dict) -> set[tuple]:
                 "INSERT INTO signs_reading (device_id, metric_id, at, value) VALUES "
                 + ",".join(["(%s, %s, %s, %s)"] * len(chunk))
                 + " ON CONFLICT DO NOTHING RETURNING device_id, metric_id, at",
-                [v for k in chunk for v in (k[0], k[1], _sqlite_time(k[2]), rows[k][1])])
+                [v for k in chunk for v in (k[0], k[1], _sqlite_time(k[2]), rows[k])])
             new.update((d, m, _utc(at)) for d, m, at in cursor.fetchall())
     return new
 
@@ -146,7 +154,7 @@ def _add_rollups(new: set[tuple], rows: dict) -> None:
     rollup rows in the same order, never waiting on each other in a circle)."""
     hours: dict[tuple, list] = defaultdict(lambda: [0, 0.0, math.inf, -math.inf])
     for key in new:
-        value = rows[key][1]
+        value = rows[key]
         acc = hours[(key[0], key[1], key[2].replace(minute=0, second=0, microsecond=0))]
         acc[0] += 1
         acc[1] += value
@@ -180,7 +188,7 @@ def _move_latest(new: set[tuple], rows: dict) -> None:
     for key in new:
         series = (key[0], key[1])
         if series not in newest or key[2] > newest[series][0]:
-            newest[series] = (key[2], rows[key][1])
+            newest[series] = (key[2], rows[key])
     keys = sorted(newest)
     with connection.cursor() as cursor:
         if _pg():
