@@ -196,6 +196,18 @@ def citizens(db: str, env: dict, tmp: Path) -> list[Result]:
 
 
 @step
+def signs(db: str, env: dict, tmp: Path) -> list[Result]:
+    """PostgreSQL only: vital signs — ingestion of batches of 1,000 readings, rule evaluation, a 30-day chart from
+    the hourly rollups with BENCH_SIGNS_READINGS (10,000,000) readings stored (bench/signs_bench.py)."""
+    if not db.startswith("PostgreSQL"):
+        return []
+    subprocess.run([str(BIN / "civicloop"), "migrate", "-v0"], env=env, check=True)
+    seconds, peak, out = run_measured([str(BIN / "python"), str(ROOT / "bench" / "signs_bench.py")], env)
+    rows = json.loads(out.strip().splitlines()[-1])
+    return [Result(r["name"], db, r["seconds"], peak, r.get("rows", 0), r.get("note", "")) for r in rows]
+
+
+@step
 def sqlite_batch_load(db: str, env: dict, tmp: Path) -> list[Result]:
     """SQLite only: batches from 16 clients for a bounded time, with the inbox p95 and the `-wal` file's size
     meanwhile (bench/batch_load.py). Runs on the database `demo_generation` made (BENCH_ONLY must name both)."""

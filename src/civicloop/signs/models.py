@@ -71,8 +71,10 @@ class Reading(models.Model):
     ignored) and the index of time-range reads. Written by services.ingest only (raw SQL, in bulk)."""
 
     pk = models.CompositePrimaryKey("device", "metric", "at")
-    device = models.ForeignKey(Device, on_delete=models.CASCADE, related_name="+")
-    metric = models.ForeignKey(Metric, on_delete=models.PROTECT, related_name="+")
+    # no database constraint: services.ingest checks every item against the district's devices and the catalogue,
+    # and a foreign-key check per row would cost a fifth of ingestion (decision); demo reset deletes them itself
+    device = models.ForeignKey(Device, on_delete=models.DO_NOTHING, db_constraint=False, related_name="+")
+    metric = models.ForeignKey(Metric, on_delete=models.DO_NOTHING, db_constraint=False, related_name="+")
     at = models.DateTimeField()
     value = models.FloatField()
 
@@ -88,8 +90,10 @@ class Rollup(models.Model):
     """The readings of one series in one hour, summed: what a 30-day chart reads (720 rows a series)."""
 
     pk = models.CompositePrimaryKey("device", "metric", "hour")
-    device = models.ForeignKey(Device, on_delete=models.CASCADE, related_name="+")
-    metric = models.ForeignKey(Metric, on_delete=models.PROTECT, related_name="+")
+    # no database constraint: services.ingest checks every item against the district's devices and the catalogue,
+    # and a foreign-key check per row would cost a fifth of ingestion (decision); demo reset deletes them itself
+    device = models.ForeignKey(Device, on_delete=models.DO_NOTHING, db_constraint=False, related_name="+")
+    metric = models.ForeignKey(Metric, on_delete=models.DO_NOTHING, db_constraint=False, related_name="+")
     hour = models.DateTimeField()
     count = models.PositiveIntegerField()
     total = models.FloatField()
@@ -104,8 +108,10 @@ class Latest(models.Model):
     """The newest reading of a series (a late reading older than it leaves it as it is)."""
 
     pk = models.CompositePrimaryKey("device", "metric")
-    device = models.ForeignKey(Device, on_delete=models.CASCADE, related_name="+")
-    metric = models.ForeignKey(Metric, on_delete=models.PROTECT, related_name="+")
+    # no database constraint: services.ingest checks every item against the district's devices and the catalogue,
+    # and a foreign-key check per row would cost a fifth of ingestion (decision); demo reset deletes them itself
+    device = models.ForeignKey(Device, on_delete=models.DO_NOTHING, db_constraint=False, related_name="+")
+    metric = models.ForeignKey(Metric, on_delete=models.DO_NOTHING, db_constraint=False, related_name="+")
     at = models.DateTimeField()
     value = models.FloatField()
 

@@ -80,8 +80,7 @@ def readings_ingest(*, district_id: int, items: list[dict], now: dt.datetime | N
     new = readings_store({key: value for key, (_i, value) in rows.items()})
     for key, (i, _v) in rows.items():
         out[i] = Outcome(STORED if key in new else REPEATED)
-    recent = now.astimezone(dt.UTC).replace(tzinfo=None) - dt.timedelta(hours=LATE_LIMIT_HOURS)
-    due = sorted({key[0] for key in new if key[2] >= recent})
+    due = devices_due(district_id, new, {key: value for key, (_i, value) in rows.items()}, now)
     if evaluate and due:
         from ..tasks import evaluate_devices
 
@@ -89,16 +88,70 @@ def readings_ingest(*, district_id: int, items: list[dict], now: dt.datetime | N
     return out
 
 
+def devices_due(district_id: int, new: set[tuple], values: dict[tuple, float], now: dt.datetime) -> list[int]:
+    """The devices whose new readings can change a verdict: a recent reading past a level of an active rule on
+    its metric, or a device some rule already judges past NONE (it may clear). A device judged NONE whose new
+    readings are all normal stays NONE under every kind — the newest reading is normal (threshold, duration), no
+    hit was added (repetition), a silence clock only moves forward — so it is not evaluated: the evaluation's work
+    follows the breaches, not the readings (the periodic sweep still looks at every device)."""
+    from ..evaluate import RuleSpec
+    from ..models import Rule, RuleState
+
+    recent = now.astimezone(dt.UTC).replace(tzinfo=None) - dt.timedelta(hours=LATE_LIMIT_HOURS)
+    fresh = [key for key in new if key[2] >= recent]
+    if not fresh:
+        return []
+    specs: dict[int, list] = defaultdict(list)
+    for rule in Rule.objects.filter(district_id=district_id, active=True):
+        specs[rule.metric_id].append(RuleSpec.of(rule))
+    due = {key[0] for key in fresh if any(spec.level_of(values[key]) for spec in specs.get(key[1], ()))}
+    due.update(RuleState.objects.filter(device_id__in={key[0] for key in fresh}, severity__gt=0).values_list(
+        "device_id", flat=True))
+    return sorted(due)
+
+
 @transaction.atomic
 def readings_store(values: dict[tuple, float]) -> set[tuple]:
     """Store checked readings {(device id, metric id, naive UTC at): value}: the new ones with their rollups and
     latest values; answers the keys really stored (the others were stored before). The demo's feed writes
     through here too, so its rollups are the ingestion's."""
+    if _pg():
+        return _store_pg(values)
     new = _insert_readings(values)
     if new:
         _add_rollups(new, values)
         _move_latest(new, values)
     return new
+
+
+# PostgreSQL: one statement, one round trip — the insert's RETURNING rows (only the really new readings) feed the
+# rollups and the latest values in the same statement. Rollups grouped and latest values picked per series, so no
+# row is updated twice by one command; sorted, so concurrent batches lock rollup rows in the same order.
+STORE_PG = """
+WITH input AS (SELECT * FROM unnest(%s::bigint[], %s::bigint[], %s::timestamptz[], %s::float8[])
+               AS t(device_id, metric_id, at, value)),
+ins AS (INSERT INTO signs_reading (device_id, metric_id, at, value) SELECT * FROM input
+        ON CONFLICT DO NOTHING RETURNING device_id, metric_id, at, value),
+roll AS (INSERT INTO signs_rollup AS r (device_id, metric_id, hour, count, total, low, high)
+         SELECT device_id, metric_id, date_trunc('hour', at AT TIME ZONE 'UTC') AT TIME ZONE 'UTC', count(*),
+                sum(value), min(value), max(value)
+         FROM ins GROUP BY 1, 2, 3 ORDER BY 1, 2, 3
+         ON CONFLICT (device_id, metric_id, hour) DO UPDATE SET count = r.count + excluded.count,
+            total = r.total + excluded.total, low = LEAST(r.low, excluded.low), high = GREATEST(r.high, excluded.high)),
+lat AS (INSERT INTO signs_latest AS l (device_id, metric_id, at, value)
+        SELECT DISTINCT ON (device_id, metric_id) device_id, metric_id, at, value FROM ins
+        ORDER BY device_id, metric_id, at DESC
+        ON CONFLICT (device_id, metric_id) DO UPDATE SET at = excluded.at, value = excluded.value
+        WHERE excluded.at > l.at)
+SELECT device_id, metric_id, at FROM ins"""
+
+
+def _store_pg(values: dict[tuple, float]) -> set[tuple]:
+    keys = sorted(values)
+    with connection.cursor() as cursor:
+        cursor.execute(STORE_PG, [[k[0] for k in keys], [k[1] for k in keys], [_aware(k[2]) for k in keys],
+                                  [values[k] for k in keys]])
+        return {(d, m, _utc(at)) for d, m, at in cursor.fetchall()}
 
 
 # ----- SQL. Times travel as naive UTC: the key compares equal however the database hands a time back.
@@ -126,19 +179,10 @@ def _chunks(seq: list, size: int):
 
 
 def _insert_readings(rows: dict) -> set[tuple]:
-    """Insert the rows; the keys of those really inserted (a conflict with a stored reading skips it)."""
+    """SQLite: insert the rows; the keys of those really inserted (a conflict with a stored reading skips it)."""
     keys = sorted(rows)
     new: set[tuple] = set()
     with connection.cursor() as cursor:
-        if _pg():
-            cursor.execute(
-                "INSERT INTO signs_reading (device_id, metric_id, at, value) "
-                "SELECT * FROM unnest(%s::bigint[], %s::bigint[], %s::timestamptz[], %s::float8[]) "
-                "ON CONFLICT DO NOTHING RETURNING device_id, metric_id, at",
-                [[k[0] for k in keys], [k[1] for k in keys], [_aware(k[2]) for k in keys],
-                 [rows[k] for k in keys]])
-            new.update((d, m, _utc(at)) for d, m, at in cursor.fetchall())
-            return new
         for chunk in _chunks(keys, 500):
             cursor.execute(
                 "INSERT INTO signs_reading (device_id, metric_id, at, value) VALUES "
@@ -162,16 +206,6 @@ def _add_rollups(new: set[tuple], rows: dict) -> None:
         acc[3] = max(acc[3], value)
     keys = sorted(hours)
     with connection.cursor() as cursor:
-        if _pg():
-            cursor.execute(
-                "INSERT INTO signs_rollup AS r (device_id, metric_id, hour, count, total, low, high) "
-                "SELECT * FROM unnest(%s::bigint[], %s::bigint[], %s::timestamptz[], %s::int[], %s::float8[], "
-                "%s::float8[], %s::float8[]) ON CONFLICT (device_id, metric_id, hour) DO UPDATE SET "
-                "count = r.count + excluded.count, total = r.total + excluded.total, "
-                "low = LEAST(r.low, excluded.low), high = GREATEST(r.high, excluded.high)",
-                [[k[0] for k in keys], [k[1] for k in keys], [_aware(k[2]) for k in keys]]
-                + [[hours[k][j] for k in keys] for j in range(4)])
-            return
         for chunk in _chunks(keys, 400):
             cursor.execute(
                 "INSERT INTO signs_rollup AS r (device_id, metric_id, hour, count, total, low, high) VALUES "
@@ -191,15 +225,6 @@ def _move_latest(new: set[tuple], rows: dict) -> None:
             newest[series] = (key[2], rows[key])
     keys = sorted(newest)
     with connection.cursor() as cursor:
-        if _pg():
-            cursor.execute(
-                "INSERT INTO signs_latest AS l (device_id, metric_id, at, value) "
-                "SELECT * FROM unnest(%s::bigint[], %s::bigint[], %s::timestamptz[], %s::float8[]) "
-                "ON CONFLICT (device_id, metric_id) DO UPDATE SET at = excluded.at, value = excluded.value "
-                "WHERE excluded.at > l.at",
-                [[k[0] for k in keys], [k[1] for k in keys], [_aware(newest[k][0]) for k in keys],
-                 [newest[k][1] for k in keys]])
-            return
         for chunk in _chunks(keys, 500):
             cursor.execute(
                 "INSERT INTO signs_latest AS l (device_id, metric_id, at, value) VALUES "
