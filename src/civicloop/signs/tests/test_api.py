@@ -110,3 +110,25 @@ def test_rules_and_devices_are_the_administrators(client, world, signs):
     other = {**dev, "code": "BIN-2", "place_code": world.other_district.code}
     assert client.post("/api/signs/devices", other, content_type="application/json").status_code == 404
     assert Device.objects.filter(code__startswith="BIN").count() == 1
+
+
+@pytest.mark.django_db
+def test_ingestion_evaluates_the_devices_whose_readings_can_change_a_verdict(client, world, signs, key,
+                                                                           django_capture_on_commit_callbacks):
+    from civicloop.cases.models import Case
+    from civicloop.signs.models import RuleState
+
+    with django_capture_on_commit_callbacks(execute=True):
+        normal = post_readings(client, key, items(3, metric="elevator_trapped", value=0)).json()
+    assert normal["stored"] == 3 and not RuleState.objects.exists()  # all normal: nothing to evaluate
+    trapped = [{**items(1, metric="elevator_trapped", value=1)[0], "at": (NOW - dt.timedelta(seconds=30)).isoformat()}]
+    with django_capture_on_commit_callbacks(execute=True) as enqueued:
+        assert post_readings(client, key, trapped).json()["stored"] == 1
+    assert len(enqueued) == 1
+    alarm = Alarm.objects.get()
+    assert alarm.case_id == Case.objects.get().pk
+    later = [{**items(1, metric="elevator_trapped", value=0)[0], "at": NOW.isoformat()}]
+    with django_capture_on_commit_callbacks(execute=True):
+        post_readings(client, key, later)  # normal again: the device is judged past NONE, so it is evaluated
+    alarm.refresh_from_db()
+    assert alarm.cleared_at is not None
