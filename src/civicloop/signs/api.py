@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django.db import transaction
+from django.utils.translation import gettext_lazy as _
 from ninja import Field, Query, Router, Schema, Status
 from pydantic import AwareDatetime
 
@@ -42,14 +43,14 @@ def metric_list(request):
 
 # ----- readings (gateways)
 class ReadingIn(Schema):
-    device: str = Field(..., max_length=60, title="设备编码")
-    metric: str = Field(..., max_length=40, title="监测指标")
-    at: AwareDatetime = Field(..., title="读数时间")
-    value: float = Field(..., title="读数")
+    device: str = Field(..., max_length=60, title=_("设备编码"))
+    metric: str = Field(..., max_length=40, title=_("监测指标"))
+    at: AwareDatetime = Field(..., title=_("读数时间"))
+    value: float = Field(..., title=_("读数"))
 
 
 class ReadingsIn(Schema):
-    readings: list[ReadingIn] = Field(..., min_length=1, max_length=BATCH_MAX, title="读数")
+    readings: list[ReadingIn] = Field(..., min_length=1, max_length=BATCH_MAX, title=_("读数"))
 
 
 class ItemOut(Schema):
@@ -103,7 +104,7 @@ class DevicePage(Schema):
 
 
 class DeviceFilter(Schema):
-    kind: DeviceKind | None = Field(None, title="设备类型")
+    kind: DeviceKind | None = Field(None, title=_("设备类型"))
 
 
 @router.get("/devices", response={200: DevicePage, **READ_ERRORS})
@@ -112,11 +113,11 @@ def device_list(request, filters: Query[DeviceFilter], page: Query[PageIn]):
 
 
 class DeviceIn(Schema):
-    code: str = Field(..., min_length=1, max_length=60, pattern=r"^[A-Za-z0-9_.-]+$", title="设备编码")
-    name: str = Field(..., min_length=1, max_length=100, pattern=r"^[^\x00]*\S[^\x00]*$", title="名称")
-    kind: DeviceKind = Field(..., title="设备类型")
-    place_code: str = Field(..., min_length=1, max_length=40, pattern=r"^[A-Za-z0-9_-]+$", title="地点编码")
-    household_code: str | None = Field(None, max_length=60, pattern=r"^[A-Za-z0-9_-]+$", title="户编码")
+    code: str = Field(..., min_length=1, max_length=60, pattern=r"^[A-Za-z0-9_.-]+$", title=_("设备编码"))
+    name: str = Field(..., min_length=1, max_length=100, pattern=r"^[^\x00]*\S[^\x00]*$", title=_("名称"))
+    kind: DeviceKind = Field(..., title=_("设备类型"))
+    place_code: str = Field(..., min_length=1, max_length=40, pattern=r"^[A-Za-z0-9_-]+$", title=_("地点编码"))
+    household_code: str | None = Field(None, max_length=60, pattern=r"^[A-Za-z0-9_-]+$", title=_("户编码"))
 
 
 @router.post("/devices", response={201: DeviceOut, **WRITE_ERRORS})
@@ -134,8 +135,8 @@ class PointOut(Schema):
 
 
 class SeriesQuery(Schema):
-    metric: FilterText = Field(..., title="监测指标")
-    days: int = Field(CHART_DAYS, ge=1, le=90, title="天数")
+    metric: FilterText = Field(..., title=_("监测指标"))
+    days: int = Field(CHART_DAYS, ge=1, le=90, title=_("天数"))
 
 
 @router.get("/devices/{device_id}/series", response={200: list[PointOut], **READ_ERRORS})
@@ -197,9 +198,9 @@ class AlarmPage(Schema):
 
 
 class AlarmFilter(Schema):
-    active: bool | None = Field(None, title="未解除")
-    acknowledged: bool | None = Field(None, title="已确认")
-    severity: Severity | None = Field(None, title="级别")
+    active: bool | None = Field(None, title=_("未解除"))
+    acknowledged: bool | None = Field(None, title=_("已确认"))
+    severity: Severity | None = Field(None, title=_("级别"))
 
 
 @router.get("/alarms", response={200: AlarmPage, **READ_ERRORS})
@@ -256,22 +257,22 @@ MINUTES = 60 * 24 * 30
 
 
 class RuleIn(Schema):
-    name: str = Field(..., min_length=1, max_length=100, pattern=r"^[^\x00]*\S[^\x00]*$", title="名称")
-    metric_id: Id = Field(..., title="监测指标")
-    kind: RuleKind = Field(..., title="规则类型")
-    comparison: Comparison = Field(Comparison.ABOVE, title="比较")
-    warn_level: float | None = Field(None, ge=-1e12, le=1e12, title="预警值")
-    alarm_level: float | None = Field(None, ge=-1e12, le=1e12, title="报警值")
-    duration_minutes: int = Field(0, ge=0, le=MINUTES, title="持续时长（分钟）")
-    count: int = Field(1, ge=1, le=10_000, title="次数")
-    window_minutes: int = Field(60, ge=1, le=MINUTES, title="时间窗（分钟）")
-    silence_minutes: int = Field(0, ge=0, le=MINUTES, title="静默时长（分钟）")
-    activity_above: float | None = Field(None, ge=-1e12, le=1e12, title="有效读数下限")
-    severity: int = Field(Severity.ALARM, ge=Severity.WARN, le=Severity.ALARM, title="级别")
-    category_id: Id | None = Field(None, title="工单分类")
-    lead_unit_id: Id | None = Field(None, title="承办单位")
-    to_committee: bool = Field(False, title="派住户所在居委")
-    active: bool = Field(True, title="启用")
+    name: str = Field(..., min_length=1, max_length=100, pattern=r"^[^\x00]*\S[^\x00]*$", title=_("名称"))
+    metric_id: Id = Field(..., title=_("监测指标"))
+    kind: RuleKind = Field(..., title=_("规则类型"))
+    comparison: Comparison = Field(Comparison.ABOVE, title=_("比较"))
+    warn_level: float | None = Field(None, ge=-1e12, le=1e12, title=_("预警值"))
+    alarm_level: float | None = Field(None, ge=-1e12, le=1e12, title=_("报警值"))
+    duration_minutes: int = Field(0, ge=0, le=MINUTES, title=_("持续时长（分钟）"))
+    count: int = Field(1, ge=1, le=10_000, title=_("次数"))
+    window_minutes: int = Field(60, ge=1, le=MINUTES, title=_("时间窗（分钟）"))
+    silence_minutes: int = Field(0, ge=0, le=MINUTES, title=_("静默时长（分钟）"))
+    activity_above: float | None = Field(None, ge=-1e12, le=1e12, title=_("有效读数下限"))
+    severity: int = Field(Severity.ALARM, ge=Severity.WARN, le=Severity.ALARM, title=_("级别"))
+    category_id: Id | None = Field(None, title=_("工单分类"))
+    lead_unit_id: Id | None = Field(None, title=_("承办单位"))
+    to_committee: bool = Field(False, title=_("派住户所在居委"))
+    active: bool = Field(True, title=_("启用"))
 
 
 @router.get("/rules", response={200: list[RuleOut], **READ_ERRORS})
