@@ -33,7 +33,7 @@ from civicloop.places.constants import PlaceLevel
 from civicloop.places.models import Household, Place
 
 from .constants import Comparison, DeviceKind, RuleKind, Severity
-from .models import Alarm, Device, Latest, Reading, Rollup, Rule, RuleState
+from .models import Alarm, Device, Latest, PlaceRollup, Reading, Rollup, Rule, RuleState
 from .services.alarms import evaluate_devices
 from .services.catalogue import device_fields, metrics_ensure_defaults
 from .services.ingest import readings_store
@@ -193,5 +193,6 @@ def delete_signs(district) -> None:
     RuleState.objects.filter(rule__district=district).delete()
     for model in (Latest, Rollup, Reading):
         model.objects.filter(device_id__in=ids).delete()
+    PlaceRollup.objects.filter(place_id__in=Device.objects.filter(district=district).values("place_id")).delete()
     Device.objects.filter(district=district).delete()
     Rule.objects.filter(district=district).delete()

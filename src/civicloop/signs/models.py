@@ -104,6 +104,23 @@ class Rollup(models.Model):
         return f"{self.device_id}/{self.metric_id}@{self.hour:%Y-%m-%d %H}h ×{self.count}"
 
 
+class PlaceRollup(models.Model):
+    """The readings of one metric of every device bound to one place in one hour, summed: a place's chart reads
+    720 rows for 30 days however many devices it has (a compound: one set per place below it that has devices)."""
+
+    pk = models.CompositePrimaryKey("place", "metric", "hour")
+    place = models.ForeignKey("places.Place", on_delete=models.DO_NOTHING, db_constraint=False, related_name="+")
+    metric = models.ForeignKey(Metric, on_delete=models.DO_NOTHING, db_constraint=False, related_name="+")
+    hour = models.DateTimeField()
+    count = models.PositiveIntegerField()
+    total = models.FloatField()
+    low = models.FloatField()
+    high = models.FloatField()
+
+    def __str__(self) -> str:
+        return f"{self.place_id}/{self.metric_id}@{self.hour:%Y-%m-%d %H}h ×{self.count}"
+
+
 class Latest(models.Model):
     """The newest reading of a series (a late reading older than it leaves it as it is)."""
 

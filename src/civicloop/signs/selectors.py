@@ -17,7 +17,7 @@ from civicloop.orgs.scope import scope_for
 from civicloop.places.models import Place
 
 from .constants import CHART_DAYS
-from .models import Alarm, Device, Latest, Metric, Rollup, Rule
+from .models import Alarm, Device, Latest, Metric, PlaceRollup, Rollup, Rule
 
 DEVICES_ON_A_PAGE = 200
 
@@ -58,6 +58,19 @@ def series_for(devices, metric: Metric, *, days: int = CHART_DAYS, now: dt.datet
     now = now or timezone.now()
     rows = (Rollup.objects.filter(device_id__in=[d.pk for d in devices], metric=metric,
                                   hour__gte=now - dt.timedelta(days=days))
+            .values("hour").annotate(total=Sum("total"), n=Sum("count"), low=Min("low"), high=Max("high"))
+            .order_by("hour"))
+    return [{"hour": r["hour"], "mean": r["total"] / r["n"] if r["n"] else None, "low": r["low"], "high": r["high"],
+             "count": r["n"]} for r in rows]
+
+
+def place_series_for(actor, place: Place, metric: Metric, *, days: int = CHART_DAYS,
+                     now: dt.datetime | None = None) -> list[dict]:
+    """A place's hourly points of `metric` — its devices and those of every place below it — from the place
+    rollups: 24 × days rows per place that has devices, however many devices and readings."""
+    now = now or timezone.now()
+    places = device_list_for(actor, place=place).values("place_id")
+    rows = (PlaceRollup.objects.filter(place_id__in=places, metric=metric, hour__gte=now - dt.timedelta(days=days))
             .values("hour").annotate(total=Sum("total"), n=Sum("count"), low=Min("low"), high=Max("high"))
             .order_by("hour"))
     return [{"hour": r["hour"], "mean": r["total"] / r["n"] if r["n"] else None, "low": r["low"], "high": r["high"],

@@ -65,8 +65,7 @@ def place_vitals(request, code: str):
     chosen = next((m for m in metrics if m.code == request.GET.get("metric")), metrics[0] if metrics else None)
     chart = None
     if chosen is not None:
-        kind_devices = [d for d in devices if d.kind == chosen.device_kind]
-        points = selectors.series_for(kind_devices, chosen, days=CHART_DAYS)
+        points = selectors.place_series_for(request.user, place, chosen, days=CHART_DAYS)
         chart = {"name": str(chosen.name), "unit": chosen.unit,
                  "hours": [timezone.localtime(p["hour"]).strftime("%m-%d %H:00") for p in points],
                  "mean": [round(p["mean"], 2) if p["mean"] is not None else None for p in points],

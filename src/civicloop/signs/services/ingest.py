@@ -138,6 +138,12 @@ roll AS (INSERT INTO signs_rollup AS r (device_id, metric_id, hour, count, total
          FROM ins GROUP BY 1, 2, 3 ORDER BY 1, 2, 3
          ON CONFLICT (device_id, metric_id, hour) DO UPDATE SET count = r.count + excluded.count,
             total = r.total + excluded.total, low = LEAST(r.low, excluded.low), high = GREATEST(r.high, excluded.high)),
+proll AS (INSERT INTO signs_placerollup AS r (place_id, metric_id, hour, count, total, low, high)
+          SELECT d.place_id, i.metric_id, date_trunc('hour', i.at AT TIME ZONE 'UTC') AT TIME ZONE 'UTC', count(*),
+                 sum(i.value), min(i.value), max(i.value)
+          FROM ins i JOIN signs_device d ON d.id = i.device_id GROUP BY 1, 2, 3 ORDER BY 1, 2, 3
+          ON CONFLICT (place_id, metric_id, hour) DO UPDATE SET count = r.count + excluded.count,
+             total = r.total + excluded.total, low = LEAST(r.low, excluded.low), high = GREATEST(r.high, excluded.high)),
 lat AS (INSERT INTO signs_latest AS l (device_id, metric_id, at, value)
         SELECT DISTINCT ON (device_id, metric_id) device_id, metric_id, at, value FROM ins
         ORDER BY device_id, metric_id, at DESC
@@ -194,25 +200,29 @@ def _insert_readings(rows: dict) -> set[tuple]:
 
 
 def _add_rollups(new: set[tuple], rows: dict) -> None:
-    """Add the new readings to their hours: count, sum, minimum, maximum (sorted: concurrent batches lock the
-    rollup rows in the same order, never waiting on each other in a circle)."""
-    hours: dict[tuple, list] = defaultdict(lambda: [0, 0.0, math.inf, -math.inf])
-    for key in new:
-        value = rows[key]
-        acc = hours[(key[0], key[1], key[2].replace(minute=0, second=0, microsecond=0))]
-        acc[0] += 1
-        acc[1] += value
-        acc[2] = min(acc[2], value)
-        acc[3] = max(acc[3], value)
-    keys = sorted(hours)
-    with connection.cursor() as cursor:
-        for chunk in _chunks(keys, 400):
-            cursor.execute(
-                "INSERT INTO signs_rollup AS r (device_id, metric_id, hour, count, total, low, high) VALUES "
-                + ",".join(["(%s, %s, %s, %s, %s, %s, %s)"] * len(chunk))
-                + " ON CONFLICT (device_id, metric_id, hour) DO UPDATE SET count = r.count + excluded.count, "
-                "total = r.total + excluded.total, low = min(r.low, excluded.low), high = max(r.high, excluded.high)",
-                [v for k in chunk for v in (k[0], k[1], _sqlite_time(k[2]), *hours[k])])
+    """SQLite: add the new readings to their hours, per device and per the device's place: count, sum, minimum,
+    maximum (sorted, as on PostgreSQL)."""
+    from ..models import Device
+
+    place_of = dict(Device.objects.filter(pk__in={key[0] for key in new}).values_list("pk", "place_id"))
+    for table, owner, of in (("signs_rollup", "device_id", lambda d: d), ("signs_placerollup", "place_id", place_of.get)):
+        hours: dict[tuple, list] = defaultdict(lambda: [0, 0.0, math.inf, -math.inf])
+        for key in new:
+            value = rows[key]
+            acc = hours[(of(key[0]), key[1], key[2].replace(minute=0, second=0, microsecond=0))]
+            acc[0] += 1
+            acc[1] += value
+            acc[2] = min(acc[2], value)
+            acc[3] = max(acc[3], value)
+        keys = sorted(hours)
+        with connection.cursor() as cursor:
+            for chunk in _chunks(keys, 400):
+                cursor.execute(
+                    f"INSERT INTO {table} AS r ({owner}, metric_id, hour, count, total, low, high) VALUES "
+                    + ",".join(["(%s, %s, %s, %s, %s, %s, %s)"] * len(chunk))
+                    + f" ON CONFLICT ({owner}, metric_id, hour) DO UPDATE SET count = r.count + excluded.count, "
+                    "total = r.total + excluded.total, low = min(r.low, excluded.low), high = max(r.high, excluded.high)",
+                    [v for k in chunk for v in (k[0], k[1], _sqlite_time(k[2]), *hours[k])])
 
 
 def _move_latest(new: set[tuple], rows: dict) -> None:
