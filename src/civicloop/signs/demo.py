@@ -157,7 +157,7 @@ def generate_signs(ctx) -> None:
             if rng.random() < SILENT_SHARE:
                 at = rng.randrange(48, len(hours) - 20)
                 silent.update(range(at, at + rng.randint(13, 16)))
-                windows.append((device.pk, hours[at + 11], hours[max(silent) + 2]))
+                windows.append((device.pk, hours[at + 11], hours[min(max(silent) + 12, len(hours) - 1)]))
             elif rng.random() < OFFLINE_SHARE:
                 at = rng.randrange(48, len(hours) - 12)
                 offline.update(range(at, at + 8))
