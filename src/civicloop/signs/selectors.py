@@ -27,8 +27,16 @@ def metric_list() -> list[Metric]:
     return list(Metric.objects.all())
 
 
+def _people(scope, qs):
+    """A device at a household says something of its residents (a water meter of an elderly person living alone):
+    department staff, who see households only through their cases and duties (places.permissions), do not see
+    household devices or their alarms here — the cases those alarms opened reach them by dispatch."""
+    return qs.filter(household__isnull=True) if scope.sees_people_by_duty else qs
+
+
 def device_list_for(actor, *, kind: str | None = None, place: Place | None = None):
-    qs = scope_for(actor).filter_territorial(Device.objects.select_related("place"))
+    scope = scope_for(actor)
+    qs = _people(scope, scope.filter_territorial(Device.objects.select_related("place")))
     if kind:
         qs = qs.filter(kind=kind)
     if place is not None:
@@ -79,7 +87,8 @@ def place_series_for(actor, place: Place, metric: Metric, *, days: int = CHART_D
 
 def alarm_list_for(actor, *, active: bool | None = None, acknowledged: bool | None = None,
                    severity: int | None = None, place: Place | None = None, device_id: int | None = None):
-    qs = scope_for(actor).filter_territorial(Alarm.objects.select_related("rule__metric", "device", "place"))
+    scope = scope_for(actor)
+    qs = _people(scope, scope.filter_territorial(Alarm.objects.select_related("rule__metric", "device", "place")))
     if active is not None:
         qs = qs.filter(cleared_at__isnull=active)
     if acknowledged is not None:

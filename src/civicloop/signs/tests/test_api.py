@@ -132,3 +132,19 @@ def test_ingestion_evaluates_the_devices_whose_readings_can_change_a_verdict(cli
         post_readings(client, key, later)  # normal again: the device is judged past NONE, so it is evaluated
     alarm.refresh_from_db()
     assert alarm.cleared_at is not None
+
+
+@pytest.mark.django_db
+def test_departments_see_no_household_devices_or_their_alarms(client, world, signs):
+    from civicloop.signs.services.alarms import evaluate_devices as run
+
+    Reading.objects.create(device=signs.meter, metric=signs.metrics["water_flow"],
+                           at=NOW - dt.timedelta(hours=13), value=30.0)
+    Device.objects.filter(pk=signs.meter.pk).update(created_at=NOW - dt.timedelta(days=1))
+    run([signs.meter.pk], now=NOW)
+    assert Alarm.objects.filter(device=signs.meter).exists()
+    login(client, world.dept_handler)
+    assert "WM-A1" not in {d["code"] for d in client.get("/api/signs/devices").json()["items"]}
+    assert client.get("/api/signs/alarms").json()["count"] == 0
+    login(client, world.committee_worker)
+    assert client.get("/api/signs/alarms").json()["count"] == 1
