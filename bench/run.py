@@ -231,6 +231,15 @@ def meetings(db: str, env: dict, tmp: Path) -> list[Result]:
     from meetings_http import measure
 
     return [Result(r["name"], db, r["seconds"], 0, r.get("rows", 0), r.get("note", "")) for r in measure(env, tmp)]
+def signs(db: str, env: dict, tmp: Path) -> list[Result]:
+    """PostgreSQL only: vital signs — ingestion of batches of 1,000 readings, rule evaluation, a 30-day chart from
+    the hourly rollups with BENCH_SIGNS_READINGS (10,000,000) readings stored (bench/signs_bench.py)."""
+    if not db.startswith("PostgreSQL"):
+        return []
+    subprocess.run([str(BIN / "civicloop"), "migrate", "-v0"], env=env, check=True)
+    seconds, peak, out = run_measured([str(BIN / "python"), str(ROOT / "bench" / "signs_bench.py")], env)
+    rows = json.loads(out.strip().splitlines()[-1])
+    return [Result(r["name"], db, r["seconds"], peak, r.get("rows", 0), r.get("note", "")) for r in rows]
 
 
 @step

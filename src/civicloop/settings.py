@@ -143,6 +143,7 @@ INSTALLED_APPS = [
     "civicloop.assess",  # reads the dashboard's metrics
     "civicloop.plans",  # plans, tasks, 三书: reads assess (letters), cases (links)
     "civicloop.meetings",  # 工作例会: reads plans and cases, writes to them only through their services
+    "civicloop.signs",  # sensors → alarms → cases (channel sensor)
     "civicloop.demo",
     "civicloop.web",
 ]

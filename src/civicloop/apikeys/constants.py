@@ -9,6 +9,7 @@ class KeyScope(models.TextChoices):
 
     OPEN311 = "open311", _("Open311 市民诉求接口")  # GeoReport v2 at /open311/v2/: submit and read requests
     HOTLINE = "hotline", _("12345 热线对接")  # the 12345 platform: work orders in, the reply feed out
+    SIGNS = "signs", _("感知设备读数报送")  # sensor gateways: batches of readings in (POST /api/signs/readings)
 
 
 class KeyAuditAction(models.TextChoices):

@@ -55,6 +55,8 @@ class Action(models.TextChoices):
     # the system counts the deadline again on a year's now-official calendar (a year confirmed or its arrangement
     # loaded): the state stays; services/deadlines.py
     RECOUNT = "recount", _("重算期限")
+    # a sensor's alarm behind the case repeated or cleared (signs): a note by the system, the state stays
+    SENSOR_NOTE = "sensor_note", _("感知提醒")
 
 
 class Channel(models.TextChoices):

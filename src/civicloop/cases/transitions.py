@@ -60,6 +60,8 @@ TRANSITIONS: dict[tuple[str, str], str] = {
     **{(s, A.WITHDRAW): S.WITHDRAWN for s in _WITHDRAWABLE},
     # a year's calendar became official: the deadline is counted again, in whatever open state the case is
     **{(s, A.RECOUNT): s for s in OPEN_STATES},
+    # the alarm behind a sensor's case repeated or cleared (signs): noted on the case, whatever its open state
+    **{(s, A.SENSOR_NOTE): s for s in OPEN_STATES},
 }
 
 
@@ -101,6 +103,7 @@ WHO: dict[str, str] = {
     A.MERGE: Who.DISPATCHER,
     A.MERGED_REPLY: Who.SYSTEM,
     A.WITHDRAW: Who.DISPATCHER,  # on the reporter's behalf
+    A.SENSOR_NOTE: Who.SYSTEM,  # signs.services.alarms: a repeat or the clearing of the alarm behind the case
     A.RECOUNT: Who.SYSTEM,  # after a calendar year is confirmed or loaded (workdays → core.registry calendar_listeners)
 }
 

@@ -21,6 +21,7 @@ from .handling import (
     case_request_extension,
     case_resolve,
     case_return,
+    case_sensor_note,
 )
 from .intake import (
     BATCH_MAX,
@@ -37,7 +38,7 @@ from .reporter import case_reporter_reveal
 from .tracking import next_tracking_code
 
 __all__ = [
-    "BATCH_MAX", "SYSTEM", "Registered", "case_accept", "case_answer", "case_reporter_reveal", "case_add_progress", "case_approve_extension", "case_close", "case_deny_extension",
+    "BATCH_MAX", "SYSTEM", "Registered", "case_accept", "case_answer", "case_reporter_reveal", "case_add_progress", "case_sensor_note", "case_approve_extension", "case_close", "case_deny_extension",
     "case_dispatch", "case_escalate", "case_merge", "case_rate", "case_register", "case_register_batch", "case_register_bulk", "case_reopen", "case_reply",
     "case_reply_unreachable", "case_request_extension", "case_resolve", "case_return", "case_supervise",
     "case_supervision_reply", "case_triage", "case_withdraw", "categories_ensure_defaults", "meeting_agenda_add",

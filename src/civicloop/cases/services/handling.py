@@ -103,6 +103,20 @@ def case_add_progress(*, actor, case_id: int, note: str, attachments: list | Non
 
 
 @transaction.atomic
+def case_sensor_note(*, case_id: int, note: str) -> Case | None:
+    """A note by the system on a sensor's case (signs): its alarm repeated, rose or cleared. The state stays; a
+    case no longer open (closed, withdrawn …) is left alone and None answered — the alarm's history keeps it."""
+    from ..constants import OPEN_STATES
+    from ..permissions import SYSTEM
+
+    case = load_for_update(SYSTEM, case_id, None)
+    if case.state not in OPEN_STATES:
+        return None
+    apply(SYSTEM, case, Action.SENSOR_NOTE, note=require_text(note, _("说明")))
+    return case
+
+
+@transaction.atomic
 def case_resolve(*, actor, case_id: int, result: str, measures: str = "", attachments: list | None = None,
                  expected_version: int | None = None) -> Case:
     """Done: result (what happened) and measures (what was done). The reporter still has to hear back."""

@@ -45,6 +45,7 @@ ROUTES: dict[str, tuple[str, str]] = {
     Action.SUPERVISION_REPLY: (_DISPATCHING, Action.SUPERVISE),
     Action.ESCALATE: (_CONSULTATION, Action.DECIDE),
     Action.RECOUNT: (_LEAD, Action.RESOLVE),  # only when the deadline moved (`TOLD_ONLY_IF`)
+    Action.SENSOR_NOTE: (_LEAD, Action.RESOLVE),  # the alarm behind the case repeated or cleared (signs)
 }
 
 # Steps worth telling only when they changed this field: a recount that only made the deadline final (the

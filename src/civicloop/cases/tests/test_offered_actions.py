@@ -14,7 +14,8 @@ from civicloop.core.errors import CivicError, ErrorCode
 
 from .driver import PERSONAS, perform
 
-ACTIONS = [a for a in Action if a not in (Action.REGISTER, Action.MERGED_REPLY, Action.RECOUNT)]  # RECOUNT: the system's, test_recount.py
+ACTIONS = [a for a in Action if a not in (Action.REGISTER, Action.MERGED_REPLY, Action.RECOUNT, Action.SENSOR_NOTE)]
+# RECOUNT and SENSOR_NOTE: the system's (test_recount.py, signs/tests/test_alarms.py)
 
 
 def _scenarios(world, flow, cats):

@@ -27,7 +27,8 @@ from civicloop.core.errors import CivicError, ErrorCode
 from .driver import PERSONAS, PLACES, legitimate_moves, perform, register
 
 DEADLINE_ACTIONS = {Action.REGISTER, Action.DISPATCH, Action.APPROVE_EXTENSION, Action.DECIDE}
-ACTIONS = [a for a in Action if a not in (Action.REGISTER, Action.MERGED_REPLY, Action.RECOUNT)]  # RECOUNT: the system's, test_recount.py
+ACTIONS = [a for a in Action if a not in (Action.REGISTER, Action.MERGED_REPLY, Action.RECOUNT, Action.SENSOR_NOTE)]
+# RECOUNT and SENSOR_NOTE: the system's (test_recount.py, signs/tests/test_alarms.py)
 SIDE_ACTIONS = {Action.WITHDRAW, Action.MERGE, Action.ESCALATE, Action.SUPERVISE, Action.RETURN, Action.REOPEN}
 MAX_EXAMPLES, STEPS = 50, 60
 MIN_TOTAL_STEPS = 2000
