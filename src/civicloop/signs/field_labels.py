@@ -8,7 +8,6 @@ FIELD_LABELS = {
     "metric": _("监测指标"),
     "at": _("读数时间"),
     "value": _("读数"),
-    "code": _("设备编码"),
     "kind": _("类型"),
     "place_code": _("地点编码"),
     "household_code": _("户编码"),
@@ -16,7 +15,6 @@ FIELD_LABELS = {
     "alarm_level": _("报警值"),
     "comparison": _("比较"),
     "duration_minutes": _("持续时长（分钟）"),
-    "count": _("次数"),
     "window_minutes": _("时间窗（分钟）"),
     "silence_minutes": _("静默时长（分钟）"),
     "activity_above": _("有效读数下限"),
@@ -26,4 +24,9 @@ FIELD_LABELS = {
     "to_committee": _("派住户所在居委"),
     "metric_id": _("监测指标"),
     "days": _("天数"),
+    "alarm_id": _("报警"),
+    "device_id": _("设备"),
+    "rule_id": _("报警规则"),
+    "acknowledged": _("已确认"),
 }
+# ("code" and "count" are named by their schemas' titles: a label here would rename every app's field of that name)
