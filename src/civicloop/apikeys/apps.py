@@ -12,4 +12,5 @@ class ApiKeysConfig(CivicAppConfig):
     field_labels = "civicloop.apikeys.field_labels.FIELD_LABELS"
     demo_steps = ("civicloop.apikeys.demo.generate_keys",)
     demo_reset_steps = ("civicloop.apikeys.demo.delete_keys",)
-    navigation = (Nav("apikeys:list", _("接口密钥"), visible="civicloop.apikeys.permissions.may_manage_keys"),)
+    navigation = (Nav("apikeys:list", _("接口密钥"), visible="civicloop.apikeys.permissions.may_manage_keys",
+                      more=True),)

@@ -48,6 +48,7 @@ class Nav:
     label: Any  # a lazy translation
     visible: str | None = None  # dotted path of `f(user) -> bool`; None: every signed-in user
     order: int = 100  # lower first; equal orders keep INSTALLED_APPS order (the home page uses 0)
+    more: bool = False  # under the bar's "更多" menu: a desk's or an administrator's page, not everyone's daily work
 
 
 @dataclass(frozen=True)

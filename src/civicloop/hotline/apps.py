@@ -13,6 +13,7 @@ class HotlineConfig(CivicAppConfig):
     field_labels = "civicloop.hotline.field_labels.FIELD_LABELS"  # names in validation refusals (core.validation)
     import_kinds = ("civicloop.hotline.import_kinds.WorkOrderSpec",)  # 12345 work orders from Excel/CSV
     record_panels = ("civicloop.hotline.home.record_panel",)  # on a case's page: the work order it came as
-    navigation = (Nav("hotline:index", _("12345热线"), visible="civicloop.hotline.permissions.may_exchange"),)
+    navigation = (Nav("hotline:index", _("12345热线"), visible="civicloop.hotline.permissions.may_exchange",
+                      more=True),)
     demo_steps = ("civicloop.hotline.demo.generate_mappings",)  # after the cases: their categories exist
     demo_reset_steps = ("civicloop.hotline.demo.delete_hotline",)  # before the cases: work orders point at them

@@ -14,7 +14,7 @@ class SignsConfig(CivicAppConfig):
     import_kinds = ("civicloop.signs.import_kinds.DeviceSpec",)  # devices bound to places, from Excel
     navigation = (
         Nav("signs:alarms", _("感知预警"), visible="civicloop.signs.permissions.may_see_alarms"),
-        Nav("signs:rules", _("告警规则"), visible="civicloop.signs.permissions.may_manage"),
+        Nav("signs:rules", _("告警规则"), visible="civicloop.signs.permissions.may_manage", more=True),
     )
     # silence is noticed by a sweep: a device that stopped reporting enqueues nothing itself
     periodic_tasks = (PeriodicTask("civicloop.signs.tasks.evaluate_all", every=300, env="CIVICLOOP_SIGNS_SWEEP_EVERY"),)

@@ -27,8 +27,8 @@ import math
 from django.db.models import Count
 from django.utils import timezone
 
-from civicloop.cases.demo import cases_end
-from civicloop.cases.models import Category
+from civicloop.cases.demo import case_clock, cases_end
+from civicloop.cases.models import Case, CaseEvent, Category
 from civicloop.places.constants import PlaceLevel
 from civicloop.places.models import Household, Place
 
@@ -176,9 +176,16 @@ def generate_signs(ctx) -> None:
         while at <= last:
             steps.setdefault(at, set()).add(device_id)
             at += dt.timedelta(hours=1)
+    # the cases an alarm opens (and the notes on them) are written at the evaluation's moment, not the generator's
+    cases_before = Case.objects.filter(district=ctx.district).count()
+    events_before = CaseEvent.objects.filter(district=ctx.district).count()
     for at in sorted(steps):
-        evaluate_devices(sorted(steps[at]), now=at + dt.timedelta(minutes=50))
-    evaluate_devices([d.pk for d in devices], now=end)
+        with case_clock(at + dt.timedelta(minutes=50)):
+            evaluate_devices(sorted(steps[at]), now=at + dt.timedelta(minutes=50))
+    with case_clock(end):
+        evaluate_devices([d.pk for d in devices], now=end)
+    ctx.stats.add("cases.case", Case.objects.filter(district=ctx.district).count() - cases_before)
+    ctx.stats.add("cases.case_event", CaseEvent.objects.filter(district=ctx.district).count() - events_before)
     ctx.stats.add("signs.device", len(devices))
     ctx.stats.add("signs.alarm", Alarm.objects.filter(district=ctx.district).count())
     ctx.log(f"  signs: {len(devices):,} devices, {len(values):,} readings, "

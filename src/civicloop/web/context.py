@@ -20,6 +20,6 @@ def navigation(request):
             continue
         if not registry.nav_visible(entry, request.user):
             continue
-        items.append({"url": url, "label": entry.label,
+        items.append({"url": url, "label": entry.label, "more": entry.more,
                       "active": request.path == url or (url != "/" and request.path.startswith(url))})
-    return {"navigation": items}
+    return {"navigation": items, "navigation_more": any(item["more"] for item in items)}
