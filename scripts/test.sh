@@ -13,10 +13,23 @@ fi
 echo "== ruff"
 $BIN/ruff check src tests
 
+# The two runs side by side (the machine has two cores; one after the other took ~45 minutes): each writes its own
+# log, printed whole when both have ended; a line a minute says they are still going.
+trap 'scripts/pg.sh stop; [ -n "${beat:-}" ] && kill "$beat" 2>/dev/null || true' EXIT
+PG_URL="$(scripts/pg.sh start)"
+logs="$(mktemp -d)"
+echo "== pytest on SQLite and on PostgreSQL, side by side (logs: $logs)"
+env -u DATABASE_URL $BIN/pytest -q "$@" >"$logs/sqlite.log" 2>&1 &
+sqlite_pid=$!
+DATABASE_URL="$PG_URL" $BIN/pytest -q "$@" >"$logs/postgresql.log" 2>&1 &
+pg_pid=$!
+( while sleep 60; do echo "   … $(date +%H:%M) still running: SQLite $(tail -c 80 "$logs/sqlite.log" | tr -d '\n' | grep -o '\[ *[0-9]*%\]' | tail -1), PostgreSQL $(tail -c 80 "$logs/postgresql.log" | tr -d '\n' | grep -o '\[ *[0-9]*%\]' | tail -1)"; done ) &
+beat=$!
+sqlite_rc=0; wait "$sqlite_pid" || sqlite_rc=$?
+pg_rc=0; wait "$pg_pid" || pg_rc=$?
+kill "$beat" 2>/dev/null || true
 echo "== pytest on SQLite"
-env -u DATABASE_URL $BIN/pytest -q "$@"
-
+cat "$logs/sqlite.log"
 echo "== pytest on PostgreSQL"
-trap 'scripts/pg.sh stop' EXIT
-DATABASE_URL="$(scripts/pg.sh start)"
-DATABASE_URL="$DATABASE_URL" $BIN/pytest -q "$@"
+cat "$logs/postgresql.log"
+[ "$sqlite_rc" -eq 0 ] && [ "$pg_rc" -eq 0 ]
