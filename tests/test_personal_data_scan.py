@@ -123,7 +123,7 @@ def _seed(world):
     make_subject(coverage_campaign, enterprise)
     return {"a": a, "b": b, "meeting": meeting, "household": household, "enterprise": enterprise,
             "campaign": campaign, "team": team, "subject": subject, "coverage_campaign": coverage_campaign,
-            **_seed_assessment(world), **_seed_plans(world)}
+            **_seed_assessment(world), **_seed_plans(world), **_seed_signs(world)}
 
 
 def _seed_assessment(world) -> dict:
@@ -160,7 +160,10 @@ def _params(seeded, world) -> dict[str, str]:
             "{set_id}": [str(seeded["indicator_set"].pk)], "{run_id}": [str(seeded["run"].pk)],
             "{score_id}": [str(seeded["score"].pk)], "{finding_id}": [str(seeded["finding"].pk)],
             "{plan_id}": [str(seeded["plan"].pk)], "{task_id}": [str(seeded["task"].pk)],
-            "{letter_id}": [str(seeded["letter"].pk)], "{number}": ["1"]}
+            "{letter_id}": [str(seeded["letter"].pk)], "{number}": ["1"],
+            "{device_id}": [str(seeded["signs"].meter.pk), str(seeded["signs"].elevator.pk)],
+            "{rule_id}": [str(seeded["signs"].no_water.pk)],
+            "{alarm_id}": [str(seeded["alarm"].pk) if seeded["alarm"] else "0"]}
 
 
 def _urls(seeded, world) -> list[str]:
@@ -198,6 +201,7 @@ def _urls(seeded, world) -> list[str]:
         "/plans/", "/plans/mine/", f"/plans/{seeded['plan'].pk}/", f"/plans/{seeded['plan'].pk}/gantt/",
         f"/plans/tasks/{seeded['task'].pk}/", "/plans/letters/", f"/plans/letters/{seeded['letter'].pk}/",
         f"/plans/letters/{seeded['letter'].pk}/v1.pdf",
+        "/signs/?all=1", f"/signs/places/{seeded['signs'].meter.place.code}/",
     ]
 
 
@@ -217,6 +221,18 @@ def _text(response) -> str:
         return "\n".join(str(cell) for name in book.sheet_names for row in book.get_sheet_by_name(name).to_python()
                          for cell in row)
     return response.content.decode()
+
+
+def _seed_signs(world) -> dict:
+    """Street A's devices — a water meter at the seeded household (its address carries a number) — and an alarm of
+    its silence: the signs pages and API show the household's device and the alarm's case."""
+    from civicloop.signs.models import Alarm
+    from civicloop.signs.services.alarms import evaluate_devices
+    from civicloop.signs.testing import make_signs
+
+    signs = make_signs(world)
+    evaluate_devices([signs.meter.pk, signs.elevator.pk], now=timezone.now())
+    return {"signs": signs, "alarm": Alarm.objects.filter(district=world.district).order_by("pk").first()}
 
 
 def _seed_plans(world) -> dict:

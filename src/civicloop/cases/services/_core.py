@@ -102,7 +102,8 @@ def apply(actor, case: Case, action: str, *, changes: dict | None = None, co_uni
         CaseCoUnit.objects.bulk_create([CaseCoUnit(district_id=case.district_id, case=case, unit_id=u)
                                         for u in st.co_unit_ids if u not in existing])
     fields = {f: getattr(case, f) for f in st.after if f != "co_unit_ids"}
-    case.updated_at = at or now()
+    at = at or now()  # one moment for the row and its event (the demo's clock too)
+    case.updated_at = at
     updated = Case.objects.filter(pk=case.pk, version=old_version).update(updated_at=case.updated_at, **fields)
     if updated != 1:
         raise CivicError(ErrorCode.CONFLICT, CONFLICT_MESSAGE)

@@ -64,7 +64,9 @@ def test_home_opens_for_every_persona_in_bounded_queries(client, world, flow, dj
     assert len(people) >= 8
     for user in people:
         client.force_login(user)
-        with django_assert_max_num_queries(12):
+        # (12 until the plans app added its panel: the units under the viewer's, open tasks, letters to acknowledge,
+        # the streets a leader is linked to)
+        with django_assert_max_num_queries(16):
             response = client.get("/")
         assert response.status_code == 200, user.username
         assert 'id="home-cases"' in response.content.decode()
