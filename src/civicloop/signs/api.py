@@ -16,7 +16,7 @@ from civicloop.core.api import READ_ERRORS, WRITE_ERRORS, ErrorOut, FilterText, 
 from civicloop.core.errors import CivicError, ErrorCode
 
 from . import selectors
-from .constants import BATCH_MAX, CHART_DAYS, Comparison, DeviceKind, RuleKind, Severity
+from .constants import BATCH_MAX, CHART_DAYS, AlarmSeverity, Comparison, DeviceKind, RuleKind
 from .models import Metric
 from .services import alarms as alarm_services
 from .services import catalogue
@@ -189,7 +189,7 @@ class AlarmOut(Schema):
 
     @staticmethod
     def resolve_severity_label(obj) -> str:
-        return str(Severity(obj.severity).label)
+        return str(AlarmSeverity(obj.severity).label)
 
 
 class AlarmPage(Schema):
@@ -200,7 +200,7 @@ class AlarmPage(Schema):
 class AlarmFilter(Schema):
     active: bool | None = Field(None, title=_("未解除"))
     acknowledged: bool | None = Field(None, title=_("已确认"))
-    severity: Severity | None = Field(None, title=_("级别"))
+    severity: AlarmSeverity | None = Field(None, title=_("级别"))
 
 
 @router.get("/alarms", response={200: AlarmPage, **READ_ERRORS})
@@ -268,7 +268,7 @@ class RuleIn(Schema):
     window_minutes: int = Field(60, ge=1, le=MINUTES, title=_("时间窗（分钟）"))
     silence_minutes: int = Field(0, ge=0, le=MINUTES, title=_("静默时长（分钟）"))
     activity_above: float | None = Field(None, ge=-1e12, le=1e12, title=_("有效读数下限"))
-    severity: int = Field(Severity.ALARM, ge=Severity.WARN, le=Severity.ALARM, title=_("级别"))
+    severity: int = Field(AlarmSeverity.ALARM, ge=AlarmSeverity.WARN, le=AlarmSeverity.ALARM, title=_("级别"))
     category_id: Id | None = Field(None, title=_("工单分类"))
     lead_unit_id: Id | None = Field(None, title=_("承办单位"))
     to_committee: bool = Field(False, title=_("派住户所在居委"))

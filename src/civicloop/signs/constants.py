@@ -31,7 +31,7 @@ class Comparison(models.TextChoices):
     BELOW = "below", _("低于或等于")  # value <= level
 
 
-class Severity(models.IntegerChoices):
+class AlarmSeverity(models.IntegerChoices):
     """How bad a verdict or an alarm is; ordered, so a severity can only rise while the alarm is open."""
 
     NONE = 0, _("正常")  # no breach (never stored on an alarm)

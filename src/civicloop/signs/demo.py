@@ -32,7 +32,7 @@ from civicloop.cases.models import Case, CaseEvent, Category
 from civicloop.places.constants import PlaceLevel
 from civicloop.places.models import Household, Place
 
-from .constants import Comparison, DeviceKind, RuleKind, Severity
+from .constants import AlarmSeverity, Comparison, DeviceKind, RuleKind
 from .models import Alarm, Device, Latest, PlaceRollup, Reading, Rollup, Rule, RuleState
 from .services.alarms import evaluate_devices
 from .services.catalogue import device_fields, metrics_ensure_defaults
@@ -56,10 +56,10 @@ def _rules(ctx, metrics) -> dict[str, Rule]:
         "parking": dict(name="车位紧张", metric=metrics["parking_occupancy"], kind=RuleKind.DURATION, warn_level=90,
                         alarm_level=98, duration_minutes=60, category=category.get("0302")),
         "no_water": dict(name="独居老人12小时未用水", metric=metrics["water_flow"], kind=RuleKind.SILENCE,
-                         silence_minutes=12 * 60, activity_above=0.5, severity=Severity.ALARM,
+                         silence_minutes=12 * 60, activity_above=0.5, severity=AlarmSeverity.ALARM,
                          category=category.get("0601"), to_committee=True),
         "offline": dict(name="水表离线", metric=metrics["water_flow"], kind=RuleKind.SILENCE, silence_minutes=6 * 60,
-                        severity=Severity.WARN),
+                        severity=AlarmSeverity.WARN),
     }
     return {key: Rule.objects.create(district=ctx.district, comparison=Comparison.ABOVE, **spec)
             for key, spec in specs.items()}

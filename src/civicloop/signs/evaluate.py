@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from .constants import Comparison, RuleKind, Severity
+from .constants import AlarmSeverity, Comparison, RuleKind
 
 
 @dataclass(frozen=True)
@@ -27,7 +27,7 @@ class RuleSpec:
     window_minutes: int = 60
     silence_minutes: int = 0
     activity_above: float | None = None
-    severity: int = Severity.ALARM
+    severity: int = AlarmSeverity.ALARM
 
     @classmethod
     def of(cls, rule) -> RuleSpec:
@@ -49,10 +49,10 @@ class RuleSpec:
 
     def level_of(self, value: float) -> int:
         """The severity one value reaches."""
-        for severity, level in ((Severity.ALARM, self.alarm_level), (Severity.WARN, self.warn_level)):
+        for severity, level in ((AlarmSeverity.ALARM, self.alarm_level), (AlarmSeverity.WARN, self.warn_level)):
             if level is not None and (value >= level if self.comparison == Comparison.ABOVE else value <= level):
                 return severity
-        return Severity.NONE
+        return AlarmSeverity.NONE
 
     def is_activity(self, value: float) -> bool:
         return self.activity_above is None or value > self.activity_above
@@ -60,7 +60,7 @@ class RuleSpec:
 
 @dataclass(frozen=True)
 class Verdict:
-    severity: int  # Severity
+    severity: int  # AlarmSeverity
     at: dt.datetime | None = None  # the evidence: the newest reading behind it (silence: `now`)
     value: float | None = None
     last_activity_at: dt.datetime | None = None  # silence rules: the clock to keep in the rule's state
@@ -76,7 +76,7 @@ def assess(spec: RuleSpec, series, now: dt.datetime, *, last_activity_at: dt.dat
     if spec.kind == RuleKind.SILENCE:
         return _silence(spec, points, now, last_activity_at, watching_since)
     if not points:
-        return Verdict(Severity.NONE)
+        return Verdict(AlarmSeverity.NONE)
     at, value = points[-1]
     if spec.kind == RuleKind.THRESHOLD:
         return Verdict(spec.level_of(value), at, value)
@@ -90,7 +90,7 @@ def assess(spec: RuleSpec, series, now: dt.datetime, *, last_activity_at: dt.dat
 def _duration(spec: RuleSpec, points) -> Verdict:
     """Every reading of the trailing run at or past the level, the run at least `duration_minutes` long."""
     last_at, last_value = points[-1]
-    for severity in (Severity.ALARM, Severity.WARN):
+    for severity in (AlarmSeverity.ALARM, AlarmSeverity.WARN):
         start = None
         for at, value in reversed(points):
             if spec.level_of(value) < severity:
@@ -98,18 +98,18 @@ def _duration(spec: RuleSpec, points) -> Verdict:
             start = at
         if start is not None and last_at - start >= dt.timedelta(minutes=spec.duration_minutes):
             return Verdict(severity, last_at, last_value)
-    return Verdict(Severity.NONE, last_at, last_value)
+    return Verdict(AlarmSeverity.NONE, last_at, last_value)
 
 
 def _repetition(spec: RuleSpec, points, now) -> Verdict:
     """At least `count` readings at or past the level within the last `window_minutes`."""
     since = now - dt.timedelta(minutes=spec.window_minutes)
     recent = [(at, value) for at, value in points if at > since]
-    for severity in (Severity.ALARM, Severity.WARN):
+    for severity in (AlarmSeverity.ALARM, AlarmSeverity.WARN):
         hits = [(at, value) for at, value in recent if spec.level_of(value) >= severity]
         if len(hits) >= max(1, spec.count):
             return Verdict(severity, hits[-1][0], hits[-1][1])
-    return Verdict(Severity.NONE, points[-1][0], points[-1][1])
+    return Verdict(AlarmSeverity.NONE, points[-1][0], points[-1][1])
 
 
 def _silence(spec: RuleSpec, points, now, clock: dt.datetime | None, watching_since: dt.datetime | None) -> Verdict:
@@ -120,11 +120,11 @@ def _silence(spec: RuleSpec, points, now, clock: dt.datetime | None, watching_si
         clock = active[-1]
     start = clock or watching_since  # never any activity: silent since the device was registered
     if start is None:
-        return Verdict(Severity.NONE)
+        return Verdict(AlarmSeverity.NONE)
     silent = now - start >= dt.timedelta(minutes=spec.silence_minutes)
-    return Verdict(spec.severity if silent else Severity.NONE, now if silent else start, None, clock)
+    return Verdict(spec.severity if silent else AlarmSeverity.NONE, now if silent else start, None, clock)
 
 
 def breaches(spec: RuleSpec, series, since: dt.datetime) -> int:
     """How many readings from `since` on are at or past the warn level (the repeats of an open alarm)."""
-    return sum(1 for at, value in series if at >= since and spec.level_of(value) >= Severity.WARN)
+    return sum(1 for at, value in series if at >= since and spec.level_of(value) >= AlarmSeverity.WARN)

@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from civicloop.core.models import TenantModel
 
-from .constants import Comparison, DeviceKind, RuleKind, Severity
+from .constants import AlarmSeverity, Comparison, DeviceKind, RuleKind
 
 USER = settings.AUTH_USER_MODEL
 
@@ -150,7 +150,7 @@ class Rule(TenantModel):
     window_minutes = models.PositiveIntegerField(_("时间窗（分钟）"), default=60)
     silence_minutes = models.PositiveIntegerField(_("静默时长（分钟）"), default=0)
     activity_above = models.FloatField(_("有效读数下限"), null=True, blank=True)
-    severity = models.PositiveSmallIntegerField(_("静默级别"), choices=Severity.choices, default=Severity.ALARM)
+    severity = models.PositiveSmallIntegerField(_("静默级别"), choices=AlarmSeverity.choices, default=AlarmSeverity.ALARM)
     category = models.ForeignKey("cases.Category", null=True, blank=True, on_delete=models.PROTECT,
                                  related_name="+", verbose_name=_("工单分类"))
     lead_unit = models.ForeignKey("orgs.Unit", null=True, blank=True, on_delete=models.PROTECT,
@@ -176,7 +176,7 @@ class RuleState(models.Model):
 
     rule = models.ForeignKey(Rule, on_delete=models.CASCADE, related_name="+")
     device = models.ForeignKey(Device, on_delete=models.CASCADE, related_name="+")
-    severity = models.PositiveSmallIntegerField(choices=Severity.choices, default=Severity.NONE)
+    severity = models.PositiveSmallIntegerField(choices=AlarmSeverity.choices, default=AlarmSeverity.NONE)
     since = models.DateTimeField(null=True)
     last_activity_at = models.DateTimeField(null=True)
     evaluated_at = models.DateTimeField(null=True)
@@ -200,7 +200,7 @@ class Alarm(TenantModel):
     community = models.ForeignKey("places.Place", null=True, on_delete=models.PROTECT, related_name="+")
     household = models.ForeignKey("places.Household", null=True, blank=True, on_delete=models.PROTECT,
                                   related_name="+")
-    severity = models.PositiveSmallIntegerField(_("级别"), choices=Severity.choices)
+    severity = models.PositiveSmallIntegerField(_("级别"), choices=AlarmSeverity.choices)
     value = models.FloatField(_("读数"), null=True)
     count = models.PositiveIntegerField(_("次数"), default=1)
     first_at = models.DateTimeField(_("首次时间"))

@@ -11,7 +11,7 @@ from __future__ import annotations
 from civicloop.orgs.constants import Role
 from civicloop.orgs.scope import scope_for
 
-from .constants import Severity
+from .constants import AlarmSeverity
 
 
 def may_manage(user) -> bool:
@@ -34,5 +34,5 @@ def may_acknowledge(user, alarm) -> bool:
 def may_escalate(user, alarm) -> bool:
     """Make a case of an alarm a person judges worth one (a warning, or an alarm whose rule made none)."""
     scope = scope_for(user)
-    return (alarm.case_id is None and alarm.cleared_at is None and alarm.severity >= Severity.WARN
+    return (alarm.case_id is None and alarm.cleared_at is None and alarm.severity >= AlarmSeverity.WARN
             and scope.has_territory and scope.covers_row(alarm) and scope.has_role(Role.DISPATCHER))

@@ -8,7 +8,7 @@ from civicloop.cases.models import Category
 from civicloop.cases.services import categories_ensure_defaults
 from civicloop.places.models import Household, Place
 
-from .constants import DeviceKind, RuleKind, Severity
+from .constants import AlarmSeverity, DeviceKind, RuleKind
 from .models import Device, Rule
 from .services.catalogue import device_fields, metrics_ensure_defaults
 
@@ -41,6 +41,6 @@ def make_signs(world) -> SimpleNamespace:
         occupancy=rule(name="车位紧张", metric=metrics["parking_occupancy"], kind=RuleKind.DURATION, warn_level=90,
                        duration_minutes=30),
         no_water=rule(name="独居老人12小时未用水", metric=metrics["water_flow"], kind=RuleKind.SILENCE,
-                      silence_minutes=12 * 60, activity_above=0.5, severity=Severity.ALARM,
+                      silence_minutes=12 * 60, activity_above=0.5, severity=AlarmSeverity.ALARM,
                       category=Category.objects.get(code="0601"), to_committee=True),
     )

@@ -17,7 +17,7 @@ from civicloop.places.selectors import place_get_for
 
 from . import selectors
 from .api import RuleIn
-from .constants import CHART_DAYS, Comparison, RuleKind, Severity
+from .constants import CHART_DAYS, AlarmSeverity, Comparison, RuleKind
 from .models import Metric
 from .permissions import may_acknowledge, may_escalate, may_manage
 from .services import alarms as alarm_services
@@ -85,8 +85,8 @@ def _rule_form_context(request, rule=None, errors=None):
     from civicloop.orgs.scope import scope_for
 
     return {"rule": rule, "errors": errors or [], "metrics": Metric.objects.all(), "kinds": RuleKind.choices,
-            "comparisons": Comparison.choices, "severities": [(Severity.WARN, Severity.WARN.label),
-                                                              (Severity.ALARM, Severity.ALARM.label)],
+            "comparisons": Comparison.choices, "severities": [(AlarmSeverity.WARN, AlarmSeverity.WARN.label),
+                                                              (AlarmSeverity.ALARM, AlarmSeverity.ALARM.label)],
             "categories": Category.objects.filter(active=True, parent__isnull=False).order_by("code"),
             "units": scope_for(request.user).filter_district(Unit.objects.filter(active=True)).order_by("code")}
 

@@ -28,7 +28,7 @@ from civicloop.core.services import audit_write
 from civicloop.orgs.constants import UnitKind
 from civicloop.orgs.models import Unit
 
-from ..constants import AlarmAction, RuleKind, Severity
+from ..constants import AlarmAction, AlarmSeverity, RuleKind
 from ..error_codes import SignsErrorCode
 from ..evaluate import RuleSpec, Verdict, assess
 from ..models import Alarm, Device, Reading, Rule, RuleState
@@ -84,7 +84,7 @@ def _evaluate_rule(rule: Rule, devices: list[Device], now: dt.datetime) -> int:
             state.severity, state.last_activity_at, state.evaluated_at = verdict.severity, verdict.last_activity_at, now
             moved_states.append(state)
         alarm = alarms.get(device.pk)
-        if verdict.severity == Severity.NONE and alarm is None:
+        if verdict.severity == AlarmSeverity.NONE and alarm is None:
             continue
         try:
             changed += alarm_follow(rule=rule, spec=spec, device=device, alarm=alarm, verdict=verdict,
@@ -100,7 +100,7 @@ def _evaluate_rule(rule: Rule, devices: list[Device], now: dt.datetime) -> int:
 def alarm_follow(*, rule: Rule, spec: RuleSpec, device: Device, alarm: Alarm | None, verdict: Verdict, series,
                  now: dt.datetime) -> int:
     """Make the alarm of (rule, device) follow one verdict; 1 when something changed, else 0."""
-    if verdict.severity == Severity.NONE:
+    if verdict.severity == AlarmSeverity.NONE:
         alarm = Alarm.objects.select_for_update().filter(pk=alarm.pk, cleared_at__isnull=True).first()
         if alarm is None:
             return 0
@@ -112,14 +112,14 @@ def alarm_follow(*, rule: Rule, spec: RuleSpec, device: Device, alarm: Alarm | N
                              % {"rule": rule.name})
         return 1
     at = verdict.at or now
-    hits = [a for a, v in series if spec.level_of(v) >= Severity.WARN]
+    hits = [a for a, v in series if spec.level_of(v) >= AlarmSeverity.WARN]
     if alarm is None:
         alarm = Alarm.objects.create(
             district_id=device.district_id, rule=rule, device=device, place_id=device.place_id,
             street_id=device.street_id, community_id=device.community_id, household_id=device.household_id,
             severity=verdict.severity, value=verdict.value, count=1, first_at=at, last_at=at)
         _audit(alarm, AlarmAction.RAISE)
-        if alarm.severity == Severity.ALARM:
+        if alarm.severity == AlarmSeverity.ALARM:
             alarm_open_case(alarm, rule=rule, device=device)
         return 1
     alarm = Alarm.objects.select_for_update().get(pk=alarm.pk)
@@ -135,7 +135,7 @@ def alarm_follow(*, rule: Rule, spec: RuleSpec, device: Device, alarm: Alarm | N
         alarm.severity = verdict.severity
         _audit(alarm, AlarmAction.RISE)
     alarm.save(update_fields=["count", "last_at", "value", "severity"])
-    if alarm.case_id is None and alarm.severity == Severity.ALARM:
+    if alarm.case_id is None and alarm.severity == AlarmSeverity.ALARM:
         alarm_open_case(alarm, rule=rule, device=device)
     elif alarm.case_id and (rose or (repeats and rule.kind != RuleKind.SILENCE)):
         case_sensor_note(case_id=alarm.case_id, note=_gettext("告警重复：%(rule)s，累计 %(count)d 次，最近读数 %(value)s。")

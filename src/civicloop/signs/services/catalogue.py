@@ -13,7 +13,7 @@ from civicloop.orgs.scope import scope_for
 from civicloop.places.constants import PlaceLevel
 from civicloop.places.models import Household, Place
 
-from ..constants import AlarmAction, DeviceKind, RuleKind, Severity
+from ..constants import AlarmAction, AlarmSeverity, DeviceKind, RuleKind
 from ..error_codes import SignsErrorCode
 from ..models import Device, Metric, Rule
 from ..permissions import may_manage
@@ -89,7 +89,7 @@ def rule_check(values: dict) -> None:
             kind == RuleKind.REPETITION and not (values.get("count") and values.get("window_minutes"))) or (
             kind == RuleKind.SILENCE and not values.get("silence_minutes")):
         raise CivicError(SignsErrorCode.RULE_INVALID)
-    if values.get("severity", Severity.ALARM) not in (Severity.WARN, Severity.ALARM):
+    if values.get("severity", AlarmSeverity.ALARM) not in (AlarmSeverity.WARN, AlarmSeverity.ALARM):
         raise CivicError(SignsErrorCode.RULE_INVALID)
 
 

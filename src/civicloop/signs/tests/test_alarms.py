@@ -8,7 +8,7 @@ import pytest
 from civicloop.cases.constants import Action, CaseState, Channel
 from civicloop.cases.models import Case, CaseEvent
 from civicloop.core.errors import CivicError
-from civicloop.signs.constants import Severity
+from civicloop.signs.constants import AlarmSeverity
 from civicloop.signs.models import Alarm, RuleState
 from civicloop.signs.services.alarms import alarm_acknowledge, alarm_escalate, evaluate_devices
 from civicloop.signs.services.ingest import readings_ingest
@@ -33,7 +33,7 @@ def test_trapped_passenger_repeats_make_one_case_and_notes_then_clears(world, si
         evaluate_devices([signs.elevator.pk], now=m(i))
         evaluate_devices([signs.elevator.pk], now=m(i))  # an evaluation run twice: nothing more
     alarm = Alarm.objects.get()
-    assert alarm.severity == Severity.ALARM and alarm.count == 4 and alarm.last_at == m(3)
+    assert alarm.severity == AlarmSeverity.ALARM and alarm.count == 4 and alarm.last_at == m(3)
     case = Case.objects.get()
     assert alarm.case_id == case.pk and case.channel == Channel.SENSOR and case.category.code == "0201"
     assert case.state == CaseState.REGISTERED and case.street_id == world.street_a.pk  # the street's inbox
@@ -62,7 +62,7 @@ def test_repetition_warns_without_a_case_and_a_person_escalates_once(world, sign
     send(world, "EL-A1", "elevator_fault", [(m(i * 5), 7) for i in range(5)], m(25))
     evaluate_devices([signs.elevator.pk], now=m(25))
     alarm = Alarm.objects.get()
-    assert alarm.severity == Severity.WARN and alarm.case_id is None
+    assert alarm.severity == AlarmSeverity.WARN and alarm.case_id is None
     with pytest.raises(CivicError) as refused:
         alarm_escalate(actor=world.committee_worker, alarm_id=alarm.pk)  # not a dispatcher
     assert refused.value.code == "forbidden"
@@ -108,4 +108,4 @@ def test_duration_rule_on_parking(world, signs):
     assert not Alarm.objects.exists()
     send(world, "PK-A1", "parking_occupancy", [(m(30), 97)], m(30))
     evaluate_devices([signs.parking.pk], now=m(30))
-    assert Alarm.objects.get().severity == Severity.WARN and not Case.objects.exists()
+    assert Alarm.objects.get().severity == AlarmSeverity.WARN and not Case.objects.exists()
