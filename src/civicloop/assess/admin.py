@@ -3,18 +3,9 @@ audit rows); an edit here would bypass both."""
 
 from django.contrib import admin
 
+from civicloop.core.admin import ReadOnlyAdmin
+
 from .models import EvaluationRun, Finding, Indicator, IndicatorSet, InspectionRound, Score, UnitResult
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(IndicatorSet)

@@ -16,6 +16,8 @@ from civicloop.cases.constants import Channel
 from civicloop.core.errors import CivicError, ErrorCode, not_found
 from civicloop.core.input import INT64_MAX
 from civicloop.core.pages import done, form_validated
+from civicloop.core.pages import form_fields as _form
+from civicloop.core.pages import page_pk as _pk
 from civicloop.dashboard.metrics import KPIS
 from civicloop.orgs.models import Unit
 
@@ -45,14 +47,6 @@ LIGHT_CLASSES = {Light.GREEN: "table-success", Light.YELLOW: "table-warning", Li
                  Light.NONE: ""}
 
 
-def _pk(pk: int) -> int:
-    if pk > INT64_MAX:
-        raise not_found()
-    return pk
-
-
-def _form(request, names) -> dict:
-    return {k: request.POST[k] for k in names if request.POST.get(k, "") != ""}
 
 
 def _legend() -> list[tuple[str, str]]:

@@ -3,9 +3,8 @@ from django.contrib import admin
 from .models import AuditLog, UnmaskLog
 
 
-class AppendOnlyAdmin(admin.ModelAdmin):
-    """Read-only: the logs are append-only (`core.models.AppendOnlyModel`); rows past the retention leave
-    only through `civicloop log_purge`."""
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Rows the admin shows and never changes: an app's services are their only writers."""
 
     def has_add_permission(self, request):
         return False
@@ -15,6 +14,11 @@ class AppendOnlyAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+class AppendOnlyAdmin(ReadOnlyAdmin):
+    """Read-only: the logs are append-only (`core.models.AppendOnlyModel`); rows past the retention leave
+    only through `civicloop log_purge`."""
 
 
 @admin.register(UnmaskLog)

@@ -7,8 +7,25 @@ from django.http import HttpResponse
 from django.shortcuts import redirect
 from pydantic import ValidationError
 
-from .errors import CivicError, ErrorCode
+from .errors import CivicError, ErrorCode, not_found
+from .input import INT64_MAX
 from .validation import error_details
+
+
+def page_pk(pk: int) -> int:
+    """A key from a page's path (`<int:pk>`) past what the database stores is simply not found (the same answer as
+    missing)."""
+    if not 1 <= pk <= INT64_MAX:
+        raise not_found()
+    return pk
+
+
+def form_fields(request, *names) -> dict:
+    """The form's non-empty values of `names` (given one by one, or as one list), as text (the schema reads them
+    laxly); an empty field is left out, so the schema's default applies."""
+    if len(names) == 1 and not isinstance(names[0], str):
+        names = tuple(names[0])
+    return {k: request.POST[k] for k in names if request.POST.get(k, "").strip() != ""}
 
 
 def form_validated(schema, data: dict):

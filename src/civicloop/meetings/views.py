@@ -15,8 +15,9 @@ from civicloop.cases.permissions import dispatch_targets_q, may_register
 from civicloop.cases.preconditions import can
 from civicloop.cases.selectors import cases_visible_to
 from civicloop.core.errors import not_found
-from civicloop.core.input import INT64_MAX
 from civicloop.core.pages import done, form_validated
+from civicloop.core.pages import form_fields as _form
+from civicloop.core.pages import page_pk as _pk
 from civicloop.orgs.selectors import staff_list_for, unit_list_for
 from civicloop.places.constants import PlaceLevel
 from civicloop.places.selectors import place_list_for
@@ -26,18 +27,6 @@ from . import selectors
 from . import services as s
 from .constants import DecisionKind, ItemSource, MeetingState
 from .inputs import AgendaItemIn, ItemMinutesIn, MeetingDecisionIn, WorkMeetingIn
-
-
-def _pk(pk: int) -> int:
-    """A key from the path past what the database stores is simply not found (the same answer as missing)."""
-    if not 1 <= pk <= INT64_MAX:
-        raise not_found()
-    return pk
-
-
-def _form(request, *names: str) -> dict:
-    """The form's non-empty values of `names` (as text: the schema reads them laxly)."""
-    return {k: request.POST[k] for k in names if request.POST.get(k, "").strip() != ""}
 
 
 @login_required

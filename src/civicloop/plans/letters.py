@@ -67,7 +67,9 @@ def _tasks(letter: Letter) -> dict:
 
 def _feedback(letter: Letter, actor) -> dict:
     rows = []
-    street_id = _street_of(letter.unit)
+    from .services.tasks import street_of
+
+    street_id = street_of(letter.unit)
     if street_id is not None and actor is not None:
         from civicloop.assess.selectors import findings_for
         from civicloop.core.masking import mask_free_text  # a printed letter: numbers in free text masked
@@ -83,16 +85,6 @@ def _feedback(letter: Letter, actor) -> dict:
                           "columns": [_("序号"), _("发现日期"), _("地点"), _("问题"), _("严重程度"), _("整改情况")],
                           "rows": rows}]}
 
-
-def _street_of(unit) -> int | None:
-    from civicloop.places.constants import PlaceLevel
-
-    t = unit.territory
-    if t is None:
-        return None
-    if t.level == PlaceLevel.STREET:
-        return t.pk
-    return t.street_id if t.level != PlaceLevel.DISTRICT else None
 
 
 def letter_pdf(version) -> bytes:

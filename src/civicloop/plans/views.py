@@ -13,6 +13,8 @@ from django.utils.translation import gettext as _
 from civicloop.core.errors import CivicError, ErrorCode, not_found
 from civicloop.core.input import INT64_MAX
 from civicloop.core.pages import done, form_validated
+from civicloop.core.pages import form_fields as _form
+from civicloop.core.pages import page_pk as _pk
 
 from . import selectors, services
 from .board import gantt_rows, my_tasks, plan_board
@@ -31,14 +33,6 @@ from .permissions import (
 PLANS_MAX = 200
 
 
-def _pk(pk: int) -> int:
-    if pk > INT64_MAX:
-        raise not_found()
-    return pk
-
-
-def _form(request, names) -> dict:
-    return {k: request.POST[k] for k in names if request.POST.get(k, "") != ""}
 
 
 def _require_reader(user) -> None:

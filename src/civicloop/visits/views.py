@@ -16,8 +16,8 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from civicloop.core.errors import CivicError, not_found
-from civicloop.core.input import INT64_MAX
 from civicloop.core.pages import done, form_validated
+from civicloop.core.pages import page_pk as _pk
 from civicloop.core.xlsx import Column, Sheet, workbook_bytes
 from civicloop.places.models import Place
 from civicloop.places.outlines import district_outline
@@ -62,12 +62,6 @@ def mine(request):
 
 # ----- visit records, field lists, subjects (records)
 
-
-def _pk(pk: int) -> int:
-    """A key from the path past what the database stores is simply not found (the same answer as missing)."""
-    if not 1 <= pk <= INT64_MAX:
-        raise not_found()
-    return pk
 
 
 def _walk_groups(rows: list[dict]) -> list[dict]:
