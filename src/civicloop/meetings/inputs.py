@@ -4,9 +4,6 @@ names; every field has a title (validation refusals name it)."""
 
 from __future__ import annotations
 
-import datetime as dt
-from typing import Annotated
-
 from django.utils.translation import gettext_lazy as _
 from ninja import Field, Schema
 from pydantic import StrictInt
@@ -20,8 +17,8 @@ MAX_TEXT = 4000
 MAX_CO_UNITS = 20
 
 
-# the one date-only rule (core.api.Day), within the years a meeting can have
-Day = Annotated[CoreDay, Field(ge=dt.date(2000, 1, 1), le=dt.date(2099, 12, 31))]
+# the one date-only rule (core.api.Day; its JSON schema is the one every API documents)
+Day = CoreDay
 
 
 class WorkMeetingIn(Schema):
