@@ -53,7 +53,8 @@ def readings_ingest(*, district_id: int, items: list[dict], now: dt.datetime | N
         raise CivicError(ErrorCode.INVALID, _("一次报送 1 至 %(max)d 条读数。"), max=BATCH_MAX)
     now = now or timezone.now()
     metrics = metric_ids()
-    codes = {str(i.get("device", "")) for i in items}
+    # a code with a NUL byte names no device (PostgreSQL refuses it even in a lookup)
+    codes = {code for i in items if "\x00" not in (code := str(i.get("device", "")))}
     devices = {code: (pk, kind) for code, pk, kind in Device.objects.filter(
         district_id=district_id, active=True, code__in=codes).values_list("code", "pk", "kind")}
     out: list[Outcome | None] = [None] * len(items)
