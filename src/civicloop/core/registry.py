@@ -131,10 +131,11 @@ def nav_visible(entry: Nav, user) -> bool:
     return entry.visible is None or bool(import_string(entry.visible)(user))
 
 
-def demo_steps() -> list[Callable]:
+def demo_steps(only=None) -> list[Callable]:
     """The other apps' generation steps, `step(ctx)`, run after the demo's own (`demo.steps.STEPS`): every app's
-    `demo_steps` in INSTALLED_APPS order, then every app's `demo_final_steps`."""
-    configs = civic_apps()
+    `demo_steps` in INSTALLED_APPS order, then every app's `demo_final_steps`. `only`: the labels of the apps whose
+    steps run (a test of the territory needs none of them); None: all."""
+    configs = [c for c in civic_apps() if only is None or c.label in only]
     return [import_string(path) for field in ("demo_steps", "demo_final_steps") for config in configs
             for path in getattr(config, field)]
 

@@ -16,6 +16,7 @@ from civicloop.places.models import Enterprise, Household, ParkBuilding, Place, 
 from civicloop.places.services import place_create
 
 SCALE = 0.002
+# (apps=(): the territory, units and logins need none of the apps' demo steps — cases, visits, plans …)
 pytestmark = pytest.mark.django_db
 
 
@@ -24,7 +25,7 @@ def _district() -> Place:
 
 
 def test_real_divisions_and_fixed_economy():
-    stats = generate("xuhui", scale=SCALE, seed=1)
+    stats = generate("xuhui", scale=SCALE, seed=1, apps=())
     d = _district()
     assert (d.code, d.name, d.abbr) == ("310104000000", "徐汇区", "XH")
     streets = Place.objects.filter(district=d, level=PlaceLevel.STREET)
@@ -39,9 +40,9 @@ def test_real_divisions_and_fixed_economy():
 
 
 def test_counts_follow_the_scale():
-    small = generate("xuhui", scale=SCALE, seed=1)
+    small = generate("xuhui", scale=SCALE, seed=1, apps=())
     district_reset(_district())
-    double = generate("xuhui", scale=2 * SCALE, seed=1)
+    double = generate("xuhui", scale=2 * SCALE, seed=1, apps=())
     assert small.counts["places.household"] == round(180_000 * SCALE)
     assert double.counts["places.household"] == 2 * small.counts["places.household"]
     assert small.counts["places.enterprise"] == round(15_000 * SCALE)
@@ -51,18 +52,18 @@ def test_counts_follow_the_scale():
 
 
 def test_same_seed_same_data_other_seed_other_data():
-    generate("xuhui", scale=SCALE, seed=7)
+    generate("xuhui", scale=SCALE, seed=7, apps=())
     first = district_digest(_district())
     district_reset(_district())
-    generate("xuhui", scale=SCALE, seed=7)
+    generate("xuhui", scale=SCALE, seed=7, apps=())
     assert district_digest(_district()) == first
     district_reset(_district())
-    generate("xuhui", scale=SCALE, seed=8)
+    generate("xuhui", scale=SCALE, seed=8, apps=())
     assert district_digest(_district()) != first
 
 
 def test_identifiers_pass_their_checks():
-    generate("xuhui", scale=SCALE, seed=3)
+    generate("xuhui", scale=SCALE, seed=3, apps=())
     codes = list(Enterprise.objects.values_list("credit_code", flat=True))
     assert codes and all(validate_credit_code(c) == c for c in codes)
     assert len(set(codes)) == len(codes)
@@ -71,7 +72,7 @@ def test_identifiers_pass_their_checks():
 
 
 def test_tree_is_consistent():
-    generate("xuhui", scale=SCALE, seed=1)
+    generate("xuhui", scale=SCALE, seed=1, apps=())
     for h in Household.objects.select_related("building__parent__parent")[:200]:
         community = h.building.parent.parent
         assert h.community_id == community.pk and h.street_id == community.parent_id
@@ -84,7 +85,7 @@ def test_tree_is_consistent():
 
 
 def test_key_group_shares_are_realistic():
-    generate("xuhui", scale=0.01, seed=1)  # 1,800 households
+    generate("xuhui", scale=0.01, seed=1, apps=())  # 1,800 households
     total = Household.objects.count()
     share = lambda code: Household.objects.filter(tags__code=code).count() / total  # noqa: E731
     assert 0.04 < share("elderly_alone") < 0.08
@@ -95,7 +96,7 @@ def test_key_group_shares_are_realistic():
 
 
 def test_units_and_demo_logins(client):
-    stats = generate("xuhui", scale=SCALE, seed=1)
+    stats = generate("xuhui", scale=SCALE, seed=1, apps=())
     d = _district()
     assert Unit.objects.filter(district=d, kind=UnitKind.STREET_OFFICE).count() == 13
     assert Unit.objects.filter(district=d, kind=UnitKind.COMMITTEE).count() == 312
@@ -119,9 +120,9 @@ def test_units_and_demo_logins(client):
 
 
 def test_generate_refuses_an_existing_district():
-    generate("xuhui", scale=SCALE, seed=1)
+    generate("xuhui", scale=SCALE, seed=1, apps=())
     with pytest.raises(CivicError) as exc:
-        generate("xuhui", scale=SCALE, seed=1)
+        generate("xuhui", scale=SCALE, seed=1, apps=())
     assert exc.value.code == ErrorCode.DUPLICATE
 
 
@@ -139,7 +140,7 @@ def test_reset_keeps_the_logs_of_people_it_deletes():
     from civicloop.core.models import AuditLog, UnmaskLog
     from civicloop.core.services import audit_write, unmask_log
 
-    generate("xuhui", scale=SCALE, seed=1)
+    generate("xuhui", scale=SCALE, seed=1, apps=())
     user = User.objects.get(username="tpl_dispatcher")
     audit_write(action="login", user=user, username=user.username, district_id=user.district_id)
     unmask_log(user=user, district_id=user.district_id, object_type="places.household", object_id="H1",
