@@ -30,16 +30,39 @@ CACHE = "visits"
 CACHED_VENDORS = {"postgresql", "sqlite"}
 
 
+def _own_token_sql() -> str:
+    """The select-list item naming this transaction's version token (migration 0003: PostgreSQL sets each
+    version row at most once per transaction, to that token), '' where there is none."""
+    return "current_setting('civicloop.version_token', true)" if connection.vendor == "postgresql" else "''"
+
+
+def _committed(version, token) -> int | None:
+    """`version`, unless it is the reading transaction's own token — written by this transaction, which may write
+    more under the same version before it commits: a body built now must not be kept under it (None)."""
+    if version is None or (token and str(version) == token):
+        return None
+    return version
+
+
 def version_and_membership(actor, team_id: int) -> tuple[int | None, bool]:
-    """The team's field-list version (None: no row, nothing kept) and whether `actor` sits on the team by staff
-    account (`permissions.team_ids_of`): one statement."""
+    """The team's field-list version (None: no row, or set by this very transaction — nothing kept) and whether
+    `actor` sits on the team by staff account (`permissions.team_ids_of`): one statement."""
     with connection.cursor() as cursor:
         cursor.execute(
             "SELECT (SELECT version FROM visits_fieldlistversion WHERE team_id = %s), "
-            "EXISTS (SELECT 1 FROM visits_teammember WHERE team_id = %s AND user_id = %s)",
+            "EXISTS (SELECT 1 FROM visits_teammember WHERE team_id = %s AND user_id = %s), " + _own_token_sql(),
             [team_id, team_id, getattr(actor, "pk", None) or 0])
-        version, member = cursor.fetchone()
-    return version, bool(member)
+        version, member, token = cursor.fetchone()
+    return _committed(version, token), bool(member)
+
+
+def coverage_version(campaign_id: int) -> int | None:
+    """The campaign's coverage version (None: no row, or set by this very transaction): one statement."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT (SELECT version FROM visits_coverageversion WHERE campaign_id = %s), "
+                       + _own_token_sql(), [campaign_id])
+        version, token = cursor.fetchone()
+    return _committed(version, token)
 
 
 def scope_key(actor) -> tuple:

@@ -29,7 +29,7 @@ from civicloop.places.selectors import household_may_unmask
 
 from .constants import GROUP_KIND, KEY_GROUPS, SubjectGroup
 from .coverage import SORTS, Area, Coverage, CoverageRow, Day, days_series, rollup
-from .models import Campaign, CoverageVersion, Subject, Team, TeamMember, Visit, VisitProblem
+from .models import Campaign, Subject, Team, TeamMember, Visit, VisitProblem
 from .permissions import READER_ROLES
 
 
@@ -735,7 +735,7 @@ def coverage_overview_shaped(actor, campaign_id: int, area: Area = Area(), *, to
     the caller keeps (`shape_name`: the figures for the page, the API's body as bytes)."""
     from . import field_list_cache
 
-    version = CoverageVersion.objects.filter(campaign_id=campaign_id).values_list("version", flat=True).first()
+    version = field_list_cache.coverage_version(campaign_id)
     campaign = campaign_get_for(actor, campaign_id)
     _area_check(actor, campaign, area)
     today = today or timezone.localdate()

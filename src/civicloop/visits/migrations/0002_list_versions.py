@@ -112,10 +112,15 @@ def _bump(target, keys: str, random: str) -> str:
     return f"UPDATE {target[0]} SET version = {random} WHERE {target[1]} IN ({keys});"
 
 
-def _pg_bump(target, keys: str) -> str:
+def _pg_bump(target, keys: str, once: bool = False) -> str:
     """PostgreSQL: the rows locked in key order first (FOR UPDATE in a sub-select, which is run whole), so two
-    transactions bumping the same teams in one statement each never wait for each other crosswise."""
+    transactions bumping the same teams in one statement each never wait for each other crosswise.
+    `once` (migration 0003): each row set at most once per transaction, to the transaction's token."""
     table, key = target
+    if once:
+        return (f"UPDATE {table} SET version = civicloop_version_token() WHERE {key} IN "
+                f"(SELECT {key} FROM {table} WHERE {key} IN ({keys}) "
+                f"AND version <> civicloop_version_token() ORDER BY {key} FOR UPDATE);")
     return (f"UPDATE {table} SET version = {PG_RANDOM} WHERE {key} IN "
             f"(SELECT {key} FROM {table} WHERE {key} IN ({keys}) ORDER BY {key} FOR UPDATE);")
 
@@ -136,21 +141,22 @@ REFERENCING = {"I": "NEW TABLE AS new_rows", "U": "OLD TABLE AS old_rows NEW TAB
                "D": "OLD TABLE AS old_rows"}
 
 
-def _pg_create() -> str:
+def _pg_create(once: bool = False) -> str:
     sql = []
     for table, events, columns, target, keys in WATCHED:
         name = _name(table, target)
         if columns:
-            on_update = _pg_bump(target, keys(_pg_rows(_pg_changed(columns))))
+            on_update = _pg_bump(target, keys(_pg_rows(_pg_changed(columns))), once)
         else:
-            on_update = _pg_bump(target, f"{keys(_pg_rows('new_rows'))} UNION ALL {keys(_pg_rows('old_rows'))}")
+            on_update = _pg_bump(target, f"{keys(_pg_rows('new_rows'))} UNION ALL {keys(_pg_rows('old_rows'))}",
+                                 once)
         sql.append(f"""
 CREATE OR REPLACE FUNCTION {name}() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
     IF TG_OP = 'INSERT' THEN
-        {_pg_bump(target, keys(_pg_rows('new_rows')))}
+        {_pg_bump(target, keys(_pg_rows('new_rows')), once)}
     ELSIF TG_OP = 'DELETE' THEN
-        {_pg_bump(target, keys(_pg_rows('old_rows')))}
+        {_pg_bump(target, keys(_pg_rows('old_rows')), once)}
     ELSE
         {on_update}
     END IF;

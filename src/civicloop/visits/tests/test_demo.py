@@ -42,24 +42,27 @@ from civicloop.visits.models import (
 )
 from civicloop.visits.permissions import has_team
 
-SCALE = 0.005  # 900 households, 75 enterprises
+SCALE = 0.005  # 900 households, 75 enterprises (the shared demo's, conftest.XUHUI_DEMO)
 END = dt.datetime(2026, 11, 20, 18, 0, tzinfo=dt.UTC)
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture(autouse=True)
-def small_world(monkeypatch):
-    monkeypatch.setattr(cases_demo, "cases_end", lambda: END)
-    monkeypatch.setenv("CIVICLOOP_DEMO_CASES_PER_SCALE", "100000")  # 500 cases of the other channels: enough
+@pytest.fixture
+def demo_xuhui(xuhui_demo):
+    """The shared generated demo (conftest `xuhui_demo`): (district, stats)."""
+    assert xuhui_demo.scale == SCALE and cases_demo.cases_end() == END
+    return preset_district("xuhui"), xuhui_demo
 
 
-def _generate(seed: int = 1):
-    stats = generate("xuhui", scale=SCALE, seed=seed)
+def _generate(seed: int):
+    """A demo of its own: the cases and the visits only (what the determinism test compares)."""
+    assert cases_demo.cases_end() == END
+    stats = generate("xuhui", scale=SCALE, seed=seed, apps=("cases", "visits"))
     return preset_district("xuhui"), stats
 
 
-def test_a_running_campaign_with_targets_themes_and_topics():
-    district, stats = _generate()
+def test_a_running_campaign_with_targets_themes_and_topics(demo_xuhui):
+    district, stats = demo_xuhui
     campaign = Campaign.objects.get(district=district)
     assert campaign.name == "2026年“满意在徐汇”大走访" and campaign.state == CampaignState.RUNNING
     assert (campaign.start, campaign.end) == (dt.date(2026, 3, 1), dt.date(2026, 12, 31))
@@ -73,8 +76,8 @@ def test_a_running_campaign_with_targets_themes_and_topics():
     assert "xh_leader02" in stats.all_logins
 
 
-def test_pairings_cover_the_buildings_and_communities_but_a_few():
-    district, _stats = _generate()
+def test_pairings_cover_the_buildings_and_communities_but_a_few(demo_xuhui):
+    district, _stats = demo_xuhui
     pairings = Pairing.objects.filter(district=district).select_related("party_org")
     assert {p.party_org.kind for p in pairings} == {UnitKind.PARTY_ORG}
     buildings = [p.park_building_id for p in pairings if p.target == PairingTarget.PARK_BUILDING]
@@ -87,8 +90,8 @@ def test_pairings_cover_the_buildings_and_communities_but_a_few():
     assert max(per_org.values()) - min(per_org.values()) <= 1  # evenly shared
 
 
-def test_teams_fill_the_1_3_1_rule_and_one_member_records():
-    district, _stats = _generate()
+def test_teams_fill_the_1_3_1_rule_and_one_member_records(demo_xuhui):
+    district, _stats = demo_xuhui
     teams = list(Team.objects.filter(district=district).prefetch_related("members__person", "members__user__role_rows"))
     assert {t.unit_id for t in teams} == set(Unit.objects.filter(district=district, kind=UnitKind.PARTY_ORG)
                                              .values_list("pk", flat=True))  # every party organisation has a team
@@ -111,8 +114,8 @@ def test_teams_fill_the_1_3_1_rule_and_one_member_records():
     assert max(people_seen.values()) == 1  # nobody sits on two teams
 
 
-def test_subjects_agree_with_their_visits():
-    district, _stats = _generate()
+def test_subjects_agree_with_their_visits(demo_xuhui):
+    district, _stats = demo_xuhui
     subjects = {s.pk: s for s in Subject.objects.filter(district=district)}
     households = Household.objects.filter(district=district).count()
     assert len(subjects) == households + Enterprise.objects.filter(district=district).count()
@@ -149,8 +152,8 @@ def test_subjects_agree_with_their_visits():
     assert methods.most_common(1)[0][0] == "door" and len(methods) == 4
 
 
-def test_problems_became_visit_cases_in_the_loop():
-    district, _stats = _generate()
+def test_problems_became_visit_cases_in_the_loop(demo_xuhui):
+    district, _stats = demo_xuhui
     problems = list(VisitProblem.objects.filter(visit__district=district).select_related("visit", "case"))
     visits = Visit.objects.filter(district=district).count()
     assert 0.05 * visits < len(problems) < 0.2 * visits
@@ -177,8 +180,8 @@ def test_problems_became_visit_cases_in_the_loop():
     assert FollowUp.objects.exists()
 
 
-def test_xh_visit01_records_for_a_team_walking_tianpinglu():
-    district, _stats = _generate()
+def test_xh_visit01_records_for_a_team_walking_tianpinglu(demo_xuhui):
+    district, _stats = demo_xuhui
     team = Team.objects.get(district=district, members__user__username="xh_visit01", members__recorder=True)
     streets = set(Subject.objects.filter(team=team).values_list("street__name", flat=True))
     assert streets == {"天平路街道"}
@@ -190,7 +193,10 @@ def test_xh_visit01_records_for_a_team_walking_tianpinglu():
     assert triaged_by <= {"tpl_dispatcher"}
 
 
-def test_same_seed_same_visits_and_reset_leaves_nothing():
+def test_same_seed_same_visits_and_reset_leaves_nothing(monkeypatch):
+    monkeypatch.setattr(cases_demo, "cases_end", lambda: END)
+    monkeypatch.setenv("CIVICLOOP_DEMO_CASES_PER_SCALE", "100000")  # 500 cases of the other channels: enough
+
     def fingerprint():
         return sorted(Visit.objects.values_list(  # by codes: ids (and enterprises' walk keys) differ after a reset
             "household__code", "enterprise__credit_code", "team__name", "visited_on", "method", "satisfaction",
@@ -207,7 +213,7 @@ def test_same_seed_same_visits_and_reset_leaves_nothing():
     assert demo.UNPAIRED_COMMUNITY_EVERY and demo.TEAMS_PER_ORG_AT_SCALE_1  # the knobs named in the README
 
 
-def test_the_services_work_on_the_demo():
+def test_the_services_work_on_the_demo(demo_xuhui):
     """The issue's scenario on demo data: every team passes the services' team check; an assignment re-run keeps
     every visited subject with its team and creates or deletes nothing; xh_visit01 records a visit raising two
     problems at a subject of its team, and both cases are in tpl_dispatcher's inbox."""
@@ -219,7 +225,7 @@ def test_the_services_work_on_the_demo():
     from civicloop.visits.services.records import visit_record
     from civicloop.visits.team_rule import team_gaps
 
-    district, _stats = _generate()
+    district, _stats = demo_xuhui
     campaign = Campaign.objects.get(district=district)
     for team in Team.objects.filter(campaign=campaign).prefetch_related("members"):
         assert team_gaps(campaign.team_rule, team.members.all()) == [], team.name

@@ -10,16 +10,31 @@ from civicloop.places.models import Enterprise, Household, ParkBuilding, Place, 
 from civicloop.testing import PASSWORD
 from civicloop.visits import selectors
 from civicloop.visits.models import FieldListVersion, TeamMember
-from civicloop.visits.testing import make_campaign, make_party_org, make_subject, make_team
+from civicloop.visits.testing import as_if_committed, make_campaign, make_party_org, make_subject, make_team
 
 
 def version(team) -> int:
+    as_if_committed()
     return FieldListVersion.objects.get(team_id=team.pk).version
 
 
 def login(client, user):
     client.logout()
     assert client.login(username=user.username, password=PASSWORD)
+
+
+@pytest.fixture(autouse=True)
+def each_request_after_a_commit():
+    """Each request of a test's client reads as in a transaction after the test's writes committed (they never
+    do: the test is one transaction): PostgreSQL's version token forgotten (migration 0003)."""
+    from django.core.signals import request_started
+
+    def forget(**_kwargs):
+        as_if_committed()
+
+    request_started.connect(forget, dispatch_uid="visits-as-if-committed")
+    yield
+    request_started.disconnect(dispatch_uid="visits-as-if-committed")
 
 
 @pytest.fixture
@@ -343,6 +358,7 @@ def test_each_language_its_own_body(client, world, field, builds):
 def coverage_version(campaign) -> int:
     from civicloop.visits.models import CoverageVersion
 
+    as_if_committed()
     return CoverageVersion.objects.get(campaign_id=campaign.pk).version
 
 
@@ -404,6 +420,7 @@ def test_the_coverage_overview_is_kept_while_nothing_changed_and_per_view(world,
     from civicloop.visits.services.campaigns import campaign_create
 
     def total(actor, today=dt.date(2026, 11, 30)) -> tuple:
+        as_if_committed()  # each overview read in its own transaction, after the writes before it
         _campaign, cov, progress = selectors.coverage_overview_for(actor, field.campaign.pk, today=today)
         return cov.total.subjects, cov.total.visited, len(progress.days)
 
@@ -418,3 +435,40 @@ def test_the_coverage_overview_is_kept_while_nothing_changed_and_per_view(world,
     # another campaign's changes leave this one's figures kept
     campaign_create(actor=world.district_admin, name="2027年大走访", start=dt.date(2027, 3, 1), end=dt.date(2027, 12, 31))
     assert total(world.district_admin) == (3, 1, 275) and len(coverage_builds) == 5
+
+
+def test_a_transaction_reading_between_its_own_writes_never_keeps_a_stale_overview(world, field, record,
+                                                                                   coverage_builds):
+    """PostgreSQL sets a version once per transaction (migration 0003): between two writes of one transaction the
+    version does not move, so an overview read in between must not be kept under it — the second read sees the
+    second visit. (No `as_if_committed` here: all of it is one transaction.)"""
+    import datetime as dt
+
+    def visited() -> int:
+        _campaign, cov, _progress = selectors.coverage_overview_for(world.district_admin, field.campaign.pk,
+                                                                    today=dt.date(2026, 11, 30))
+        return cov.total.visited
+
+    record()
+    assert visited() == 1
+    record(subject=field.s_a2)
+    assert visited() == 2
+    assert len(coverage_builds) == 2  # built anew after the second write, never served the first
+
+
+def test_a_version_is_set_once_per_transaction_on_postgresql(field, record):
+    """On PostgreSQL, however many writes one transaction makes, each version row it touches gets one new value (a
+    transaction updating one row thousands of times made PostgreSQL walk ever longer row-version chains); the
+    next transaction's writes set a new one. SQLite's row triggers set a new value at each write (an update there
+    overwrites in place: nothing piles up)."""
+    from django.db import connection
+
+    first = version(field.team)
+    record()
+    during = FieldListVersion.objects.get(team_id=field.team.pk).version
+    record(subject=field.s_a2)
+    now = FieldListVersion.objects.get(team_id=field.team.pk).version
+    assert during != first and (now == during if connection.vendor == "postgresql" else now != during)
+    assert version(field.team) == now  # as if committed: unchanged until the next write
+    record(subject=field.s_a2)
+    assert version(field.team) != now
