@@ -11,7 +11,7 @@ from civicloop.assess.models import EvaluationRun, Finding, Indicator, Indicator
 from civicloop.assess.selectors import drill_links
 from civicloop.assess.services.runs import run_compute
 from civicloop.cases import demo as cases_demo
-from civicloop.demo.generator import district_reset, generate, preset_district
+from civicloop.demo.generator import district_reset, preset_district
 from civicloop.orgs.models import User
 
 SCALE = 0.005
@@ -20,15 +20,14 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture(autouse=True)
-def small_world(monkeypatch):
-    monkeypatch.setattr(cases_demo, "cases_end", lambda: END)
-    monkeypatch.setenv("CIVICLOOP_DEMO_CASES_PER_SCALE", "100000")
+def small_world(xuhui_demo):
+    """The shared demo (conftest `xuhui_demo`: this scale, seed 1, the cases ending at END)."""
+    assert xuhui_demo.scale == SCALE and xuhui_demo.seed == 1 and cases_demo.cases_end() == END
 
 
 def test_the_2026_evaluation_of_xuhui(client):
     from civicloop.dashboard.services import rollups_refresh
 
-    generate("xuhui", scale=SCALE, seed=1)
     d = preset_district("xuhui")
     huangpu = IndicatorSet.objects.get(district=d, code="jinyintong")
     assert Indicator.objects.filter(indicator_set=huangpu).count() == 140

@@ -35,8 +35,8 @@ def _events_by_case(district) -> dict[int, list]:
     return out
 
 
-def test_every_generated_case_is_the_replay_of_its_events():
-    stats = generate("xuhui", scale=SCALE, seed=1)
+def test_every_generated_case_is_the_replay_of_its_events(xuhui_demo):
+    stats = xuhui_demo  # the shared demo (conftest): every app's steps, seed 1
     district = preset_district("xuhui")
     cases = list(Case.objects.filter(district=district).prefetch_related("co_unit_links"))
     assert len(cases) == stats.counts["cases.case"]
@@ -45,7 +45,7 @@ def test_every_generated_case_is_the_replay_of_its_events():
     # decisions register theirs through the cases services ("MD<decision>"), and the signs demo its alarms'
     own = [c for c in cases if not (c.channel in (Channel.VISIT, Channel.CITIZEN_INSPECTION, Channel.MEETING)
                                     and c.external_id or c.external_id.startswith("signs:"))]
-    assert len(own) == round(cases_demo.CASES_AT_SCALE_1 * SCALE) < len(cases)
+    assert len(own) == round(cases_demo.CASES_AT_SCALE_1 * stats.scale) < len(cases)
     events = _events_by_case(district)
     assert sum(len(v) for v in events.values()) == stats.counts["cases.case_event"]
     for case in cases:
@@ -64,8 +64,7 @@ def test_every_generated_case_is_the_replay_of_its_events():
             assert case.replied_at is not None  # no close without a reply
 
 
-def test_lifecycles_and_shares_are_varied():
-    generate("xuhui", scale=SCALE, seed=1)
+def test_lifecycles_and_shares_are_varied(xuhui_demo):
     district = preset_district("xuhui")
     actions = Counter(CaseEvent.objects.filter(district=district).values_list("action", flat=True))
     for action in (Action.TRIAGE, Action.DISPATCH, Action.ACCEPT, Action.RETURN, Action.REQUEST_EXTENSION,
@@ -97,11 +96,11 @@ def test_same_seed_same_cases_and_services_continue_after_the_demo():
         return list(Case.objects.filter(district=d).order_by("tracking_code").values_list(
             "tracking_code", "state", "channel", "created_at", "deadline", "version"))
 
-    generate("xuhui", scale=SCALE, seed=3)
+    generate("xuhui", scale=SCALE, seed=3, apps=("cases",))  # the cases demo alone
     first = fingerprint()
     district_reset(preset_district("xuhui"))
     assert not Case.objects.exists() and not CaseEvent.objects.exists()
-    generate("xuhui", scale=SCALE, seed=3)
+    generate("xuhui", scale=SCALE, seed=3, apps=("cases",))
     assert fingerprint() == first
     # the tracking-code counter continues after the generated codes; the real services work on demo cases
     admin = User.objects.get(username="xh_admin")
@@ -116,7 +115,11 @@ def test_same_seed_same_cases_and_services_continue_after_the_demo():
     assert replay(open_case.events.all()) == snapshot(open_case)
 
 
-def test_demo_command_reset_removes_the_cases():
+def test_demo_command_reset_removes_the_cases(monkeypatch):
+    from civicloop.core import registry
+
+    steps_of = registry.demo_steps
+    monkeypatch.setattr(registry, "demo_steps", lambda only=None: steps_of(("cases",)))  # the cases demo alone
     out = StringIO()
     call_command("demo", "--preset", "xuhui", "--scale", str(SCALE), stdout=out)
     assert "cases.case" in out.getvalue()

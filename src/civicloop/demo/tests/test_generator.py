@@ -126,9 +126,8 @@ def test_generate_refuses_an_existing_district():
     assert exc.value.code == ErrorCode.DUPLICATE
 
 
-def test_reset_removes_only_the_district():
+def test_reset_removes_only_the_district(xuhui_demo):
     other = place_create(code="310105000000", name="长宁区", level=PlaceLevel.DISTRICT, abbr="CN")
-    generate("xuhui", scale=SCALE, seed=1)
     district_reset(_district())
     assert list(Place.objects.all()) == [other]
     assert not Household.objects.exists() and not Enterprise.objects.exists() and not Unit.objects.exists()
@@ -155,7 +154,9 @@ def test_reset_keeps_the_logs_of_people_it_deletes():
     assert UnmaskLog.objects.filter(user_id=user.pk).count() == 1
 
 
-def test_command_runs_twice_and_resets():
+def test_command_runs_twice_and_resets(monkeypatch):
+    steps_of = registry.demo_steps
+    monkeypatch.setattr(registry, "demo_steps", lambda only=None: steps_of(()))  # the command, not the apps' steps
     out = StringIO()
     call_command("demo", "--preset", "xuhui", "--scale", str(SCALE), "--seed", "2", stdout=out)
     text = out.getvalue()
@@ -173,12 +174,12 @@ def test_registered_steps_run_with_the_context(monkeypatch):
     monkeypatch.setattr(steps, "STEPS", [*steps.STEPS, lambda ctx: seen.append((ctx.district.code, len(ctx.units)))])
     resets = registry.demo_reset_steps()
     monkeypatch.setattr(registry, "demo_reset_steps", lambda: [*resets, lambda district: seen.append(("reset", district.code))])
-    generate("xuhui", scale=SCALE, seed=1)
+    generate("xuhui", scale=SCALE, seed=1, apps=())
     district_reset(_district())
     assert seen == [("310104000000", 3 + 12 + 20 + 13 + 312), ("reset", "310104000000")]
 
 
-def test_the_demo_key_works_and_a_reset_removes_what_citizens_and_clients_sent(client):
+def test_the_demo_key_works_and_a_reset_removes_what_citizens_and_clients_sent(client, xuhui_demo):
     """The key printed at the end of the demo submits an Open311 request; a portal report too; then a reset
     removes both with the cases they point at (their rows would otherwise block the cases' delete)."""
     from civicloop.apikeys.models import ApiKey
@@ -187,7 +188,7 @@ def test_the_demo_key_works_and_a_reset_removes_what_citizens_and_clients_sent(c
     from civicloop.portal.models import PortalReport
     from civicloop.portal.services import portal_report
 
-    stats = generate("xuhui", scale=SCALE, seed=1)
+    stats = xuhui_demo
     key = next(note.rsplit("：", 1)[1] for note in stats.notes if "Open311" in note)
     street = Place.objects.filter(level=PlaceLevel.STREET, district=_district()).order_by("code").first()
     answer = client.post("/open311/v2/requests.json", {
@@ -202,14 +203,13 @@ def test_the_demo_key_works_and_a_reset_removes_what_citizens_and_clients_sent(c
                 or Case.objects.exists())
 
 
-def test_the_overview_is_current_when_the_demo_is_ready():
+def test_the_overview_is_current_when_the_demo_is_ready(xuhui_demo):
     """The dashboard's fold is a final step: every case the apps generated has its fact, the inspection
     findings' rectification cases (made after the cases and visits steps) included."""
     from civicloop.cases.constants import Channel
     from civicloop.cases.models import Case
     from civicloop.dashboard.models import CaseFact
 
-    generate("xuhui", scale=SCALE, seed=1)
     d = _district()
     inspection = Case.objects.filter(district=d, channel=Channel.CITIZEN_INSPECTION)
     assert inspection.exists()

@@ -19,9 +19,9 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture(autouse=True)
-def small_world(monkeypatch):
-    monkeypatch.setattr(cases_demo, "cases_end", lambda: END)
-    monkeypatch.setenv("CIVICLOOP_DEMO_CASES_PER_SCALE", "100000")
+def small_world(xuhui_demo):
+    """The shared demo (conftest `xuhui_demo`: this scale, seed 1, the cases ending at END)."""
+    assert xuhui_demo.scale == SCALE and xuhui_demo.seed == 1 and cases_demo.cases_end() == END
 
 
 def digest(d) -> list:
@@ -32,7 +32,6 @@ def digest(d) -> list:
 
 
 def test_last_months_meetings(client):
-    generate("xuhui", scale=SCALE, seed=1)
     d = preset_district("xuhui")
     meetings = list(Meeting.objects.filter(district=d).order_by("date", "pk"))
     assert len(meetings) == 6 and {m.state for m in meetings} == {MeetingState.CLOSED}
@@ -60,5 +59,5 @@ def test_last_months_meetings(client):
     first = digest(d)
     district_reset(d)
     assert not Meeting.objects.exists() and not Decision.objects.exists()
-    generate("xuhui", scale=SCALE, seed=1)
+    generate("xuhui", scale=SCALE, seed=1)  # as the shared demo was: the same meetings
     assert digest(preset_district("xuhui")) == first
