@@ -154,6 +154,7 @@ up() {
   source "$DIR/env"
   for d in pg1 pg2 pg1.sock pg2.sock; do mkdir -p "$DIR/$d"; done
   [ "$(id -u)" = 0 ] && chown postgres "$DIR"/pg1 "$DIR"/pg2 "$DIR"/pg1.sock "$DIR"/pg2.sock && chmod 700 "$DIR/pg1" "$DIR/pg2"
+  local t0=$SECONDS
   echo "== PostgreSQL primary :$PG1"
   as_pg "$BIN/initdb" -D "$DIR/pg1" -U civicloop --auth=trust -E UTF8 --locale=C.UTF-8 >/dev/null
   # shellcheck disable=SC2046
@@ -166,15 +167,16 @@ up() {
   redis-server --port "$REDIS_PORT" --bind 127.0.0.1 --daemonize yes --dir "$DIR/redis" --appendonly yes \
     --appendfsync everysec --pidfile "$RUN/redis.pid" --logfile "$LOG/redis.log" --save ""
   for _ in $(seq 1 50); do redis-cli -p "$REDIS_PORT" ping >/dev/null 2>&1 && break; sleep 0.1; done
-  echo "== migrate, collectstatic"
+  echo "== migrate, collectstatic ($((SECONDS - t0)) s)"
   "$PY" -m civicloop migrate -v0
   "$PY" -m civicloop collectstatic --noinput -v0
   if [ -n "${CLUSTER_DEMO_SCALE:-}" ]; then
     echo "== demo data (scale $CLUSTER_DEMO_SCALE)"
     "$PY" -m civicloop demo --preset xuhui --scale "$CLUSTER_DEMO_SCALE" --seed 1
   fi
-  echo "== $APPS app servers :$APP_BASE.. behind HAProxy :$HAPROXY_PORT"
-  for i in $(seq 1 "$APPS"); do app_start "$i"; done
+  echo "== $APPS app servers :$APP_BASE.. behind HAProxy :$HAPROXY_PORT ($((SECONDS - t0)) s)"
+  for i in $(seq 1 "$APPS"); do app_start "$i" & done
+  wait  # each waits for its /healthz
   haproxy_config >"$DIR/haproxy.cfg"
   haproxy -c -q -f "$DIR/haproxy.cfg"
   haproxy -D -f "$DIR/haproxy.cfg"
@@ -183,13 +185,15 @@ up() {
   setsid "$PY" -m civicloop scheduler >"$LOG/scheduler.log" 2>&1 </dev/null &
   echo $! >"$RUN/scheduler.pid"
   for _ in $(seq 1 50); do curl -fsS -o /dev/null "http://127.0.0.1:$HAPROXY_PORT/healthz" 2>/dev/null && break; sleep 0.2; done
-  echo "civicloop cluster: http://127.0.0.1:$HAPROXY_PORT/  (HAProxy stats http://127.0.0.1:$STATS_PORT/; env: $DIR/env)"
+  echo "civicloop cluster: up in $((SECONDS - t0)) s — http://127.0.0.1:$HAPROXY_PORT/  (HAProxy stats http://127.0.0.1:$STATS_PORT/; env: $DIR/env)"
 }
 
 down_quiet() {
   local BIN; BIN="$(find_pg_bin || true)"
   stop_pidfile "$RUN/haproxy.pid" USR1  # soft stop
-  for f in "$RUN"/app*.pid "$RUN"/worker*.pid "$RUN"/scheduler*.pid; do [ -e "$f" ] && stop_pidfile "$f"; done
+  # all at once (each waits up to 15 s for its own process)
+  for f in "$RUN"/app*.pid "$RUN"/worker*.pid "$RUN"/scheduler*.pid; do [ -e "$f" ] && stop_pidfile "$f" & done
+  wait
   stop_pidfile "$RUN/redis.pid"
   for d in pg2 pg1; do
     if [ -n "$BIN" ] && [ -f "$DIR/$d/postmaster.pid" ]; then
