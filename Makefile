@@ -7,7 +7,7 @@ SCALE   ?= 0.02
 SEED    ?= 1
 export PORT
 
-.PHONY: demo test lint bench cluster cluster-down cluster-test install install-test static fonts migrate serve clean messages messages-update
+.PHONY: demo test lint bench cluster cluster-down cluster-test cluster-bench install install-test static fonts migrate serve clean messages messages-update
 
 $(BIN)/python:
 	$(PY) -m venv $(VENV)
@@ -69,6 +69,10 @@ cluster-down:
 # The failure tests (kill an app server, a worker; stop the replica; promote it): ~4 min, so not in `make test`.
 cluster-test: install-test
 	@scripts/cluster-test.sh
+
+# 3 app servers vs 1, the dashboard on the replica vs the primary under writes, sizes (docs/scaling.md).
+cluster-bench: install-test
+	@scripts/cluster-bench.sh
 
 clean:
 	rm -rf var node_modules src/civicloop/static/vendor
