@@ -236,7 +236,7 @@ case "${1:-}" in
   replica-stop) as_pg "$(find_pg_bin)/pg_ctl" -D "$DIR/pg2" -m fast stop >/dev/null ;;
   replica-start) as_pg "$(find_pg_bin)/pg_ctl" -D "$DIR/pg2" -w -l "$DIR/pg2/server.log" start -o "$(pg_opts "$PG2" "$DIR/pg2.sock")" >/dev/null ;;
   primary-stop) as_pg "$(find_pg_bin)/pg_ctl" -D "$DIR/pg1" -m fast stop >/dev/null ;;
-  # Manual promotion (docs/operations.md "cluster"): after the primary is stopped, the replica becomes the primary;
+  # Manual promotion (docs/scaling.md "Failover"): after the primary is stopped, the replica becomes the primary;
   # the app servers are then pointed at it (DATABASE_URL=…:$PG2) and restarted.
   promote) as_pg "$(find_pg_bin)/pg_ctl" -D "$DIR/pg2" -w promote >/dev/null ;;
   *) echo "usage: $0 up|down|status|env|app-start I|app-stop I [SIG]|worker-start I|replica-stop|replica-start|primary-stop|promote" >&2; exit 2 ;;
