@@ -169,8 +169,11 @@ def step_dashboard(key: str, code: str) -> None:
             s.cookies.set("cl_primary", str(int(time.time()) + 3600) if where == "primary" else "0")
         stop = threading.Event()
         box: dict = {}
-        writer = threading.Thread(target=lambda: box.update(
-            zip(("done", "errors", "elapsed"), register_for(key, code, 600, WRITERS, f"d{where}", stop))))
+
+        def write(box=box, stop=stop, where=where) -> None:
+            box["done"], box["errors"], box["elapsed"] = register_for(key, code, 600, WRITERS, f"d{where}", stop)
+
+        writer = threading.Thread(target=write)
         writer.start()
         time.sleep(2)
         times, sources = timed_gets(leader_sessions, "/api/dashboard/overview", READS)
