@@ -211,3 +211,30 @@ def test_two_schedulers_enqueue_each_run_once(settings):
 def test_healthz_answers_for_the_load_balancer(client):
     response = client.get("/healthz")
     assert response.status_code == 200 and response.json() == {"ok": True}
+
+
+@pytest.mark.django_db
+def test_the_admin_replication_page_says_when_no_replica_is_configured(client):
+    from civicloop.testing import make_user
+
+    client.force_login(make_user("root", None, superuser=True))
+    response = client.get("/admin/replication/")
+    assert response.status_code == 200 and "未配置只读副本" in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_the_admin_replication_page_shows_the_measured_lag(client, replica):
+    from civicloop.testing import make_user
+
+    replica.lag = 1.25
+    client.force_login(make_user("root", None, superuser=True))
+    html = client.get("/admin/replication/").content.decode()
+    assert "1.25" in html and "副本" in html
+
+
+@pytest.mark.django_db
+def test_the_admin_replication_page_is_for_staff_only(client):
+    from civicloop.testing import make_user
+
+    client.force_login(make_user("someone", None))
+    assert client.get("/admin/replication/").status_code == 302  # to the admin's login
