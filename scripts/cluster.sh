@@ -71,6 +71,10 @@ export DJANGO_SETTINGS_MODULE=civicloop.settings
 EOF
 }
 
+http_ok() {  # $1 URL: answers 2xx within 2 s (Python, not curl: a fresh Debian may not have curl)
+  "$PY" -c 'import sys, urllib.request; urllib.request.urlopen(sys.argv[1], timeout=2)' "$1" >/dev/null 2>&1
+}
+
 alive() { [ -f "$1" ] && kill -0 "$(cat "$1")" 2>/dev/null; }
 
 stop_pidfile() {  # $1 pid file, $2 signal (default TERM); waits up to 15 s, then KILL
@@ -92,8 +96,9 @@ app_start() {  # $1 index (1..N)
   "$PY" -m gunicorn civicloop.wsgi:application --bind "127.0.0.1:$port" --workers 1 --threads "$APP_THREADS" \
     --worker-class gthread --graceful-timeout 10 --daemon --pid "$RUN/app$i.pid" \
     --error-logfile "$LOG/app$i.log" --logger-class civicloop.core.log_masking.GunicornLogger
-  for _ in $(seq 1 100); do
-    curl -fsS -o /dev/null "http://127.0.0.1:$port/healthz" 2>/dev/null && return 0; sleep 0.2
+  local deadline=$((SECONDS + ${CLUSTER_START_TIMEOUT:-300}))  # a loaded host took 165 s to boot three
+  while [ "$SECONDS" -lt "$deadline" ]; do
+    http_ok "http://127.0.0.1:$port/healthz" && return 0; sleep 0.5
   done
   echo "app server $i did not answer /healthz (log: $LOG/app$i.log)" >&2; return 1
 }
@@ -184,7 +189,7 @@ up() {
   for i in $(seq 1 "$WORKERS"); do worker_start "$i"; done
   setsid "$PY" -m civicloop scheduler >"$LOG/scheduler.log" 2>&1 </dev/null &
   echo $! >"$RUN/scheduler.pid"
-  for _ in $(seq 1 50); do curl -fsS -o /dev/null "http://127.0.0.1:$HAPROXY_PORT/healthz" 2>/dev/null && break; sleep 0.2; done
+  for _ in $(seq 1 50); do http_ok "http://127.0.0.1:$HAPROXY_PORT/healthz" && break; sleep 0.2; done
   echo "civicloop cluster: up in $((SECONDS - t0)) s — http://127.0.0.1:$HAPROXY_PORT/  (HAProxy stats http://127.0.0.1:$STATS_PORT/; env: $DIR/env)"
 }
 
@@ -217,7 +222,7 @@ status() {
   if alive "$RUN/haproxy.pid"; then echo "haproxy :$HAPROXY_PORT up"; else echo "haproxy :$HAPROXY_PORT DOWN"; fi
   for i in $(seq 1 "$APPS"); do
     local port=$((APP_BASE + i - 1))
-    if curl -fsS -o /dev/null "http://127.0.0.1:$port/healthz" 2>/dev/null; then echo "app$i :$port up"; else echo "app$i :$port DOWN"; fi
+    if http_ok "http://127.0.0.1:$port/healthz"; then echo "app$i :$port up"; else echo "app$i :$port DOWN"; fi
   done
   for f in "$RUN"/worker*.pid "$RUN"/scheduler.pid; do
     [ -e "$f" ] || continue
