@@ -7,7 +7,7 @@ SCALE   ?= 0.02
 SEED    ?= 1
 export PORT
 
-.PHONY: demo test lint bench install install-test static fonts migrate serve clean messages messages-update
+.PHONY: demo test lint bench cluster cluster-down cluster-test cluster-bench install install-test static fonts migrate serve clean messages messages-update
 
 $(BIN)/python:
 	$(PY) -m venv $(VENV)
@@ -58,6 +58,21 @@ test: install-test
 
 bench: install-test
 	@scripts/bench.sh
+
+# Several app servers on loopback (issue 20): PostgreSQL + streaming replica, Redis, HAProxy, 3 gunicorns, RQ workers.
+cluster: migrate
+	$(BIN)/civicloop cluster up
+
+cluster-down:
+	$(BIN)/civicloop cluster down
+
+# The failure tests (kill an app server, a worker; stop the replica; promote it): ~4 min, so not in `make test`.
+cluster-test: install-test
+	@scripts/cluster-test.sh
+
+# 3 app servers vs 1, the dashboard on the replica vs the primary under writes, sizes (docs/scaling.md).
+cluster-bench: install-test
+	@scripts/cluster-bench.sh
 
 clean:
 	rm -rf var node_modules src/civicloop/static/vendor

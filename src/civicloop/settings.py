@@ -219,6 +219,44 @@ CACHES = {
                "LOCATION": str(VAR_DIR / "cache" / "visits"), "TIMEOUT": 24 * 3600, "OPTIONS": {"MAX_ENTRIES": 5000}},
 }
 
+# ---- Several app servers (issue 20; docs/scaling.md, `civicloop cluster up`) ---------------------------------------
+# DATABASE_REPLICA_URL  a streaming replica of DATABASE_URL: the listed read-only views read from it (core.dbrouter)
+#                       while it is reachable and at most CIVICLOOP_REPLICA_MAX_LAG seconds behind (default 5)
+# CIVICLOOP_REDIS_URL   Redis: the default cache (shared by every app server: the scheduler's lock) and, with
+#                       CIVICLOOP_TASKS_BACKEND=django_tasks_rq.RQBackend, the task queue (workers: `civicloop rqworker`)
+CIVICLOOP_REPLICA_MAX_LAG = float(os.environ.get("CIVICLOOP_REPLICA_MAX_LAG", "5"))
+CIVICLOOP_REPLICA_CHECK_SECONDS = float(os.environ.get("CIVICLOOP_REPLICA_CHECK_SECONDS", "2"))
+CIVICLOOP_REPLICA_PIN_SECONDS = float(os.environ.get("CIVICLOOP_REPLICA_PIN_SECONDS", "10"))
+# Read-only views whose figures may be seconds old: the dashboard, its reports and exports ("namespace:name" or
+# "namespace:*", GET/HEAD only). Never the inbox or a case page: they are read right after a write.
+CIVICLOOP_REPLICA_VIEWS = [
+    "dashboard:*", "api:overview", "api:drill_cases", "api:dashboard_map", "api:kpi_definitions",
+    "api:weekly_report", "api:weekly_report_xlsx", "api:weekly_report_pdf", "hotline:export",
+    "assess:run_print", "assess:run_xlsx", "assess:set_xlsx", "assess:run_compare",
+]
+if os.environ.get("DATABASE_REPLICA_URL", "").strip():
+    DATABASES["replica"] = dj_database_url.parse(
+        os.environ["DATABASE_REPLICA_URL"].strip(), conn_max_age=DATABASES["default"].get("CONN_MAX_AGE", 0),
+        conn_health_checks=True)
+    # a replica that does not answer within 2 s is taken as down (reads fall back), not waited for
+    DATABASES["replica"]["OPTIONS"] = {"options": "-c jit=off", "connect_timeout": 2}
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+    DATABASE_ROUTERS = ["civicloop.core.dbrouter.ReplicaRouter"]
+    MIDDLEWARE.append("civicloop.core.dbrouter.ReplicaReadsMiddleware")  # last: after every other process_view
+REDIS_URL = os.environ.get("CIVICLOOP_REDIS_URL", "").strip()
+if REDIS_URL:
+    CACHES["default"] = {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL,
+                         "KEY_PREFIX": "civicloop"}
+if os.environ.get("CIVICLOOP_TASKS_BACKEND", "") == "django_tasks_rq.RQBackend":
+    if not REDIS_URL:
+        raise ImproperlyConfigured("CIVICLOOP_TASKS_BACKEND=django_tasks_rq.RQBackend needs CIVICLOOP_REDIS_URL")
+    INSTALLED_APPS += ["django_rq", "django_tasks_rq"]
+    # core.rq.RetryingQueue: a job whose worker died mid-task is run again (every task is idempotent)
+    RQ_QUEUES = {"default": {"URL": REDIS_URL, "DEFAULT_TIMEOUT": int(os.environ.get("CIVICLOOP_TASK_TIMEOUT", "900")),
+                             "QUEUE_CLASS": "civicloop.core.rq.RetryingQueue"}}
+    RQ_SHOW_ADMIN_LINK = False
+# ---- end of several app servers -----------------------------------------------------------------------------------
+
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # Covering indexes (INCLUDE) are for PostgreSQL, where the coverage counts read only the index (visits.Subject);
 # SQLite keeps the key columns and ignores the rest, which is all the embedded default needs.

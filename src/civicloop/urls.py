@@ -5,8 +5,10 @@ from django.views.generic import RedirectView
 
 from civicloop.api import api
 from civicloop.core import registry
+from civicloop.core.health import healthz
 
 urlpatterns = [
+    path("healthz", healthz, name="healthz"),  # HAProxy's health check (issue 20)
     path("admin/", admin.site.urls),
     path("api/", api.urls),
     path("i18n/", include("django.conf.urls.i18n")),

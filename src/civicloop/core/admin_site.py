@@ -59,3 +59,11 @@ class CivicAdminSite(admin.AdminSite):
             admin_class = type(admin_class.__name__, (AuditedAdminMixin, admin_class),
                                {"__module__": admin_class.__module__, "__doc__": admin_class.__doc__})
         return super().register(model_or_iterable, admin_class, **options)
+
+    def get_urls(self):
+        from django.urls import path
+
+        from .health import replication_page  # the replica's lag (issue 20)
+
+        view = self.admin_view(lambda request: replication_page(request, self))
+        return [path("replication/", view, name="replication"), *super().get_urls()]
