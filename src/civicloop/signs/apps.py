@@ -17,6 +17,9 @@ class SignsConfig(CivicAppConfig):
         Nav("signs:rules", _("告警规则"), visible="civicloop.signs.permissions.may_manage", more=True),
     )
     # silence is noticed by a sweep: a device that stopped reporting enqueues nothing itself
-    periodic_tasks = (PeriodicTask("civicloop.signs.tasks.evaluate_all", every=300, env="CIVICLOOP_SIGNS_SWEEP_EVERY"),)
+    periodic_tasks = (PeriodicTask("civicloop.signs.tasks.evaluate_all", every=300, env="CIVICLOOP_SIGNS_SWEEP_EVERY"),
+                      # the readings' monthly partitions, made ahead (PostgreSQL; partitions.py)
+                      PeriodicTask("civicloop.signs.tasks.partitions_ahead", every=6 * 3600,
+                                   env="CIVICLOOP_SIGNS_PARTITIONS_EVERY"))
     demo_steps = ("civicloop.signs.demo.generate_signs",)  # after the cases: alarms open cases
     demo_reset_steps = ("civicloop.signs.demo.delete_signs",)  # before the cases: alarms point at them
