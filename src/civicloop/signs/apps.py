@@ -11,6 +11,8 @@ class SignsConfig(CivicAppConfig):
     api_prefix = "signs/"
     pages_prefix = "signs/"
     field_labels = "civicloop.signs.field_labels.FIELD_LABELS"
+    home_panels = ("civicloop.signs.home.panel",)  # the territory's open alarms by severity, the newest few
+    dashboard_panels = ("civicloop.signs.dashboard.panel",)  # open alarms by street on the overview
     import_kinds = ("civicloop.signs.import_kinds.DeviceSpec",)  # devices bound to places, from Excel
     navigation = (
         Nav("signs:alarms", _("感知预警"), visible="civicloop.signs.permissions.may_see_alarms"),

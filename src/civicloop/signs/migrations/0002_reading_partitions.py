@@ -111,5 +111,9 @@ class Migration(migrations.Migration):
             model_name='rulestate',
             index=models.Index(condition=models.Q(('severity__gt', 0)), fields=['device'], name='signs_rulestate_judged'),
         ),
+        migrations.AddIndex(
+            model_name='alarm',
+            index=models.Index(condition=models.Q(('cleared_at__isnull', True)), fields=['district', 'street', 'community'], name='signs_alarm_open'),
+        ),
         migrations.RunPython(partition, unpartition),
     ]

@@ -7,8 +7,14 @@ import pytest
 from django.db import connection
 
 from civicloop.signs.models import Latest, Reading, Rollup
-from civicloop.signs.partitions import (month_of, next_month, partition_list, partition_name, partitions_ahead,
-                                        partitions_ensure)
+from civicloop.signs.partitions import (
+    month_of,
+    next_month,
+    partition_list,
+    partition_name,
+    partitions_ahead,
+    partitions_ensure,
+)
 from civicloop.signs.services.ingest import readings_ingest
 
 # 2031: months no migration or earlier test made a partition for
