@@ -231,6 +231,9 @@ def meetings(db: str, env: dict, tmp: Path) -> list[Result]:
     from meetings_http import measure
 
     return [Result(r["name"], db, r["seconds"], 0, r.get("rows", 0), r.get("note", "")) for r in measure(env, tmp)]
+
+
+@step
 def signs(db: str, env: dict, tmp: Path) -> list[Result]:
     """PostgreSQL only: vital signs — ingestion of batches of 1,000 readings, rule evaluation, a 30-day chart from
     the hourly rollups with BENCH_SIGNS_READINGS (10,000,000) readings stored (bench/signs_bench.py)."""

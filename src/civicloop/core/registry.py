@@ -18,6 +18,7 @@ An app's `apps.py` subclasses `CivicAppConfig` and fills in what it contributes 
         field_labels = "civicloop.cases.actions.FIELD_LABELS"  # names in validation refusals (core.validation)
         home_panels = ["civicloop.cases.home.panel"]  # `f(request) -> html | None`, a panel on the home page
         record_panels = ["civicloop.cases.home.record_panel"]  # `f(request, obj) -> html | None` on a record's page
+        dashboard_panels = ["civicloop.signs.dashboard.panel"]  # `f(request, *, street_id) -> html | None`, overview
         calendar_listeners = ["civicloop.cases.tasks.recount_for_year"]  # `f(*, year, source)`: a year became official
         attachment_owners = {"cases.case": "civicloop.cases.attachments.may_see"}  # who sees a case's files
 
@@ -93,6 +94,10 @@ class CivicAppConfig(AppConfig):
     # None: nothing to show this person), in `navigation` order of the apps.
     home_panels: Sequence[str] = ()
     record_panels: Sequence[str] = ()
+    # dotted paths of `f(request, *, street_id: int | None) -> str | None`: a panel on the dashboard's overview,
+    # computed on every view as the viewer sees it (outside the overview's figures kept per rollup version), for
+    # the overview's street filter (None: the viewer's whole scope)
+    dashboard_panels: Sequence[str] = ()
     # dotted paths of `f(*, year: int, source: str)`: told (in a task, after commit) that `year`'s working-day
     # calendar became official — an administrator confirmed it or loaded the State Council's arrangement
     # (workdays.services). E.g. the cases app recounts the deadlines counted over that year. Must be idempotent.
@@ -174,6 +179,13 @@ def field_labels() -> dict[str, Any]:
 def home_panels(request) -> list[str]:
     """The home page's panels: every app's `home_panels` for this request, the ones with something to show."""
     found = (import_string(path)(request) for config in civic_apps() for path in config.home_panels)
+    return [html for html in found if html]
+
+
+def dashboard_panels(request, *, street_id: int | None = None) -> list[str]:
+    """The dashboard overview's panels from other apps (e.g. open sensor alarms by street), as the viewer sees them."""
+    found = (import_string(path)(request, street_id=street_id) for config in civic_apps()
+             for path in config.dashboard_panels)
     return [html for html in found if html]
 
 

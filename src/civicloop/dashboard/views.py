@@ -19,6 +19,7 @@ from pydantic import ValidationError
 
 from civicloop.cases.constants import AppealType, Channel
 from civicloop.cases.selectors import cases_shown
+from civicloop.core import registry
 from civicloop.core.errors import CivicError, ErrorCode
 from civicloop.core.validation import error_details
 
@@ -80,8 +81,10 @@ def overview(request):
         for kpi in row["kpis"]:
             kpi["shown"] = shown_value(kpi["value"], KPI_BY_CODE[kpi["code"]].kind)
     ranking_labels = [KPI_BY_CODE[c].label for c in selectors.RANKING_KPIS]
+    # other apps' panels (registry `dashboard_panels`), read live as the viewer sees them: not in the kept figures
+    panels = registry.dashboard_panels(request, street_id=params.street)
     return render(request, "dashboard/overview.html", {
-        **data, "params": params, "intake_channels": data["channels"], "channel_choices": Channel.choices,
+        **data, "params": params, "panels": panels, "intake_channels": data["channels"], "channel_choices": Channel.choices,
         "appeal_type_choices": AppealType.choices,
         "ranking_labels": ranking_labels, "chart_data": chart_data, **_charts(request, period, params, data, street_map)})
 

@@ -9,6 +9,7 @@ verdict, which is what makes an evaluation task idempotent.
 from __future__ import annotations
 
 import datetime as dt
+import math
 from dataclasses import dataclass
 
 from .constants import AlarmSeverity, Comparison, RuleKind
@@ -123,6 +124,19 @@ def _silence(spec: RuleSpec, points, now, clock: dt.datetime | None, watching_si
         return Verdict(AlarmSeverity.NONE)
     silent = now - start >= dt.timedelta(minutes=spec.silence_minutes)
     return Verdict(spec.severity if silent else AlarmSeverity.NONE, now if silent else start, None, clock)
+
+
+def breach_bounds(specs) -> tuple[float, float]:
+    """(above, below): a value reaches a level of one of `specs` exactly when value >= above or value <= below —
+    two comparisons per reading instead of asking every rule (ingestion's filter of the devices to evaluate)."""
+    above, below = math.inf, -math.inf
+    for spec in specs:
+        levels = [level for level in (spec.warn_level, spec.alarm_level) if level is not None]
+        if levels and spec.comparison == Comparison.ABOVE:
+            above = min(above, *levels)
+        elif levels:
+            below = max(below, *levels)
+    return above, below
 
 
 def breaches(spec: RuleSpec, series, since: dt.datetime) -> int:

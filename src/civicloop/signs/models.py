@@ -72,9 +72,12 @@ class Reading(models.Model):
 
     pk = models.CompositePrimaryKey("device", "metric", "at")
     # no database constraint: services.ingest checks every item against the district's devices and the catalogue,
-    # and a foreign-key check per row would cost a fifth of ingestion (decision); demo reset deletes them itself
-    device = models.ForeignKey(Device, on_delete=models.DO_NOTHING, db_constraint=False, related_name="+")
-    metric = models.ForeignKey(Metric, on_delete=models.DO_NOTHING, db_constraint=False, related_name="+")
+    # and a foreign-key check per row would cost a fifth of ingestion (decision); demo reset deletes them itself.
+    # No index of their own either: the key leads with the device, and nothing reads by metric alone
+    device = models.ForeignKey(Device, on_delete=models.DO_NOTHING, db_constraint=False, db_index=False,
+                               related_name="+")
+    metric = models.ForeignKey(Metric, on_delete=models.DO_NOTHING, db_constraint=False, db_index=False,
+                               related_name="+")
     at = models.DateTimeField()
     value = models.FloatField()
 
@@ -91,9 +94,12 @@ class Rollup(models.Model):
 
     pk = models.CompositePrimaryKey("device", "metric", "hour")
     # no database constraint: services.ingest checks every item against the district's devices and the catalogue,
-    # and a foreign-key check per row would cost a fifth of ingestion (decision); demo reset deletes them itself
-    device = models.ForeignKey(Device, on_delete=models.DO_NOTHING, db_constraint=False, related_name="+")
-    metric = models.ForeignKey(Metric, on_delete=models.DO_NOTHING, db_constraint=False, related_name="+")
+    # and a foreign-key check per row would cost a fifth of ingestion (decision); demo reset deletes them itself.
+    # No index of their own either: the key leads with the device, and nothing reads by metric alone
+    device = models.ForeignKey(Device, on_delete=models.DO_NOTHING, db_constraint=False, db_index=False,
+                               related_name="+")
+    metric = models.ForeignKey(Metric, on_delete=models.DO_NOTHING, db_constraint=False, db_index=False,
+                               related_name="+")
     hour = models.DateTimeField()
     count = models.PositiveIntegerField()
     total = models.FloatField()
@@ -109,8 +115,10 @@ class PlaceRollup(models.Model):
     720 rows for 30 days however many devices it has (a compound: one set per place below it that has devices)."""
 
     pk = models.CompositePrimaryKey("place", "metric", "hour")
-    place = models.ForeignKey("places.Place", on_delete=models.DO_NOTHING, db_constraint=False, related_name="+")
-    metric = models.ForeignKey(Metric, on_delete=models.DO_NOTHING, db_constraint=False, related_name="+")
+    place = models.ForeignKey("places.Place", on_delete=models.DO_NOTHING, db_constraint=False, db_index=False,
+                              related_name="+")
+    metric = models.ForeignKey(Metric, on_delete=models.DO_NOTHING, db_constraint=False, db_index=False,
+                               related_name="+")
     hour = models.DateTimeField()
     count = models.PositiveIntegerField()
     total = models.FloatField()
@@ -126,9 +134,12 @@ class Latest(models.Model):
 
     pk = models.CompositePrimaryKey("device", "metric")
     # no database constraint: services.ingest checks every item against the district's devices and the catalogue,
-    # and a foreign-key check per row would cost a fifth of ingestion (decision); demo reset deletes them itself
-    device = models.ForeignKey(Device, on_delete=models.DO_NOTHING, db_constraint=False, related_name="+")
-    metric = models.ForeignKey(Metric, on_delete=models.DO_NOTHING, db_constraint=False, related_name="+")
+    # and a foreign-key check per row would cost a fifth of ingestion (decision); demo reset deletes them itself.
+    # No index of their own either: the key leads with the device, and nothing reads by metric alone
+    device = models.ForeignKey(Device, on_delete=models.DO_NOTHING, db_constraint=False, db_index=False,
+                               related_name="+")
+    metric = models.ForeignKey(Metric, on_delete=models.DO_NOTHING, db_constraint=False, db_index=False,
+                               related_name="+")
     at = models.DateTimeField()
     value = models.FloatField()
 
@@ -183,6 +194,8 @@ class RuleState(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["rule", "device"], name="signs_rule_state_unique")]
+        # ingestion asks which of a batch's devices some rule judges past NONE: few rows, read in its statement
+        indexes = [models.Index(fields=["device"], condition=Q(severity__gt=0), name="signs_rulestate_judged")]
 
     def __str__(self) -> str:
         return f"{self.rule_id}/{self.device_id}: {self.severity}"
@@ -218,7 +231,11 @@ class Alarm(TenantModel):
         constraints = [models.UniqueConstraint(fields=["rule", "device"], condition=Q(cleared_at__isnull=True),
                                                name="signs_alarm_open_unique")]
         indexes = [models.Index(fields=["district", "-last_at"]), models.Index(fields=["street", "-last_at"]),
-                   models.Index(fields=["community", "-last_at"]), models.Index(fields=["place", "-last_at"])]
+                   models.Index(fields=["community", "-last_at"]), models.Index(fields=["place", "-last_at"]),
+                   # the open ones, counted by street for the dashboard and the home page: few rows however many
+                   # episodes were cleared before
+                   models.Index(fields=["district", "street", "community"], condition=Q(cleared_at__isnull=True),
+                                name="signs_alarm_open")]
 
     @property
     def active(self) -> bool:

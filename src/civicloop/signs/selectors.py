@@ -9,14 +9,14 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.db.models import Max, Min, Q, Sum
+from django.db.models import Count, Max, Min, Q, Sum
 from django.utils import timezone
 
 from civicloop.core.errors import not_found
 from civicloop.orgs.scope import scope_for
 from civicloop.places.models import Place
 
-from .constants import CHART_DAYS
+from .constants import CHART_DAYS, AlarmSeverity
 from .models import Alarm, Device, Latest, Metric, PlaceRollup, Rollup, Rule
 
 DEVICES_ON_A_PAGE = 200
@@ -100,6 +100,32 @@ def alarm_list_for(actor, *, active: bool | None = None, acknowledged: bool | No
     if device_id is not None:
         qs = qs.filter(device_id=device_id)
     return qs.order_by("-last_at", "-id")
+
+
+def _severity_counts() -> dict:
+    return {"total": Count("pk"), "alarm": Count("pk", filter=Q(severity=AlarmSeverity.ALARM)),
+            "warn": Count("pk", filter=Q(severity=AlarmSeverity.WARN)),
+            "unacknowledged": Count("pk", filter=Q(acknowledged_at__isnull=True))}
+
+
+def open_alarms_by_street(actor, *, street_id: int | None = None) -> list[dict]:
+    """The open alarms the viewer sees, counted per street (one grouped statement on the open alarms' own index):
+    [{street_id, street_name, street_code, total, alarm, warn, unacknowledged}], the most alarms first. An alarm
+    of a device bound to the district itself has no street (street_id None)."""
+    qs = alarm_list_for(actor, active=True).order_by()
+    if street_id is not None:
+        qs = qs.filter(street_id=street_id)
+    rows = qs.values("street_id", "street__name", "street__code").annotate(**_severity_counts())
+    return [{"street_id": r["street_id"], "street_name": r["street__name"], "street_code": r["street__code"],
+             **{k: r[k] for k in ("total", "alarm", "warn", "unacknowledged")}}
+            for r in sorted(rows, key=lambda r: (-r["alarm"], -r["total"], r["street__code"] or ""))]
+
+
+def open_alarm_summary(actor, *, newest: int = 5) -> dict:
+    """The viewer's open alarms: counts by severity (and not yet acknowledged) and the newest few (two statements)."""
+    counts = alarm_list_for(actor, active=True).order_by().aggregate(**_severity_counts())
+    latest = list(alarm_list_for(actor, active=True)[:newest]) if counts["total"] else []
+    return {**counts, "newest": latest}
 
 
 def alarm_get_for(actor, alarm_id: int) -> Alarm:

@@ -30,3 +30,12 @@ def evaluate_all_now(*, now=None) -> int:
 @task()
 def evaluate_all() -> int:
     return evaluate_all_now()
+
+
+@task()
+def partitions_ahead() -> int:
+    """This month's readings partition and the next ones, made before a reading needs them (PostgreSQL; nothing on
+    SQLite): ingestion would create a missing one itself, but then it holds a lock on the readings while it does."""
+    from .partitions import partitions_ahead as run
+
+    return len(run())
