@@ -1,0 +1,271 @@
+"""Reads of the routing app, each as the viewer: the suggestions for a case, what dispatchers did with them (the
+acceptance rate), and the jurisdiction disputes — always over the cases the viewer may see (cases.selectors)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import threading
+from collections import defaultdict
+
+from django.db.models import Q
+from django.utils import timezone
+
+from civicloop.cases.constants import Action
+from civicloop.cases.models import Case, CaseEvent, Category
+from civicloop.cases.permissions import dispatch_targets_q
+from civicloop.cases.selectors import CaseFilters, case_list_for
+from civicloop.core.errors import CivicError
+from civicloop.orgs.constants import UnitKind
+from civicloop.orgs.models import Unit
+from civicloop.places.models import Place
+
+from .constants import (
+    COMMITTEE,
+    DISPATCHING,
+    DISPUTE_CASES_SHOWN,
+    DISPUTE_MIN_BOUNCES,
+    DISPUTES_SHOWN,
+    EVENTS_READ_MAX,
+    OFFICE,
+    TOP,
+    Choice,
+)
+from .error_codes import RoutingErrorCode
+from .learn import Example, Router
+from .models import RoutingModel, Suggestion
+from .permissions import may_see_disputes, may_see_suggestions
+
+# ----- the model, per process: the newest version of each district's, loaded once per version
+
+_routers: dict[int, tuple[int, Router]] = {}
+_lock = threading.Lock()
+
+
+def current_router(district_id: int) -> tuple[int, Router] | None:
+    """(version, model) — the newest fitted for the district. One small query per call (is there a newer version?);
+    the blob is read and unpickled only when the version changed, so every gunicorn worker follows a refit."""
+    newest = (RoutingModel.objects.filter(district_id=district_id).order_by("-version")
+              .values_list("pk", "version").first())
+    if newest is None:
+        return None
+    pk, version = newest
+    cached = _routers.get(district_id)
+    if cached is not None and cached[0] == version:
+        return cached
+    blob = RoutingModel.objects.filter(pk=pk).values_list("blob", flat=True).first()
+    if blob is None:  # removed between the two reads: the next call finds the newer one
+        return cached
+    with _lock:
+        _routers[district_id] = (version, Router.loads(bytes(blob)))
+        return _routers[district_id]
+
+
+# ----- suggestions for a case
+
+
+def example_of(case) -> Example:
+    return Example(text=case.description, channel=case.channel, street_id=case.street_id,
+                   community_id=case.community_id)
+
+
+def suggestions_for(actor, case, *, top: int = TOP) -> dict | None:
+    """For a case `actor` sees (loaded by cases.selectors.case_get_for) and may dispatch now: {"version",
+    "categories": [(Category, p)], "units": [(Unit, p)]} — only active categories, and only units `actor` may
+    dispatch to (cases.permissions.dispatch_targets_q). None when the case needs no suggestion or `actor` may not
+    see one; NO_MODEL when the district has none yet."""
+    if not may_see_suggestions(actor, case):
+        return None
+    current = current_router(case.district_id)
+    if current is None:
+        raise CivicError(RoutingErrorCode.NO_MODEL)
+    version, router = current
+    # a few more than shown: some may fall out (an inactive category, a unit outside the actor's targets)
+    cats, labels = router.suggest(example_of(case), top=top + 3)
+    categories = {c.pk: c for c in Category.objects.filter(pk__in=[c for c, _p in cats], active=True)
+                  .select_related("parent")}
+    unit_ids = {label: _unit_id(label) for label, _p in labels if label not in (OFFICE, COMMITTEE)}
+    place_q = Q(pk__in=[])
+    if any(label == OFFICE for label, _p in labels) and case.street_id:
+        place_q |= Q(kind=UnitKind.STREET_OFFICE, territory_id=case.street_id)
+    if any(label == COMMITTEE for label, _p in labels) and case.community_id:
+        place_q |= Q(kind=UnitKind.COMMITTEE, territory_id=case.community_id)
+    units = list(Unit.objects.filter(Q(pk__in=[u for u in unit_ids.values() if u]) | place_q,
+                                     dispatch_targets_q(actor), district_id=case.district_id, active=True)
+                 .exclude(kind=UnitKind.CONSULTATION_BODY).order_by("pk"))
+    by_label = {f"u{u.pk}": u for u in units}
+    for u in units:
+        if u.kind == UnitKind.STREET_OFFICE and u.territory_id == case.street_id:
+            by_label.setdefault(OFFICE, u)
+        if u.kind == UnitKind.COMMITTEE and u.territory_id == case.community_id:
+            by_label.setdefault(COMMITTEE, u)
+    shown_units, seen = [], set()
+    for label, p in labels:
+        unit = by_label.get(label)
+        if unit is not None and unit.pk not in seen:
+            seen.add(unit.pk)
+            shown_units.append((unit, p))
+    return {"version": version,
+            "categories": [(categories[c], p) for c, p in cats if c in categories][:top],
+            "units": shown_units[:top]}
+
+
+def _unit_id(label: str) -> int | None:
+    return int(label[1:]) if label.startswith("u") and label[1:].isdigit() else None
+
+
+# ----- what the dispatchers did: the acceptance rate
+
+
+def choices_of(suggestions: list[Suggestion]) -> dict[int, dict]:
+    """Per suggestion id: {"choice": Choice, "unit_id", "category_id"} — the case's first dispatch (or consultation
+    decision) and triage after the suggestion was shown, read from its events."""
+    by_case = defaultdict(list)
+    for s in suggestions:
+        by_case[s.case_id].append(s)
+    events = defaultdict(list)
+    if by_case:
+        for case_id, seq, action, after in (CaseEvent.objects.filter(
+                case_id__in=list(by_case), action__in=(*DISPATCHING, Action.TRIAGE))
+                .order_by("case_id", "seq").values_list("case_id", "seq", "action", "after")):
+            events[case_id].append((seq, action, after))
+    out = {}
+    for case_id, rows in by_case.items():
+        for s in rows:
+            dispatched = next((a for seq, act, a in events[case_id] if seq > s.case_version and act in DISPATCHING), None)
+            triaged = next((a for seq, act, a in events[case_id] if seq > s.case_version and act == Action.TRIAGE), None)
+            unit_id = dispatched.get("lead_unit_id") if dispatched else None
+            ranked = [u for u, _p in s.units]
+            if unit_id is None:
+                choice = Choice.PENDING
+            elif ranked and unit_id == ranked[0]:
+                choice = Choice.FIRST
+            elif unit_id in ranked:
+                choice = Choice.OTHER
+            else:
+                choice = Choice.NONE
+            out[s.pk] = {"choice": choice, "unit_id": unit_id,
+                         "category_id": triaged.get("category_id") if triaged else None}
+    return out
+
+
+def acceptance_for(actor, start: dt.date, end: dt.date) -> dict:
+    """The acceptance KPI over suggestions shown from `start` to `end` (days in Asia/Shanghai) on cases `actor`
+    sees: of the cases dispatched after a suggestion (the last one shown before that dispatch), how many went to the
+    first suggested unit (`rate`), to one of the three (`rate_top3`). The cases behind: `cases_first`, `cases_none`."""
+    from civicloop.workdays.calendar import SHANGHAI
+
+    since = dt.datetime.combine(start, dt.time.min, tzinfo=SHANGHAI)
+    until = dt.datetime.combine(end + dt.timedelta(days=1), dt.time.min, tzinfo=SHANGHAI)
+    visible = case_list_for(actor, CaseFilters()).order_by().values("pk")
+    shown = list(Suggestion.objects.filter(shown_at__gte=since, shown_at__lt=until, case_id__in=visible)
+                 .order_by("case_id", "case_version", "shown_at")[:EVENTS_READ_MAX])
+    choices = choices_of(shown)
+    last = {}
+    for s in shown:  # the last suggestion shown before each dispatch: one decision per (case, dispatch)
+        c = choices[s.pk]
+        if c["choice"] != Choice.PENDING:
+            last[s.case_id, c["unit_id"]] = (s, c)
+    decided = list(last.values())
+    first = [s.case_id for s, c in decided if c["choice"] == Choice.FIRST]
+    top3 = [s.case_id for s, c in decided if c["choice"] in (Choice.FIRST, Choice.OTHER)]
+    n = len(decided)
+    return {"shown": len({s.case_id for s in shown}), "decided": n, "first": len(first), "top3": len(top3),
+            "rate": round(100 * len(first) / n, 1) if n else None,
+            "rate_top3": round(100 * len(top3) / n, 1) if n else None,
+            "used": sum(1 for s, _c in decided if s.used_at is not None),
+            "case_ids_none": [s.case_id for s, c in decided if c["choice"] == Choice.NONE]}
+
+
+def model_info(district_id: int | None) -> RoutingModel | None:
+    if district_id is None:
+        return None
+    return (RoutingModel.objects.filter(district_id=district_id).defer("blob").order_by("-version").first())
+
+
+# ----- jurisdiction disputes (职责不清)
+
+
+def disputes_for(actor, start: dt.date, end: dt.date, *, min_bounces: int = DISPUTE_MIN_BOUNCES) -> list[dict]:
+    """The (category, place) pairs whose cases bounced between units from `start` to `end`: returns, and
+    re-dispatches to another unit (a reopened case sent elsewhere, a consultation decision), read from the case
+    events of the cases `actor` sees. Most bounces first, each with its cases (tracking codes, units involved).
+    The place is the case's community (居委), else its street."""
+    if not may_see_disputes(actor):
+        return []
+    from civicloop.workdays.calendar import SHANGHAI
+
+    since = dt.datetime.combine(start, dt.time.min, tzinfo=SHANGHAI)
+    until = dt.datetime.combine(end + dt.timedelta(days=1), dt.time.min, tzinfo=SHANGHAI)
+    visible = case_list_for(actor, CaseFilters()).order_by().values("pk")
+    moved = (CaseEvent.objects.filter(at__gte=since, at__lt=until, action__in=(Action.RETURN, *DISPATCHING),
+                                      case_id__in=visible)
+             .order_by("-at").values_list("case_id", flat=True)[:EVENTS_READ_MAX])
+    candidates = set(moved)
+    if not candidates:
+        return []
+    history = defaultdict(list)
+    for case_id, action, before, after in (CaseEvent.objects.filter(
+            case_id__in=list(candidates), action__in=(Action.RETURN, *DISPATCHING), at__lt=until)
+            .order_by("case_id", "seq").values_list("case_id", "action", "before", "after")):
+        history[case_id].append((action, before, after))
+    bounced = {}
+    for case_id, steps in history.items():
+        returns, redispatches, units, last = 0, 0, [], None
+        for action, before, after in steps:
+            if action == Action.RETURN:
+                returns += 1
+                units.append(before.get("lead_unit_id"))
+            else:
+                unit = after.get("lead_unit_id")
+                if last is not None and unit != last:  # sent elsewhere (a reopened case to the same unit is not)
+                    redispatches += 1
+                units.append(unit)
+                last = unit
+        if returns or redispatches:
+            bounced[case_id] = {"returns": returns, "redispatches": redispatches,
+                                "units": list(dict.fromkeys(u for u in units if u))}
+    if not bounced:
+        return []
+    cases = {c.pk: c for c in Case.objects.filter(pk__in=list(bounced)).only(
+        "pk", "tracking_code", "category_id", "street_id", "community_id", "state", "district_id")}
+    groups = defaultdict(list)
+    for case_id, b in bounced.items():
+        c = cases[case_id]
+        groups[c.category_id, c.community_id or c.street_id].append((c, b))
+    rows = []
+    for (category_id, place_id), members in groups.items():
+        bounces = sum(b["returns"] + b["redispatches"] for _c, b in members)
+        if bounces < min_bounces:
+            continue
+        rows.append({"category_id": category_id, "place_id": place_id, "bounces": bounces,
+                     "returns": sum(b["returns"] for _c, b in members),
+                     "redispatches": sum(b["redispatches"] for _c, b in members),
+                     "unit_ids": list(dict.fromkeys(u for _c, b in members for u in b["units"])),
+                     "cases": sorted(members, key=lambda m: -(m[1]["returns"] + m[1]["redispatches"]))})
+    rows.sort(key=lambda r: (-r["bounces"], -len(r["cases"]), r["category_id"] or 0, r["place_id"] or 0))
+    rows = rows[:DISPUTES_SHOWN]
+    names = _names(rows)
+    return [{"category_id": r["category_id"], "category": names["category"].get(r["category_id"], ""),
+             "place_id": r["place_id"], "place": names["place"].get(r["place_id"], ""),
+             "bounces": r["bounces"], "returns": r["returns"], "redispatches": r["redispatches"],
+             "case_count": len(r["cases"]),
+             "units": [names["unit"].get(u, "") for u in r["unit_ids"]],
+             "cases": [{"id": c.pk, "tracking_code": c.tracking_code, "state": c.get_state_display(),
+                        "returns": b["returns"], "redispatches": b["redispatches"],
+                        "units": [names["unit"].get(u, "") for u in b["units"]]}
+                       for c, b in r["cases"][:DISPUTE_CASES_SHOWN]]} for r in rows]
+
+
+def _names(rows) -> dict[str, dict]:
+    categories = {c.pk: str(c) for c in Category.objects.filter(pk__in={r["category_id"] for r in rows})
+                  .select_related("parent")}
+    places = dict(Place.objects.filter(pk__in={r["place_id"] for r in rows}).values_list("pk", "name"))
+    unit_ids = {u for r in rows for u in r["unit_ids"]}
+    units = dict(Unit.objects.filter(pk__in=unit_ids).values_list("pk", "name"))
+    return {"category": categories, "place": places, "unit": units}
+
+
+def today_local(now: dt.datetime | None = None) -> dt.date:
+    from civicloop.workdays.calendar import SHANGHAI
+
+    return timezone.localtime(now or timezone.now(), SHANGHAI).date()
