@@ -30,7 +30,7 @@ from .constants import COMMITTEE, OFFICE, TOP
 TEXT_MAX = 600  # characters of a description read (a long one says what it is about early)
 _DIGITS = re.compile(r"\d+")
 _META_WEIGHT = 0.3  # the place and channel tokens against the text's unit-length vector
-SHARPEN = 3  # q(c) ∝ p(c)^SHARPEN when composing the units (measured: evaluate.py, docs/benchmarks.md)
+SHARPEN = 10  # q(c) ∝ p(c)^SHARPEN when composing the units (measured: evaluate.py, docs/benchmarks.md)
 
 
 @dataclass(frozen=True)
