@@ -131,7 +131,8 @@ def choices_of(suggestions: list[Suggestion]) -> dict[int, dict]:
     out = {}
     for case_id, rows in by_case.items():
         for s in rows:
-            dispatched = next((a for seq, act, a in events[case_id] if seq > s.case_version and act in DISPATCHING), None)
+            dispatched, dispatch_seq = next(((a, seq) for seq, act, a in events[case_id]
+                                             if seq > s.case_version and act in DISPATCHING), (None, None))
             triaged = next((a for seq, act, a in events[case_id] if seq > s.case_version and act == Action.TRIAGE), None)
             unit_id = dispatched.get("lead_unit_id") if dispatched else None
             ranked = [u for u, _p in s.units]
@@ -143,7 +144,7 @@ def choices_of(suggestions: list[Suggestion]) -> dict[int, dict]:
                 choice = Choice.OTHER
             else:
                 choice = Choice.NONE
-            out[s.pk] = {"choice": choice, "unit_id": unit_id,
+            out[s.pk] = {"choice": choice, "unit_id": unit_id, "dispatch_seq": dispatch_seq,
                          "category_id": triaged.get("category_id") if triaged else None}
     return out
 
@@ -164,7 +165,7 @@ def acceptance_for(actor, start: dt.date, end: dt.date) -> dict:
     for s in shown:  # the last suggestion shown before each dispatch: one decision per (case, dispatch)
         c = choices[s.pk]
         if c["choice"] != Choice.PENDING:
-            last[s.case_id, c["unit_id"]] = (s, c)
+            last[s.case_id, c["dispatch_seq"]] = (s, c)
     decided = list(last.values())
     first = [s.case_id for s, c in decided if c["choice"] == Choice.FIRST]
     top3 = [s.case_id for s, c in decided if c["choice"] in (Choice.FIRST, Choice.OTHER)]
