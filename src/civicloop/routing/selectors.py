@@ -189,8 +189,9 @@ def model_info(district_id: int | None) -> RoutingModel | None:
 def disputes_for(actor, start: dt.date, end: dt.date, *, min_bounces: int = DISPUTE_MIN_BOUNCES) -> list[dict]:
     """The (category, place) pairs whose cases bounced between units from `start` to `end`: returns, and
     re-dispatches to another unit (a reopened case sent elsewhere, a consultation decision), read from the case
-    events of the cases `actor` sees. Most bounces first, each with its cases (tracking codes, units involved).
-    The place is the case's community (居委), else its street."""
+    events of the cases `actor` sees. A bounce is a return, or a re-dispatch elsewhere that answers no return (the
+    re-dispatch after a return is the same bounce). Most bounces first, each with its cases (tracking codes, units
+    involved). The place is the case's street: a consultation settles a duty for a category in a street."""
     if not may_see_disputes(actor):
         return []
     from civicloop.workdays.calendar import SHANGHAI
@@ -211,19 +212,21 @@ def disputes_for(actor, start: dt.date, end: dt.date, *, min_bounces: int = DISP
         history[case_id].append((action, before, after))
     bounced = {}
     for case_id, steps in history.items():
-        returns, redispatches, units, last = 0, 0, [], None
+        returns, redispatches, moves, units, last, returned = 0, 0, 0, [], None, False
         for action, before, after in steps:
             if action == Action.RETURN:
                 returns += 1
                 units.append(before.get("lead_unit_id"))
+                returned = True
             else:
                 unit = after.get("lead_unit_id")
                 if last is not None and unit != last:  # sent elsewhere (a reopened case to the same unit is not)
                     redispatches += 1
+                    moves += not returned  # not the answer to a return (a reopened case, a decision): a bounce too
                 units.append(unit)
-                last = unit
+                last, returned = unit, False
         if returns or redispatches:
-            bounced[case_id] = {"returns": returns, "redispatches": redispatches,
+            bounced[case_id] = {"returns": returns, "redispatches": redispatches, "bounces": returns + moves,
                                 "units": list(dict.fromkeys(u for u in units if u))}
     if not bounced:
         return []
@@ -232,17 +235,17 @@ def disputes_for(actor, start: dt.date, end: dt.date, *, min_bounces: int = DISP
     groups = defaultdict(list)
     for case_id, b in bounced.items():
         c = cases[case_id]
-        groups[c.category_id, c.community_id or c.street_id].append((c, b))
+        groups[c.category_id, c.street_id].append((c, b))
     rows = []
     for (category_id, place_id), members in groups.items():
-        bounces = sum(b["returns"] + b["redispatches"] for _c, b in members)
+        bounces = sum(b["bounces"] for _c, b in members)
         if bounces < min_bounces:
             continue
         rows.append({"category_id": category_id, "place_id": place_id, "bounces": bounces,
                      "returns": sum(b["returns"] for _c, b in members),
                      "redispatches": sum(b["redispatches"] for _c, b in members),
                      "unit_ids": list(dict.fromkeys(u for _c, b in members for u in b["units"])),
-                     "cases": sorted(members, key=lambda m: -(m[1]["returns"] + m[1]["redispatches"]))})
+                     "cases": sorted(members, key=lambda m: (-m[1]["bounces"], m[0].pk))})
     rows.sort(key=lambda r: (-r["bounces"], -len(r["cases"]), r["category_id"] or 0, r["place_id"] or 0))
     rows = rows[:DISPUTES_SHOWN]
     names = _names(rows)

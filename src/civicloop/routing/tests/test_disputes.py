@@ -33,8 +33,9 @@ def test_bouncing_cases_are_listed_with_their_units(world, cats, bounced):
     rows = disputes_for(world.district_admin, day, day)
     assert len(rows) == 1
     row = rows[0]
-    assert (row["category_id"], row["place_id"]) == (cats["0201"].pk, world.comm_a1.pk)
-    assert (row["returns"], row["redispatches"], row["bounces"], row["case_count"]) == (2, 2, 4, 2)
+    assert (row["category_id"], row["place_id"]) == (cats["0201"].pk, world.street_a.pk)
+    # a return and the re-dispatch answering it are one bounce
+    assert (row["returns"], row["redispatches"], row["bounces"], row["case_count"]) == (2, 2, 2, 2)
     assert row["units"] == ["区房管局", "区城管执法局"]
     assert {c["tracking_code"] for c in row["cases"]} == {c.tracking_code for c in bounced}
     assert row["cases"][0]["units"] == ["区房管局", "区城管执法局"]
@@ -42,7 +43,20 @@ def test_bouncing_cases_are_listed_with_their_units(world, cats, bounced):
 
 def test_a_single_bounce_is_no_dispute(world, cats, bounced):
     day = today_local()
-    assert disputes_for(world.district_admin, day, day, min_bounces=5) == []
+    assert disputes_for(world.district_admin, day, day, min_bounces=3) == []
+
+
+def test_a_reopened_case_sent_elsewhere_bounces_and_one_sent_back_does_not(world, cats, flow_register):
+    case = flow_register(description="楼道堆物")
+    s.case_triage(actor=world.district_admin, case_id=case.pk, category_id=cats["0201"].pk)
+    s.case_dispatch(actor=world.district_admin, case_id=case.pk, lead_unit_id=world.housing.pk)
+    s.case_accept(actor=world.dept_handler, case_id=case.pk)
+    s.case_resolve(actor=world.dept_handler, case_id=case.pk, result="已处理")
+    s.case_reopen(actor=world.district_admin, case_id=case.pk, reason="未解决")
+    s.case_dispatch(actor=world.district_admin, case_id=case.pk, lead_unit_id=world.city_mgmt.pk)
+    day = today_local()
+    rows = disputes_for(world.district_admin, day, day, min_bounces=1)
+    assert [(r["bounces"], r["returns"], r["redispatches"]) for r in rows] == [(1, 0, 1)]
 
 
 def test_only_district_level_readers_see_disputes(world, bounced):
