@@ -83,7 +83,7 @@ class DisputeOut(Schema):
     cases: list[DisputeCaseOut]
 
 
-@router.get("/disputes", response={200: list[DisputeOut], **READ_ERRORS})
+@router.get("/disputes", response={200: list[DisputeOut], 400: ErrorOut, **READ_ERRORS})
 def dispute_list(request, query: Query[WindowIn]):
     """Categories and places whose cases bounced between units (returns, re-dispatches to another unit) in the
     window (default: the last 180 days), with the cases behind them — the viewer's visible cases only."""
@@ -103,7 +103,7 @@ class AcceptanceOut(Schema):
     rate_top3: float | None
 
 
-@router.get("/acceptance", response={200: AcceptanceOut, **READ_ERRORS})
+@router.get("/acceptance", response={200: AcceptanceOut, 400: ErrorOut, **READ_ERRORS})
 def acceptance(request, query: Query[WindowIn]):
     """The acceptance rate of the suggestions shown in the window (default: the last 30 days) on visible cases."""
     start, end = window(query.start, query.end, default_days=30)

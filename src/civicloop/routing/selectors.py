@@ -5,9 +5,10 @@ from __future__ import annotations
 
 import datetime as dt
 import threading
+import time
 from collections import defaultdict
 
-from django.db.models import Q
+from django.db.models import Count, Q
 from django.utils import timezone
 
 from civicloop.cases.constants import Action
@@ -37,27 +38,51 @@ from .permissions import may_see_disputes, may_see_suggestions
 
 # ----- the model, per process: the newest version of each district's, loaded once per version
 
-_routers: dict[int, tuple[int, Router]] = {}
+_routers: dict[int, tuple[int, Router, float]] = {}  # district → (version, model, when the version was checked)
+_categories: dict = {"at": -1e9, "by_id": {}}
 _lock = threading.Lock()
+VERSION_CHECK_SECONDS = 5  # how late a worker may notice another worker's refit
+CATEGORIES_SECONDS = 60  # the active categories, reference data, read again this often
+
+
+def forget() -> None:
+    """Drop this process's cached models and categories (a refit in this process; tests between databases)."""
+    with _lock:
+        _routers.clear()
+        _categories.update(at=-1e9, by_id={})
 
 
 def current_router(district_id: int) -> tuple[int, Router] | None:
-    """(version, model) — the newest fitted for the district. One small query per call (is there a newer version?);
-    the blob is read and unpickled only when the version changed, so every gunicorn worker follows a refit."""
+    """(version, model) — the newest fitted for the district. At most every VERSION_CHECK_SECONDS one small query
+    asks whether there is a newer version; the blob is read and unpickled only when there is, so every gunicorn
+    worker follows a refit within seconds without a shared file."""
+    cached = _routers.get(district_id)
+    now = time.monotonic()
+    if cached is not None and now - cached[2] < VERSION_CHECK_SECONDS:
+        return cached[:2]
     newest = (RoutingModel.objects.filter(district_id=district_id).order_by("-version")
               .values_list("pk", "version").first())
     if newest is None:
         return None
     pk, version = newest
-    cached = _routers.get(district_id)
     if cached is not None and cached[0] == version:
-        return cached
+        _routers[district_id] = (version, cached[1], now)
+        return cached[:2]
     blob = RoutingModel.objects.filter(pk=pk).values_list("blob", flat=True).first()
     if blob is None:  # removed between the two reads: the next call finds the newer one
-        return cached
+        return cached[:2] if cached else None
     with _lock:
-        _routers[district_id] = (version, Router.loads(bytes(blob)))
-        return _routers[district_id]
+        _routers[district_id] = (version, Router.loads(bytes(blob)), now)
+        return _routers[district_id][:2]
+
+
+def active_categories() -> dict[int, Category]:
+    """The active categories by id (reference data shared by districts), read again every CATEGORIES_SECONDS."""
+    now = time.monotonic()
+    if now - _categories["at"] >= CATEGORIES_SECONDS:
+        by_id = {c.pk: c for c in Category.objects.filter(active=True).select_related("parent")}
+        _categories.update(at=now, by_id=by_id)
+    return _categories["by_id"]
 
 
 # ----- suggestions for a case
@@ -81,8 +106,7 @@ def suggestions_for(actor, case, *, top: int = TOP) -> dict | None:
     version, router = current
     # a few more than shown: some may fall out (an inactive category, a unit outside the actor's targets)
     cats, labels = router.suggest(example_of(case), top=top + 3)
-    categories = {c.pk: c for c in Category.objects.filter(pk__in=[c for c, _p in cats], active=True)
-                  .select_related("parent")}
+    categories = active_categories()
     unit_ids = {label: _unit_id(label) for label, _p in labels if label not in (OFFICE, COMMITTEE)}
     place_q = Q(pk__in=[])
     if any(label == OFFICE for label, _p in labels) and case.street_id:
@@ -199,16 +223,17 @@ def disputes_for(actor, start: dt.date, end: dt.date, *, min_bounces: int = DISP
     since = dt.datetime.combine(start, dt.time.min, tzinfo=SHANGHAI)
     until = dt.datetime.combine(end + dt.timedelta(days=1), dt.time.min, tzinfo=SHANGHAI)
     visible = case_list_for(actor, CaseFilters()).order_by().values("pk")
-    moved = (CaseEvent.objects.filter(at__gte=since, at__lt=until, action__in=(Action.RETURN, *DISPATCHING),
-                                      case_id__in=visible)
-             .order_by("-at").values_list("case_id", flat=True)[:EVENTS_READ_MAX])
-    candidates = set(moved)
-    if not candidates:
-        return []
+    window = CaseEvent.objects.filter(at__gte=since, at__lt=until, case_id__in=visible)
+    # the cases that can have bounced: returned in the window, or handed to a lead unit twice in it (subqueries, not
+    # id lists: a year of a district is more ids than a statement may carry)
+    returned = window.filter(action=Action.RETURN).order_by().values("case_id")
+    redispatched = (window.filter(action__in=DISPATCHING).order_by().values("case_id").annotate(n=Count("pk"))
+                    .filter(n__gte=2).values("case_id"))
     history = defaultdict(list)
     for case_id, action, before, after in (CaseEvent.objects.filter(
-            case_id__in=list(candidates), action__in=(Action.RETURN, *DISPATCHING), at__lt=until)
-            .order_by("case_id", "seq").values_list("case_id", "action", "before", "after")):
+            Q(case_id__in=returned) | Q(case_id__in=redispatched), action__in=(Action.RETURN, *DISPATCHING),
+            at__lt=until).order_by("case_id", "seq").values_list("case_id", "action", "before", "after")
+            [:EVENTS_READ_MAX]):
         history[case_id].append((action, before, after))
     bounced = {}
     for case_id, steps in history.items():

@@ -20,6 +20,7 @@ from .evaluate import accuracy
 from .learn import Router
 from .models import RoutingModel, Suggestion
 from .permissions import may_dispatch_now, may_see_suggestions, may_triage_now
+from .selectors import forget
 from .training import closed_examples
 
 HOLDOUT_SHARE = 0.1  # the newest closed cases kept out of a fit to measure it (at most HOLDOUT_MAX)
@@ -46,6 +47,7 @@ def model_fit(*, district_id: int, max_cases: int = FIT_MAX_CASES, now=None) -> 
                                             cases=len(train), seconds=seconds, blob=blob, quality=quality)
         stale = RoutingModel.objects.filter(district_id=district_id, version__lte=last + 1 - KEEP_VERSIONS)
         stale.delete()
+        transaction.on_commit(forget)  # this process reads the new version at once (the others within seconds)
         audit_write(action="routing.model_fit", district_id=district_id, object_type="routing.routingmodel",
                     object_id=model.pk, details={"version": model.version, "cases": len(train), **quality})
     return model

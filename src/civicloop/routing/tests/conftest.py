@@ -50,7 +50,7 @@ def fitted(world, history):
     from civicloop.routing import selectors
     from civicloop.routing.services import model_fit
 
-    selectors._routers.clear()
+    selectors.forget()
     return model_fit(district_id=world.district.pk)
 
 

@@ -38,7 +38,7 @@ HOLDOUT_FLOORS = {"category_top1": 0.95, "category_top3": 0.97, "unit_top1": 0.3
 @pytest.fixture
 def demo(monkeypatch):
     monkeypatch.setattr(cases_demo, "cases_end", lambda: END)
-    selectors._routers.clear()
+    selectors.forget()
     generate("xuhui", scale=SCALE, seed=1, apps=("cases", "routing"))
     return preset_district("xuhui")
 

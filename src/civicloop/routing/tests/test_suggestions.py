@@ -143,16 +143,22 @@ def test_bad_form_input_on_the_page(client, world, fitted, elevator):
 
 
 def test_without_a_model_the_panel_says_so_and_the_api_answers_409(client, world, cats, elevator):
-    selectors._routers.clear()
+    selectors.forget()
     assert "本区尚无派单模型" in page(client, world.street_dispatcher, elevator).content.decode()
     r = client.get(f"/api/routing/cases/{elevator.pk}/suggestions")
     assert r.status_code == 409 and r.json()["code"] == RoutingErrorCode.NO_MODEL
 
 
-def test_a_refit_adds_a_version_every_worker_follows_and_old_ones_go(world, fitted, elevator):
+def test_a_refit_adds_a_version_every_worker_follows_and_old_ones_go(world, fitted, elevator, monkeypatch,
+                                                                      django_capture_on_commit_callbacks):
     assert selectors.current_router(world.district.pk)[0] == fitted.version
-    for _ in range(3):
+    with django_capture_on_commit_callbacks(execute=True):  # the refitting process forgets its copy at once
         newest = model_fit(district_id=world.district.pk)
+    assert selectors.current_router(world.district.pk)[0] == newest.version
+    for _ in range(2):  # refits by another worker: this one notices once its version check is due
+        newest = model_fit(district_id=world.district.pk)
+    assert selectors.current_router(world.district.pk)[0] == newest.version - 2
+    monkeypatch.setattr(selectors, "VERSION_CHECK_SECONDS", 0)
     assert selectors.current_router(world.district.pk)[0] == newest.version == fitted.version + 3
     assert list(RoutingModel.objects.filter(district=world.district).values_list("version", flat=True)) == [
         newest.version, newest.version - 1, newest.version - 2]
