@@ -246,6 +246,19 @@ def signs(db: str, env: dict, tmp: Path) -> list[Result]:
 
 
 @step
+def routing(db: str, env: dict, tmp: Path) -> list[Result]:
+    """SQLite: routing suggestions — a refit on a year of closed cases (BENCH_ROUTING_CASES, 250,000; goal ≤ 2
+    minutes), a suggestion's p50 / p95 (goal ≤ 10 ms) and the accuracy beside them (bench/routing_bench.py). The model
+    and the suggestion read the database the same way on both; SQLite is the default deployment."""
+    if db != "SQLite":
+        return []
+    subprocess.run([str(BIN / "civicloop"), "migrate", "-v0"], env=env, check=True)
+    seconds, peak, out = run_measured([str(BIN / "python"), str(ROOT / "bench" / "routing_bench.py")], env)
+    rows = json.loads(out.strip().splitlines()[-1])
+    return [Result(r["name"], db, r["seconds"], peak, r.get("rows", 0), r.get("note", "")) for r in rows]
+
+
+@step
 def sqlite_batch_load(db: str, env: dict, tmp: Path) -> list[Result]:
     """SQLite only: batches from 16 clients for a bounded time, with the inbox p95 and the `-wal` file's size
     meanwhile (bench/batch_load.py). Runs on the database `demo_generation` made (BENCH_ONLY must name both)."""

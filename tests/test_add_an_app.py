@@ -67,8 +67,8 @@ def test_an_app_added_to_installed_apps_alone_is_wired_everywhere():
     assert got["nav"] == ["/sample/"]  # the entry whose predicate refuses is not shown
     assert got["status"] == 409
     # the last app's step is the last ordinary one; the apps' final steps (what reads every app's output) follow
-    assert got["demo"][-3:] == ["tests.sampleapp.demo.generate", "civicloop.dashboard.demo.generate_rollups",
-                                "civicloop.assess.demo.publish_earlier_year"]
+    assert got["demo"][-4:] == ["tests.sampleapp.demo.generate", "civicloop.dashboard.demo.generate_rollups",
+                                "civicloop.assess.demo.publish_earlier_year", "civicloop.routing.demo.fit_demo_model"]
     assert got["reset"][0] == "tests.sampleapp.demo.reset"  # last installed, reset first
     assert got["tasks"]["tests.sampleapp.tasks.tick"] == 42
     assert got["kinds"][-1] == "sample_things"

@@ -163,7 +163,8 @@ def _params(seeded, world) -> dict[str, str]:
             "{letter_id}": [str(seeded["letter"].pk)], "{number}": ["1"],
             "{device_id}": [str(seeded["signs"].meter.pk), str(seeded["signs"].elevator.pk)],
             "{rule_id}": [str(seeded["signs"].no_water.pk)],
-            "{alarm_id}": [str(seeded["alarm"].pk) if seeded["alarm"] else "0"]}
+            "{alarm_id}": [str(seeded["alarm"].pk) if seeded["alarm"] else "0"],
+            "/api/routing/cases/{case_id}/suggestions": [str(seeded["a"].pk), str(seeded["b"].pk)]}
 
 
 def _urls(seeded, world) -> list[str]:
@@ -201,7 +202,7 @@ def _urls(seeded, world) -> list[str]:
         "/plans/", "/plans/mine/", f"/plans/{seeded['plan'].pk}/", f"/plans/{seeded['plan'].pk}/gantt/",
         f"/plans/tasks/{seeded['task'].pk}/", "/plans/letters/", f"/plans/letters/{seeded['letter'].pk}/",
         f"/plans/letters/{seeded['letter'].pk}/v1.pdf",
-        "/signs/?all=1", f"/signs/places/{seeded['signs'].meter.place.code}/",
+        "/signs/?all=1", f"/signs/places/{seeded['signs'].meter.place.code}/", "/routing/disputes/",
     ]
 
 
