@@ -21,10 +21,15 @@ FIELD_LABELS = {
     "check_in_at": _("签到时间"),
     "check_out_at": _("签退时间"),
     "reason": _("更正原因"),
-    "code": _("编号"),
     "phone_last4": _("手机号后四位"),
     "street_id": _("街道"),
     "top_n": _("名额"),
     "min_hours": _("最少时长"),
     "year": _("年度"),
+    "need_id": _("服务需求"),
+    "signup_id": _("报名"),
+    "rule_id": _("表彰规则"),
+    "place_id": _("地点"),
+    "open_only": _("仅招募中"),
 }
+# ("code" is named by ProofIn's title: a label here would rename every app's field of that name)
