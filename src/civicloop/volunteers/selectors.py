@@ -60,7 +60,7 @@ def member_rows_for(actor, *, community_id: int | None = None, kind: str | None 
     """Members with their hours of `year` (`year_hours`), masked as the viewer may see them: two statements."""
     year = year or this_year()
     rows = list(members_for(actor, community_id=community_id, kind=kind)[:limit])
-    hours = dict(HoursEntry.objects.filter(member_id__in=[m.pk for m in rows], day__year=year)
+    hours = dict(HoursEntry.objects.filter(member_id__in=[m.pk for m in rows], day__year=year).order_by()
                  .values_list("member_id").annotate(h=Sum("hours")).values_list("member_id", "h"))
     for m in rows:
         m.year_hours = total([hours.get(m.pk)])
@@ -187,19 +187,19 @@ def board_for(actor, *, place_id: int | None = None, year: int | None = None, no
         parts = Place.objects.defer("boundary").filter(pk=place.pk)
     rows = {p.pk: BoardRow(p) for p in parts.order_by("code")}
     key = f"{part}_id"
-    for k, kind, n in Member.objects.filter(where, active=True).values_list(key, "kind").annotate(
+    for k, kind, n in Member.objects.filter(where, active=True).order_by().values_list(key, "kind").annotate(
             n=Count("pk")).values_list(key, "kind", "n"):
         if k in rows:
             if kind == MemberKind.PARTY_MEMBER:
                 rows[k].party_members += n
             else:
                 rows[k].volunteers += n
-    for k, h in HoursEntry.objects.filter(where, day__year=year).values_list(key).annotate(
+    for k, h in HoursEntry.objects.filter(where, day__year=year).order_by().values_list(key).annotate(
             h=Sum("hours")).values_list(key, "h"):
         if k in rows:
             rows[k].hours = total([h])
     open_q = Q(where, state=NeedState.OPEN, ends_at__gt=now)
-    for k, n in ServiceNeed.objects.filter(open_q).values_list(key).annotate(n=Count("pk")).values_list(key, "n"):
+    for k, n in ServiceNeed.objects.filter(open_q).order_by().values_list(key).annotate(n=Count("pk")).values_list(key, "n"):
         if k in rows:
             rows[k].open_needs = n
     needs = list(ServiceNeed.objects.filter(open_q).select_related("community").defer("community__boundary")
