@@ -94,7 +94,7 @@ def members(request):
         return done(request, reverse("volunteers:members") + f"?community={member.community_id}",
                     _("已登记报到：编号 %(code)s。") % {"code": member.person.code})
     community = _chosen_community(request, kept) or _int_param(request, "community")
-    rows = selectors.member_rows_for(user, community_id=community) if community else []
+    rows = selectors.member_rows_for(user, community_id=community, limit=200)  # no community: all in sight
     units = list(unit_list_for(user, active_only=True).filter(kind__in=(UnitKind.PARTY_ORG, UnitKind.DEPARTMENT,
                                                                        UnitKind.DISTRICT_OFFICE,
                                                                        UnitKind.RESEARCH_OFFICE))[:300]) if kept else []
