@@ -25,6 +25,7 @@ def shot(page, name):
 
 
 def login(page, url, user):
+    page.context.clear_cookies()
     page.goto(f"{url}/login/")
     page.fill("#id_username", user.username)
     page.fill("#id_password", PASSWORD)

@@ -77,6 +77,13 @@ class ServiceNeed(Territorial):
     def free(self) -> int:
         return max(self.slots - self.taken, 0)
 
+    @property
+    def open_now(self) -> bool:
+        """Taking sign-ups now (open and not over): what the pages show as 招募中."""
+        from django.utils import timezone
+
+        return self.state == NeedState.OPEN and self.ends_at > timezone.now()
+
 
 class SignUp(Territorial):
     """A member's sign-up for a need, then its check-in and check-out (each by the committee's staff — `*_by` — or by

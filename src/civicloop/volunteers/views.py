@@ -20,6 +20,7 @@ from civicloop.core.pages import form_fields as _form
 from civicloop.core.pages import page_pk as _pk
 from civicloop.orgs.auth import client_ip
 from civicloop.orgs.constants import UnitKind
+from civicloop.orgs.scope import scope_for
 from civicloop.orgs.selectors import unit_list_for
 from civicloop.places.constants import PlaceLevel
 from civicloop.places.selectors import place_list_for
@@ -75,7 +76,7 @@ def board(request):
     return render(request, "volunteers/board.html", {
         "board": board, "keeps": perms.may_keep_some(user), "rules": list(selectors.rules_for(user)),
         "part_is_street": board.place.level == PlaceLevel.DISTRICT,
-        "up": board.place.parent_id if board.place.level != PlaceLevel.DISTRICT else None})
+        "up": board.place.parent_id if board.place.pk != scope_for(user).root_id else None})  # not above their own
 
 
 def _year(request) -> int | None:
