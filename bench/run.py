@@ -244,7 +244,7 @@ def signs(db: str, env: dict, tmp: Path) -> list[Result]:
 
 @step
 def volunteers(db: str, env: dict, tmp: Path) -> list[Result]:
-    """The volunteer board of a street (goal ≤ 100 ms) over a year of hours: 25 communities × 200 members × 60
+    """The volunteer board of a street (goal ≤ 100 ms) over a year of hours: 25 communities × 100 members × 40
     shifts (bench/volunteers_bench.py), on both databases."""
     subprocess.run([str(BIN / "civicloop"), "migrate", "-v0"], env=env, check=True)
     seconds, peak, out = run_measured([str(BIN / "python"), str(ROOT / "bench" / "volunteers_bench.py")], env)

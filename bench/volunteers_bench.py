@@ -1,8 +1,8 @@
 """Volunteers bench (issue 18), in-process against the database in DATABASE_URL (migrated; SQLite or PostgreSQL):
 
 1. a bench district (its own codes) with one street of BENCH_VOL_COMMUNITIES (25) communities, each with
-   BENCH_VOL_MEMBERS (200) members (a third reporting party members of 20 agencies), 24 needs a month over a year
-   and a ledger row per shift — BENCH_VOL_SHIFTS (60) shifts per member in the year, bulk-written (the prefill is
+   BENCH_VOL_MEMBERS (100) members (a third reporting party members of 20 agencies), 24 needs a month over a year
+   and a ledger row per shift — BENCH_VOL_SHIFTS (40) shifts per member in the year, bulk-written (the prefill is
    not what is measured), and 10 open needs per community;
 2. the volunteer board of the street (`selectors.board_for` for a street office's dispatcher, and the page rendered
    around it by `views.board`) → p50 / p95 of BENCH_VOL_READS (30) reads (goal ≤ 100 ms).
@@ -41,8 +41,8 @@ from civicloop.volunteers.selectors import board_for  # noqa: E402
 from civicloop.workdays.calendar import SHANGHAI  # noqa: E402
 
 COMMUNITIES = int(os.environ.get("BENCH_VOL_COMMUNITIES", "25"))
-MEMBERS = int(os.environ.get("BENCH_VOL_MEMBERS", "200"))
-SHIFTS = int(os.environ.get("BENCH_VOL_SHIFTS", "60"))
+MEMBERS = int(os.environ.get("BENCH_VOL_MEMBERS", "100"))
+SHIFTS = int(os.environ.get("BENCH_VOL_SHIFTS", "40"))
 READS = int(os.environ.get("BENCH_VOL_READS", "30"))
 DISTRICT = "319998000000"
 
