@@ -259,6 +259,16 @@ def routing(db: str, env: dict, tmp: Path) -> list[Result]:
 
 
 @step
+def volunteers(db: str, env: dict, tmp: Path) -> list[Result]:
+    """The volunteer board of a street (goal ≤ 100 ms) over a year of hours: 25 communities × 100 members × 40
+    shifts (bench/volunteers_bench.py), on both databases."""
+    subprocess.run([str(BIN / "civicloop"), "migrate", "-v0"], env=env, check=True)
+    seconds, peak, out = run_measured([str(BIN / "python"), str(ROOT / "bench" / "volunteers_bench.py")], env)
+    rows = json.loads(out.strip().splitlines()[-1])
+    return [Result(r["name"], db, r["seconds"], peak, r.get("rows", 0), r.get("note", "")) for r in rows]
+
+
+@step
 def sqlite_batch_load(db: str, env: dict, tmp: Path) -> list[Result]:
     """SQLite only: batches from 16 clients for a bounded time, with the inbox p95 and the `-wal` file's size
     meanwhile (bench/batch_load.py). Runs on the database `demo_generation` made (BENCH_ONLY must name both)."""

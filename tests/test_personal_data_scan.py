@@ -53,6 +53,9 @@ FINDING_RIGHT = {"district_admin", "street_dispatcher", "consultation_staff"}
 # a plan task's progress report: its owner unit (street A) and the district's plan managers (plans.permissions.may_report)
 PLAN_NUMBERS = {"progress report": "13800138041"}
 PLAN_RIGHT = {"district_admin", "street_dispatcher", "consultation_staff"}
+# a volunteer's phone: the keepers of their community (its committee, district administrators: volunteers.permissions)
+VOLUNTEER_NUMBERS = {"volunteer phone": "13800138051"}
+VOLUNTEER_RIGHT = {"district_admin", "committee_worker"}
 
 
 @pytest.fixture
@@ -123,7 +126,8 @@ def _seed(world):
     make_subject(coverage_campaign, enterprise)
     return {"a": a, "b": b, "meeting": meeting, "household": household, "enterprise": enterprise,
             "campaign": campaign, "team": team, "subject": subject, "coverage_campaign": coverage_campaign,
-            **_seed_assessment(world), **_seed_plans(world), **_seed_signs(world)}
+            **_seed_assessment(world), **_seed_plans(world), **_seed_signs(world),
+            **_seed_volunteers(world)}
 
 
 def _seed_assessment(world) -> dict:
@@ -164,7 +168,10 @@ def _params(seeded, world) -> dict[str, str]:
             "{device_id}": [str(seeded["signs"].meter.pk), str(seeded["signs"].elevator.pk)],
             "{rule_id}": [str(seeded["signs"].no_water.pk)],
             "{alarm_id}": [str(seeded["alarm"].pk) if seeded["alarm"] else "0"],
-            "/api/routing/cases/{case_id}/suggestions": [str(seeded["a"].pk), str(seeded["b"].pk)]}
+            "/api/routing/cases/{case_id}/suggestions": [str(seeded["a"].pk), str(seeded["b"].pk)],
+            "/api/volunteers/members/{member_id}": [str(seeded["volunteer"].pk)],
+            "{need_id}": [str(seeded["need"].pk)],
+            "/api/volunteers/rules/{rule_id}/list": [str(seeded["recognition_rule"].pk)]}
 
 
 def _urls(seeded, world) -> list[str]:
@@ -203,6 +210,10 @@ def _urls(seeded, world) -> list[str]:
         f"/plans/tasks/{seeded['task'].pk}/", "/plans/letters/", f"/plans/letters/{seeded['letter'].pk}/",
         f"/plans/letters/{seeded['letter'].pk}/v1.pdf",
         "/signs/?all=1", f"/signs/places/{seeded['signs'].meter.place.code}/", "/routing/disputes/",
+        "/volunteers/", f"/volunteers/?place={world.comm_a1.pk}", f"/volunteers/members/?community={world.comm_a1.pk}",
+        f"/volunteers/members/{seeded['volunteer'].pk}/", f"/volunteers/needs/{seeded['need'].pk}/",
+        f"/volunteers/needs/?community={world.comm_a1.pk}",
+        f"/volunteers/recognition/{seeded['recognition_rule'].pk}/",
     ]
 
 
@@ -234,6 +245,20 @@ def _seed_signs(world) -> dict:
     signs = make_signs(world)
     evaluate_devices([signs.meter.pk, signs.elevator.pk], now=timezone.now())
     return {"signs": signs, "alarm": Alarm.objects.filter(district=world.district).order_by("pk").first()}
+
+
+def _seed_volunteers(world) -> dict:
+    """A volunteer of community A1 (their phone on file), signed up for a need, checked in and out; a rule."""
+    from civicloop.volunteers import services as vs
+    from civicloop.volunteers.testing import make_member, make_need
+
+    member = make_member(world, phone=VOLUNTEER_NUMBERS["volunteer phone"])
+    need = make_need(world)
+    signup = vs.signup_create(actor=world.committee_worker, need_id=need.pk, member_id=member.pk)
+    vs.signup_check_in(actor=world.committee_worker, signup_id=signup.pk, at=timezone.now() - dt.timedelta(hours=1))
+    vs.signup_check_out(actor=world.committee_worker, signup_id=signup.pk)
+    rule = vs.rule_save(actor=world.district_admin, name="最美志愿者", top_n=10, min_hours=0)
+    return {"volunteer": member, "need": need, "recognition_rule": rule}
 
 
 def _seed_plans(world) -> dict:
@@ -269,7 +294,8 @@ def test_no_full_number_reaches_a_persona_without_the_right(client, world, seede
         bodies.append((url, _text(r)))
     everything = "\n".join(body for _url, body in bodies)
     for numbers, right in ((CASE_NUMBERS, CASE_RIGHT), (HOUSEHOLD_NUMBERS, HOUSEHOLD_RIGHT),
-                           (FINDING_NUMBERS, FINDING_RIGHT), (PLAN_NUMBERS, PLAN_RIGHT)):
+                           (FINDING_NUMBERS, FINDING_RIGHT), (PLAN_NUMBERS, PLAN_RIGHT),
+                           (VOLUNTEER_NUMBERS, VOLUNTEER_RIGHT)):
         for where, number in numbers.items():
             if persona in right:
                 assert number in everything, (persona, where, "the right to see it, but it is nowhere")

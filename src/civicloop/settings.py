@@ -145,6 +145,7 @@ INSTALLED_APPS = [
     "civicloop.meetings",  # 工作例会: reads plans and cases, writes to them only through their services
     "civicloop.signs",  # sensors → alarms → cases (channel sensor)
     "civicloop.routing",  # routing suggestions (category, lead unit) and jurisdiction disputes: reads cases, dispatches through them
+    "civicloop.volunteers",  # 双报到: volunteers and reporting party members, needs, hours (orgs' people records)
     "civicloop.demo",
     "civicloop.web",
 ]

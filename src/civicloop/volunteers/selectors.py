@@ -1,0 +1,271 @@
+"""Reads of the volunteers app. Every function takes the viewer (`permissions.visible_q`: a committee its community,
+a street its street, the district's staff the district); a row out of sight is not found, like a missing one.
+Names and phones of members are masked here for whoever does not keep the member's community
+(`permissions.sees_personal_data`)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.db.models import Count, Q, Sum
+from django.utils import timezone
+
+from civicloop.core.errors import not_found
+from civicloop.core.masking import mask_name, mask_phone
+from civicloop.core.selectors import first_or_not_found
+from civicloop.orgs.models import Unit
+from civicloop.orgs.scope import scope_for
+from civicloop.places.constants import PlaceLevel
+from civicloop.places.models import Place
+from civicloop.workdays.calendar import SHANGHAI
+
+from .constants import ACTIVE_SIGNUP_STATES, BOARD_NEEDS, BOARD_TOP, MemberKind, NeedState, SignUpState
+from .hours import total
+from .models import HoursEntry, Member, RecognitionRule, ServiceNeed, SignUp
+from .permissions import may_keep, visible_q
+from .recognition import recognised
+
+ZERO = Decimal("0.00")
+
+
+def this_year() -> int:
+    return timezone.now().astimezone(SHANGHAI).year
+
+
+def in_year(year: int) -> dict:
+    """A ledger filter for a calendar year, as a range over `day` (an index can serve it; `day__year` is a function
+    of every row — on SQLite a Python call per row)."""
+    return {"day__gte": dt.date(year, 1, 1), "day__lt": dt.date(year + 1, 1, 1)}
+
+
+def shown(actor, member: Member) -> Member:
+    """The member with `shown_name` and `shown_phone`: in full for the keepers of their community, masked else."""
+    full = may_keep(actor, member.district_id, member.community_id)
+    person = member.person
+    member.shown_name = person.name if full else mask_name(person.name)
+    member.shown_phone = person.phone if full else mask_phone(person.phone)
+    return member
+
+
+# ----- members
+
+def members_for(actor, *, community_id: int | None = None, kind: str | None = None, active_only: bool = True):
+    qs = Member.objects.filter(visible_q(actor)).select_related("person", "unit", "community")
+    if community_id is not None:
+        qs = qs.filter(community_id=community_id)
+    if kind:
+        qs = qs.filter(kind=kind)
+    if active_only:
+        qs = qs.filter(active=True)
+    return qs.order_by("community_id", "pk")
+
+
+def member_rows_for(actor, *, community_id: int | None = None, kind: str | None = None, year: int | None = None,
+                    limit: int = 500) -> list[Member]:
+    """Members with their hours of `year` (`year_hours`), masked as the viewer may see them: two statements."""
+    year = year or this_year()
+    rows = list(members_for(actor, community_id=community_id, kind=kind)[:limit])
+    hours = dict(HoursEntry.objects.filter(member_id__in=[m.pk for m in rows], **in_year(year)).order_by()
+                 .values_list("member_id").annotate(h=Sum("hours")).values_list("member_id", "h"))
+    for m in rows:
+        m.year_hours = total([hours.get(m.pk)])
+        shown(actor, m)
+    return rows
+
+
+def member_get_for(actor, member_id: int) -> Member:
+    return shown(actor, first_or_not_found(members_for(actor, active_only=False), pk=member_id))
+
+
+def member_hours(member: Member, *, year: int | None = None) -> dict:
+    """A member's ledger (the member already read as someone allowed to: a selector above, or their own proof):
+    totals per year, this year's rows, their sign-ups still open."""
+    year = year or this_year()
+    by_year = [(y, total([h])) for y, h in HoursEntry.objects.filter(member=member).values_list("day__year")
+               .annotate(h=Sum("hours")).order_by("-day__year").values_list("day__year", "h")]
+    entries = list(HoursEntry.objects.filter(member=member, **in_year(year)).select_related("signup__need")
+                   .order_by("-day", "-pk")[:200])
+    signups = list(SignUp.objects.filter(member=member, state__in=(SignUpState.SIGNED_UP, SignUpState.CHECKED_IN))
+                   .select_related("need").order_by("need__starts_at"))
+    return {"member": member, "year": year, "by_year": by_year, "entries": entries, "signups": signups,
+            "year_hours": dict(by_year).get(year, ZERO), "all_hours": total(h for _y, h in by_year)}
+
+
+def open_needs_for_member(member: Member, *, now: dt.datetime | None = None) -> list[ServiceNeed]:
+    """Open needs of the member's community that they have not signed up for (the self-service page)."""
+    now = now or timezone.now()
+    mine = SignUp.objects.filter(member=member, state__in=ACTIVE_SIGNUP_STATES).values("need_id")
+    return list(ServiceNeed.objects.filter(community_id=member.community_id, state=NeedState.OPEN, ends_at__gt=now)
+                .exclude(pk__in=mine).order_by("starts_at")[:BOARD_NEEDS])
+
+
+# ----- needs
+
+def needs_for(actor, *, community_id: int | None = None, open_only: bool = False, now: dt.datetime | None = None):
+    qs = ServiceNeed.objects.filter(visible_q(actor)).select_related("community")
+    if community_id is not None:
+        qs = qs.filter(community_id=community_id)
+    if open_only:
+        qs = qs.filter(state=NeedState.OPEN, ends_at__gt=now or timezone.now())
+    return qs.order_by("starts_at", "pk")
+
+
+def need_get_for(actor, need_id: int) -> ServiceNeed:
+    return first_or_not_found(needs_for(actor), pk=need_id)
+
+
+def need_roster_for(actor, need_id: int) -> tuple[ServiceNeed, list[SignUp]]:
+    """A need and its sign-ups (the check-in page), members masked as the viewer may see them."""
+    need = need_get_for(actor, need_id)
+    signups = list(SignUp.objects.filter(need=need).exclude(state=SignUpState.CANCELLED)
+                   .select_related("member__person", "member__unit").order_by("pk"))
+    for s in signups:
+        shown(actor, s.member)
+    return need, signups
+
+
+# ----- the board
+
+@dataclass
+class BoardRow:
+    place: Place
+    volunteers: int = 0
+    party_members: int = 0
+    hours: Decimal = ZERO
+    open_needs: int = 0
+
+
+@dataclass
+class Board:
+    place: Place
+    year: int
+    rows: list[BoardRow]
+    needs: list[ServiceNeed]
+    top: list[Member] = field(default_factory=list)
+    units: list[tuple[str, Decimal, int]] = field(default_factory=list)
+
+    @property
+    def volunteers(self) -> int:
+        return sum(r.volunteers for r in self.rows)
+
+    @property
+    def party_members(self) -> int:
+        return sum(r.party_members for r in self.rows)
+
+    @property
+    def hours(self) -> Decimal:
+        return total(r.hours for r in self.rows)
+
+    @property
+    def open_needs(self) -> int:
+        return sum(r.open_needs for r in self.rows)
+
+
+def board_place_for(actor, place_id: int | None) -> Place:
+    """The place a board is for: one in the viewer's sight (a district, street or community), default their root."""
+    scope = scope_for(actor)
+    if not scope.has_territory:
+        raise not_found()
+    pk = place_id if place_id is not None else scope.root_id
+    place = Place.objects.defer("boundary").filter(pk=pk, level__in=(
+        PlaceLevel.DISTRICT, PlaceLevel.STREET, PlaceLevel.COMMUNITY)).first() if pk is not None else None
+    if place is None or not scope.covers_place(place):
+        raise not_found()
+    return place
+
+
+def board_for(actor, *, place_id: int | None = None, year: int | None = None, now: dt.datetime | None = None) -> Board:
+    """The volunteer board of a district, street or community: per part below it (streets of a district,
+    communities of a street) the members by kind, the year's hours and the open needs; the open needs themselves;
+    the year's top members; hours per unit. One scan of the year's ledger; seven statements, whatever the size."""
+    place = board_place_for(actor, place_id)
+    year = year or this_year()
+    now = now or timezone.now()
+    if place.level == PlaceLevel.DISTRICT:
+        part, where = "street", Q(district_id=place.pk)
+        parts = Place.objects.defer("boundary").filter(parent_id=place.pk, level=PlaceLevel.STREET)
+    elif place.level == PlaceLevel.STREET:
+        part, where = "community", Q(street_id=place.pk)
+        parts = Place.objects.defer("boundary").filter(parent_id=place.pk, level=PlaceLevel.COMMUNITY)
+    else:
+        part, where = "community", Q(community_id=place.pk)
+        parts = Place.objects.defer("boundary").filter(pk=place.pk)
+    rows = {p.pk: BoardRow(p) for p in parts.order_by("code")}
+    key = f"{part}_id"
+    for k, kind, n in Member.objects.filter(where, active=True).order_by().values_list(key, "kind").annotate(
+            n=Count("pk")).values_list(key, "kind", "n"):
+        if k in rows:
+            if kind == MemberKind.PARTY_MEMBER:
+                rows[k].party_members += n
+            else:
+                rows[k].volunteers += n
+    # one scan of the year's ledger, grouped by part, member and unit; the parts', members' and units' sums from it
+    by_member: dict[int, Decimal] = {}
+    by_unit: dict[int, tuple[Decimal, set]] = {}
+    for k, member_id, unit_id, h in HoursEntry.objects.filter(where, **in_year(year)).order_by().values_list(
+            key, "member_id", "unit_id").annotate(h=Sum("hours")).values_list(key, "member_id", "unit_id", "h"):
+        h = Decimal(h)
+        if k in rows:
+            rows[k].hours += h
+        by_member[member_id] = by_member.get(member_id, ZERO) + h
+        if unit_id is not None:
+            hours, people = by_unit.setdefault(unit_id, (ZERO, set()))
+            people.add(member_id)
+            by_unit[unit_id] = (hours + h, people)
+    for r in rows.values():
+        r.hours = total([r.hours])
+    open_q = Q(where, state=NeedState.OPEN, ends_at__gt=now)
+    for k, n in ServiceNeed.objects.filter(open_q).order_by().values_list(key).annotate(n=Count("pk")).values_list(key, "n"):
+        if k in rows:
+            rows[k].open_needs = n
+    needs = list(ServiceNeed.objects.filter(open_q).select_related("community").defer("community__boundary")
+                 .order_by("starts_at", "pk")[:BOARD_NEEDS])
+    top_ids = sorted(by_member.items(), key=lambda kv: (-kv[1], kv[0]))[:BOARD_TOP]
+    members = {m.pk: m for m in Member.objects.filter(pk__in=[i for i, _h in top_ids])
+               .select_related("person", "unit", "community").defer("community__boundary")} if top_ids else {}
+    top = []
+    for member_id, h in top_ids:
+        m = shown(actor, members[member_id])
+        m.year_hours = total([h])
+        top.append(m)
+    top_units = sorted(by_unit.items(), key=lambda kv: (-kv[1][0], kv[0]))[:BOARD_TOP]
+    names = dict(Unit.objects.filter(pk__in=[u for u, _v in top_units]).values_list("pk", "name")) if top_units else {}
+    units = [(names.get(u, ""), total([h]), len(people)) for u, (h, people) in top_units]
+    return Board(place=place, year=year, rows=list(rows.values()), needs=needs, top=top, units=units)
+
+
+def unit_hours_for(actor, *, year: int | None = None) -> list[dict]:
+    """Hours per unit in the viewer's sight for the year (the party members' agencies): one statement."""
+    year = year or this_year()
+    return [{"unit_id": u, "unit_name": name, "hours": total([h]), "members": n}
+            for u, name, h, n in HoursEntry.objects.filter(visible_q(actor), **in_year(year), unit__isnull=False)
+            .values("unit_id", "unit__name").annotate(h=Sum("hours"), n=Count("member_id", distinct=True))
+            .order_by("-h", "unit_id").values_list("unit_id", "unit__name", "h", "n")]
+
+
+# ----- recognition
+
+def rules_for(actor):
+    scope = scope_for(actor)
+    if not scope.has_territory:
+        return RecognitionRule.objects.none()
+    return scope.filter_district(RecognitionRule.objects.filter(active=True)).order_by("pk")
+
+
+def recognition_for(actor, rule_id: int, *, year: int | None = None) -> tuple[RecognitionRule, list]:
+    """A rule's list for a year, over the members in the viewer's sight (a committee sees its own part of it):
+    [(Listed, member)]. Two statements."""
+    rule = first_or_not_found(rules_for(actor), pk=rule_id)
+    year = year or this_year()
+    qs = HoursEntry.objects.filter(visible_q(actor), **in_year(year))
+    if rule.street_id is not None:
+        qs = qs.filter(street_id=rule.street_id)
+    if rule.kind:
+        qs = qs.filter(member__kind=rule.kind)
+    totals = list(qs.values("member_id").annotate(h=Sum("hours")).values_list("member_id", "h"))
+    listed = recognised(totals, top_n=rule.top_n, min_hours=rule.min_hours)
+    members = {m.pk: m for m in Member.objects.filter(pk__in=[r.key for r in listed])
+               .select_related("person", "unit", "community").defer("community__boundary")}
+    return rule, [(r, shown(actor, members[r.key])) for r in listed]
