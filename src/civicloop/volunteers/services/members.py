@@ -13,6 +13,7 @@ from civicloop.core.validators import validate_phone
 from civicloop.orgs.constants import PersonKind
 from civicloop.orgs.models import Person, Unit
 from civicloop.orgs.scope import scope_for
+from civicloop.orgs.services import person_create
 from civicloop.places.constants import PlaceLevel
 from civicloop.places.models import Place
 
@@ -67,11 +68,8 @@ def member_register(*, actor, community_id: int, kind: str, name: str = "", phon
             raise CivicError(ErrorCode.INVALID, str(exc)) from None
         if not phone:
             raise CivicError(ErrorCode.INVALID, _("请填写%(field)s。"), field=_("手机"))
-        # the code is the row's own id (race-free): written once the id is known
-        person = Person.objects.create(district_id=community.district_id, code=f"tmp-{timezone.now().timestamp()}",
-                                       name=name, kind=PERSON_KIND[kind], phone=phone, unit=unit, community=community)
-        person.code = f"ZY{person.pk:07d}"
-        person.save(update_fields=["code"])
+        person = person_create(district_id=community.district_id, name=name, kind=PERSON_KIND[kind], phone=phone,
+                               unit=unit, community=community, code_prefix="ZY")  # ZY + the row's id
     member = Member.objects.create(district_id=community.district_id, street_id=community.street_id,
                                    community=community, person=person, kind=kind, unit=unit,
                                    registered_at=now or timezone.now(), registered_by=actor)
