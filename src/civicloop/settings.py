@@ -144,6 +144,7 @@ INSTALLED_APPS = [
     "civicloop.plans",  # plans, tasks, 三书: reads assess (letters), cases (links)
     "civicloop.meetings",  # 工作例会: reads plans and cases, writes to them only through their services
     "civicloop.signs",  # sensors → alarms → cases (channel sensor)
+    "civicloop.hall",  # 议事厅 and 微规约: household votes → cases, plan tasks, conventions (through their services)
     "civicloop.demo",
     "civicloop.web",
 ]
