@@ -97,7 +97,7 @@ def ballot_cast(*, vote_id: int, household_code: str, choice: str, actor=None, p
         if household is None or len(digits) != 4 or len(phone) < 4 or phone[-4:] != digits:
             raise CivicError(HallErrorCode.VERIFICATION)
         verification = Verification.PHONE
-    if VoteBallot.objects.filter(vote=vote, household=household).exists():
+    if _already_voted(vote, household):
         raise CivicError(HallErrorCode.ALREADY_VOTED)
     secret = vote.ballot == Ballot.SECRET
     try:
@@ -114,6 +114,11 @@ def ballot_cast(*, vote_id: int, household_code: str, choice: str, actor=None, p
         details["choice"] = choice
     audit(actor, HallAuditAction.BALLOT, ballot, **details)
     return ballot
+
+
+def _already_voted(vote, household) -> bool:
+    """The friendly check before the insert (the constraint is the guarantee: a race passes this check)."""
+    return VoteBallot.objects.filter(vote=vote, household=household).exists()
 
 
 def _sees(actor, vote) -> bool:
