@@ -33,4 +33,9 @@ FIELD_LABELS = {
     "convention_title": _("规约名称"),
     "effective_from": _("生效日期"),
     "text": _("规约内容"),
+    "community_id": _("居委"),
+    "topic_id": _("议题"),
+    "post_id": _("发言"),
+    "meeting_id": _("居民议事会"),
+    "vote_id": _("住户表决"),
 }
