@@ -11,8 +11,16 @@ from civicloop.core.errors import CivicError
 from civicloop.core.models import AuditLog
 from civicloop.hall import selectors
 from civicloop.hall.models import ConventionVersion, Post, Topic, VoteOutcome
-from civicloop.hall.services import (ballot_cast, convention_record, outcome_make, post_add, post_hide, topic_create,
-                                     vote_close, vote_open)
+from civicloop.hall.services import (
+    ballot_cast,
+    convention_record,
+    outcome_make,
+    post_add,
+    post_hide,
+    topic_create,
+    vote_close,
+    vote_open,
+)
 from civicloop.plans.models import Task
 
 from .conftest import after
