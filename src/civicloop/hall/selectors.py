@@ -61,6 +61,9 @@ def hall_for(actor, community_id: int) -> dict:
     meetings = list(HallMeeting.objects.filter(community=community).select_related("topic")
                     .filter(Q(state=HallMeetingState.PLANNED) | Q(date__gte=today.replace(day=1)))
                     .order_by("-date", "-pk")[:HALL_ROWS])
+    if not keeper:
+        for m in meetings:
+            mask_for_display(m, "minutes")
     votes = list(Vote.objects.filter(community=community).select_related("place", "topic")
                  .annotate(cast=Count("ballots")).order_by("state", "-opens_at", "-pk")[:HALL_ROWS])
     conventions = list(Convention.objects.filter(community=community).select_related("place")
@@ -91,6 +94,9 @@ def topic_get_for(actor, topic_id: int) -> dict:
                 p.body = p.speaker = ""
     meetings = list(HallMeeting.objects.filter(topic=topic).annotate(households=Count("attendance"))
                     .order_by("-date", "-pk"))
+    if not keeper:
+        for m in meetings:
+            mask_for_display(m, "minutes")
     votes = list(Vote.objects.filter(topic=topic).select_related("place").annotate(cast=Count("ballots"))
                  .order_by("-opens_at", "-pk"))
     return {"topic": topic, "keeper": keeper, "posts": posts, "meetings": meetings, "votes": votes}
