@@ -20,6 +20,7 @@ import datetime as dt
 
 from django.db.models import Count
 
+from civicloop.cases.models import Case, CaseEvent
 from civicloop.core.models import AuditLog
 from civicloop.orgs.constants import UnitKind
 from civicloop.orgs.models import Unit, User
@@ -81,7 +82,12 @@ def generate_hall(ctx) -> None:
         return
     communities = sorted((c for c in ctx.committees if c.pk in keepers), key=lambda c: c.code)
     topics, posts, made = _background(ctx, communities, keepers, today)
+    # the case the elevator vote becomes is written through the cases services: counted with the demo's own
+    cases_before = Case.objects.filter(district=ctx.district).count()
+    events_before = CaseEvent.objects.filter(district=ctx.district).count()
     elevator = _elevator(ctx, keepers, today, case_clock)
+    ctx.stats.add("cases.case", Case.objects.filter(district=ctx.district).count() - cases_before)
+    ctx.stats.add("cases.case_event", CaseEvent.objects.filter(district=ctx.district).count() - events_before)
     ctx.stats.add("hall.topic", topics + (2 if elevator else 0))
     ctx.stats.add("hall.post", posts)
     ctx.stats.add("hall.convention", made)
