@@ -149,3 +149,20 @@ def test_notice_of_a_closed_vote(client, world, hall, open_vote):
     r = client.get(f"/hall/votes/{open_vote.pk}/notice/")
     body = r.content.decode()
     assert r.status_code == 200 and 'id="notice-verdict"' in body and hall.homes[0].code not in body
+
+
+def test_secret_vote_counts_unseen_until_closed(client, world, hall):
+    from civicloop.hall.services import vote_open
+
+    vote = vote_open(actor=world.committee_worker, topic_id=hall.topic.pk, place_id=hall.building2.pk,
+                     question="不记名", rule_code="ordinary", ballot="secret",
+                     closes_at=timezone.now() + dt.timedelta(days=2))
+    for home in hall.other:
+        ballot_cast(vote_id=vote.pk, token=vote.token, household_code=home.code, choice="yes",
+                    phone_last4=home.head_phone[-4:])
+    login(client, world.committee_worker)
+    body = client.get(f"/hall/votes/{vote.pk}/").content.decode()
+    assert 'id="r-cast"' in body and 'id="r-yes"' not in body
+    vote_close(actor=world.committee_worker, vote_id=vote.pk)
+    body = client.get(f"/hall/votes/{vote.pk}/").content.decode()
+    assert 'id="r-yes"' in body and 'id="ballots"' not in body
