@@ -269,6 +269,16 @@ def volunteers(db: str, env: dict, tmp: Path) -> list[Result]:
 
 
 @step
+def hall(db: str, env: dict, tmp: Path) -> list[Result]:
+    """The deliberation hall: a vote among BENCH_HALL_HOUSEHOLDS (5,000) households closed and tallied (goal ≤ 1 s),
+    on a bench district of its own (bench/hall_bench.py)."""
+    subprocess.run([str(BIN / "civicloop"), "migrate", "-v0"], env=env, check=True)
+    seconds, peak, out = run_measured([str(BIN / "python"), str(ROOT / "bench" / "hall_bench.py")], env)
+    rows = json.loads(out.strip().splitlines()[-1])
+    return [Result(r["name"], db, r["seconds"], peak, r.get("rows", 0), r.get("note", "")) for r in rows]
+
+
+@step
 def sqlite_batch_load(db: str, env: dict, tmp: Path) -> list[Result]:
     """SQLite only: batches from 16 clients for a bounded time, with the inbox p95 and the `-wal` file's size
     meanwhile (bench/batch_load.py). Runs on the database `demo_generation` made (BENCH_ONLY must name both)."""

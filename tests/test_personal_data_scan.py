@@ -56,6 +56,9 @@ PLAN_RIGHT = {"district_admin", "street_dispatcher", "consultation_staff"}
 # a volunteer's phone: the keepers of their community (its committee, district administrators: volunteers.permissions)
 VOLUNTEER_NUMBERS = {"volunteer phone": "13800138051"}
 VOLUNTEER_RIGHT = {"district_admin", "committee_worker"}
+# residents' words keyed into community A1's hall (a post, a proposer, a meeting's minutes): its committee, who keeps it
+HALL_NUMBERS = {"hall post": "13800138061", "hall proposer": "13800138062", "hall minutes": "13800138063"}
+HALL_RIGHT = {"committee_worker"}
 
 
 @pytest.fixture
@@ -127,7 +130,7 @@ def _seed(world):
     return {"a": a, "b": b, "meeting": meeting, "household": household, "enterprise": enterprise,
             "campaign": campaign, "team": team, "subject": subject, "coverage_campaign": coverage_campaign,
             **_seed_assessment(world), **_seed_plans(world), **_seed_signs(world),
-            **_seed_volunteers(world)}
+            **_seed_volunteers(world), **_seed_hall(world)}
 
 
 def _seed_assessment(world) -> dict:
@@ -152,6 +155,26 @@ def _seed_assessment(world) -> dict:
     return {"finding": finding, "round": rnd, "indicator_set": loop, "run": run, "score": score}
 
 
+def _seed_hall(world) -> dict:
+    """Community A1's hall: a topic whose proposer left a number, a post and a meeting's minutes with one, a vote,
+    a convention."""
+    from civicloop.hall import services as hs
+
+    hs.rules_ensure_defaults()
+    topic = hs.topic_create(actor=world.committee_worker, place_id=world.comm_a1.pk, title="加装电梯",
+                            origin="residents", proposer=f"居民 {HALL_NUMBERS['hall proposer']}")
+    hs.post_add(actor=world.committee_worker, topic_id=topic.pk, body=f"请联系 {HALL_NUMBERS['hall post']}")
+    meeting = hs.meeting_plan(actor=world.committee_worker, topic_id=topic.pk, title="议事会",
+                              date=timezone.localdate(), agenda="方案")
+    hs.meeting_hold(actor=world.committee_worker, meeting_id=meeting.pk,
+                    minutes=f"居民代表 {HALL_NUMBERS['hall minutes']} 发言")
+    vote = hs.vote_open(actor=world.committee_worker, topic_id=topic.pk, place_id=world.comm_a1.pk, question="加装电梯",
+                        rule_code="major", closes_at=timezone.now() + dt.timedelta(days=3))
+    version = hs.convention_record(actor=world.committee_worker, place_id=world.comm_a1.pk, title="公约", text="条文",
+                                   effective_from=timezone.localdate())
+    return {"hall_topic": topic, "hall_meeting": meeting, "hall_vote": vote, "hall_convention": version.convention}
+
+
 def _params(seeded, world) -> dict[str, str]:
     return {"{key}": [str(seeded["a"].pk), seeded["b"].tracking_code],
             "/api/places/places/{code}": [seeded["household"].building.code],
@@ -159,6 +182,9 @@ def _params(seeded, world) -> dict[str, str]:
             "/api/places/enterprises/{credit_code}": [seeded["enterprise"].credit_code],
             "/api/places/zones/{code}": ["none"], "/api/places/park-buildings/{code}": ["none"],
             "/api/orgs/units/{code}": [world.housing.code], "/api/orgs/people/{code}": ["none"],
+            "/api/hall/meetings/{meeting_id}": [str(seeded["hall_meeting"].pk)],
+            "{topic_id}": [str(seeded["hall_topic"].pk)], "{vote_id}": [str(seeded["hall_vote"].pk)],
+            "{community_id}": [str(world.comm_a1.pk)], "{convention_id}": [str(seeded["hall_convention"].pk)],
             "{meeting_id}": [str(seeded["meeting"].pk)], "{campaign_id}": [str(seeded["campaign"].pk), str(seeded["coverage_campaign"].pk)],
             "{team_id}": [str(seeded["team"].pk)], "{subject_id}": [str(seeded["subject"].pk)],
             "{set_id}": [str(seeded["indicator_set"].pk)], "{run_id}": [str(seeded["run"].pk)],
@@ -214,6 +240,8 @@ def _urls(seeded, world) -> list[str]:
         f"/volunteers/members/{seeded['volunteer'].pk}/", f"/volunteers/needs/{seeded['need'].pk}/",
         f"/volunteers/needs/?community={world.comm_a1.pk}",
         f"/volunteers/recognition/{seeded['recognition_rule'].pk}/",
+        f"/hall/c/{world.comm_a1.pk}/", f"/hall/topics/{seeded['hall_topic'].pk}/",
+        f"/hall/meetings/{seeded['hall_meeting'].pk}/", f"/hall/votes/{seeded['hall_vote'].pk}/",
     ]
 
 
@@ -295,7 +323,7 @@ def test_no_full_number_reaches_a_persona_without_the_right(client, world, seede
     everything = "\n".join(body for _url, body in bodies)
     for numbers, right in ((CASE_NUMBERS, CASE_RIGHT), (HOUSEHOLD_NUMBERS, HOUSEHOLD_RIGHT),
                            (FINDING_NUMBERS, FINDING_RIGHT), (PLAN_NUMBERS, PLAN_RIGHT),
-                           (VOLUNTEER_NUMBERS, VOLUNTEER_RIGHT)):
+                           (VOLUNTEER_NUMBERS, VOLUNTEER_RIGHT), (HALL_NUMBERS, HALL_RIGHT)):
         for where, number in numbers.items():
             if persona in right:
                 assert number in everything, (persona, where, "the right to see it, but it is nowhere")

@@ -38,7 +38,7 @@ def test_navigation_skips_names_that_do_not_reverse(rf, world, monkeypatch):
     request.user = world.street_dispatcher
     labels = [str(item["label"]) for item in context.navigation(request)["navigation"]]
     assert labels == ["首页", "地点", "我的待办", "登记工单", "走访活动", "数据看板", "考核评比", "挂图作战", "工作例会",
-                      "感知预警", "志愿服务"]
+                      "感知预警", "志愿服务", "议事厅"]
 
 
 def test_language_switch_to_english(client, world):

@@ -1,0 +1,101 @@
+"""Deliberation-hall bench (issue 18), in-process against the database in DATABASE_URL (migrated), SQLite or
+PostgreSQL:
+
+1. a bench district of its own (codes 319998…: nothing of the demo is needed) with one community, one compound of
+   100 buildings and BENCH_HALL_HOUSEHOLDS (5,000) households, its committee and grid worker;
+2. a vote of the compound's households under the "major" rule, and a ballot from every household but a few —
+   prefilled by bulk insert (the ballots are not what is measured; one ballot through the service is);
+3. closing it: `services.vote_close` — the vote locked, the households of the area counted, the ballots tallied,
+   the result written with its audit row → seconds (goal ≤ 1 s), the median of BENCH_HALL_CLOSES (5) votes.
+Prints one JSON line: a list of {name, seconds, rows, note}.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import statistics
+import time
+
+import django
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "civicloop.settings")
+django.setup()
+
+from django.utils import timezone  # noqa: E402
+
+from civicloop.hall.models import Topic, VoteBallot  # noqa: E402
+from civicloop.hall.services import ballot_cast, rules_ensure_defaults, topic_create, vote_close, vote_open  # noqa: E402
+from civicloop.orgs.constants import Role, UnitKind  # noqa: E402
+from civicloop.orgs.models import Unit, User, UserRole  # noqa: E402
+from civicloop.places.constants import PlaceLevel  # noqa: E402
+from civicloop.places.models import Household, Place  # noqa: E402
+from civicloop.places.services import place_create  # noqa: E402
+
+HOUSEHOLDS = int(os.environ.get("BENCH_HALL_HOUSEHOLDS", "5000"))
+CLOSES = int(os.environ.get("BENCH_HALL_CLOSES", "5"))
+BUILDINGS = 100
+DISTRICT = "319998000000"
+
+
+def world():
+    district = Place.objects.filter(code=DISTRICT).first()
+    if district is None:
+        district = place_create(code=DISTRICT, name="议事基准区", level=PlaceLevel.DISTRICT, abbr="YQ")
+        street = place_create(code="319998001000", name="议事基准街道", level=PlaceLevel.STREET, parent=district)
+        comm = place_create(code="319998001001", name="议事基准居委", level=PlaceLevel.COMMUNITY, parent=street)
+        comp = place_create(code="319998001001-C001", name="议事基准小区", level=PlaceLevel.COMPOUND, parent=comm)
+        for i in range(BUILDINGS):
+            place_create(code=f"{comp.code}-B{i:03d}", name=f"{i}号楼", level=PlaceLevel.BUILDING, parent=comp)
+        unit = Unit.objects.create(code="U-YQ-C", name="议事基准居委", kind=UnitKind.COMMITTEE, district=district,
+                                   territory=comm)
+        user = User.objects.create_user(username="bench_hall_grid", password=None, unit=unit, district=district)
+        UserRole.objects.create(user=user, role=Role.GRID_WORKER)
+    comp = Place.objects.get(code="319998001001-C001")
+    if Household.objects.filter(district=district).count() < HOUSEHOLDS:
+        buildings = list(Place.objects.filter(parent=comp).order_by("code"))
+        Household.objects.filter(district=district).delete()
+        Household.objects.bulk_create([
+            Household(code=f"YQ-{k:06d}", district=district, street_id=comp.street_id, community_id=comp.community_id,
+                      building=buildings[k % BUILDINGS], room=f"{k // BUILDINGS + 1:03d}", address=f"基准{k}",
+                      head_phone=f"139{k:08d}") for k in range(HOUSEHOLDS)], batch_size=2000)
+    return district, comp, User.objects.get(username="bench_hall_grid")
+
+
+def one_vote(district, comp, worker, n: int):
+    rules_ensure_defaults()
+    topic = Topic.objects.filter(district=district).first() or topic_create(
+        actor=worker, place_id=comp.pk, title="基准议题")
+    now = timezone.now()
+    vote = vote_open(actor=worker, topic_id=topic.pk, place_id=comp.pk, question=f"基准表决 {n}", rule_code="major",
+                     closes_at=now + dt.timedelta(days=1), at=now)
+    homes = list(Household.objects.filter(district=district).order_by("code").values_list("pk", flat=True))
+    cast = now + dt.timedelta(minutes=1)
+    VoteBallot.objects.bulk_create([
+        VoteBallot(district=district, vote=vote, household_id=h, choice="no" if k % 5 == 0 else "yes",
+                   verification="phone", cast_at=cast) for k, h in enumerate(homes[:-10])], batch_size=2000)
+    last = Household.objects.get(pk=homes[-1])
+    t = time.perf_counter()
+    ballot_cast(actor=worker, vote_id=vote.pk, household_code=last.code, choice="yes", at=cast)
+    ballot_s = time.perf_counter() - t
+    t = time.perf_counter()
+    closed = vote_close(actor=worker, vote_id=vote.pk, at=now + dt.timedelta(days=2))
+    return time.perf_counter() - t, ballot_s, closed
+
+
+def main() -> None:
+    district, comp, worker = world()
+    closes, ballots, last = [], [], None
+    for n in range(CLOSES):
+        seconds, ballot_s, last = one_vote(district, comp, worker, n)
+        closes.append(seconds)
+        ballots.append(ballot_s)
+    note = (f"{HOUSEHOLDS:,} households, {last.yes + last.no + last.abstain:,} ballots; passed={last.passed}; "
+            f"median of {CLOSES}, max {max(closes):.3f} s; one ballot through the service {statistics.median(ballots) * 1000:.0f} ms")
+    print(json.dumps([{"name": f"hall: close and tally a vote of {HOUSEHOLDS:,} households", "seconds":
+                       round(statistics.median(closes), 4), "rows": HOUSEHOLDS, "note": note}]))
+
+
+if __name__ == "__main__":
+    main()
