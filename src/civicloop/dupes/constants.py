@@ -1,0 +1,34 @@
+"""The detector's knobs: how much text, place, category and time weigh, and where a suggestion starts. Set on the
+demo's generated clusters (`tuning.py`); judged on the hand-written set kept apart (`data/eval_set.json`)."""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class PlacePart(models.TextChoices):
+    """What two complaints share of a place, most precise first."""
+
+    BUILDING = "building", _("同一楼栋")  # the same building picked, or the same building number in one compound
+    COMPOUND = "compound", _("同一小区")
+    NEAR = "near", _("相距不到100米")  # both have coordinates within NEAR_METRES
+    COMMUNITY = "community", _("同一居委")  # one of them named no compound: the community is all we know
+    NONE = "none", _("不同地点")
+
+
+PLACE_LABELS = dict(PlacePart.choices)
+PLACE_WEIGHTS = {PlacePart.BUILDING: 1.0, PlacePart.COMPOUND: 0.7, PlacePart.NEAR: 0.7, PlacePart.COMMUNITY: 0.35,
+                 PlacePart.NONE: 0.0}
+NEAR_METRES = 100
+
+# score = W_TEXT·text + W_PLACE·place + W_CATEGORY·category + W_TIME·recency (weights sum to 1)
+W_TEXT, W_PLACE, W_CATEGORY, W_TIME = 0.55, 0.25, 0.12, 0.08
+CATEGORY_UNKNOWN = 0.5  # one of them not triaged yet
+WINDOW_DAYS = 30  # recency falls to 0 over this many days
+TEXT_FLOOR = 0.25  # below: other words, whatever the place
+OVERLAP_DISCOUNT = 0.9  # a shorter text's bigrams all in the longer one count a little less than the same text
+THRESHOLD = 0.55  # a suggestion from this score on
+MAX_SUGGESTIONS = 5
+
+# MinHash LSH over the problem words' bigrams: NUM_PERM permutations in BANDS bands of ROWS rows — a pair sharing
+# a Jaccard of s collides in some band with probability 1 − (1 − s^ROWS)^BANDS (s = 0.2 → 0.72, s = 0.3 → 0.95)
+NUM_PERM, BANDS, ROWS = 64, 32, 2
