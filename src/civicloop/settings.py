@@ -144,6 +144,7 @@ INSTALLED_APPS = [
     "civicloop.plans",  # plans, tasks, 三书: reads assess (letters), cases (links)
     "civicloop.meetings",  # 工作例会: reads plans and cases, writes to them only through their services
     "civicloop.signs",  # sensors → alarms → cases (channel sensor)
+    "civicloop.dupes",  # near-duplicate cases across channels: reads cases, merges through their service
     "civicloop.demo",
     "civicloop.web",
 ]

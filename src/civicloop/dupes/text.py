@@ -21,6 +21,7 @@ _CN_NUMBER = re.compile(r"[零〇一二两三四五六七八九十百]+(?=号|�
 BUILDING = re.compile(r"(\d{1,4})(?:号楼|幢|栋|号(?![电口出线门室车]))")
 ROOM = re.compile(r"\d{3,4}室?")
 LANE = re.compile(r"\d{1,4}弄")
+NUMBERED = re.compile(r"\d{1,4}号")  # 1号电梯, 3号口: a numbered thing, not the problem
 
 # said in nearly every complaint, about nothing in particular (longest first: removed in this order)
 FILLER = tuple(sorted((
@@ -88,6 +89,7 @@ def problem_text(text: str, place_names=()) -> str:
             text = text.replace(name, " ")
     text = BUILDING.sub(" ", text)
     text = LANE.sub(" ", text)
+    text = NUMBERED.sub(" ", text)
     text = ROOM.sub(" ", text)
     for pattern, word in SYNONYMS:
         text = pattern.sub(word, text)
