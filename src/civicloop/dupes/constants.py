@@ -30,6 +30,8 @@ OVERLAP_DISCOUNT = 0.9  # a shorter text's bigrams all in the longer one count a
 THRESHOLD = 0.55  # a suggestion from this score on
 MAX_SUGGESTIONS = 5
 
-# MinHash LSH over the problem words' bigrams: NUM_PERM permutations in BANDS bands of ROWS rows — a pair sharing
-# a Jaccard of s collides in some band with probability 1 − (1 − s^ROWS)^BANDS (s = 0.2 → 0.72, s = 0.3 → 0.95)
-NUM_PERM, BANDS, ROWS = 64, 32, 2
+# MinHash LSH over the problem words' bigrams, for near-copies across places (every pair within one community is
+# scored anyway: paraphrases share too few bigrams for any LSH): NUM_PERM permutations in BANDS bands of ROWS rows —
+# a pair of Jaccard s collides in some band with probability 1 − (1 − s^ROWS)^BANDS (s = 0.5 → 0.65, 0.7 → 0.99,
+# 0.2 → 0.03), so a common phrase does not pull in thousands of candidates at 100,000 open cases.
+NUM_PERM, BANDS, ROWS = 64, 16, 4
