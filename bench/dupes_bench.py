@@ -42,7 +42,7 @@ from civicloop.places.services import place_create  # noqa: E402
 COMMUNITIES = int(os.environ.get("BENCH_DUPES_COMMUNITIES", "300"))
 OPEN = int(os.environ.get("BENCH_DUPES_OPEN", "100000"))
 CHECKS = int(os.environ.get("BENCH_DUPES_CHECKS", "1000"))
-DISTRICT = "319998000000"
+DISTRICT = "319997000000"
 NAMES = "康健苑 康乐小区 田林新苑 枫林小区 东安三村 虹梅公寓 漕溪新村 华泾绿苑 龙华新村 长桥一村".split()
 DETAILS = [d for leaf in LEAVES.values() for p in leaf.problems for d in p.details]
 
@@ -56,9 +56,9 @@ def world():
     district = Place.objects.filter(code=DISTRICT).first()
     if district is None:
         district = place_create(code=DISTRICT, name="查重基准区", level=PlaceLevel.DISTRICT, abbr="CQ")
-        street = place_create(code="319998001000", name="查重街道", level=PlaceLevel.STREET, parent=district)
+        street = place_create(code="319997001000", name="查重街道", level=PlaceLevel.STREET, parent=district)
         for c in range(COMMUNITIES):
-            comm = place_create(code=f"319998001{c:03d}", name=f"查重{c}居委", level=PlaceLevel.COMMUNITY, parent=street)
+            comm = place_create(code=f"319997001{c + 1:03d}", name=f"查重{c}居委", level=PlaceLevel.COMMUNITY, parent=street)
             for j in range(2):
                 comp = place_create(code=f"{comm.code}-C{j}", name=f"{NAMES[(c + j) % len(NAMES)]}{c}",
                                     level=PlaceLevel.COMPOUND, parent=comm)

@@ -163,7 +163,8 @@ def _params(seeded, world) -> dict[str, str]:
             "{letter_id}": [str(seeded["letter"].pk)], "{number}": ["1"],
             "{device_id}": [str(seeded["signs"].meter.pk), str(seeded["signs"].elevator.pk)],
             "{rule_id}": [str(seeded["signs"].no_water.pk)],
-            "{alarm_id}": [str(seeded["alarm"].pk) if seeded["alarm"] else "0"]}
+            "{alarm_id}": [str(seeded["alarm"].pk) if seeded["alarm"] else "0"],
+            "/api/dupes/cases/{case_id}": [str(seeded["a"].pk), str(seeded["b"].pk)]}
 
 
 def _urls(seeded, world) -> list[str]:
