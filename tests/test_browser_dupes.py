@@ -45,6 +45,7 @@ def test_the_grid_worker_sees_the_elevators_reports_and_the_dispatcher_merges(tr
     shots = Path(settings.VAR_DIR) / "screenshots"
     shots.mkdir(parents=True, exist_ok=True)
     page = browser_page
+    page.set_default_timeout(90_000)  # a shared, busy machine
     for width in (1366, 390):
         page.set_viewport_size({"width": width, "height": 900})
         _login(page, live_server.url, world.committee_worker)
