@@ -46,9 +46,9 @@ def test_the_grid_worker_sees_the_elevators_reports_and_the_dispatcher_merges(tr
     shots.mkdir(parents=True, exist_ok=True)
     page = browser_page
     page.set_default_timeout(90_000)  # a shared, busy machine
+    _login(page, live_server.url, world.committee_worker)
     for width in (1366, 390):
         page.set_viewport_size({"width": width, "height": 900})
-        _login(page, live_server.url, world.committee_worker)
         page.goto(f"{live_server.url}/cases/register/")
         page.select_option("#id_community", world.comm_a1.code)
         page.fill("#id_description", "12号楼电梯又坏了，老人下不了楼")
@@ -61,6 +61,7 @@ def test_the_grid_worker_sees_the_elevators_reports_and_the_dispatcher_merges(tr
         page.screenshot(path=str(shots / f"dupes-register-{width}.png"), full_page=True)
     new = s.case_register(actor=world.committee_worker, channel=Channel.GRID_INSPECTION, place_id=world.comm_a1.pk,
                           description="12号楼电梯又坏了，老人下不了楼")
+    page.context.clear_cookies()
     _login(page, live_server.url, world.street_dispatcher)
     for width in (390, 1366):
         page.set_viewport_size({"width": width, "height": 900})

@@ -32,6 +32,6 @@ MAX_SUGGESTIONS = 5
 
 # MinHash LSH over the problem words' bigrams, for near-copies across places (every pair within one community is
 # scored anyway: paraphrases share too few bigrams for any LSH): NUM_PERM permutations in BANDS bands of ROWS rows —
-# a pair of Jaccard s collides in some band with probability 1 − (1 − s^ROWS)^BANDS (s = 0.5 → 0.65, 0.7 → 0.99,
-# 0.2 → 0.03), so a common phrase does not pull in thousands of candidates at 100,000 open cases.
-NUM_PERM, BANDS, ROWS = 64, 16, 4
+# a pair of Jaccard s collides in some band with probability 1 − (1 − s^ROWS)^BANDS (s = 0.6 → 0.67, 0.8 → 0.99,
+# 0.3 → 0.06), so a common phrase does not pull in thousands of candidates at 100,000 open cases.
+NUM_PERM, BANDS, ROWS = 32, 8, 4

@@ -78,7 +78,7 @@ class DistrictIndex:
         self.district_id = district_id
         self.places = Places(district_id)
         self.entries: dict[int, Entry] = {}
-        self.by_community: dict[int, set[int]] = defaultdict(set)
+        self.buckets: dict[tuple, set[int]] = defaultdict(set)  # `keys(entry)` → case ids
         self.lsh = MinHashLSH(num_perm=k.NUM_PERM, params=(k.BANDS, k.ROWS))
 
     def entry(self, row: dict) -> Entry:
@@ -99,8 +99,7 @@ class DistrictIndex:
                               scheme=SCHEME)
         with self.lsh.insertion_session() as session:
             for e, m in zip(entries, hashes, strict=True):
-                self.entries[e.case_id] = e
-                self.by_community[e.community_id].add(e.case_id)
+                self._add(e)
                 if e.grams:
                     session.insert(e.case_id, m, check_duplication=False)
 
@@ -112,8 +111,7 @@ class DistrictIndex:
         if row["state"] in FINAL_STATES:
             return
         e = self.entry(row)
-        self.entries[e.case_id] = e
-        self.by_community[e.community_id].add(e.case_id)
+        self._add(e)
         if e.grams:
             self.lsh.insert(e.case_id, minhash(e.grams), check_duplication=False)
 
@@ -121,19 +119,58 @@ class DistrictIndex:
         e = self.entries.pop(case_id, None)
         if e is None:
             return
-        self.by_community[e.community_id].discard(case_id)
+        for key in _keys(e):
+            bucket = self.buckets.get(key)
+            if bucket is not None:
+                bucket.discard(case_id)
+                if not bucket:
+                    del self.buckets[key]
         if e.grams:
             self.lsh.remove(case_id)
 
+    def _add(self, e: Entry) -> None:
+        self.entries[e.case_id] = e
+        for key in _keys(e):
+            self.buckets[key].add(e.case_id)
+
     def matches(self, new: Entry, limit: int = k.MAX_SUGGESTIONS * 4) -> list[Match]:
         """The open cases `new` likely duplicates, best first (scope not applied: the selectors do)."""
-        ids = set(self.by_community.get(new.community_id, ())) if new.community_id is not None else set()
+        ids: set[int] = set()
+        for key in _wanted(new):
+            ids.update(self.buckets.get(key, ()))
         if new.grams:
             ids.update(self.lsh.query(minhash(new.grams)))
         ids.discard(new.case_id)
         found = [m for cid in ids if (m := score(new, self.entries[cid])) is not None]
         found.sort(key=lambda m: (-m.score, -m.case_id))
         return found[:limit]
+
+
+# Buckets by place, so that a check scores only the cases whose place can pass the gate (`scoring.place_part`):
+# same compound and building number, same compound when a building is unknown on one side, same community when a
+# compound is unknown on one side — not every case of the community.
+def _keys(e: Entry) -> list[tuple]:
+    keys = [("m", e.community_id)]
+    if e.compound_id is not None:
+        keys.append(("c", e.compound_id))
+        keys += [("cb", e.compound_id, n) for n in e.buildings] or [("c-", e.compound_id)]
+    else:
+        keys.append(("m-c", e.community_id))
+    keys += [("mb", e.community_id, n) for n in e.buildings] or [("m-b", e.community_id)]
+    return keys
+
+
+def _wanted(new: Entry) -> list[tuple]:
+    """The buckets holding every case `new` may share a place with (by community; NEAR is the LSH's)."""
+    m, c = new.community_id, new.compound_id
+    if m is None:
+        return []
+    if c is not None:
+        keys = [("cb", c, n) for n in new.buildings] + [("c-", c)] if new.buildings else [("c", c)]
+        return [*keys, ("m-c", m)]  # and the community's cases that named no compound
+    if new.buildings:
+        return [("mb", m, n) for n in new.buildings] + [("m-b", m)]
+    return [("m", m)]
 
 
 class Index:

@@ -65,6 +65,10 @@ def place_part(a: Entry, b: Entry) -> str:
     """How much of a place two complaints share (constants.PlacePart), from the most to the least precise."""
     if a.building_id is not None and a.building_id == b.building_id:
         return k.PlacePart.BUILDING
+    near = metres(a, b)
+    near = near is not None and near <= k.NEAR_METRES
+    if a.compound_id is not None and b.compound_id is not None and a.compound_id != b.compound_id:
+        return k.PlacePart.NEAR if near else k.PlacePart.NONE  # two compounds: their 12号楼 are two buildings
     same_compound = a.compound_id is not None and a.compound_id == b.compound_id
     same_community = a.community_id is not None and a.community_id == b.community_id
     if (same_compound or same_community) and a.buildings and b.buildings:
@@ -73,11 +77,10 @@ def place_part(a: Entry, b: Entry) -> str:
         return k.PlacePart.NONE  # the same compound's 3号楼 and 12号楼: two places
     if same_compound:
         return k.PlacePart.COMPOUND
-    near = metres(a, b)
-    if near is not None and near <= k.NEAR_METRES:
+    if near:
         return k.PlacePart.NEAR
-    if same_community and (a.compound_id is None or b.compound_id is None):
-        return k.PlacePart.COMMUNITY
+    if same_community:
+        return k.PlacePart.COMMUNITY  # one of them named no compound: the community is all we know
     return k.PlacePart.NONE
 
 

@@ -42,6 +42,8 @@ SYNONYMS = (
     (re.compile(r"煤气|燃气|可燃气体"), "燃气"),
     (re.compile(r"不亮|不亮了|坏了好几盏"), "不亮"),
 )
+# control and invisible characters (NUL, zero-width spaces, direction marks): dropped
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\u2060-\u2064\ufeff]")
 _NOT_WORD = re.compile(r"[^\w]|_", re.UNICODE)
 
 
@@ -66,7 +68,7 @@ def normalise(text: str) -> str:
     """Full-width to half-width, lower case, Chinese building numbers as digits (十二号楼 → 12号楼), 幢/栋 as 号楼,
     no control characters; at most MAX_CHARS."""
     text = unicodedata.normalize("NFKC", text or "")[:MAX_CHARS].lower()
-    text = "".join(ch for ch in text if ch.isprintable())
+    text = _CONTROL.sub("", text)
     text = _CN_NUMBER.sub(lambda m: str(_cn_to_int(m.group(0)) or m.group(0)), text)
     return text
 
