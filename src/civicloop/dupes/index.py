@@ -18,6 +18,7 @@ from __future__ import annotations
 import threading
 import time
 from collections import defaultdict
+from typing import NamedTuple
 
 from datasketch import MinHash, MinHashLSH
 
@@ -184,6 +185,7 @@ class Index:
 
     def reset(self) -> None:
         with self.lock:
+            _PLACES.clear()
             self.districts.clear()
             self.seen = None
             self.holes.clear()
@@ -200,12 +202,15 @@ class Index:
 
     def ensure_fresh(self) -> None:
         """Read the case events committed since the last look and reindex the cases they touch."""
-        from django.db.models import Max, Q
+        from django.db import connection
+        from django.db.models import Q
 
         from civicloop.cases.models import CaseEvent
 
         with self.lock:
-            top = CaseEvent.objects.aggregate(top=Max("pk"))["top"] or 0
+            with connection.cursor() as cursor:  # asked before every answer: plain SQL, no ORM compile
+                cursor.execute(f"SELECT MAX(id) FROM {CaseEvent._meta.db_table}")
+                top = cursor.fetchone()[0] or 0
             if self.seen is None or top < self.seen or top - self.seen > RELOAD_AFTER:
                 # first use; rows deleted (a demo reset, a test rollback); or a bulk import: load afresh when asked
                 self.districts.clear()
@@ -246,6 +251,34 @@ class Index:
 
 
 INDEX = Index()
+
+
+class PlaceRef(NamedTuple):
+    pk: int
+    level: str
+    path: str  # what `Scope.covers_place` reads
+    district_id: int | None
+    community_id: int | None
+
+
+_PLACES: dict[str, tuple[PlaceRef | None, float]] = {}
+PLACE_SECONDS = 300  # a place moved or renamed is seen after this long at worst (its code stays)
+
+
+def place_ref(code: str) -> PlaceRef | None:
+    """A place by code, remembered for PLACE_SECONDS: the draft check names one on every keystroke."""
+    from civicloop.places.models import Place
+
+    now = time.monotonic()
+    hit = _PLACES.get(code)
+    if hit is not None and now - hit[1] < PLACE_SECONDS:
+        return hit[0]
+    row = Place.objects.filter(code=code).values_list("pk", "level", "path", "district_id", "community_id").first()
+    ref = PlaceRef(*row) if row else None
+    if len(_PLACES) > 50_000:
+        _PLACES.clear()
+    _PLACES[code] = (ref, now)
+    return ref
 
 
 def matches_for(entry: Entry) -> list[Match]:

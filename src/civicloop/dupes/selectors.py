@@ -62,11 +62,14 @@ def duplicates_of_draft(actor, *, description: str, place_code: str = "", catego
     """Before saving: the open cases the text being registered at `place_code` (a community, compound or building
     the viewer sees; else NOT_FOUND) likely duplicates, in the viewer's sight."""
     from civicloop.places.constants import PlaceLevel
-    from civicloop.places.selectors import place_get_for
 
     scope = scope_for(actor)
-    place = place_get_for(actor, place_code) if place_code else None
+    place = index.place_ref(place_code) if place_code else None
+    if place_code and (place is None or not scope.covers_place(place)):  # as places.selectors.place_get_for
+        raise not_found()
     district_id = place.district_id if place is not None else scope.district_id
+    if place is not None and place.level == PlaceLevel.DISTRICT:
+        district_id = place.pk
     if district_id is None:
         raise not_found()
     idx = index.INDEX.district(district_id)
