@@ -66,11 +66,11 @@ def world():
                     Place(code=f"{comp.code}-B{b:02d}", name=f"{b}号楼", level=PlaceLevel.BUILDING, parent=comp,
                           path=f"{comp.path}{comp.code}-B{b:02d}/", district=district, street=street, community=comm)
                     for b in range(1, 21)])
-    unit = Unit.objects.filter(code="CQ-DISPATCH").first() or Unit.objects.create(
-        code="CQ-DISPATCH", name="查重区派单中心", kind=UnitKind.DISTRICT_OFFICE, district=district, territory=district)
-    user = User.objects.filter(username="cq_dispatcher").first()
+    unit = Unit.objects.filter(code=f"{DISTRICT[:6]}-DISPATCH").first() or Unit.objects.create(
+        code=f"{DISTRICT[:6]}-DISPATCH", name="查重区派单中心", kind=UnitKind.DISTRICT_OFFICE, district=district, territory=district)
+    user = User.objects.filter(username=f"cq{DISTRICT[:6]}").first()
     if user is None:
-        user = User.objects.create_user(username="cq_dispatcher", password="bench-pass-123", unit=unit)
+        user = User.objects.create_user(username=f"cq{DISTRICT[:6]}", password="bench-pass-123", unit=unit)
         UserRole.objects.create(user=user, role=Role.DISPATCHER)
     return district, user
 
