@@ -14,7 +14,7 @@ from civicloop.core.errors import CivicError
 from civicloop.core.pages import done, form_validated
 
 from . import selectors, services
-from .inputs import CheckIn, MergeIn
+from .inputs import DuplicateCheckIn, DuplicatesMergeIn
 from .permissions import may_check_draft
 
 
@@ -29,7 +29,7 @@ def check(request):
         data["place_code"] = request.GET.get("place_code", "").strip() or request.GET.get("community", "")
         data = {name: value for name, value in data.items() if value != ""}
         try:
-            payload = form_validated(CheckIn, data)
+            payload = form_validated(DuplicateCheckIn, data)
             suggestions = selectors.duplicates_of_draft(request.user, **payload.dict())
         except CivicError:
             suggestions = []
@@ -40,7 +40,7 @@ def check(request):
 @require_POST
 def merge(request, pk: int):
     """合并: fold the chosen suggestions (one, or all shown) into this case, through the cases merge service."""
-    payload = form_validated(MergeIn, {"duplicate_ids": request.POST.getlist("duplicate_ids"),
+    payload = form_validated(DuplicatesMergeIn, {"duplicate_ids": request.POST.getlist("duplicate_ids"),
                                        "note": request.POST.get("note", "")})
     case = case_get_for(request.user, pk)
     merged = services.duplicates_merge(actor=request.user, case_id=case.pk, duplicate_ids=payload.duplicate_ids,
