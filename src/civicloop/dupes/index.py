@@ -28,6 +28,7 @@ from .entries import make_entry
 from .scoring import Entry, Match, score
 
 HOLE_SECONDS = 60
+LSH_CANDIDATES = 500  # near-copies scored per check at most
 RELOAD_AFTER = 20_000  # events since the last look: more, and the districts are loaded afresh
 
 SCHEME = "affine32"
@@ -153,8 +154,11 @@ class DistrictIndex:
         ids: set[int] = set()
         for key in _wanted(new):
             ids.update(self.buckets.get(key, ()))
-        if new.grams:
-            ids.update(self.lsh.query(minhash(new.grams)))
+        if new.grams and new.lat is not None:
+            # across places, only a case with coordinates can pass the gate (NEAR): the LSH's near-copies without
+            # them would all score 0 — and a common phrase can pull in thousands
+            near = [cid for cid in self.lsh.query(minhash(new.grams)) if self.entries[cid].lat is not None]
+            ids.update(near[:LSH_CANDIDATES])
         ids.discard(new.case_id)
         found = [m for cid in ids if (m := score(new, self.entries[cid])) is not None]
         found.sort(key=lambda m: (-m.score, -m.case_id))

@@ -33,8 +33,7 @@ def _shown(actor, matches: list[Match], *, into: Case | None = None) -> list[Sug
     if not matches:
         return []
     ids = [m.case_id for m in matches]
-    rows = {c.pk: c for c in cases_visible_to(actor).filter(pk__in=ids).exclude(state__in=FINAL_STATES)
-            .select_related("category")}
+    rows = {c.pk: c for c in cases_visible_to(actor).filter(pk__in=ids).exclude(state__in=FINAL_STATES)}
     if into is not None:
         rows = {pk: c for pk, c in rows.items() if c.district_id == into.district_id}
     kept = [m for m in matches if m.case_id in rows][:k.MAX_SUGGESTIONS]

@@ -111,3 +111,19 @@ def test_a_huge_or_odd_text_is_handled(world, cluster):
     found = selectors.duplicates_of_draft(world.committee_worker, description=long, place_code=world.comm_a1.code)
     assert set(ids(found)) <= {a.pk, b.pk}
     assert selectors.duplicates_of_draft(world.committee_worker, description="！！！", place_code=world.comm_a1.code) == []
+
+
+def test_a_near_copy_across_a_community_border_is_found_by_the_lsh(world, cats, reg):
+    """Two communities, 40 m apart at their border: the same words with coordinates are one problem (NEAR, found
+    through the MinHash LSH, not the place buckets); without coordinates they would be two places."""
+    from decimal import Decimal
+
+    text = "路口的窨井盖松动了，车开过去哐哐响，怕有人掉下去，晚上看不清很危险。"
+    a = reg(text, world.comm_a1, lat=Decimal("31.180000"), lng=Decimal("121.430000"))
+    b = reg(text, world.comm_a2, lat=Decimal("31.180300"), lng=Decimal("121.430100"))
+    c = reg(text, world.comm_a2)  # no coordinates: another community, nothing to say it is near
+    for case in (a, b, c):
+        s.case_triage(actor=world.street_dispatcher, case_id=case.pk, category_id=cats["0301"].pk)
+    found = selectors.duplicates_of_case(world.district_admin, a.pk)[1]
+    assert ids(found) == [b.pk]
+    assert found[0].match.place == "near" and "相距不到100米" in found[0].reason
