@@ -279,6 +279,16 @@ def hall(db: str, env: dict, tmp: Path) -> list[Result]:
 
 
 @step
+def dupes(db: str, env: dict, tmp: Path) -> list[Result]:
+    """Duplicate check of a new case against BENCH_DUPES_OPEN (100,000) open cases (goal p95 ≤ 5 ms), the index's
+    cold build per process, and precision/recall on the hand-written labelled set beside them (bench/dupes_bench.py)."""
+    subprocess.run([str(BIN / "civicloop"), "migrate", "-v0"], env=env, check=True)
+    seconds, peak, out = run_measured([str(BIN / "python"), str(ROOT / "bench" / "dupes_bench.py")], env)
+    rows = json.loads(out.strip().splitlines()[-1])
+    return [Result(r["name"], db, r["seconds"], peak, r.get("rows", 0), r.get("note", "")) for r in rows]
+
+
+@step
 def sqlite_batch_load(db: str, env: dict, tmp: Path) -> list[Result]:
     """SQLite only: batches from 16 clients for a bounded time, with the inbox p95 and the `-wal` file's size
     meanwhile (bench/batch_load.py). Runs on the database `demo_generation` made (BENCH_ONLY must name both)."""

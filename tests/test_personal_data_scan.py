@@ -197,7 +197,8 @@ def _params(seeded, world) -> dict[str, str]:
             "/api/routing/cases/{case_id}/suggestions": [str(seeded["a"].pk), str(seeded["b"].pk)],
             "/api/volunteers/members/{member_id}": [str(seeded["volunteer"].pk)],
             "{need_id}": [str(seeded["need"].pk)],
-            "/api/volunteers/rules/{rule_id}/list": [str(seeded["recognition_rule"].pk)]}
+            "/api/volunteers/rules/{rule_id}/list": [str(seeded["recognition_rule"].pk)],
+            "/api/dupes/cases/{case_id}": [str(seeded["a"].pk), str(seeded["b"].pk)]}
 
 
 def _urls(seeded, world) -> list[str]:

@@ -147,6 +147,7 @@ INSTALLED_APPS = [
     "civicloop.routing",  # routing suggestions (category, lead unit) and jurisdiction disputes: reads cases, dispatches through them
     "civicloop.volunteers",  # 双报到: volunteers and reporting party members, needs, hours (orgs' people records)
     "civicloop.hall",  # 议事厅 and 微规约: household votes → cases, plan tasks, conventions (through their services)
+    "civicloop.dupes",  # near-duplicate cases across channels: reads cases, merges through their service
     "civicloop.demo",
     "civicloop.web",
 ]

@@ -16,16 +16,17 @@ def test_every_civicloop_app_is_a_civic_app_config():
 def test_routers_pages_and_steps_come_from_the_apps_in_installed_order():
     assert [prefix for prefix, _router in registry.api_routers()] == [
         "places/", "orgs/", "imports/", "cases/", "visits/", "dashboard/", "hotline/", "assess/", "plans/", "meetings/",
-        "signs/", "routing/", "volunteers/", "hall/"]
+        "signs/", "routing/", "volunteers/", "hall/", "dupes/"]
     assert [(prefix, ns) for prefix, _urls, ns in registry.page_urls()] == [
         ("places/", "places"), ("imports/", "imports"), ("files/", "files"), ("cases/", "cases"),
         ("visits/", "visits"), ("portal/", "portal"), ("dashboard/", "dashboard"), ("apikeys/", "apikeys"),
         ("open311/v2/", "open311"), ("hotline/", "hotline"), ("assess/", "assess"), ("plans/", "plans"),
         ("meetings/", "meetings"), ("signs/", "signs"), ("routing/", "routing"), ("volunteers/", "volunteers"),
-        ("hall/", "hall"), ("", "web")]
+        ("hall/", "hall"), ("dupes/", "dupes"), ("", "web")]
     assert [s.__name__ for s in registry.demo_steps()] == [
         "generate_cases", "generate_visits", "generate_keys", "generate_mappings", "generate_assessment",
         "generate_plans", "generate_meetings", "generate_signs", "generate_volunteers", "generate_hall",
+        "generate_clusters",
         "generate_rollups", "publish_earlier_year", "fit_demo_model"]  # final steps: they read every app's output
     # reset: the later apps' rows first (they point at the earlier ones')
     assert [s.__name__ for s in registry.demo_reset_steps()] == [
