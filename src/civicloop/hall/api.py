@@ -9,6 +9,7 @@ from ninja import Query, Router, Schema, Status
 
 from civicloop.core.api import READ_ERRORS, WRITE_ERRORS, PageIn, PathId, paged
 
+from . import permissions as perms
 from . import selectors
 from . import services as s
 from .constants import HallMeetingState, TopicState, VoteState
@@ -94,14 +95,16 @@ class HallMeetingOut(Schema):
 
 
 class ResultOut(Schema):
+    """A secret ballot's choices stay unseen while it runs (`permissions.choices_visible`): yes, no, abstain,
+    approved and passed are then null; the turnout (cast, quorum_met) is shown."""
     eligible: int
-    yes: int
-    no: int
-    abstain: int
+    yes: int | None
+    no: int | None
+    abstain: int | None
     cast: int
     quorum_met: bool
-    approved: bool
-    passed: bool
+    approved: bool | None
+    passed: bool | None
 
 
 class VoteOut(Schema):
@@ -197,13 +200,14 @@ class RuleOut(Schema):
     approve_strict: bool
 
 
-def _result(r) -> dict:
-    return {"eligible": r.eligible, "yes": r.yes, "no": r.no, "abstain": r.abstain, "cast": r.cast,
-            "quorum_met": r.quorum_met, "approved": r.approved, "passed": r.passed}
+def _result(r, *, choices: bool) -> dict:
+    shown = {k: getattr(r, k) if choices else None for k in ("yes", "no", "abstain", "approved", "passed")}
+    return {"eligible": r.eligible, "cast": r.cast, "quorum_met": r.quorum_met, **shown}
 
 
 def _vote_detail(ctx) -> dict:
-    return {"vote": ctx["vote"], "result": _result(ctx["result"]), "outcomes": list(ctx["outcomes"].values()),
+    choices = perms.choices_visible(ctx["vote"])
+    return {"vote": ctx["vote"], "result": _result(ctx["result"], choices=choices), "outcomes": list(ctx["outcomes"].values()),
             "ballots": [{"household_code": b.household.code, "choice": b.choice, "verification": b.verification,
                          "cast_at": b.cast_at} for b in ctx["ballots"]]}
 

@@ -1,7 +1,7 @@
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from civicloop.core.registry import CivicAppConfig, Nav
+from civicloop.core.registry import CivicAppConfig, Nav, PeriodicTask
 
 
 class HallConfig(CivicAppConfig):
@@ -16,3 +16,5 @@ class HallConfig(CivicAppConfig):
     record_panels = ("civicloop.hall.home.record_panel",)
     demo_steps = ("civicloop.hall.demo.generate_hall",)  # after plans' and the cases': outcomes go through them
     demo_reset_steps = ("civicloop.hall.demo.delete_hall",)  # before plans' and the cases'
+    # votes past their deadline closed and tallied (the result then frozen)
+    periodic_tasks = (PeriodicTask("civicloop.hall.tasks.close_due", every=600, env="CIVICLOOP_HALL_CLOSE_EVERY"),)

@@ -77,6 +77,14 @@ def vote_taking(vote) -> bool:
     return vote.state == VoteState.OPEN
 
 
+def choices_visible(vote) -> bool:
+    """The counts of yes / no / abstain (and so whether it passes): an open ballot's at any time, a secret ballot's
+    only once closed — while it runs, only the turnout (who has voted) is shown, on the page and in the API."""
+    from .constants import Ballot
+
+    return vote.ballot == Ballot.OPEN or not vote_taking(vote)
+
+
 def vote_may_close(vote) -> bool:
     return vote.state == VoteState.OPEN
 

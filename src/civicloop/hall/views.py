@@ -189,7 +189,7 @@ def vote(request, pk: int):
     v = ctx["vote"]
     ctx["choices"] = Choice.choices
     # a secret vote's running counts stay unseen until it closes (who has voted is the turnout, shown)
-    ctx["show_choices"] = v.ballot == Ballot.OPEN or not perms.vote_taking(v)
+    ctx["show_choices"] = perms.choices_visible(v)
     ctx["may_ballot"] = perms.vote_taking(v) and perms.may_verify(request.user, v.community_id)
     ctx["may_close"] = ctx["keeper"] and perms.vote_may_close(v)
     ctx["offers"] = _outcome_offers(request.user, ctx)

@@ -35,7 +35,7 @@ def place_fields_under(parent: Place | None, *, code: str, level: str) -> dict:
 @transaction.atomic
 def place_create(*, code: str, name: str, level: str, parent: Place | None = None, **extra) -> Place:
     if Place.objects.filter(code=code).exists():
-        raise CivicError(ErrorCode.DUPLICATE, _("编码 %(code)s 已存在。"), code=code)
+        raise CivicError(ErrorCode.DUPLICATE, _("编码 %(place_code)s 已存在。"), place_code=code)
     fields = place_fields_under(parent, code=code, level=level)
     place = Place(code=code, name=name, level=level, **fields, **extra)
     place.save()

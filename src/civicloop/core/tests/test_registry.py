@@ -44,9 +44,10 @@ def test_periodic_task_interval_from_the_environment(monkeypatch):
         ("civicloop.core.tasks.wal_checkpoint", 30), ("civicloop.core.tasks.rate_counts_purge", 3600),
         ("civicloop.files.tasks.orphans_purge", 86_400), ("civicloop.cases.tasks.supervise_overdue", 600),
         ("civicloop.dashboard.tasks.refresh_rollups", 60), ("civicloop.signs.tasks.evaluate_all", 300),
-        ("civicloop.signs.tasks.partitions_ahead", 21_600), ("civicloop.routing.tasks.refit_all", 86_400)]
+        ("civicloop.signs.tasks.partitions_ahead", 21_600), ("civicloop.routing.tasks.refit_all", 86_400),
+        ("civicloop.hall.tasks.close_due", 600)]
     monkeypatch.setenv("CIVICLOOP_SUPERVISE_EVERY", "42")
-    assert [every for _path, _task, every in registry.periodic_tasks()] == [30, 3600, 86_400, 42, 60, 300, 21_600, 86_400]
+    assert [every for _path, _task, every in registry.periodic_tasks()] == [30, 3600, 86_400, 42, 60, 300, 21_600, 86_400, 600]
 
 
 def test_navigation_per_persona(rf, world, monkeypatch):

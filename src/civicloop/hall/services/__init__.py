@@ -4,8 +4,8 @@ the same transaction."""
 
 from .outcomes import Made, convention_record, outcome_make
 from .topics import meeting_close, meeting_hold, meeting_plan, post_add, post_hide, topic_close, topic_create
-from .votes import ballot_cast, result_now, rules_ensure_defaults, vote_close, vote_open
+from .votes import ballot_cast, result_now, rules_ensure_defaults, vote_close, vote_open, votes_close_due
 
 __all__ = ["Made", "ballot_cast", "convention_record", "meeting_close", "meeting_hold", "meeting_plan",
            "outcome_make", "post_add", "post_hide", "result_now", "rules_ensure_defaults", "topic_close",
-           "topic_create", "vote_close", "vote_open"]
+           "topic_create", "vote_close", "vote_open", "votes_close_due"]

@@ -156,6 +156,24 @@ def vote_close(*, actor, vote_id: int, at: dt.datetime | None = None) -> Vote:
     result = result_now(vote)
     if now < vote.closes_at and result.cast < result.eligible:
         raise CivicError(HallErrorCode.STATE, _("表决截止前，须全部住户投票后才能提前结束。"))
+    return _close(actor, vote, result, now)
+
+
+def votes_close_due(*, at: dt.datetime | None = None) -> int:
+    """Close and tally every vote whose deadline has passed (the periodic task `hall.tasks.close_due`), each in its
+    own transaction, as the system (the audit row names no one). Idempotent: a vote closed meanwhile is skipped."""
+    now = at or timezone.now()
+    closed = 0
+    for vote_id in Vote.objects.filter(state=VoteState.OPEN, closes_at__lte=now).values_list("pk", flat=True):
+        with transaction.atomic():
+            vote = Vote.objects.select_for_update().filter(pk=vote_id, state=VoteState.OPEN).first()
+            if vote is not None:
+                _close(None, vote, result_now(vote), now)
+                closed += 1
+    return closed
+
+
+def _close(actor, vote: Vote, result: Result, now: dt.datetime) -> Vote:
     vote.state, vote.closed_at = VoteState.CLOSED, now
     vote.eligible, vote.yes, vote.no, vote.abstain = result.eligible, result.yes, result.no, result.abstain
     vote.passed = result.passed

@@ -163,6 +163,10 @@ def test_secret_vote_counts_unseen_until_closed(client, world, hall):
     login(client, world.committee_worker)
     body = client.get(f"/hall/votes/{vote.pk}/").content.decode()
     assert 'id="r-cast"' in body and 'id="r-yes"' not in body
+    running = client.get(f"/api/hall/votes/{vote.pk}").json()["result"]  # the API says no more than the page
+    assert running["cast"] == len(hall.other) and running["yes"] is None and running["passed"] is None
     vote_close(actor=world.committee_worker, vote_id=vote.pk)
     body = client.get(f"/hall/votes/{vote.pk}/").content.decode()
     assert 'id="r-yes"' in body and 'id="ballots"' not in body
+    closed = client.get(f"/api/hall/votes/{vote.pk}").json()
+    assert closed["result"]["yes"] == len(hall.other) and closed["ballots"] == []

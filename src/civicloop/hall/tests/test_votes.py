@@ -97,6 +97,21 @@ def test_close_tallies_once_and_the_result_stays(world, hall, open_vote):
     assert VoteBallot.objects.filter(vote=vote).count() == 5
 
 
+def test_the_periodic_task_closes_votes_past_their_deadline_once(world, hall, open_vote):
+    from civicloop.hall.services import votes_close_due
+
+    for home, choice in zip(hall.homes, ["yes", "yes", "yes", "no", "yes"], strict=False):
+        by_phone(open_vote, home, choice)
+    assert votes_close_due() == 0  # before the deadline nothing closes
+    assert Vote.objects.get(pk=open_vote.pk).state == VoteState.OPEN
+    assert votes_close_due(at=after(open_vote)) == 1
+    vote = Vote.objects.get(pk=open_vote.pk)
+    assert (vote.state, vote.eligible, vote.yes, vote.no, vote.passed) == (VoteState.CLOSED, 6, 4, 1, True)
+    assert votes_close_due(at=after(open_vote, days=9)) == 0  # closed once; the result stays
+    row = AuditLog.objects.filter(object_type="hall.vote", object_id=str(vote.pk)).order_by("-pk").first()
+    assert row.user_id is None and row.details["passed"] is True
+
+
 def test_every_household_voted_closes_early_and_fails_quorum_otherwise(world, hall):
     t = hall.topic
     vote = vote_open(actor=world.committee_worker, topic_id=t.pk, place_id=hall.building2.pk, question="2号楼",

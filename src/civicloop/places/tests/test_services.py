@@ -20,3 +20,13 @@ def test_household_head_reveal(world):
     log = UnmaskLog.objects.get()
     assert (log.user, log.object_type, log.object_id, log.district_id, log.fields) == (
         world.committee_worker, "places.household", hh.code, world.district.pk, "head_name,head_phone,head_id_number")
+
+def test_a_second_place_with_the_same_code_is_refused_as_a_duplicate(db):
+    from civicloop.core.errors import CivicError, ErrorCode
+    from civicloop.places.constants import PlaceLevel
+    from civicloop.places.services import place_create
+
+    place_create(code="310105000000", name="长宁区", level=PlaceLevel.DISTRICT, abbr="CN")
+    with pytest.raises(CivicError) as exc:
+        place_create(code="310105000000", name="又一个长宁区", level=PlaceLevel.DISTRICT, abbr="CN2")
+    assert exc.value.code == ErrorCode.DUPLICATE and "310105000000" in str(exc.value.message)
