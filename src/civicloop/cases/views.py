@@ -126,8 +126,10 @@ def _communities(user):
 
 @login_required
 def register(request):
-    communities = _communities(request.user)
-    form = RegisterForm(request.POST or None, communities=communities)
+    communities = list(_communities(request.user))
+    # a committee's worker registers in their own community: it starts chosen
+    initial = {"community": communities[0].code} if len(communities) == 1 else {}
+    form = RegisterForm(request.POST or None, communities=communities, initial=initial)
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
         code = data.pop("place_code") or data.pop("community")

@@ -83,7 +83,12 @@ def test_unmask_is_logged_and_refused_to_others(client, world, flow):
 
 def test_register_form(client, world, cats):
     login(client, world.committee_worker)
-    assert client.get("/cases/register/").status_code == 200
+    page = client.get("/cases/register/")
+    assert page.status_code == 200  # a committee's own community starts chosen (its only one)
+    assert f'<option value="{world.comm_a1.code}" selected>' in page.content.decode()
+    login(client, world.street_dispatcher)  # a street's several communities: none chosen for them
+    assert "<option value=\"\" selected>" in client.get("/cases/register/").content.decode().split('name="community"')[1]
+    login(client, world.committee_worker)
     r = client.post("/cases/register/", {"channel": "grid_inspection", "urgency": "normal", "community": world.comm_a1.code,
                                          "description": "井盖缺失", "category_id": cats["0201"].pk})
     assert r.status_code == 302
