@@ -196,6 +196,10 @@ def vote(request, pk: int):
     ctx["public_url"] = request.build_absolute_uri(reverse("hall:ballot", args=[v.pk, v.token]))
     if ctx["outcomes"].get(OutcomeKind.CASE):
         ctx["case_visible"] = bool(selectors.case_ids_visible(request.user, [ctx["outcomes"]["case"].case_id]))
+    if ctx["outcomes"].get(OutcomeKind.TASK):  # linked only for whom the plans let see it
+        from civicloop.plans.selectors import tasks_for
+
+        ctx["task_visible"] = tasks_for(request.user).filter(pk=ctx["outcomes"]["task"].task_id).exists()
     return render(request, "hall/vote.html", ctx)
 
 

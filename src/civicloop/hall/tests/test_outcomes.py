@@ -56,6 +56,12 @@ def test_passed_vote_becomes_one_case_and_one_task(world, hall, open_vote, clien
     assert (task.source_id, made.outcome.task_id) == (vote.pk, task.pk)
     assert Case.objects.count() == 1 and Task.objects.filter(source_kind="hall_vote").count() == 1
     assert AuditLog.objects.filter(action="hall.outcome").count() == 2
+    # the vote's page links the task for whom the plans show it (the district), names it for the committee
+    client.force_login(world.district_admin)
+    assert f'href="/plans/tasks/{task.pk}/"' in client.get(f"/hall/votes/{vote.pk}/").content.decode()
+    client.force_login(world.committee_worker)
+    page = client.get(f"/hall/votes/{vote.pk}/").content.decode()
+    assert 'id="outcome-task"' in page and f'href="/plans/tasks/{task.pk}/"' not in page
 
 
 def test_failed_or_open_vote_becomes_nothing(world, hall, open_vote):
