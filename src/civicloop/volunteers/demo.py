@@ -34,6 +34,7 @@ from .models import HoursEntry, Member, RecognitionRule, ServiceNeed, SignUp
 from .services import member_register, need_post, rule_save, signup_check_in, signup_check_out, signup_create
 
 NEEDS_PER_MONTH = 2
+PER_COMMUNITY_AT_SCALE_1, PER_COMMUNITY_MIN = 60, 4  # volunteers and party members a community's roster adds
 # (category, title, start hour, minutes) — a patrol from 22:00 runs past midnight
 SHIFTS = [
     (NeedCategory.ELDERLY_VISIT, "独居老人上门探访", 9, 120),
@@ -55,6 +56,7 @@ def generate_volunteers(ctx) -> None:
     rng = ctx.rng_for("volunteers")
     d = ctx.district
     communities = {c.pk: c for c in ctx.committees}
+    _more_people(ctx, rng, communities)
     people = list(Person.objects.filter(district=d, kind__in=list(KIND), community__isnull=False).order_by("code"))
     members = [Member(district=d, street_id=communities[p.community_id].street_id, community_id=p.community_id,
                       person=p, kind=KIND[p.kind], unit_id=p.unit_id if p.kind == PersonKind.PARTY_MEMBER else None,
@@ -110,6 +112,30 @@ def generate_volunteers(ctx) -> None:
     ctx.stats.add("volunteers.signup", SignUp.objects.filter(district=d).count())
     ctx.stats.add("volunteers.hours_entry", HoursEntry.objects.filter(district=d).count())
     ctx.log(f"  volunteers: {len(members)} members, {len(needs)} needs, {len(signups)} shifts{done_when}")
+
+
+def _more_people(ctx, rng, communities: dict) -> None:
+    """The demo's people step makes a few hundred volunteers and party members for the whole district (at scale 1);
+    a community's roster has a few dozen: `PER_COMMUNITY_AT_SCALE_1` × scale more per community (at least
+    `PER_COMMUNITY_MIN`), made like the others (`demo.organisation.person_row`), numbered after the last one."""
+    from civicloop.demo.organisation import person_row
+
+    fake = ctx.faker_for("volunteers")
+    party_orgs = sorted(ctx.extra.get("party_orgs") or [], key=lambda u: u.code)
+    last = Person.objects.filter(district=ctx.district, code__startswith="XH-P").order_by("-code") \
+        .values_list("code", flat=True).first()
+    n = int(last.removeprefix("XH-P")) if last else 0
+    each = max(PER_COMMUNITY_MIN, round(PER_COMMUNITY_AT_SCALE_1 * ctx.scale))
+    people = []
+    for community in sorted(communities.values(), key=lambda c: c.code):
+        for i in range(each):
+            kind = PersonKind.PARTY_MEMBER if party_orgs and i % 3 == 2 else PersonKind.VOLUNTEER
+            n += 1
+            person = person_row(ctx, rng, fake, n=n, kind=kind, party_orgs=party_orgs)
+            person.community = community
+            people.append(person)
+    Person.objects.bulk_create(people, batch_size=2000)
+    ctx.stats.add("orgs.person", len(people))
 
 
 def _rules(d) -> None:
