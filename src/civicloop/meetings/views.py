@@ -47,8 +47,28 @@ def meeting_list(request):
     return render(request, "meetings/list.html", {
         "meetings": selectors.meeting_list_for(user)[:200], "may_convene": convene, "streets": streets,
         "district_allowed": convene and own is None,
-        "chairs": staff_list_for(user).order_by("username")[:300] if convene else [],
+        "chairs": _chairs(user) if convene else [],
     })
+
+
+def _chairs(user) -> list:
+    """Who is offered as the chair: the leaders first, then the district's and the streets' offices' staff — not
+    every committee worker and handler of the district (the service accepts any active account of it)."""
+    from django.db.models import Case, IntegerField, Q, Value, When
+
+    from civicloop.orgs.constants import Role, UnitKind
+
+    leader = Q(role_rows__role=Role.LEADER)
+    office = Q(unit__kind__in=[UnitKind.DISTRICT_OFFICE, UnitKind.RESEARCH_OFFICE, UnitKind.STREET_OFFICE])
+    rows = (staff_list_for(user).filter(leader | office).select_related("unit")
+            .annotate(first=Case(When(leader, then=Value(0)), default=Value(1), output_field=IntegerField()))
+            .order_by("first", "unit__code", "username"))
+    seen, chairs = set(), []
+    for u in rows[:400]:  # a leader with two roles comes twice from the join
+        if u.pk not in seen:
+            seen.add(u.pk)
+            chairs.append(u)
+    return chairs
 
 
 def _offers(user, meeting, pack: dict) -> dict:

@@ -121,6 +121,10 @@ def test_pages_offer_what_the_services_accept(client, world, sources, district_m
     assert "区工作例会" in page and "meetings/items" not in page and "例会已召开" not in page
     assert 'name="title"' not in client.get("/meetings/").content.decode()  # no new-meeting form
     login(client, world.district_admin)
+    chairs = client.get("/meetings/").content.decode().split('id="m-chair"')[1].split("</select>")[0]
+    # the chair: leaders first, then the offices' staff — not a committee's worker or a department's handler
+    assert chairs.index(f'value="{world.leader.pk}"') < chairs.index(f'value="{world.street_dispatcher.pk}"')
+    assert f'value="{world.committee_worker.pk}"' not in chairs and f'value="{world.dept_handler.pk}"' not in chairs
     page = client.get(f"/meetings/{district_meeting.pk}/").content.decode()
     assert "例会已召开" in page and "记录决定" not in page  # decisions once held
     held(district_meeting, world.district_admin)
