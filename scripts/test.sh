@@ -19,9 +19,9 @@ trap 'scripts/pg.sh stop; [ -n "${beat:-}" ] && kill "$beat" 2>/dev/null || true
 PG_URL="$(scripts/pg.sh start)"
 logs="$(mktemp -d)"
 echo "== pytest on SQLite and on PostgreSQL, side by side (logs: $logs)"
-env -u DATABASE_URL $BIN/pytest -q "$@" >"$logs/sqlite.log" 2>&1 &
+env -u DATABASE_URL $BIN/pytest -q --durations=25 "$@" >"$logs/sqlite.log" 2>&1 &
 sqlite_pid=$!
-DATABASE_URL="$PG_URL" $BIN/pytest -q "$@" >"$logs/postgresql.log" 2>&1 &
+DATABASE_URL="$PG_URL" $BIN/pytest -q --durations=25 "$@" >"$logs/postgresql.log" 2>&1 &
 pg_pid=$!
 ( while sleep 60; do echo "   … $(date +%H:%M) still running: SQLite $(tail -c 80 "$logs/sqlite.log" | tr -d '\n' | grep -o '\[ *[0-9]*%\]' | tail -1), PostgreSQL $(tail -c 80 "$logs/postgresql.log" | tr -d '\n' | grep -o '\[ *[0-9]*%\]' | tail -1)"; done ) &
 beat=$!
