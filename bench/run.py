@@ -281,7 +281,8 @@ def hall(db: str, env: dict, tmp: Path) -> list[Result]:
 @step
 def dupes(db: str, env: dict, tmp: Path) -> list[Result]:
     """Duplicate check of a new case against BENCH_DUPES_OPEN (100,000) open cases (goal p95 ≤ 5 ms), the index's
-    cold build per process, and precision/recall on the hand-written labelled set beside them (bench/dupes_bench.py)."""
+    cold build per process, and precision/recall beside them on the hand-written held-out set (the honest figure)
+    and the tuning set (bench/dupes_bench.py)."""
     subprocess.run([str(BIN / "civicloop"), "migrate", "-v0"], env=env, check=True)
     seconds, peak, out = run_measured([str(BIN / "python"), str(ROOT / "bench" / "dupes_bench.py")], env)
     rows = json.loads(out.strip().splitlines()[-1])

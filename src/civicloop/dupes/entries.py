@@ -1,5 +1,6 @@
 """One rule for turning a complaint into an `Entry`, shared by the index (open cases), the draft check (the form
-being filled in) and the evaluation (the labelled set): the place picked, completed by the place words of the text."""
+being filled in) and the evaluation (the tuning and held-out sets): the place picked, completed by the place words
+of the text."""
 
 from __future__ import annotations
 

@@ -1,6 +1,6 @@
 """Is one complaint the same problem as another? Pure: text, place, category and time of two `Entry`s → a score in
-0–1 and its reason. The weights and the threshold live in `constants`; the labelled set (`data/eval_set.json`,
-`tests/test_quality.py`) judges them.
+0–1 and its reason. The weights and the threshold live in `constants`; the tuning set (`data/tuning_set.json`) chose
+them and the held-out set (`data/heldout_set.json`) judges them (`evaluation.py`, `tests/test_quality.py`).
 
 Place is a gate, not only a weight: the same problem at another place is another problem (two broken elevators
 are two elevators), so a pair with no place in common scores 0 whatever its words. Within one place, the words must
