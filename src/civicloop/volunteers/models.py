@@ -138,6 +138,28 @@ class HoursEntry(Territorial):
                    models.Index(fields=["member", "day"], name="vol_entry_member_day")]
 
 
+class MemberYearHours(Territorial):
+    """A member's hours in a calendar year (the year of the ledger rows' `day`): the sum of their ledger rows of that
+    year, kept by every service that writes the ledger in the same transaction (`services/totals.py`), so that the
+    board, the recognition lists and the hours per unit read one row per member instead of every shift. The
+    territory and the unit are the member's (no service moves a member or changes their unit)."""
+
+    member = models.ForeignKey(Member, on_delete=models.PROTECT, related_name="year_totals")
+    year = models.PositiveSmallIntegerField(_("年度"))
+    unit = models.ForeignKey("orgs.Unit", null=True, blank=True, on_delete=models.PROTECT, related_name="+",
+                             verbose_name=_("所在单位"))
+    hours = models.DecimalField(_("时长"), max_digits=10, decimal_places=2, default=0)
+
+    class Meta:
+        verbose_name = _("年度服务时长")
+        verbose_name_plural = _("年度服务时长")
+        ordering = ["year", "member"]
+        constraints = [models.UniqueConstraint(fields=["member", "year"], name="vol_one_total_per_member_year")]
+        indexes = [models.Index(fields=["street", "year", "hours"], name="vol_total_street_year"),
+                   models.Index(fields=["community", "year", "hours"], name="vol_total_comm_year"),
+                   models.Index(fields=["district", "year", "hours"], name="vol_total_district_year")]
+
+
 class RecognitionRule(TenantModel):
     """A recognition list (最美志愿者 …) as data: the members of the district (or of one street) with at least
     `min_hours` in the year, the top `top_n` by hours (all those tied at the last place included), optionally
