@@ -131,10 +131,8 @@ class HoursEntry(Territorial):
         verbose_name = _("服务时长记录")
         verbose_name_plural = _("服务时长记录")
         ordering = ["day", "id"]
+        # the board reads the year totals (MemberYearHours), not the ledger: no covering index of a street's year
         indexes = [models.Index(fields=["community", "day"], name="vol_entry_comm_day"),
-                   # covering the board's one scan of a street's year (no row read from the table)
-                   models.Index(fields=["street", "day", "community", "member", "unit", "hours"],
-                                name="vol_entry_street_day"),
                    models.Index(fields=["member", "day"], name="vol_entry_member_day")]
 
 

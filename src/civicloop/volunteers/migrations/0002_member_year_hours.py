@@ -39,19 +39,57 @@ class Migration(migrations.Migration):
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('year', models.PositiveSmallIntegerField(verbose_name='年度')),
                 ('hours', models.DecimalField(decimal_places=2, default=0, max_digits=10, verbose_name='时长')),
-                ('community', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='places.place', verbose_name='社区')),
-                ('district', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='places.place', verbose_name='区')),
-                ('member', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='year_totals', to='volunteers.member')),
-                ('street', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='places.place', verbose_name='街道')),
-                ('unit', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='orgs.unit', verbose_name='所在单位')),
             ],
             options={
                 'verbose_name': '年度服务时长',
                 'verbose_name_plural': '年度服务时长',
                 'ordering': ['year', 'member'],
-                'indexes': [models.Index(fields=['street', 'year', 'hours'], name='vol_total_street_year'), models.Index(fields=['community', 'year', 'hours'], name='vol_total_comm_year'), models.Index(fields=['district', 'year', 'hours'], name='vol_total_district_year')],
-                'constraints': [models.UniqueConstraint(fields=('member', 'year'), name='vol_one_total_per_member_year')],
             },
+        ),
+        migrations.RemoveIndex(
+            model_name='hoursentry',
+            name='vol_entry_street_day',
+        ),
+        migrations.AddField(
+            model_name='memberyearhours',
+            name='community',
+            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='places.place', verbose_name='社区'),
+        ),
+        migrations.AddField(
+            model_name='memberyearhours',
+            name='district',
+            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='places.place', verbose_name='区'),
+        ),
+        migrations.AddField(
+            model_name='memberyearhours',
+            name='member',
+            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='year_totals', to='volunteers.member'),
+        ),
+        migrations.AddField(
+            model_name='memberyearhours',
+            name='street',
+            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='places.place', verbose_name='街道'),
+        ),
+        migrations.AddField(
+            model_name='memberyearhours',
+            name='unit',
+            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='orgs.unit', verbose_name='所在单位'),
+        ),
+        migrations.AddIndex(
+            model_name='memberyearhours',
+            index=models.Index(fields=['street', 'year', 'hours'], name='vol_total_street_year'),
+        ),
+        migrations.AddIndex(
+            model_name='memberyearhours',
+            index=models.Index(fields=['community', 'year', 'hours'], name='vol_total_comm_year'),
+        ),
+        migrations.AddIndex(
+            model_name='memberyearhours',
+            index=models.Index(fields=['district', 'year', 'hours'], name='vol_total_district_year'),
+        ),
+        migrations.AddConstraint(
+            model_name='memberyearhours',
+            constraint=models.UniqueConstraint(fields=('member', 'year'), name='vol_one_total_per_member_year'),
         ),
         migrations.RunPython(fill_totals, migrations.RunPython.noop, elidable=True),
     ]
