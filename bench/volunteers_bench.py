@@ -3,7 +3,8 @@
 1. a bench district (its own codes) with one street of BENCH_VOL_COMMUNITIES (25) communities, each with
    BENCH_VOL_MEMBERS (100) members (a third reporting party members of 20 agencies), 24 needs a month over a year
    and a ledger row per shift — BENCH_VOL_SHIFTS (40) shifts per member in the year, bulk-written (the prefill is
-   not what is measured), and 10 open needs per community;
+   not what is measured; the members' year totals are then computed from it, `services.totals_rebuild`), and 10 open
+   needs per community;
 2. the volunteer board of the street (`selectors.board_for` for a street office's dispatcher, and the page rendered
    around it by `views.board`) → p50 / p95 of BENCH_VOL_READS (30) reads (goal ≤ 100 ms).
 Prints one JSON line: a list of {name, seconds, rows, note}.
@@ -38,6 +39,7 @@ from civicloop.volunteers import views  # noqa: E402
 from civicloop.volunteers.constants import MemberKind, NeedCategory, NeedState, SignUpState  # noqa: E402
 from civicloop.volunteers.models import HoursEntry, Member, ServiceNeed, SignUp  # noqa: E402
 from civicloop.volunteers.selectors import board_for  # noqa: E402
+from civicloop.volunteers.services import totals_rebuild  # noqa: E402
 from civicloop.workdays.calendar import SHANGHAI  # noqa: E402
 
 COMMUNITIES = int(os.environ.get("BENCH_VOL_COMMUNITIES", "25"))
@@ -120,9 +122,10 @@ def prefill(district, street) -> int:
                        signup=s, kind="service", day=s.check_in_at.astimezone(SHANGHAI).date(), hours=s.hours,
                        created_at=s.check_out_at) for s in signups], batch_size=5000)
         rows += len(signups)
+    totals_rebuild(district_id=district.pk)  # the members' year totals the board reads, as the demo's bulk step does
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
-            for t in ("volunteers_hoursentry", "volunteers_member", "volunteers_serviceneed", "volunteers_signup"):
+            for t in ("volunteers_hoursentry", "volunteers_member", "volunteers_memberyearhours", "volunteers_serviceneed", "volunteers_signup"):
                 cursor.execute(f"ANALYZE {t}")
     return rows
 

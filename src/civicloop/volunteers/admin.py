@@ -5,7 +5,7 @@ from django.contrib import admin
 
 from civicloop.core.admin import ReadOnlyAdmin
 
-from .models import HoursEntry, Member, RecognitionRule, ServiceNeed, SignUp
+from .models import HoursEntry, Member, MemberYearHours, RecognitionRule, ServiceNeed, SignUp
 
 
 @admin.register(Member)
@@ -30,6 +30,12 @@ class SignUpAdmin(ReadOnlyAdmin):
 class HoursEntryAdmin(ReadOnlyAdmin):
     list_display = ("day", "member", "unit", "kind", "hours")
     list_filter = ("kind",)
+
+
+@admin.register(MemberYearHours)
+class MemberYearHoursAdmin(ReadOnlyAdmin):
+    list_display = ("year", "member", "community", "unit", "hours")
+    list_filter = ("year",)
 
 
 @admin.register(RecognitionRule)

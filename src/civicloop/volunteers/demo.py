@@ -30,8 +30,16 @@ from civicloop.workdays.calendar import SHANGHAI
 
 from .constants import MemberKind, NeedCategory, NeedState, SignUpState
 from .hours import shift_hours
-from .models import HoursEntry, Member, RecognitionRule, ServiceNeed, SignUp
-from .services import member_register, need_post, rule_save, signup_check_in, signup_check_out, signup_create
+from .models import HoursEntry, Member, MemberYearHours, RecognitionRule, ServiceNeed, SignUp
+from .services import (
+    member_register,
+    need_post,
+    rule_save,
+    signup_check_in,
+    signup_check_out,
+    signup_create,
+    totals_rebuild,
+)
 
 NEEDS_PER_MONTH = 2
 PER_COMMUNITY_AT_SCALE_1, PER_COMMUNITY_MIN = 60, 4  # volunteers and party members a community's roster adds
@@ -105,12 +113,14 @@ def generate_volunteers(ctx) -> None:
         HoursEntry(district=d, street_id=s.street_id, community_id=s.community_id, member=s.member,
                    unit_id=s.member.unit_id, signup=s, kind="service", day=s.check_in_at.astimezone(SHANGHAI).date(),
                    hours=s.hours, created_at=s.check_out_at) for s in signups], batch_size=2000)
+    totals_rebuild(district_id=d.pk)  # the year totals the board reads, from the ledger just written
     _rules(d)
     done_when = _done_when(ctx, end)
     ctx.stats.add("volunteers.member", Member.objects.filter(district=d).count())
     ctx.stats.add("volunteers.need", ServiceNeed.objects.filter(district=d).count())
     ctx.stats.add("volunteers.signup", SignUp.objects.filter(district=d).count())
     ctx.stats.add("volunteers.hours_entry", HoursEntry.objects.filter(district=d).count())
+    ctx.stats.add("volunteers.member_year_hours", MemberYearHours.objects.filter(district=d).count())
     ctx.log(f"  volunteers: {len(members)} members, {len(needs)} needs, {len(signups)} shifts{done_when}")
 
 
@@ -176,6 +186,7 @@ def _done_when(ctx, end: dt.datetime) -> str:
 def delete_volunteers(district) -> None:
     """The reset step (`VolunteersConfig.demo_reset_steps`): every volunteers row of `district`, before the demo's
     people records and units are deleted."""
+    MemberYearHours.objects.filter(district=district).delete()
     HoursEntry.objects.filter(district=district).delete()
     SignUp.objects.filter(district=district).delete()
     ServiceNeed.objects.filter(district=district).delete()

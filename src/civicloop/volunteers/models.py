@@ -131,11 +131,31 @@ class HoursEntry(Territorial):
         verbose_name = _("服务时长记录")
         verbose_name_plural = _("服务时长记录")
         ordering = ["day", "id"]
+        # the board reads the year totals (MemberYearHours), not the ledger: no covering index of a street's year
         indexes = [models.Index(fields=["community", "day"], name="vol_entry_comm_day"),
-                   # covering the board's one scan of a street's year (no row read from the table)
-                   models.Index(fields=["street", "day", "community", "member", "unit", "hours"],
-                                name="vol_entry_street_day"),
                    models.Index(fields=["member", "day"], name="vol_entry_member_day")]
+
+
+class MemberYearHours(Territorial):
+    """A member's hours in a calendar year (the year of the ledger rows' `day`): the sum of their ledger rows of that
+    year, kept by every service that writes the ledger in the same transaction (`services/totals.py`), so that the
+    board, the recognition lists and the hours per unit read one row per member instead of every shift. The
+    territory and the unit are the member's (no service moves a member or changes their unit)."""
+
+    member = models.ForeignKey(Member, on_delete=models.PROTECT, related_name="year_totals")
+    year = models.PositiveSmallIntegerField(_("年度"))
+    unit = models.ForeignKey("orgs.Unit", null=True, blank=True, on_delete=models.PROTECT, related_name="+",
+                             verbose_name=_("所在单位"))
+    hours = models.DecimalField(_("时长"), max_digits=10, decimal_places=2, default=0)
+
+    class Meta:
+        verbose_name = _("年度服务时长")
+        verbose_name_plural = _("年度服务时长")
+        ordering = ["year", "member"]
+        constraints = [models.UniqueConstraint(fields=["member", "year"], name="vol_one_total_per_member_year")]
+        indexes = [models.Index(fields=["street", "year", "hours"], name="vol_total_street_year"),
+                   models.Index(fields=["community", "year", "hours"], name="vol_total_comm_year"),
+                   models.Index(fields=["district", "year", "hours"], name="vol_total_district_year")]
 
 
 class RecognitionRule(TenantModel):

@@ -15,7 +15,6 @@ from django.utils import timezone
 from civicloop.core.errors import not_found
 from civicloop.core.masking import mask_name, mask_phone
 from civicloop.core.selectors import first_or_not_found
-from civicloop.orgs.models import Unit
 from civicloop.orgs.scope import scope_for
 from civicloop.places.constants import PlaceLevel
 from civicloop.places.models import Place
@@ -23,7 +22,7 @@ from civicloop.workdays.calendar import SHANGHAI
 
 from .constants import ACTIVE_SIGNUP_STATES, BOARD_NEEDS, BOARD_TOP, MemberKind, NeedState, SignUpState
 from .hours import total
-from .models import HoursEntry, Member, RecognitionRule, ServiceNeed, SignUp
+from .models import HoursEntry, Member, MemberYearHours, RecognitionRule, ServiceNeed, SignUp
 from .permissions import may_keep, visible_q
 from .recognition import recognised
 
@@ -67,8 +66,8 @@ def member_rows_for(actor, *, community_id: int | None = None, kind: str | None 
     """Members with their hours of `year` (`year_hours`), masked as the viewer may see them: two statements."""
     year = year or this_year()
     rows = list(members_for(actor, community_id=community_id, kind=kind)[:limit])
-    hours = dict(HoursEntry.objects.filter(member_id__in=[m.pk for m in rows], **in_year(year)).order_by()
-                 .values_list("member_id").annotate(h=Sum("hours")).values_list("member_id", "h"))
+    hours = dict(MemberYearHours.objects.filter(member_id__in=[m.pk for m in rows], year=year).order_by()
+                 .values_list("member_id", "hours"))
     for m in rows:
         m.year_hours = total([hours.get(m.pk)])
         shown(actor, m)
@@ -81,10 +80,10 @@ def member_get_for(actor, member_id: int) -> Member:
 
 def member_hours(member: Member, *, year: int | None = None) -> dict:
     """A member's ledger (the member already read as someone allowed to: a selector above, or their own proof):
-    totals per year, this year's rows, their sign-ups still open."""
+    totals per year (`MemberYearHours`), this year's rows, their sign-ups still open."""
     year = year or this_year()
-    by_year = [(y, total([h])) for y, h in HoursEntry.objects.filter(member=member).values_list("day__year")
-               .annotate(h=Sum("hours")).order_by("-day__year").values_list("day__year", "h")]
+    by_year = [(y, total([h])) for y, h in MemberYearHours.objects.filter(member=member).order_by("-year")
+               .values_list("year", "hours")]
     entries = list(HoursEntry.objects.filter(member=member, **in_year(year)).select_related("signup__need")
                    .order_by("-day", "-pk")[:200])
     signups = list(SignUp.objects.filter(member=member, state__in=(SignUpState.SIGNED_UP, SignUpState.CHECKED_IN))
@@ -179,7 +178,8 @@ def board_place_for(actor, place_id: int | None) -> Place:
 def board_for(actor, *, place_id: int | None = None, year: int | None = None, now: dt.datetime | None = None) -> Board:
     """The volunteer board of a district, street or community: per part below it (streets of a district,
     communities of a street) the members by kind, the year's hours and the open needs; the open needs themselves;
-    the year's top members; hours per unit. One scan of the year's ledger; seven statements, whatever the size."""
+    the year's top members; hours per unit. The year's totals per member (`MemberYearHours`), never the ledger:
+    six statements, whatever the size, over one row per member rather than one per shift."""
     place = board_place_for(actor, place_id)
     year = year or this_year()
     now = now or timezone.now()
@@ -201,19 +201,11 @@ def board_for(actor, *, place_id: int | None = None, year: int | None = None, no
                 rows[k].party_members += n
             else:
                 rows[k].volunteers += n
-    # one scan of the year's ledger, grouped by part, member and unit; the parts', members' and units' sums from it
-    by_member: dict[int, Decimal] = {}
-    by_unit: dict[int, tuple[Decimal, set]] = {}
-    for k, member_id, unit_id, h in HoursEntry.objects.filter(where, **in_year(year)).order_by().values_list(
-            key, "member_id", "unit_id").annotate(h=Sum("hours")).values_list(key, "member_id", "unit_id", "h"):
-        h = Decimal(h)
+    # the year's totals (one row per member, `MemberYearHours`), not the ledger: per part, the top members, the units
+    totals = MemberYearHours.objects.filter(where, year=year).order_by()
+    for k, h in totals.values_list(key).annotate(h=Sum("hours")).values_list(key, "h"):
         if k in rows:
-            rows[k].hours += h
-        by_member[member_id] = by_member.get(member_id, ZERO) + h
-        if unit_id is not None:
-            hours, people = by_unit.setdefault(unit_id, (ZERO, set()))
-            people.add(member_id)
-            by_unit[unit_id] = (hours + h, people)
+            rows[k].hours += Decimal(h)
     for r in rows.values():
         r.hours = total([r.hours])
     open_q = Q(where, state=NeedState.OPEN, ends_at__gt=now)
@@ -222,25 +214,24 @@ def board_for(actor, *, place_id: int | None = None, year: int | None = None, no
             rows[k].open_needs = n
     needs = list(ServiceNeed.objects.filter(open_q).select_related("community").defer("community__boundary")
                  .order_by("starts_at", "pk")[:BOARD_NEEDS])
-    top_ids = sorted(by_member.items(), key=lambda kv: (-kv[1], kv[0]))[:BOARD_TOP]
-    members = {m.pk: m for m in Member.objects.filter(pk__in=[i for i, _h in top_ids])
-               .select_related("person", "unit", "community").defer("community__boundary")} if top_ids else {}
     top = []
-    for member_id, h in top_ids:
-        m = shown(actor, members[member_id])
-        m.year_hours = total([h])
+    for t in totals.select_related("member__person", "member__unit", "member__community").defer(
+            "member__community__boundary").order_by("-hours", "member_id")[:BOARD_TOP]:
+        m = shown(actor, t.member)
+        m.year_hours = total([t.hours])
         top.append(m)
-    top_units = sorted(by_unit.items(), key=lambda kv: (-kv[1][0], kv[0]))[:BOARD_TOP]
-    names = dict(Unit.objects.filter(pk__in=[u for u, _v in top_units]).values_list("pk", "name")) if top_units else {}
-    units = [(names.get(u, ""), total([h]), len(people)) for u, (h, people) in top_units]
+    units = [(name or "", total([h]), n) for name, h, n in totals.filter(unit__isnull=False)
+             .values("unit_id", "unit__name").annotate(h=Sum("hours"), n=Count("pk")).order_by("-h", "unit_id")
+             .values_list("unit__name", "h", "n")[:BOARD_TOP]]
     return Board(place=place, year=year, rows=list(rows.values()), needs=needs, top=top, units=units)
 
 
 def unit_hours_for(actor, *, year: int | None = None) -> list[dict]:
-    """Hours per unit in the viewer's sight for the year (the party members' agencies): one statement."""
+    """Hours per unit in the viewer's sight for the year (the party members' agencies), from the members' year
+    totals: one statement."""
     year = year or this_year()
     return [{"unit_id": u, "unit_name": name, "hours": total([h]), "members": n}
-            for u, name, h, n in HoursEntry.objects.filter(visible_q(actor), **in_year(year), unit__isnull=False)
+            for u, name, h, n in MemberYearHours.objects.filter(visible_q(actor), year=year, unit__isnull=False)
             .values("unit_id", "unit__name").annotate(h=Sum("hours"), n=Count("member_id", distinct=True))
             .order_by("-h", "unit_id").values_list("unit_id", "unit__name", "h", "n")]
 
@@ -259,12 +250,12 @@ def recognition_for(actor, rule_id: int, *, year: int | None = None) -> tuple[Re
     [(Listed, member)]. Two statements."""
     rule = first_or_not_found(rules_for(actor), pk=rule_id)
     year = year or this_year()
-    qs = HoursEntry.objects.filter(visible_q(actor), **in_year(year))
+    qs = MemberYearHours.objects.filter(visible_q(actor), year=year)
     if rule.street_id is not None:
         qs = qs.filter(street_id=rule.street_id)
     if rule.kind:
         qs = qs.filter(member__kind=rule.kind)
-    totals = list(qs.values("member_id").annotate(h=Sum("hours")).values_list("member_id", "h"))
+    totals = list(qs.order_by().values_list("member_id", "hours"))
     listed = recognised(totals, top_n=rule.top_n, min_hours=rule.min_hours)
     members = {m.pk: m for m in Member.objects.filter(pk__in=[r.key for r in listed])
                .select_related("person", "unit", "community").defer("community__boundary")}

@@ -29,6 +29,7 @@ from ..permissions import (
     visible_q,
 )
 from ._common import audit, not_future, text_required
+from .totals import add_to_totals
 
 
 def _day(at: dt.datetime) -> dt.date:
@@ -184,7 +185,10 @@ def signup_correct(*, actor, signup_id: int, check_in_at: dt.datetime, check_out
 
 
 def _entry(signup: SignUp, kind: str, hours: Decimal, day: dt.date, *, actor, now, note: str = "") -> HoursEntry:
-    return HoursEntry.objects.create(
+    """A ledger row, and its hours added to the member's total of its year (the caller's transaction)."""
+    entry = HoursEntry.objects.create(
         district_id=signup.district_id, street_id=signup.street_id, community_id=signup.community_id,
         member_id=signup.member_id, unit_id=signup.member.unit_id, signup=signup, kind=kind, day=day, hours=hours,
         note=note[:200], created_by=actor, created_at=now)
+    add_to_totals(entry)
+    return entry

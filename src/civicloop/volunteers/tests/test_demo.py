@@ -10,7 +10,14 @@ from django.db.models import Sum
 from civicloop.cases import demo as cases_demo
 from civicloop.demo.generator import district_reset, generate, preset_district
 from civicloop.orgs.models import User
-from civicloop.volunteers.models import HoursEntry, Member, RecognitionRule, ServiceNeed, SignUp
+from civicloop.volunteers.models import (
+    HoursEntry,
+    Member,
+    MemberYearHours,
+    RecognitionRule,
+    ServiceNeed,
+    SignUp,
+)
 from civicloop.volunteers.selectors import board_for, recognition_for
 
 SCALE = 0.005
@@ -52,10 +59,17 @@ def test_a_year_of_hours_and_the_done_when_flow(client):
     _rule, listed = recognition_for(admin, rule.pk, year=2026)
     assert all(r.hours >= rule.min_hours for r, _m in listed)
     assert stats.counts["volunteers.hours_entry"] == HoursEntry.objects.filter(district=d).count()
+    # the members' year totals (bulk history rebuilt, the done-when shift added by the check-out) equal the ledger
+    sums: dict = {}
+    for member_id, day, hours in HoursEntry.objects.filter(district=d).values_list("member_id", "day", "hours"):
+        sums[(member_id, day.year)] = sums.get((member_id, day.year), 0) + hours
+    assert sums and {(m, y): h for m, y, h in MemberYearHours.objects.filter(district=d).values_list(
+        "member_id", "year", "hours")} == sums
     client.force_login(grid)
     assert client.get("/volunteers/").status_code == 200
     first = ledger(d)
     district_reset(d)
     assert not Member.objects.exists() and not HoursEntry.objects.exists() and not RecognitionRule.objects.exists()
+    assert not MemberYearHours.objects.exists()
     generate("xuhui", scale=SCALE, seed=1, apps=["volunteers"])
     assert ledger(preset_district("xuhui")) == first
