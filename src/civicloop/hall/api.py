@@ -17,11 +17,11 @@ from .inputs import (
     BallotIn,
     ConventionIn,
     HallMeetingIn,
+    HallTopicIn,
     HideIn,
     MeetingHeldIn,
     OutcomeIn,
     PostIn,
-    TopicIn,
     VoteIn,
 )
 from .models import VoteRule
@@ -46,7 +46,7 @@ class CommunityPage(Schema):
     items: list[CommunityOut]
 
 
-class TopicOut(Schema):
+class HallTopicOut(Schema):
     id: int
     community_id: int
     place_id: int
@@ -94,7 +94,7 @@ class HallMeetingOut(Schema):
         return str(HallMeetingState(obj.state).label)
 
 
-class ResultOut(Schema):
+class VoteResultOut(Schema):
     """A secret ballot's choices stay unseen while it runs (`permissions.choices_visible`): yes, no, abstain,
     approved and passed are then null; the turnout (cast, quorum_met) is shown."""
     eligible: int
@@ -153,13 +153,13 @@ class BallotOut(Schema):
 
 class VoteDetailOut(Schema):
     vote: VoteOut
-    result: ResultOut  # running while open, frozen once closed
+    result: VoteResultOut  # running while open, frozen once closed
     outcomes: list[OutcomeOut]
     ballots: list[BallotOut]  # an open ballot's choices (a secret ballot: none)
 
 
 class TopicDetailOut(Schema):
-    topic: TopicOut
+    topic: HallTopicOut
     posts: list[PostOut]
     meetings: list[HallMeetingOut]
     votes: list[VoteOut]
@@ -182,14 +182,14 @@ class ConventionOut(Schema):
 
 class HallOut(Schema):
     community: CommunityOut
-    topics: list[TopicOut]
+    topics: list[HallTopicOut]
     meetings: list[HallMeetingOut]
     votes_open: list[VoteOut]
     votes_closed: list[VoteOut]
     conventions: list[ConventionOut]
 
 
-class RuleOut(Schema):
+class VoteRuleOut(Schema):
     code: str
     name: str
     quorum_num: int
@@ -229,13 +229,13 @@ def hall(request, community_id: PathId):
     return {**ctx, "conventions": [_convention(c, c.versions.all()) for c in ctx["conventions"]]}
 
 
-@router.get("/rules", response={200: list[RuleOut], **READ_ERRORS}, summary="The quorum and majority rules")
+@router.get("/rules", response={200: list[VoteRuleOut], **READ_ERRORS}, summary="The quorum and majority rules")
 def rule_list(request):
     return list(VoteRule.objects.filter(active=True).order_by("code"))
 
 
-@router.post("/topics", response={201: TopicOut, **WRITE_ERRORS}, summary="Open a topic")
-def topic_create(request, payload: TopicIn):
+@router.post("/topics", response={201: HallTopicOut, **WRITE_ERRORS}, summary="Open a topic")
+def topic_create(request, payload: HallTopicIn):
     """About the committee's community or a compound or building of it (403 for whoever does not keep that hall)."""
     return Status(201, s.topic_create(actor=request.user, **payload.dict()))
 
@@ -245,7 +245,7 @@ def topic_get(request, topic_id: PathId):
     return selectors.topic_get_for(request.user, topic_id)
 
 
-@router.post("/topics/{topic_id}/close", response={200: TopicOut, **WRITE_ERRORS}, summary="Close a topic")
+@router.post("/topics/{topic_id}/close", response={200: HallTopicOut, **WRITE_ERRORS}, summary="Close a topic")
 def topic_close(request, topic_id: PathId):
     return s.topic_close(actor=request.user, topic_id=topic_id)
 

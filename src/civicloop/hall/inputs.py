@@ -16,7 +16,7 @@ from .constants import MAX_TEXT, Ballot, Choice, OutcomeKind, TopicOrigin
 MAX_HOUSEHOLDS = 5000
 
 
-class TopicIn(Schema):
+class HallTopicIn(Schema):
     place_id: Id = Field(..., title=_("涉及范围"))
     title: str = Field(..., max_length=200, pattern=NOT_BLANK, title=_("议题"))
     body: str = Field("", max_length=MAX_TEXT, title=_("议题说明"))

@@ -38,11 +38,11 @@ from .inputs import (
     BallotIn,
     ConventionIn,
     HallMeetingIn,
+    HallTopicIn,
     HideIn,
     MeetingHeldIn,
     OutcomeIn,
     PostIn,
-    TopicIn,
     VoteIn,
 )
 from .models import Convention, VoteRule
@@ -73,7 +73,7 @@ def hall(request, pk: int):
             payload = form_validated(ConventionIn, _form(request, "place_id", "title", "text", "effective_from"))
             version = s.convention_record(actor=user, **payload.dict())
             return done(request, reverse("hall:convention", args=[version.convention_id]), _("已录入微规约。"))
-        payload = form_validated(TopicIn, _form(request, "place_id", "title", "body", "origin", "proposer"))
+        payload = form_validated(HallTopicIn, _form(request, "place_id", "title", "body", "origin", "proposer"))
         topic = s.topic_create(actor=user, **payload.dict())
         return done(request, reverse("hall:topic", args=[topic.pk]), _("已发起议题。"))
     ctx = selectors.hall_for(user, _pk(pk))

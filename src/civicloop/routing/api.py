@@ -45,7 +45,7 @@ def case_suggestions(request, case_id: PathId):
             "units": [{"id": u.pk, "name": u.name, "p": p} for u, p in suggested["units"]]}
 
 
-class CaseRefOut(Schema):
+class RoutedCaseOut(Schema):
     id: int
     tracking_code: str
     state: str
@@ -54,7 +54,7 @@ class CaseRefOut(Schema):
     lead_unit_id: int | None
 
 
-@router.post("/cases/{case_id}/use", response={200: CaseRefOut, **WRITE_ERRORS})
+@router.post("/cases/{case_id}/use", response={200: RoutedCaseOut, **WRITE_ERRORS})
 def case_use(request, case_id: PathId, body: UseIn):
     """"Use this": triage with the suggested category and/or dispatch to the suggested lead unit, through the cases
     services (their checks hold: scope, permission, state, dispatch targets, `expected_version`)."""
@@ -70,7 +70,7 @@ class DisputeCaseOut(Schema):
     units: list[str]
 
 
-class DisputeOut(Schema):
+class JurisdictionDisputeOut(Schema):
     category_id: int | None
     category: str
     place_id: int | None
@@ -83,7 +83,7 @@ class DisputeOut(Schema):
     cases: list[DisputeCaseOut]
 
 
-@router.get("/disputes", response={200: list[DisputeOut], 400: ErrorOut, **READ_ERRORS})
+@router.get("/disputes", response={200: list[JurisdictionDisputeOut], 400: ErrorOut, **READ_ERRORS})
 def dispute_list(request, query: Query[WindowIn]):
     """Categories and places whose cases bounced between units (returns, re-dispatches to another unit) in the
     window (default: the last 180 days), with the cases behind them — the viewer's visible cases only."""

@@ -15,12 +15,12 @@ from civicloop.core.api import READ_ERRORS, WRITE_ERRORS, PageIn, PathId, paged
 from . import selectors
 from . import services as s
 from .constants import MemberKind
-from .inputs import CorrectionIn, MemberIn, MomentIn, NeedIn, RuleIn, SignUpIn
+from .inputs import CorrectionIn, MomentIn, NeedIn, RecognitionRuleIn, SignUpIn, VolunteerMemberIn
 
 router = Router(tags=["volunteers"])
 
 
-class MemberOut(Schema):
+class VolunteerMemberOut(Schema):
     id: int
     code: str
     name: str  # masked for whoever does not keep the member's community
@@ -44,7 +44,7 @@ def _member(m) -> dict:
 
 class MemberPage(Schema):
     count: int
-    items: list[MemberOut]
+    items: list[VolunteerMemberOut]
 
 
 class NeedOut(Schema):
@@ -91,7 +91,7 @@ class EntryOut(Schema):
 
 
 class MemberHoursOut(Schema):
-    member: MemberOut
+    member: VolunteerMemberOut
     year: int
     year_hours: Decimal
     all_hours: Decimal
@@ -99,7 +99,7 @@ class MemberHoursOut(Schema):
     entries: list[EntryOut]
 
 
-class BoardRowOut(Schema):
+class VolunteerBoardRowOut(Schema):
     place_id: int
     place_name: str
     volunteers: int
@@ -108,7 +108,7 @@ class BoardRowOut(Schema):
     open_needs: int
 
 
-class BoardOut(Schema):
+class VolunteerBoardOut(Schema):
     place_id: int
     place_name: str
     year: int
@@ -116,7 +116,7 @@ class BoardOut(Schema):
     party_members: int
     hours: Decimal
     open_needs: int
-    rows: list[BoardRowOut]
+    rows: list[VolunteerBoardRowOut]
     needs: list[NeedOut]
 
 
@@ -127,7 +127,7 @@ class UnitHoursOut(Schema):
     members: int
 
 
-class RuleOut(Schema):
+class RecognitionRuleOut(Schema):
     id: int
     name: str
     street_id: int | None
@@ -139,11 +139,11 @@ class RuleOut(Schema):
 class ListedOut(Schema):
     rank: int
     hours: Decimal
-    member: MemberOut
+    member: VolunteerMemberOut
 
 
 class RecognitionOut(Schema):
-    rule: RuleOut
+    rule: RecognitionRuleOut
     year: int
     listed: list[ListedOut]
 
@@ -173,8 +173,8 @@ def member_list(request, page: Query[PageIn], q: Query[MemberQuery]):
     return data
 
 
-@router.post("/members", response={201: MemberOut, **WRITE_ERRORS}, summary="Register a volunteer or a party member")
-def member_register(request, payload: MemberIn):
+@router.post("/members", response={201: VolunteerMemberOut, **WRITE_ERRORS}, summary="Register a volunteer or a party member")
+def member_register(request, payload: VolunteerMemberIn):
     """To a community the caller keeps (a committee's staff: its own). A party member needs `unit_id`, the agency
     they report from. 409 `already_registered` for a person registered before."""
     m = s.member_register(actor=request.user, **payload.dict())
@@ -189,7 +189,7 @@ def member_hours(request, member_id: PathId, q: Query[YearQuery]):
             "by_year": h["by_year"], "entries": h["entries"]}
 
 
-@router.post("/members/{member_id}/leave", response={200: MemberOut, **WRITE_ERRORS}, summary="Leave the roster")
+@router.post("/members/{member_id}/leave", response={200: VolunteerMemberOut, **WRITE_ERRORS}, summary="Leave the roster")
 def member_leave(request, member_id: PathId):
     s.member_leave(actor=request.user, member_id=member_id)
     return _member(selectors.member_get_for(request.user, member_id))
@@ -245,7 +245,7 @@ def signup_correct(request, signup_id: PathId, payload: CorrectionIn):
     return s.signup_correct(actor=request.user, signup_id=signup_id, **payload.dict())
 
 
-@router.get("/board", response={200: BoardOut, **READ_ERRORS}, summary="The volunteer board of a place")
+@router.get("/board", response={200: VolunteerBoardOut, **READ_ERRORS}, summary="The volunteer board of a place")
 def board(request, q: Query[BoardQuery]):
     b = selectors.board_for(request.user, place_id=q.place_id, year=q.year)
     return {"place_id": b.place.pk, "place_name": b.place.name, "year": b.year, "volunteers": b.volunteers,
@@ -260,13 +260,13 @@ def unit_hours(request, q: Query[YearQuery]):
     return selectors.unit_hours_for(request.user, year=q.year)
 
 
-@router.get("/rules", response={200: list[RuleOut], **READ_ERRORS}, summary="Recognition rules")
+@router.get("/rules", response={200: list[RecognitionRuleOut], **READ_ERRORS}, summary="Recognition rules")
 def rule_list(request):
     return list(selectors.rules_for(request.user))
 
 
-@router.post("/rules", response={201: RuleOut, **WRITE_ERRORS}, summary="Add a recognition rule")
-def rule_create(request, payload: RuleIn):
+@router.post("/rules", response={201: RecognitionRuleOut, **WRITE_ERRORS}, summary="Add a recognition rule")
+def rule_create(request, payload: RecognitionRuleIn):
     return Status(201, s.rule_save(actor=request.user, **payload.dict()))
 
 

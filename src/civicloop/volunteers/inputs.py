@@ -17,7 +17,7 @@ from .constants import MAX_SLOTS, MemberKind, NeedCategory
 NO_NUL = r"^[^\x00]*$"
 
 
-class MemberIn(Schema):
+class VolunteerMemberIn(Schema):
     """A new person record registered to a community (or `person_id`: an existing record of the district)."""
 
     community_id: Id = Field(..., title=_("社区"))
@@ -59,7 +59,7 @@ class ProofIn(Schema):
     phone_last4: str = Field(..., pattern=r"^[0-9]{4}$", title=_("手机号后四位"))
 
 
-class RuleIn(Schema):
+class RecognitionRuleIn(Schema):
     name: str = Field(..., max_length=60, pattern=NOT_BLANK, title=_("名称"))
     street_id: Id | None = Field(None, title=_("街道"))
     kind: MemberKind | None = Field(None, title=_("身份"))

@@ -30,7 +30,7 @@ from . import selectors
 from . import services as s
 from .constants import MemberKind, NeedCategory
 from .error_codes import VolunteerErrorCode
-from .inputs import CorrectionIn, MemberIn, MomentIn, NeedIn, ProofIn, SignUpIn
+from .inputs import CorrectionIn, MomentIn, NeedIn, ProofIn, SignUpIn, VolunteerMemberIn
 from .models import Member
 
 LOCAL = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2})?$")
@@ -90,7 +90,7 @@ def members(request):
     user = request.user
     kept = _communities_kept(user)
     if request.method == "POST":
-        payload = form_validated(MemberIn, _form(request, "community_id", "kind", "name", "phone", "unit_id"))
+        payload = form_validated(VolunteerMemberIn, _form(request, "community_id", "kind", "name", "phone", "unit_id"))
         member = s.member_register(actor=user, **payload.dict())
         return done(request, reverse("volunteers:members") + f"?community={member.community_id}",
                     _("已登记报到：编号 %(code)s。") % {"code": member.person.code})
