@@ -45,7 +45,7 @@ def test_the_grid_worker_sees_the_elevators_reports_and_the_dispatcher_merges(tr
     shots = Path(settings.VAR_DIR) / "screenshots"
     shots.mkdir(parents=True, exist_ok=True)
     page = browser_page
-    page.set_default_timeout(90_000)  # a shared, busy machine
+    page.set_default_timeout(90_000)  # a shared, busy machine (expect() has its own timeout: given below)
     _login(page, live_server.url, world.committee_worker)
     for width in (1366, 390):
         page.set_viewport_size({"width": width, "height": 900})
@@ -54,9 +54,9 @@ def test_the_grid_worker_sees_the_elevators_reports_and_the_dispatcher_merges(tr
         page.fill("#id_description", "12号楼电梯又坏了，老人下不了楼")
         page.locator("#id_description").dispatch_event("change")
         box = page.locator("#dupes-check")
-        expect(box).to_contain_text(reports[0].tracking_code)
-        expect(box).to_contain_text(reports[1].tracking_code)
-        expect(box).to_contain_text("同一楼栋")
+        expect(box).to_contain_text(reports[0].tracking_code, timeout=60_000)
+        expect(box).to_contain_text(reports[1].tracking_code, timeout=60_000)
+        expect(box).to_contain_text("同一楼栋", timeout=60_000)
         assert page.evaluate("document.documentElement.scrollWidth") <= width
         page.screenshot(path=str(shots / f"dupes-register-{width}.png"), full_page=True)
     new = s.case_register(actor=world.committee_worker, channel=Channel.GRID_INSPECTION, place_id=world.comm_a1.pk,
@@ -67,11 +67,11 @@ def test_the_grid_worker_sees_the_elevators_reports_and_the_dispatcher_merges(tr
         page.set_viewport_size({"width": width, "height": 900})
         page.goto(f"{live_server.url}/cases/{new.tracking_code}/")
         panel = page.locator("#dupes-panel")
-        expect(panel).to_contain_text("可能重复的未办结工单")
-        expect(panel).to_contain_text(reports[1].tracking_code)
+        expect(panel).to_contain_text("可能重复的未办结工单", timeout=60_000)
+        expect(panel).to_contain_text(reports[1].tracking_code, timeout=60_000)
         assert page.evaluate("document.documentElement.scrollWidth") <= width
         page.screenshot(path=str(shots / f"dupes-case-{width}.png"), full_page=True)
     page.once("dialog", lambda d: d.accept())
     page.locator("#dupes-panel button", has_text="全部并入本工单").click()
-    expect(page.locator("body")).to_contain_text("合并到本工单")
+    expect(page.locator("body")).to_contain_text("合并到本工单", timeout=60_000)
     assert set(Case.objects.filter(merged_into=new).values_list("pk", flat=True)) == {r.pk for r in reports}

@@ -61,4 +61,5 @@ def test_enqueue_due_respects_each_interval():
     assert [path for path, _task, _every in periodic_tasks()] == [
         "civicloop.core.tasks.wal_checkpoint", "civicloop.core.tasks.rate_counts_purge",
         "civicloop.files.tasks.orphans_purge", "civicloop.cases.tasks.supervise_overdue",
-        "civicloop.dashboard.tasks.refresh_rollups", "civicloop.signs.tasks.evaluate_all"]
+        "civicloop.dashboard.tasks.refresh_rollups", "civicloop.signs.tasks.evaluate_all",
+        "civicloop.signs.tasks.partitions_ahead", "civicloop.routing.tasks.refit_all", "civicloop.hall.tasks.close_due"]
