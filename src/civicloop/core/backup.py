@@ -1,7 +1,7 @@
 """Backup and restore of the whole database: `civicloop backup FILE` and `civicloop restore FILE`.
 
-PostgreSQL: `pg_dump --format=custom`, restored by `pg_restore --clean --if-exists --single-transaction`, so a
-restore that fails half-way leaves the database as it was. SQLite: the online backup API, which copies a
+PostgreSQL: `pg_dump --format=custom`, restored by its SQL piped into psql in one transaction after the schema is
+made anew, so a restore that fails half-way leaves the database as it was. SQLite: the online backup API, which copies a
 consistent snapshot while the server keeps running (a plain file copy of a WAL database can miss the -wal part).
 
 A restore first checks that the file is a backup of the right kind — the same engine, readable, and a
@@ -124,11 +124,35 @@ def restore(source: Path, *, alias: str = "default") -> Database:
     if db.engine == "sqlite":
         _sqlite_restore(db, source)
     else:
-        _pg_run("pg_restore", db, [
-            "--clean", "--if-exists", "--no-owner", "--single-transaction", "--exit-on-error", "--no-password",
-            "--dbname", db.name, str(source),
-        ])
+        _pg_restore(db, source)
     return db
+
+
+def _pg_restore(db: Database, source: Path) -> None:
+    """The archive's SQL (`pg_restore --file -`) piped into psql in one transaction, after the schema is dropped
+    and made anew: `pg_restore --clean` drops table by table, and cannot drop the constraints a monthly partition
+    inherits (signs' readings, decision 84). A failure anywhere rolls everything back."""
+    env = pg_environment(db)
+    psql = subprocess.Popen(
+        [pg_binary("psql"), "--no-psqlrc", "--quiet", "--single-transaction", "--set", "ON_ERROR_STOP=1",
+         "--no-password", "--dbname", db.name, "--output", os.devnull],
+        stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env)
+    dump = subprocess.Popen([pg_binary("pg_restore"), "--no-owner", "--file", "-", str(source)],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env)
+    try:
+        psql.stdin.write(b"DROP SCHEMA IF EXISTS public CASCADE;\nCREATE SCHEMA public;\n")
+        shutil.copyfileobj(dump.stdout, psql.stdin)
+    except BrokenPipeError:
+        pass  # psql stopped at an error: its message below
+    finally:
+        psql.stdin.close()
+    dump_err = dump.stderr.read().decode(errors="replace")
+    psql_err = psql.stderr.read().decode(errors="replace")
+    if dump.wait() != 0:
+        psql.wait()
+        raise BackupError(f"pg_restore failed (exit {dump.returncode}): {dump_err.strip()}")
+    if psql.wait() != 0:
+        raise BackupError(f"psql failed while restoring (exit {psql.returncode}): {psql_err.strip()}")
 
 
 def _sqlite_check(source: Path) -> None:
