@@ -64,4 +64,5 @@ def generate_clusters(ctx) -> None:
                           place_id=building.pk, description=text.format(c=building.parent.name, n=number))
         written += 1
     ctx.stats.add("cases.case", written)
+    ctx.stats.add("cases.case_event", written)  # each registered once: its register event
     ctx.log(f"  dupes: an open cluster at {here.parent.name}{here.name} ({written} cases)")
