@@ -67,6 +67,11 @@ def test_a_resident_reports_with_a_photo_and_a_map_point_at_phone_width(
     page.fill("#id_proof", "5678")
     page.click("#proof-form button[type=submit]")
     expect(page.locator("#my-photos img")).to_have_count(1)
-    page.wait_for_function("document.querySelector('#my-photos img').complete")  # loaded (slow on a busy host)
+    # loaded (slow on a busy host); polled from here: wait_for_function's string predicate is evaluated in the page
+    # with eval, which the Content-Security-Policy refuses whenever the first look does not already succeed
+    for _ in range(600):
+        if page.evaluate("document.querySelector('#my-photos img').complete"):
+            break
+        page.wait_for_timeout(100)
     assert page.evaluate("document.querySelector('#my-photos img').naturalWidth") == 800
     page.screenshot(path=str(shots / "portal-status-390.png"), full_page=True)
