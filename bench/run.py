@@ -233,16 +233,22 @@ def meetings(db: str, env: dict, tmp: Path) -> list[Result]:
     return [Result(r["name"], db, r["seconds"], 0, r.get("rows", 0), r.get("note", "")) for r in measure(env, tmp)]
 
 
+
+def script_rows(db: str, env: dict, script: str) -> list[Result]:
+    """A step measured by a script of its own (bench/<script>.py) on the migrated database: its last stdout line is
+    a JSON list of rows {name, seconds, rows?, note?}; the whole run's peak memory stands beside each."""
+    subprocess.run([str(BIN / "civicloop"), "migrate", "-v0"], env=env, check=True)
+    _seconds, peak, out = run_measured([str(BIN / "python"), str(ROOT / "bench" / f"{script}.py")], env)
+    rows = json.loads(out.strip().splitlines()[-1])
+    return [Result(r["name"], db, r["seconds"], peak, r.get("rows", 0), r.get("note", "")) for r in rows]
+
 @step
 def signs(db: str, env: dict, tmp: Path) -> list[Result]:
     """PostgreSQL only: vital signs — ingestion of batches of 1,000 readings, rule evaluation, a 30-day chart from
     the hourly rollups with BENCH_SIGNS_READINGS (10,000,000) readings stored (bench/signs_bench.py)."""
     if not db.startswith("PostgreSQL"):
         return []
-    subprocess.run([str(BIN / "civicloop"), "migrate", "-v0"], env=env, check=True)
-    seconds, peak, out = run_measured([str(BIN / "python"), str(ROOT / "bench" / "signs_bench.py")], env)
-    rows = json.loads(out.strip().splitlines()[-1])
-    return [Result(r["name"], db, r["seconds"], peak, r.get("rows", 0), r.get("note", "")) for r in rows]
+    return script_rows(db, env, "signs_bench")
 
 
 @step
@@ -252,30 +258,21 @@ def routing(db: str, env: dict, tmp: Path) -> list[Result]:
     and the suggestion read the database the same way on both; SQLite is the default deployment."""
     if db != "SQLite":
         return []
-    subprocess.run([str(BIN / "civicloop"), "migrate", "-v0"], env=env, check=True)
-    seconds, peak, out = run_measured([str(BIN / "python"), str(ROOT / "bench" / "routing_bench.py")], env)
-    rows = json.loads(out.strip().splitlines()[-1])
-    return [Result(r["name"], db, r["seconds"], peak, r.get("rows", 0), r.get("note", "")) for r in rows]
+    return script_rows(db, env, "routing_bench")
 
 
 @step
 def volunteers(db: str, env: dict, tmp: Path) -> list[Result]:
     """The volunteer board of a street (goal ≤ 100 ms) over a year of hours: 25 communities × 100 members × 40
     shifts (bench/volunteers_bench.py), on both databases."""
-    subprocess.run([str(BIN / "civicloop"), "migrate", "-v0"], env=env, check=True)
-    seconds, peak, out = run_measured([str(BIN / "python"), str(ROOT / "bench" / "volunteers_bench.py")], env)
-    rows = json.loads(out.strip().splitlines()[-1])
-    return [Result(r["name"], db, r["seconds"], peak, r.get("rows", 0), r.get("note", "")) for r in rows]
+    return script_rows(db, env, "volunteers_bench")
 
 
 @step
 def hall(db: str, env: dict, tmp: Path) -> list[Result]:
     """The deliberation hall: a vote among BENCH_HALL_HOUSEHOLDS (5,000) households closed and tallied (goal ≤ 1 s),
     on a bench district of its own (bench/hall_bench.py)."""
-    subprocess.run([str(BIN / "civicloop"), "migrate", "-v0"], env=env, check=True)
-    seconds, peak, out = run_measured([str(BIN / "python"), str(ROOT / "bench" / "hall_bench.py")], env)
-    rows = json.loads(out.strip().splitlines()[-1])
-    return [Result(r["name"], db, r["seconds"], peak, r.get("rows", 0), r.get("note", "")) for r in rows]
+    return script_rows(db, env, "hall_bench")
 
 
 @step
@@ -283,10 +280,7 @@ def dupes(db: str, env: dict, tmp: Path) -> list[Result]:
     """Duplicate check of a new case against BENCH_DUPES_OPEN (100,000) open cases (goal p95 ≤ 5 ms), the index's
     cold build per process, and precision/recall beside them on the hand-written held-out set (the honest figure)
     and the tuning set (bench/dupes_bench.py)."""
-    subprocess.run([str(BIN / "civicloop"), "migrate", "-v0"], env=env, check=True)
-    seconds, peak, out = run_measured([str(BIN / "python"), str(ROOT / "bench" / "dupes_bench.py")], env)
-    rows = json.loads(out.strip().splitlines()[-1])
-    return [Result(r["name"], db, r["seconds"], peak, r.get("rows", 0), r.get("note", "")) for r in rows]
+    return script_rows(db, env, "dupes_bench")
 
 
 @step
