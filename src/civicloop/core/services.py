@@ -87,6 +87,23 @@ def audit_write(*, action: str, user=None, username: str = "", district_id: int 
     )
 
 
+def audit_object(actor, action: str, obj, *, username: str = "", **details) -> AuditLog:
+    """The audit row of a service's change to `obj` (its district, `app_label.model` and id): what the apps'
+    services write beside each state change."""
+    return audit_write(action=action, user=actor, username=username, district_id=obj.district_id,
+                       object_type=obj._meta.label_lower, object_id=obj.pk, details=details)
+
+
+def text_required(value: str | None, label) -> str:
+    """A required free text, stripped; INVALID naming `label` when empty."""
+    from django.utils.translation import gettext_lazy as _
+
+    value = (value or "").strip()
+    if not value:
+        raise CivicError(ErrorCode.INVALID, _("请填写%(field)s。"), field=label)
+    return value
+
+
 def log_retention_days() -> int:
     """`settings.LOG_RETENTION_DAYS`, refused below `RETENTION_MIN_DAYS` (settings refuse it at start too)."""
     days = int(settings.LOG_RETENTION_DAYS)

@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-from django.utils.translation import gettext_lazy as _
-
 from civicloop.core.errors import CivicError, ErrorCode, not_found
-from civicloop.core.services import audit_write
+from civicloop.core.services import audit_object, text_required  # noqa: F401 (text_required: imported from here by the services)
 from civicloop.orgs.scope import scope_for
 from civicloop.places.constants import PlaceLevel
 from civicloop.places.models import Place
@@ -48,13 +46,5 @@ def community_of(place: Place) -> int:
     return place.pk if place.level == PlaceLevel.COMMUNITY else place.community_id
 
 
-def text_required(value: str | None, label) -> str:
-    value = (value or "").strip()
-    if not value:
-        raise CivicError(ErrorCode.INVALID, _("请填写%(field)s。"), field=label)
-    return value
-
-
 def audit(actor, action: str, obj, **details) -> None:
-    audit_write(action=action, user=actor, district_id=obj.district_id, object_type=f"hall.{obj._meta.model_name}",
-                object_id=obj.pk, details=details)
+    audit_object(actor, action, obj, **details)

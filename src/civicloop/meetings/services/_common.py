@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-from django.utils.translation import gettext_lazy as _
-
 from civicloop.core.errors import CivicError, ErrorCode, not_found
-from civicloop.core.services import audit_write
+from civicloop.core.services import audit_object, text_required  # noqa: F401 (text_required: imported from here by the services)
 
 from ..error_codes import MeetingErrorCode
 from ..models import Meeting
@@ -25,13 +23,5 @@ def meeting_for_write(actor, meeting_id: int, *, state_ok=None) -> Meeting:
     return meeting
 
 
-def text_required(value: str | None, label) -> str:
-    value = (value or "").strip()
-    if not value:
-        raise CivicError(ErrorCode.INVALID, _("请填写%(field)s。"), field=label)
-    return value
-
-
 def audit(actor, action: str, obj, **details) -> None:
-    audit_write(action=action, user=actor, district_id=obj.district_id, object_type=f"meetings.{obj._meta.model_name}",
-                object_id=obj.pk, details=details)
+    audit_object(actor, action, obj, **details)

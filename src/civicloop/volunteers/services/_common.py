@@ -5,10 +5,9 @@ from __future__ import annotations
 import datetime as dt
 
 from django.utils import timezone
-from django.utils.translation import gettext_lazy as _
 
 from civicloop.core.errors import CivicError, ErrorCode, not_found
-from civicloop.core.services import audit_write
+from civicloop.core.services import audit_object, text_required  # noqa: F401 (text_required: imported from here by the services)
 
 from ..constants import CLOCK_SLACK_MINUTES
 from ..error_codes import VolunteerErrorCode
@@ -18,8 +17,7 @@ from ..permissions import may_keep_row, visible_q
 def audit(actor, action: str, obj, *, member=None, **details) -> None:
     """One audit row; a volunteer acting on their own (no account: `actor` None) is named by their member code."""
     username = f"volunteer:{member.person.code}" if actor is None and member is not None else ""
-    audit_write(action=action, user=actor, username=username, district_id=obj.district_id,
-                object_type=f"volunteers.{obj._meta.model_name}", object_id=obj.pk, details=details)
+    audit_object(actor, action, obj, username=username, **details)
 
 
 def for_keeper(qs, actor, pk: int, *, lock: bool = True):
@@ -31,13 +29,6 @@ def for_keeper(qs, actor, pk: int, *, lock: bool = True):
     if not may_keep_row(actor, row):
         raise CivicError(ErrorCode.FORBIDDEN)
     return row
-
-
-def text_required(value: str | None, label) -> str:
-    value = (value or "").strip()
-    if not value:
-        raise CivicError(ErrorCode.INVALID, _("请填写%(field)s。"), field=label)
-    return value
 
 
 def not_future(at: dt.datetime, now: dt.datetime) -> dt.datetime:
