@@ -1,7 +1,7 @@
 """Deliberation-hall bench (issue 18), in-process against the database in DATABASE_URL (migrated), SQLite or
 PostgreSQL:
 
-1. a bench district of its own (codes 319998…: nothing of the demo is needed) with one community, one compound of
+1. a bench district of its own (codes 319996…: nothing of the demo is needed) with one community, one compound of
    100 buildings and BENCH_HALL_HOUSEHOLDS (5,000) households, its committee and grid worker;
 2. a vote of the compound's households under the "major" rule, and a ballot from every household but a few —
    prefilled by bulk insert (the ballots are not what is measured; one ballot through the service is);
@@ -36,23 +36,23 @@ from civicloop.places.services import place_create  # noqa: E402
 HOUSEHOLDS = int(os.environ.get("BENCH_HALL_HOUSEHOLDS", "5000"))
 CLOSES = int(os.environ.get("BENCH_HALL_CLOSES", "5"))
 BUILDINGS = 100
-DISTRICT = "319998000000"
+DISTRICT = "319996000000"
 
 
 def world():
     district = Place.objects.filter(code=DISTRICT).first()
     if district is None:
         district = place_create(code=DISTRICT, name="议事基准区", level=PlaceLevel.DISTRICT, abbr="YQ")
-        street = place_create(code="319998001000", name="议事基准街道", level=PlaceLevel.STREET, parent=district)
-        comm = place_create(code="319998001001", name="议事基准居委", level=PlaceLevel.COMMUNITY, parent=street)
-        comp = place_create(code="319998001001-C001", name="议事基准小区", level=PlaceLevel.COMPOUND, parent=comm)
+        street = place_create(code="319996001000", name="议事基准街道", level=PlaceLevel.STREET, parent=district)
+        comm = place_create(code="319996001001", name="议事基准居委", level=PlaceLevel.COMMUNITY, parent=street)
+        comp = place_create(code="319996001001-C001", name="议事基准小区", level=PlaceLevel.COMPOUND, parent=comm)
         for i in range(BUILDINGS):
             place_create(code=f"{comp.code}-B{i:03d}", name=f"{i}号楼", level=PlaceLevel.BUILDING, parent=comp)
         unit = Unit.objects.create(code="U-YQ-C", name="议事基准居委", kind=UnitKind.COMMITTEE, district=district,
                                    territory=comm)
         user = User.objects.create_user(username="bench_hall_grid", password=None, unit=unit, district=district)
         UserRole.objects.create(user=user, role=Role.GRID_WORKER)
-    comp = Place.objects.get(code="319998001001-C001")
+    comp = Place.objects.get(code="319996001001-C001")
     if Household.objects.filter(district=district).count() < HOUSEHOLDS:
         buildings = list(Place.objects.filter(parent=comp).order_by("code"))
         Household.objects.filter(district=district).delete()

@@ -1,7 +1,10 @@
 """`make bench`: measured numbers, written to docs/benchmarks.md.
 
-Each step runs the real `civicloop` command in a child process on a fresh database (SQLite file and a throwaway
-PostgreSQL started by scripts/pg.sh with fsync on), and records wall time and the child's peak RSS (wait4).
+Each step runs the real `civicloop` command (or a bench script) in a child process, and records wall time and the
+child's peak RSS (wait4). Each database is made fresh for the run (SQLite file and a throwaway PostgreSQL started by
+scripts/pg.sh with fsync on) and its steps share it: the later steps read the demo the first one generated, and
+each bench script builds a district of its own codes (319995… volunteers, 319996… hall, 319997… duplicates,
+319998… routing, 319999… vital signs).
 Ratios compare numbers from the same run; the machine is shared and noisy.
 
 `BENCH_ONLY=visits,plans` runs some steps: their rows replace the same steps' rows (per database) in
@@ -368,7 +371,7 @@ def write_report(results: list[Result], total: float) -> None:
         "PostgreSQL: a throwaway 15.x server on loopback, fsync and synchronous_commit **on**, shared_buffers "
         f"{os.environ.get('BENCH_PG_SHARED_BUFFERS', '2GB')}, random_page_cost "
         f"{os.environ.get('BENCH_PG_RANDOM_PAGE_COST', '1.1')}. SQLite: a file in WAL mode.",
-        "Peak memory is the child process's maximum resident set (wait4). Each step runs on a freshly migrated database.",
+        "Peak memory is the child process's maximum resident set (wait4). Each database is made fresh for the run; its steps share it.",
         "",
         "| benchmark | database | time (s) | peak RSS (MB) | rows | rows/s | note |",
         "| --- | --- | ---: | ---: | ---: | ---: | --- |",

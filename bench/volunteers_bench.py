@@ -46,7 +46,7 @@ COMMUNITIES = int(os.environ.get("BENCH_VOL_COMMUNITIES", "25"))
 MEMBERS = int(os.environ.get("BENCH_VOL_MEMBERS", "100"))
 SHIFTS = int(os.environ.get("BENCH_VOL_SHIFTS", "40"))
 READS = int(os.environ.get("BENCH_VOL_READS", "30"))
-DISTRICT = "319998000000"
+DISTRICT = "319995000000"
 
 
 def p(times):
@@ -58,11 +58,11 @@ def world():
     district = Place.objects.filter(code=DISTRICT).first()
     if district is None:
         district = place_create(code=DISTRICT, name="志愿基准区", level=PlaceLevel.DISTRICT, abbr="ZQ")
-        street = place_create(code="319998001000", name="志愿基准街道", level=PlaceLevel.STREET, parent=district)
+        street = place_create(code="319995001000", name="志愿基准街道", level=PlaceLevel.STREET, parent=district)
         for i in range(COMMUNITIES):
-            place_create(code=f"319998001{i + 1:03d}", name=f"基准{i + 1}居委", level=PlaceLevel.COMMUNITY,
+            place_create(code=f"319995001{i + 1:03d}", name=f"基准{i + 1}居委", level=PlaceLevel.COMMUNITY,
                          parent=street)
-    street = Place.objects.get(code="319998001000")
+    street = Place.objects.get(code="319995001000")
     office = Unit.objects.filter(code="ZQ-SO").first()
     if office is None:
         office = Unit.objects.create(code="ZQ-SO", name="志愿基准街道办事处", kind=UnitKind.STREET_OFFICE,
