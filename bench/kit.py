@@ -1,12 +1,14 @@
 """What the bench scripts share, so that each measures and prints the same way (`import kit`: the scripts run with
 bench/ on their path — as `python bench/<script>.py`, or imported by run.py).
 
-- figures: `p50_p95`, `p95` (the same index everywhere), `Laps` (wall and CPU seconds of each timed block);
+- figures: `p50_p95`, `p95` (the same index everywhere), `Laps` (wall and CPU seconds of each timed block),
+  `in_threads` (clients at once);
 - in-process scripts: `django_setup`, a bench district of the script's own codes (`bench_district`, `bench_unit`,
   `bench_user`), and `emit` — the rows {name, seconds, rows, note} as the last line, which run.py's `script_rows`
   reads;
 - against `civicloop serve` on loopback: `start_server` / `stop_server` (by process group), `login`, `http_times`
-  (sequential requests, ms), and `shell` / `script_json` for what runs in a child process.
+  (sequential requests, ms; `timed_gets`: their p50 / p95), and `shell` / `script_json` / `has_demo` for what
+  runs in a child process.
 Nothing here imports Django at load: the HTTP scripts are imported by run.py, which has no settings.
 """
 
@@ -18,6 +20,7 @@ import signal
 import statistics
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -42,6 +45,17 @@ def p95(times: list[float]) -> float:
 
 def p50_p95(times: list[float]) -> tuple[float, float]:
     return statistics.median(times), p95(times)
+
+
+def in_threads(target, n: int) -> float:
+    """`target(0)` … `target(n - 1)`, each in a thread of its own, all at once: the wall seconds until the last ends."""
+    threads = [threading.Thread(target=target, args=(i,)) for i in range(n)]
+    start = time.perf_counter()
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    return time.perf_counter() - start
 
 
 class Laps:
@@ -180,6 +194,11 @@ def http_times(session, path: str, n: int, *, method: str = "GET", warm: bool = 
         if last.status_code != 200:
             raise SystemExit(f"{method} {path}: {last.status_code} {last.text[:300]}")
     return times, last
+
+
+def timed_gets(session, path: str, n: int) -> tuple[float, float]:
+    """p50 / p95 in ms of `n` GETs of `path` after one to warm."""
+    return p50_p95(http_times(session, path, n)[0])
 
 
 def shell(env: dict, code: str, tag: str = "RESULT ") -> str:
