@@ -135,7 +135,8 @@ def main():
     district, metrics = world()
     devices = list(Device.objects.filter(district=district).order_by("pk").values_list("pk", "code"))
     now = timezone.now().replace(second=0, microsecond=0)
-    seconds = prefill(metrics["elevator_fault"].pk, now - dt.timedelta(hours=BATCHES // (DEVICES // 1000) + 2))
+    per_minute = max(1, DEVICES // 1000)  # batches of 1,000 devices a minute (fewer devices: one batch a minute)
+    seconds = prefill(metrics["elevator_fault"].pk, now - dt.timedelta(hours=BATCHES // per_minute + 2))
     with connection.cursor() as cursor:
         cursor.execute("SELECT count(*) FROM signs_reading")
         stored = cursor.fetchone()[0]
@@ -145,7 +146,6 @@ def main():
     results = [{"name": f"signs: prefill {stored:,} readings + rollups (SQL)", "seconds": seconds, "rows": stored,
                 "note": f"signs_reading {size} (not a goal: the stored size the others run at)"}]
     # batches of 1,000: device i's reading at minute m (one per device and minute, each batch a slice of devices)
-    per_minute = max(1, DEVICES // 1000)
     batches = []
     for b in range(BATCHES):
         minute, part = divmod(b, per_minute)
