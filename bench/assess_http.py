@@ -17,13 +17,11 @@ from __future__ import annotations
 import json
 import os
 import statistics
-import subprocess
 import time
 from pathlib import Path
 
-from cases_http import BASE, BIN, login, start_server, stop_server
+from kit import http_times, login, p95, shell, start_server, stop_server
 
-ROOT = Path(__file__).resolve().parent.parent
 DEPARTMENTS = int(os.environ.get("BENCH_ASSESS_DEPARTMENTS", "40"))
 COMPUTES = int(os.environ.get("BENCH_ASSESS_COMPUTES", "3"))
 REQUESTS = int(os.environ.get("BENCH_ASSESS_REQUESTS", "50"))
@@ -104,36 +102,13 @@ def compute_bench(run_ids: list[int], repeat: int) -> dict:
                            f"{score.denominator - score.numerator:,} late"}
 
 
-def child(env: dict, code: str) -> dict:
-    proc = subprocess.run([str(BIN / "civicloop"), "shell", "-c", code], env=env, capture_output=True, text=True)
-    if proc.returncode != 0:
-        raise SystemExit(f"assess bench child failed:\n{proc.stderr[-3000:]}")
-    out = proc.stdout
-    return json.loads(next(line for line in out.splitlines() if line.startswith("RESULT "))[7:])
-
-
-def timed(session, path: str, n: int) -> list[float]:
-    session.get(f"{BASE}{path}", timeout=120)  # warm
-    times = []
-    for _ in range(n):
-        t = time.perf_counter()
-        r = session.get(f"{BASE}{path}", timeout=120)
-        times.append((time.perf_counter() - t) * 1000)
-        if r.status_code != 200:
-            raise SystemExit(f"{path}: {r.status_code} {r.text[:300]}")
-    return sorted(times)
-
-
-def p95(times: list[float]) -> float:
-    return times[max(0, int(len(times) * 0.95) - 1)]
-
-
 def measure(env: dict, tmp: Path) -> list[dict]:
     bench = str(Path(__file__).resolve().parent)
-    setup = child(env, CHILD.format(bench=bench, fn="setup_bench", args=f"departments={DEPARTMENTS}"))
+    setup = json.loads(shell(env, CHILD.format(bench=bench, fn="setup_bench", args=f"departments={DEPARTMENTS}")))
     size = f"{setup['cases']:,} cases"
     runs = setup["runs"]
-    computed = child(env, CHILD.format(bench=bench, fn="compute_bench", args=f"{[r['id'] for r in runs]}, repeat={COMPUTES}"))
+    computed = json.loads(shell(env, CHILD.format(bench=bench, fn="compute_bench",
+                                                  args=f"{[r['id'] for r in runs]}, repeat={COMPUTES}")))
     shape = " + ".join(f"{r['units']} {r['group']} × {r['indicators']} indicators" for r in runs)
     each = ", ".join(f"{r['group']} {s:.2f} s" for r, s in zip(runs, computed["each"], strict=True))
     if setup["added_departments"]:
@@ -146,8 +121,8 @@ def measure(env: dict, tmp: Path) -> list[dict]:
     try:
         s = login(ADMIN)
         score = computed["score"]
-        page = timed(s, f"/assess/scores/{score}/", REQUESTS)
-        api = timed(s, f"/api/assess/scores/{score}", REQUESTS)
+        page, _r = http_times(s, f"/assess/scores/{score}/", REQUESTS)
+        api, _r = http_times(s, f"/api/assess/scores/{score}", REQUESTS)
     finally:
         stop_server(server)
     for label, times in (("page", page), ("API", api)):

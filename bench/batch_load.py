@@ -25,6 +25,7 @@ from pathlib import Path
 from urllib.parse import urlparse
 
 import cases_http as ch
+import kit
 
 SECONDS = float(os.environ.get("BENCH_BATCH_LOAD_SECONDS", "60"))
 SETTLE = float(os.environ.get("BENCH_BATCH_SETTLE_SECONDS", "15"))  # after the load: does the WAL come down?
@@ -32,16 +33,16 @@ QUIET = float(os.environ.get("BENCH_BATCH_QUIET_SECONDS", "10"))  # the inbox on
 
 
 def _headers(s) -> dict:
-    return {"Content-Type": "application/json", "X-CSRFToken": s.headers["X-CSRFToken"], "Referer": f"{ch.BASE}/",
+    return {"Content-Type": "application/json", "X-CSRFToken": s.headers["X-CSRFToken"], "Referer": f"{kit.BASE}/",
             "Cookie": "; ".join(f"{k}={v}" for k, v in s.cookies.items())}
 
 
 def _inbox_loop(username: str, until: float, times: list[float], failed: list[int]) -> None:
-    s = ch.login(username)
-    s.get(f"{ch.BASE}/api/cases/inbox", timeout=60)  # warm
+    s = kit.login(username)
+    s.get(f"{kit.BASE}/api/cases/inbox", timeout=60)  # warm
     while time.monotonic() < until:
         t = time.perf_counter()
-        r = s.get(f"{ch.BASE}/api/cases/inbox", timeout=60)
+        r = s.get(f"{kit.BASE}/api/cases/inbox", timeout=60)
         times.append((time.perf_counter() - t) * 1000)
         if r.status_code != 200:
             failed.append(r.status_code)
@@ -52,22 +53,13 @@ def _inbox(seconds: float) -> tuple[list[float], list[int]]:
     times: list[float] = []
     failed: list[int] = []
     until = time.monotonic() + seconds
-    threads = [threading.Thread(target=_inbox_loop, args=(u, until, times, failed)) for u in ch.INBOX_USERS]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
+    kit.in_threads(lambda i: _inbox_loop(ch.INBOX_USERS[i], until, times, failed), len(ch.INBOX_USERS))
     return times, failed
-
-
-def _p(times: list[float], q: float) -> float:
-    ordered = sorted(times)
-    return ordered[max(0, int(len(ordered) * q) - 1)] if ordered else 0.0
 
 
 def _batch_client(i: int, session, until: float, tally: dict, lock: threading.Lock) -> None:
     headers = _headers(session)
-    conn = http.client.HTTPConnection("127.0.0.1", ch.PORT, timeout=120)
+    conn = http.client.HTTPConnection("127.0.0.1", kit.PORT, timeout=120)
     n = 0
     while time.monotonic() < until:
         items = [{"channel": "hotline_12345", "description": f"压测批量 {i}-{n + k}：楼道堆物影响通行",
@@ -83,13 +75,13 @@ def _batch_client(i: int, session, until: float, tally: dict, lock: threading.Lo
                 # the server closed the idle keep-alive connection (after a Retry-After pause): a new one, as
                 # any client would; the request had not reached it
                 conn.close()
-                conn = http.client.HTTPConnection("127.0.0.1", ch.PORT, timeout=120)
+                conn = http.client.HTTPConnection("127.0.0.1", kit.PORT, timeout=120)
                 conn.request("POST", "/api/cases/register-batch", headers=headers, body=body)
                 r = conn.getresponse()
             data = r.read()
             if r.getheader("Connection", "").lower() == "close":
                 conn.close()
-                conn = http.client.HTTPConnection("127.0.0.1", ch.PORT, timeout=120)
+                conn = http.client.HTTPConnection("127.0.0.1", kit.PORT, timeout=120)
             if r.status in (429, 503):
                 with lock:
                     tally["deferred"] += 1
@@ -132,10 +124,10 @@ def measure(env: dict, tmp: Path) -> list[dict]:
     db = Path(urlparse(env["DATABASE_URL"]).path)
     wal = db.with_name(db.name + "-wal")
     mb = 2**20
-    server = ch.start_server(env, worker=True)
+    server = kit.start_server(env, worker=True)
     try:
         quiet, quiet_failed = _inbox(QUIET)
-        sessions = [ch.login(ch.DISPATCHERS[i % len(ch.DISPATCHERS)]) for i in range(ch.CLIENTS)]
+        sessions = [kit.login(ch.DISPATCHERS[i % len(ch.DISPATCHERS)]) for i in range(ch.CLIENTS)]
         tally = {"registered": 0, "failed": 0, "deferred": 0, "statuses": []}
         lock = threading.Lock()
         sizes: list[int] = []
@@ -158,7 +150,7 @@ def measure(env: dict, tmp: Path) -> list[dict]:
         stop.set()
         sampler.join()
     finally:
-        ch.stop_server(server)
+        kit.stop_server(server)
     if quiet_failed or loaded_failed:
         tally["statuses"] += quiet_failed + loaded_failed
     statuses = f" (statuses {sorted(set(tally['statuses']))})" if tally["statuses"] else ""
@@ -167,13 +159,13 @@ def measure(env: dict, tmp: Path) -> list[dict]:
                 + _checkpoints(db))
     return [
         {"name": f"SQLite batch load: {ch.CLIENTS} clients × batches of {ch.BATCH} for {SECONDS:.0f} s "
-                 f"(gunicorn {ch.WORKERS}×{ch.THREADS}, task worker on)",
+                 f"(gunicorn {kit.WORKERS}×{kit.THREADS}, task worker on)",
          "seconds": seconds, "rows": tally["registered"],
          "note": f"{tally['failed']} failed{statuses}, {tally['deferred']} batches deferred (429/503, sent again); "
                  + wal_note},
         {"name": f"inbox p95 during that batch load ({len(ch.INBOX_USERS)} users, a request every 0.25 s each)",
-         "seconds": _p(loaded, 0.95) / 1000,
-         "note": f"{len(loaded)} requests: p50 {statistics.median(loaded or [0]):.0f} / p95 {_p(loaded, 0.95):.0f} / "
+         "seconds": kit.p95(loaded) / 1000,
+         "note": f"{len(loaded)} requests: p50 {statistics.median(loaded or [0]):.0f} / p95 {kit.p95(loaded):.0f} / "
                  f"max {max(loaded, default=0):.0f} ms; quiet server before: p50 "
-                 f"{statistics.median(quiet or [0]):.0f} / p95 {_p(quiet, 0.95):.0f} ms"},
+                 f"{statistics.median(quiet or [0]):.0f} / p95 {kit.p95(quiet):.0f} ms"},
     ]

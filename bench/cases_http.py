@@ -16,68 +16,30 @@ from __future__ import annotations
 
 import json
 import os
-import signal
-import statistics
-import subprocess
-import threading
 import time
 from pathlib import Path
 
-import requests
+from kit import (
+    BASE,
+    PORT,
+    THREADS,
+    WORKERS,
+    http_times,
+    in_threads,
+    login,
+    p50_p95,
+    start_server,
+    stop_server,
+)
 
-ROOT = Path(__file__).resolve().parent.parent
-BIN = ROOT / ".venv" / "bin"
-PORT = int(os.environ.get("BENCH_HTTP_PORT", "8391"))
-BASE = f"http://127.0.0.1:{PORT}"
 CLIENTS = int(os.environ.get("BENCH_INTAKE_CLIENTS", "16"))
 INTAKE = int(os.environ.get("BENCH_INTAKE_CASES", "4000"))
-WORKERS = int(os.environ.get("BENCH_WORKERS", "2"))
-THREADS = int(os.environ.get("BENCH_THREADS", "8"))
 BATCH = int(os.environ.get("BENCH_INTAKE_BATCH", "50"))
 RUN = f"{time.time():.0f}"  # external ids unique per run: a rerun on the same database registers anew
 INBOX_REQUESTS = int(os.environ.get("BENCH_INBOX_REQUESTS", "100"))
-PASSWORD = os.environ.get("CIVICLOOP_DEMO_PASSWORD", "civicloop2026")
 DISPATCHERS = ["tpl_dispatcher", "hnl_dispatcher", "xtl_dispatcher", "fll_dispatcher", "xjh_dispatcher",
                "tl_dispatcher", "lh_dispatcher", "cq_dispatcher"]
 INBOX_USERS = ["tpl_dispatcher", "fg_handler", "tpl_c01_grid", "xh_admin"]
-
-
-def login(username: str) -> requests.Session:
-    s = requests.Session()
-    s.get(f"{BASE}/login/", timeout=30)
-    r = s.post(f"{BASE}/login/", data={"username": username, "password": PASSWORD,
-                                       "csrfmiddlewaretoken": s.cookies.get("csrftoken", "")},
-               headers={"Referer": f"{BASE}/login/"}, timeout=30, allow_redirects=False)
-    if r.status_code != 302 or "sessionid" not in s.cookies:
-        raise SystemExit(f"login failed for {username}: {r.status_code}")
-    s.get(f"{BASE}/", timeout=30)  # rotates the CSRF cookie after login
-    s.headers.update({"X-CSRFToken": s.cookies.get("csrftoken", ""), "Referer": f"{BASE}/"})
-    return s
-
-
-def start_server(env: dict, *, worker: bool = False) -> subprocess.Popen:
-    """`civicloop serve` on PORT; `worker`: with its task worker and scheduler (periodic tasks), as in production."""
-    proc = subprocess.Popen([str(BIN / "civicloop"), "serve", "--port", str(PORT), "--workers", str(WORKERS),
-                             "--threads", str(THREADS),
-                             *([] if worker else ["--no-worker"])], env=env, stdout=subprocess.DEVNULL,
-                            stderr=subprocess.DEVNULL, start_new_session=True)
-    for _ in range(240):  # ≤ 60 s
-        try:
-            if requests.get(f"{BASE}/login/", timeout=2).status_code == 200:
-                return proc
-        except requests.RequestException:
-            pass
-        time.sleep(0.25)
-    stop_server(proc)
-    raise SystemExit("civicloop serve did not answer within 60 s")
-
-
-def stop_server(proc: subprocess.Popen) -> None:
-    try:
-        os.killpg(proc.pid, signal.SIGTERM)
-        proc.wait(timeout=30)
-    except (ProcessLookupError, subprocess.TimeoutExpired):
-        os.killpg(proc.pid, signal.SIGKILL)
 
 
 def intake_http(batch: int = 0) -> tuple[float, int, int, int]:
@@ -128,13 +90,7 @@ def intake_http(batch: int = 0) -> tuple[float, int, int, int]:
                 conn = http.client.HTTPConnection("127.0.0.1", PORT, timeout=60)
         conn.close()
 
-    threads = [threading.Thread(target=client, args=(i,)) for i in range(CLIENTS)]
-    start = time.perf_counter()
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    return time.perf_counter() - start, sum(ok), sum(failed), sum(deferred)
+    return in_threads(client, CLIENTS), sum(ok), sum(failed), sum(deferred)
 
 
 def intake_raw(url: str) -> float:
@@ -171,13 +127,7 @@ def intake_raw(url: str) -> float:
     with psycopg.connect(url, autocommit=True) as conn:
         conn.execute("INSERT INTO cases_casecounter (district_id, year, last, prefix) VALUES (%s, 2099, 0, 'RAW') "
                      "ON CONFLICT DO NOTHING", (district_id,))
-    threads = [threading.Thread(target=client, args=(i,)) for i in range(CLIENTS)]
-    start = time.perf_counter()
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    seconds = time.perf_counter() - start
+    seconds = in_threads(client, CLIENTS)
     with psycopg.connect(url, autocommit=True) as conn:  # leave the database as the demo made it
         conn.execute("DELETE FROM cases_caseevent WHERE case_id IN (SELECT id FROM cases_case WHERE tracking_code "
                      "LIKE 'RAW2099-%%')")
@@ -190,17 +140,8 @@ def intake_raw(url: str) -> float:
 def inbox_p95() -> dict[str, tuple[float, float]]:
     out = {}
     for username in INBOX_USERS:
-        s = login(username)
-        s.get(f"{BASE}/api/cases/inbox", timeout=60)  # warm
-        times = []
-        for _ in range(INBOX_REQUESTS):
-            t = time.perf_counter()
-            r = s.get(f"{BASE}/api/cases/inbox", timeout=60)
-            times.append((time.perf_counter() - t) * 1000)
-            if r.status_code != 200:
-                raise SystemExit(f"inbox {username}: {r.status_code}")
-        times.sort()
-        out[username] = (statistics.median(times), times[max(0, int(len(times) * 0.95) - 1)])
+        times, _r = http_times(login(username), "/api/cases/inbox", INBOX_REQUESTS)
+        out[username] = p50_p95(times)
     return out
 
 

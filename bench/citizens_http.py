@@ -31,15 +31,13 @@ import os
 import random
 import re
 import statistics
-import subprocess
 import threading
 import time
 from pathlib import Path
 from urllib.parse import urlencode
 
-from cases_http import BASE, BIN, PORT, start_server, stop_server
+from kit import BASE, BIN, PORT, in_threads, p95, shell, start_server, stop_server
 
-ROOT = Path(__file__).resolve().parent.parent
 ORDERS = int(os.environ.get("BENCH_HOTLINE_ORDERS", "100000"))
 FORMAT = os.environ.get("BENCH_HOTLINE_FORMAT", "xlsx")
 PORTAL_CLIENTS = int(os.environ.get("BENCH_PORTAL_CLIENTS", "16"))
@@ -54,11 +52,6 @@ CONTENTS = ["楼道内长期堆放纸箱杂物，影响通行，存在消防隐�
 APPEALS = ["求助"] * 5 + ["投诉"] * 3 + ["咨询", "建议"]
 URGENCIES = ["一般"] * 8 + ["紧急", "特急"]
 SIZE_SQL = "SELECT count(*) FROM cases_case"
-
-
-def p95(times: list[float]) -> float:
-    times = sorted(times)
-    return times[max(0, int(len(times) * 0.95) - 1)]
 
 
 def demo_facts(url: str) -> dict:
@@ -239,13 +232,7 @@ def portal_reports(facts: dict) -> dict:
             times[i].append(elapsed)
         conn.close()
 
-    started = time.perf_counter()
-    threads = [threading.Thread(target=client, args=(i,)) for i in range(PORTAL_CLIENTS)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    wall = time.perf_counter() - started
+    wall = in_threads(client, PORTAL_CLIENTS)
     flat = [x for ts in times for x in ts]
     if not flat or len(failures) > len(flat) // 100:
         raise SystemExit(f"portal bench: {len(flat)} reports, failures {failures[:5]}")
@@ -292,9 +279,7 @@ def cases_top_up(url: str, facts: dict, wanted: int) -> int:
 
 def setup(env: dict) -> str:
     """The demo district's 12345 mapping ensured, and a new Open311 key of the district (the key, once)."""
-    out = subprocess.run([str(BIN / "civicloop"), "shell", "-c", SETUP.format(run=RUN)], env=env, check=True,
-                         capture_output=True, text=True).stdout
-    return next(line for line in out.splitlines() if line.startswith("KEY "))[4:]
+    return shell(env, SETUP.format(run=RUN), "KEY ")
 
 
 def open311_lists(key: str, facts: dict) -> dict[str, tuple[list[float], int]]:

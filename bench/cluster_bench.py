@@ -22,6 +22,7 @@ import time
 from pathlib import Path
 
 import django
+import kit
 import requests
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -51,13 +52,7 @@ def haproxy(command: str) -> str:
 
 
 def login(username: str) -> requests.Session:
-    s = requests.Session()
-    s.get(f"{BASE}/login/", timeout=30)
-    r = s.post(f"{BASE}/login/", data={"username": username, "password": PASSWORD,
-                                       "csrfmiddlewaretoken": s.cookies.get("csrftoken", "")},
-               headers={"Referer": f"{BASE}/login/"}, timeout=30, allow_redirects=False)
-    if r.status_code != 302:
-        raise SystemExit(f"login failed for {username}: {r.status_code}")
+    s = kit.login(username, base=BASE, password=PASSWORD, api=False)
     s.cookies.set("cl_primary", "0")  # the login's write pin does not count for what is measured next
     return s
 

@@ -26,6 +26,7 @@ import time
 from pathlib import Path
 
 import django
+import kit
 import requests
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -230,20 +231,9 @@ def test_worker_killed(ctx: dict) -> None:
         check(f"worker killed {where} the write: effect once", count == 1, f"{count} cases with its external id")
 
 
-def login(username: str) -> requests.Session:
-    s = requests.Session()
-    s.get(f"{BASE}/login/", timeout=30)
-    r = s.post(f"{BASE}/login/", data={"username": username, "password": PASSWORD,
-                                       "csrfmiddlewaretoken": s.cookies.get("csrftoken", "")},
-               headers={"Referer": f"{BASE}/login/"}, timeout=30, allow_redirects=False)
-    if r.status_code != 302:
-        raise SystemExit(f"login failed for {username}: {r.status_code}")
-    return s
-
-
 def test_replica_stopped(ctx: dict) -> None:
     print("== 3. stop the replica while the dashboard is read", flush=True)
-    s = login("district_admin")
+    s = kit.login("district_admin", base=BASE, password=PASSWORD, api=False)
     time.sleep(11)  # the login's POST pins this browser to the primary for CIVICLOOP_REPLICA_PIN_SECONDS
     first = s.get(f"{BASE}/dashboard/", timeout=30)
     check("replica: dashboard read from the replica", first.status_code == 200

@@ -22,14 +22,13 @@ import datetime as dt
 import json
 import os
 import statistics
-import subprocess
 import time
 from pathlib import Path
 from urllib.parse import parse_qsl
 
-from cases_http import BASE, BIN, INBOX_REQUESTS, INBOX_USERS, inbox_p95, login, start_server, stop_server
+from cases_http import INBOX_REQUESTS, INBOX_USERS, inbox_p95
+from kit import BASE, http_times, login, p95, shell, start_server, stop_server
 
-ROOT = Path(__file__).resolve().parent.parent
 REQUESTS = int(os.environ.get("BENCH_DASH_REQUESTS", "50"))
 DAYS = int(os.environ.get("BENCH_DASH_DAYS", "30"))
 NEW_CASES = int(os.environ.get("BENCH_DASH_NEW", "200"))
@@ -48,27 +47,7 @@ print("RESULT " + json.dumps({{"events": n, "seconds": time.perf_counter() - t}}
 
 def refresh(env: dict, rebuild: bool) -> dict:
     """The refresh in a child process, timed inside it (Django's start-up is not the refresh's)."""
-    code = REFRESH.format(fn="rollups_rebuild" if rebuild else "rollups_refresh")
-    out = subprocess.run([str(BIN / "civicloop"), "shell", "-c", code], env=env, check=True, capture_output=True,
-                         text=True).stdout
-    return json.loads(next(line for line in out.splitlines() if line.startswith("RESULT "))[7:])
-
-
-def timed(session, path: str, n: int) -> tuple[list[float], object]:
-    session.get(f"{BASE}{path}", timeout=120)  # warm
-    times, last = [], None
-    for _ in range(n):
-        t = time.perf_counter()
-        r = session.get(f"{BASE}{path}", timeout=120)
-        times.append((time.perf_counter() - t) * 1000)
-        if r.status_code != 200:
-            raise SystemExit(f"{path}: {r.status_code} {r.text[:300]}")
-        last = r
-    return sorted(times), last
-
-
-def p95(times: list[float]) -> float:
-    return times[max(0, int(len(times) * 0.95) - 1)]
+    return json.loads(shell(env, REFRESH.format(fn="rollups_rebuild" if rebuild else "rollups_refresh")))
 
 
 NAIVE = """
@@ -170,8 +149,8 @@ def measure(env: dict, tmp: Path) -> list[dict]:
         today = dt.date.fromisoformat(leader.get(f"{BASE}/api/dashboard/overview", timeout=120).json()["today"]["day"])
         start, end = today - dt.timedelta(days=DAYS - 1), today
         q = f"start={start}&end={end}"
-        d_times, d_resp = timed(leader, f"/api/dashboard/overview?{q}", REQUESTS)
-        s_times, s_resp = timed(street_s, f"/api/dashboard/overview?{q}", REQUESTS)
+        d_times, d_resp = http_times(leader, f"/api/dashboard/overview?{q}", REQUESTS)
+        s_times, s_resp = http_times(street_s, f"/api/dashboard/overview?{q}", REQUESTS)
         d_over, s_over = d_resp.json(), s_resp.json()
         d_naive, d_naive_ms = naive(url, district, start, end, today)
         s_naive, s_naive_ms = naive(url, district, start, end, today, street)
@@ -181,13 +160,13 @@ def measure(env: dict, tmp: Path) -> list[dict]:
         drills = {"on-time numerator": kpi["on_time_rate"]["numerator"], "overdue": kpi["overdue"]["numerator"]}
         drill_times, drill_notes = [], []
         for label, figure in drills.items():
-            times, r = timed(leader, f"/api/dashboard/cases?{figure['drill']}", REQUESTS)
+            times, r = http_times(leader, f"/api/dashboard/cases?{figure['drill']}", REQUESTS)
             if r.json()["count"] != figure["count"]:
                 raise SystemExit(f"drill-down {label}: {r.json()['count']} ≠ the figure's {figure['count']}")
             drill_times += times
             drill_notes.append(f"{label} ({figure['count']:,} cases): p50 {statistics.median(times):.0f} / "
                                f"p95 {p95(times):.0f} ms")
-        page_times, _r = timed(leader, f"/dashboard/cases/?{drills['overdue']['drill']}", max(5, REQUESTS // 5))
+        page_times, _r = http_times(leader, f"/dashboard/cases/?{drills['overdue']['drill']}", max(5, REQUESTS // 5))
         reports = {}
         for fmt in ("xlsx", "pdf"):
             t = time.perf_counter()
@@ -209,7 +188,7 @@ def measure(env: dict, tmp: Path) -> list[dict]:
         {"name": f"street overview JSON p95 ({size}, {DAYS}-day period)", "seconds": s95 / 1000,
          "note": f"goal ≤ 50 ms; p50 {statistics.median(s_times):.0f} ms; naive GROUP BY {s_naive_ms:.0f} ms "
                  f"(same figures, asserted) → ratio {s_naive_ms / s95:.1f}×"},
-        {"name": f"drill-down list, first page p95 ({size})", "seconds": p95(sorted(drill_times)) / 1000,
+        {"name": f"drill-down list, first page p95 ({size})", "seconds": p95(drill_times) / 1000,
          "note": "goal ≤ 100 ms; GET /api/dashboard/cases: " + "; ".join(drill_notes)
                  + f"; the page /dashboard/cases/ (overdue, {per.get('start')}–{per.get('end')}): "
                    f"p95 {p95(page_times):.0f} ms"},

@@ -15,18 +15,14 @@ Prints one JSON line: a list of {name, seconds, rows, note}.
 
 from __future__ import annotations
 
-import json
 import os
 import random
 import resource
-import statistics
-import sys
 import time
 
-import django
+from kit import Laps, bench_district, bench_unit, bench_user, django_setup, emit, p50_p95
 
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "civicloop.settings")
-django.setup()
+django_setup()
 
 from django.utils import timezone  # noqa: E402
 
@@ -36,7 +32,6 @@ from civicloop.dupes import selectors  # noqa: E402
 from civicloop.dupes.evaluation import HELDOUT_SET, TUNING_SET, load, quality  # noqa: E402
 from civicloop.dupes.index import INDEX  # noqa: E402
 from civicloop.orgs.constants import Role, UnitKind  # noqa: E402
-from civicloop.orgs.models import Unit, User, UserRole  # noqa: E402
 from civicloop.places.constants import PlaceLevel  # noqa: E402
 from civicloop.places.models import Place  # noqa: E402
 from civicloop.places.services import place_create  # noqa: E402
@@ -49,16 +44,10 @@ NAMES = "康健苑 康乐小区 田林新苑 枫林小区 东安三村 虹梅公
 DETAILS = [d for leaf in LEAVES.values() for p in leaf.problems for d in p.details]
 
 
-def p(times):
-    times = sorted(times)
-    return statistics.median(times), times[max(0, int(len(times) * 0.95) - 1)]
-
-
 def world():
-    district = Place.objects.filter(code=DISTRICT).first()
-    if district is None:
-        district = place_create(code=DISTRICT, name="查重基准区", level=PlaceLevel.DISTRICT, abbr="CQ")
-        street = place_create(code="319997001000", name="查重街道", level=PlaceLevel.STREET, parent=district)
+    district, made = bench_district(DISTRICT, "查重基准区", "CQ", street="查重街道")
+    if made:  # the communities, each with its compounds and their buildings, one after the other
+        street = Place.objects.get(code="319997001000")
         for c in range(COMMUNITIES):
             comm = place_create(code=f"319997001{c + 1:03d}", name=f"查重{c}居委", level=PlaceLevel.COMMUNITY, parent=street)
             for j in range(2):
@@ -68,13 +57,9 @@ def world():
                     Place(code=f"{comp.code}-B{b:02d}", name=f"{b}号楼", level=PlaceLevel.BUILDING, parent=comp,
                           path=f"{comp.path}{comp.code}-B{b:02d}/", district=district, street=street, community=comm)
                     for b in range(1, 21)])
-    unit = Unit.objects.filter(code=f"{DISTRICT[:6]}-DISPATCH").first() or Unit.objects.create(
-        code=f"{DISTRICT[:6]}-DISPATCH", name="查重区派单中心", kind=UnitKind.DISTRICT_OFFICE, district=district, territory=district)
-    user = User.objects.filter(username=f"cq{DISTRICT[:6]}").first()
-    if user is None:
-        user = User.objects.create_user(username=f"cq{DISTRICT[:6]}", password="bench-pass-123", unit=unit)
-        UserRole.objects.create(user=user, role=Role.DISPATCHER)
-    return district, user
+    unit = bench_unit(f"{DISTRICT[:6]}-DISPATCH", name="查重区派单中心", kind=UnitKind.DISTRICT_OFFICE,
+                      district=district, territory=district)
+    return district, bench_user(f"cq{DISTRICT[:6]}", unit=unit, role=Role.DISPATCHER, password="bench-pass-123")
 
 
 def fill(district) -> None:
@@ -136,23 +121,21 @@ def main() -> list[dict]:
         asks.append((code, f"{compounds.get(code, '')}{rng.randrange(1, 21)}号楼{rng.choice(DETAILS)}"))
     for code, text in asks[:20]:  # warm
         selectors.duplicates_of_draft(user, description=text, place_code=code)
-    times, index_times, found = [], [], 0
+    checks, index_part, found = Laps(), Laps(), 0
     from civicloop.dupes.entries import make_entry
 
     for code, text in asks:
-        t = time.perf_counter()
-        found += len(selectors.duplicates_of_draft(user, description=text, place_code=code))
-        times.append(time.perf_counter() - t)
+        with checks:
+            found += len(selectors.duplicates_of_draft(user, description=text, place_code=code))
     comm_ids = dict(Place.objects.filter(district=district, level=PlaceLevel.COMMUNITY).values_list("code", "pk"))
     for code, text in asks:
         e = make_entry(case_id=None, district_id=district.pk, community_id=comm_ids[code], compound_id=None,
                        building_id=None, building_number=None, compounds=idx.places.names.get(comm_ids[code], {}),
                        category_id=None, created_at=timezone.now(), description=text)
-        t = time.perf_counter()
-        idx.matches(e)
-        index_times.append(time.perf_counter() - t)
-    p50, p95 = p(times)
-    i50, i95 = p(index_times)
+        with index_part:
+            idx.matches(e)
+    p50, p95 = p50_p95(checks.wall)
+    i50, i95 = p50_p95(index_part.wall)
     out.append({"name": f"dupes: duplicate check of a new case against {len(idx.entries):,} open cases",
                 "seconds": round(p95, 5), "rows": CHECKS,
                 "note": f"p50 {p50 * 1000:.2f} ms, p95 {p95 * 1000:.2f} ms (goal ≤ 5 ms; the index's part alone "
@@ -162,5 +145,4 @@ def main() -> list[dict]:
 
 
 if __name__ == "__main__":
-    rows = main()
-    sys.stdout.write(json.dumps(rows, ensure_ascii=False) + "\n")
+    emit(main())

@@ -13,25 +13,21 @@ Prints one JSON line: a list of {name, seconds, rows, note}.
 from __future__ import annotations
 
 import datetime as dt
-import json
 import os
 import statistics
 import time
 
-import django
+from kit import bench_district, bench_user, django_setup, emit
 
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "civicloop.settings")
-django.setup()
+django_setup()
 
 from django.utils import timezone  # noqa: E402
 
 from civicloop.hall.models import Topic, VoteBallot  # noqa: E402
 from civicloop.hall.services import ballot_cast, rules_ensure_defaults, topic_create, vote_close, vote_open  # noqa: E402
 from civicloop.orgs.constants import Role, UnitKind  # noqa: E402
-from civicloop.orgs.models import Unit, User, UserRole  # noqa: E402
-from civicloop.places.constants import PlaceLevel  # noqa: E402
+from civicloop.orgs.models import Unit, User  # noqa: E402
 from civicloop.places.models import Household, Place  # noqa: E402
-from civicloop.places.services import place_create  # noqa: E402
 
 HOUSEHOLDS = int(os.environ.get("BENCH_HALL_HOUSEHOLDS", "5000"))
 CLOSES = int(os.environ.get("BENCH_HALL_CLOSES", "5"))
@@ -40,19 +36,13 @@ DISTRICT = "319996000000"
 
 
 def world():
-    district = Place.objects.filter(code=DISTRICT).first()
-    if district is None:
-        district = place_create(code=DISTRICT, name="议事基准区", level=PlaceLevel.DISTRICT, abbr="YQ")
-        street = place_create(code="319996001000", name="议事基准街道", level=PlaceLevel.STREET, parent=district)
-        comm = place_create(code="319996001001", name="议事基准居委", level=PlaceLevel.COMMUNITY, parent=street)
-        comp = place_create(code="319996001001-C001", name="议事基准小区", level=PlaceLevel.COMPOUND, parent=comm)
-        for i in range(BUILDINGS):
-            place_create(code=f"{comp.code}-B{i:03d}", name=f"{i}号楼", level=PlaceLevel.BUILDING, parent=comp)
-        unit = Unit.objects.create(code="U-YQ-C", name="议事基准居委", kind=UnitKind.COMMITTEE, district=district,
-                                   territory=comm)
-        user = User.objects.create_user(username="bench_hall_grid", password=None, unit=unit, district=district)
-        UserRole.objects.create(user=user, role=Role.GRID_WORKER)
+    district, made = bench_district(DISTRICT, "议事基准区", "YQ", street="议事基准街道", communities=["议事基准居委"],
+                                    compound="议事基准小区", buildings=BUILDINGS)
     comp = Place.objects.get(code="319996001001-C001")
+    if made:
+        unit = Unit.objects.create(code="U-YQ-C", name="议事基准居委", kind=UnitKind.COMMITTEE, district=district,
+                                   territory_id=comp.community_id)
+        bench_user("bench_hall_grid", unit=unit, role=Role.GRID_WORKER, district=district)
     if Household.objects.filter(district=district).count() < HOUSEHOLDS:
         buildings = list(Place.objects.filter(parent=comp).order_by("code"))
         Household.objects.filter(district=district).delete()
@@ -93,8 +83,8 @@ def main() -> None:
         ballots.append(ballot_s)
     note = (f"{HOUSEHOLDS:,} households, {last.yes + last.no + last.abstain:,} ballots; passed={last.passed}; "
             f"median of {CLOSES}, max {max(closes):.3f} s; one ballot through the service {statistics.median(ballots) * 1000:.0f} ms")
-    print(json.dumps([{"name": f"hall: close and tally a vote of {HOUSEHOLDS:,} households", "seconds":
-                       round(statistics.median(closes), 4), "rows": HOUSEHOLDS, "note": note}]))
+    emit([{"name": f"hall: close and tally a vote of {HOUSEHOLDS:,} households", "seconds":
+           round(statistics.median(closes), 4), "rows": HOUSEHOLDS, "note": note}])
 
 
 if __name__ == "__main__":

@@ -15,21 +15,17 @@ The server is started here and stopped by its process group id.
 from __future__ import annotations
 
 import datetime as dt
+import json
 import os
-import statistics
 import subprocess
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-BIN = ROOT / ".venv" / "bin"
+from kit import BASE, BIN, has_demo, http_times, login, p50_p95, shell, start_server, stop_server
+
 REQUESTS = int(os.environ.get("BENCH_MEETING_REQUESTS", "20"))
 SCALE = os.environ.get("BENCH_SCALE", "1")
 
-HAS_DEMO = """
-from civicloop.demo.generator import preset_district
-print("DEMO " + ("yes" if preset_district("xuhui") else "no"))
-"""
 COUNTS = """
 import json
 from django.utils import timezone
@@ -48,38 +44,16 @@ print("STREET", User.objects.get(username="tpl_dispatcher").unit.territory_id)
 """
 
 
-def _shell(env: dict, code: str) -> str:
-    return subprocess.run([str(BIN / "civicloop"), "shell", "-c", code], env=env, check=True, capture_output=True,
-                          text=True).stdout
-
-
-def _p(times: list[float]) -> tuple[float, float]:
-    times = sorted(times)
-    return statistics.median(times), times[max(0, int(len(times) * 0.95) - 1)]
-
-
 def _timed(session, method: str, url: str, n: int) -> tuple[tuple[float, float], object]:
-    from cases_http import BASE
-
-    times, last = [], None
-    for _ in range(n):
-        t = time.perf_counter()
-        r = session.request(method, f"{BASE}{url}", timeout=120)
-        times.append((time.perf_counter() - t) * 1000)
-        if r.status_code != 200:
-            raise SystemExit(f"{method} {url}: {r.status_code} {r.text[:300]}")
-        last = r
-    return _p(times), last
+    """p50 / p95 in ms of `n` requests (none to warm), and the last response."""
+    times, last = http_times(session, url, n, method=method, warm=False)
+    return p50_p95(times), last
 
 
 def measure(env: dict, tmp: Path) -> list[dict]:
-    import json
-
-    from cases_http import BASE, login, start_server, stop_server
-
     results = []
     subprocess.run([str(BIN / "civicloop"), "migrate", "-v0"], env=env, check=True)  # nothing to do after the demo
-    if "DEMO yes" not in _shell(env, HAS_DEMO):
+    if not has_demo(env):
         t = time.perf_counter()
         done = subprocess.run([str(BIN / "civicloop"), "demo", "--preset", "xuhui", "--scale", SCALE, "--seed", "1"],
                               env=env, capture_output=True, text=True)
@@ -87,10 +61,10 @@ def measure(env: dict, tmp: Path) -> list[dict]:
             raise SystemExit(f"demo: {done.stderr[-3000:]}")
         results.append({"name": f"meetings bench: demo generated first (xuhui scale {SCALE})",
                         "seconds": time.perf_counter() - t, "note": "BENCH_ONLY=meetings on an empty database"})
-    size = json.loads(next(line for line in _shell(env, COUNTS).splitlines() if line.startswith("RESULT "))[7:])
+    size = json.loads(shell(env, COUNTS))
     data = (f"{size['cases']:,} cases ({size['red']:,} red, {size['escalated']:,} escalated, "
             f"{size['supervisions']:,} supervisions), {size['tasks']:,} tasks, {size['milestones']:,} milestones")
-    street_id = int(next(line for line in _shell(env, STREET).splitlines() if line.startswith("STREET "))[7:])
+    street_id = int(shell(env, STREET, "STREET "))
     server = start_server(env)
     try:
         today = dt.date.today().isoformat()

@@ -17,16 +17,12 @@ Prints one JSON line: a list of {name, seconds, rows, note}.
 
 from __future__ import annotations
 
-import json
 import os
 import random
-import statistics
-import time
 
-import django
+from kit import Laps, bench_user, django_setup, emit, p50_p95
 
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "civicloop.settings")
-django.setup()
+django_setup()
 
 from django.utils import timezone  # noqa: E402
 
@@ -36,7 +32,7 @@ from civicloop.cases.demo_texts import COMPLAINT_ASKS, HELP_ASKS, OPENINGS, TIME
 from civicloop.cases.models import Case, Category  # noqa: E402
 from civicloop.cases.services import categories_ensure_defaults  # noqa: E402
 from civicloop.orgs.constants import Role, UnitKind  # noqa: E402
-from civicloop.orgs.models import Unit, User, UserRole  # noqa: E402
+from civicloop.orgs.models import Unit  # noqa: E402
 from civicloop.places.constants import PlaceLevel  # noqa: E402
 from civicloop.places.models import Place  # noqa: E402
 from civicloop.places.services import place_create  # noqa: E402
@@ -49,11 +45,6 @@ CASES = int(os.environ.get("BENCH_ROUTING_CASES", "250000"))
 SUGGESTIONS = int(os.environ.get("BENCH_ROUTING_SUGGESTIONS", "300"))
 DISTRICT = "319998000000"
 STREETS, COMMUNITIES = 13, 24  # Xuhui: 13 streets, 312 committees
-
-
-def p(times):
-    times = sorted(times)
-    return statistics.median(times), times[max(0, int(len(times) * 0.95) - 1)]
 
 
 def world():
@@ -118,9 +109,9 @@ def main():
     rows = prefill(district, leaves, depts)
     out = []
 
-    started, cpu = time.perf_counter(), time.process_time()
-    model = model_fit(district_id=district.pk, max_cases=rows)
-    seconds, cpu = time.perf_counter() - started, time.process_time() - cpu
+    with Laps() as fit:
+        model = model_fit(district_id=district.pk, max_cases=rows)
+    seconds, cpu = fit.wall[0], fit.cpu[0]
     q = model.quality
     out.append({"name": "routing refit (a year of cases)", "seconds": round(seconds, 2), "rows": model.cases,
                 "note": f"goal ≤ 120 s; CPU {cpu:.1f} s (the wall time counts a shared machine's other work); "
@@ -140,31 +131,27 @@ def main():
 
     street = Place.objects.get(code="319998001000")
     office = Unit.objects.get(code="PD-S1")
-    dispatcher = User.objects.filter(username="pd_dispatcher").first()
-    if dispatcher is None:
-        dispatcher = User.objects.create_user(username="pd_dispatcher", password=None, unit=office, district=district)
-        UserRole.objects.create(user=dispatcher, role=Role.DISPATCHER)
+    dispatcher = bench_user("pd_dispatcher", unit=office, role=Role.DISPATCHER, district=district)
     comm = Place.objects.filter(parent=street).order_by("code").first()
     rng = random.Random(7)
     fresh = Case.objects.bulk_create([Case(
         district=district, tracking_code=f"PDN{i:07d}-{rng.randrange(10**6)}", channel=Channel.HOTLINE_12345,
         description=text(rng, rng.choice(leaves)), street=street, community=comm) for i in range(SUGGESTIONS)])
-    times, cpus = [], []
+    laps = Laps()
     for case in fresh:
-        t, c = time.perf_counter(), time.process_time()
-        suggested = selectors.suggestions_for(dispatcher, case)
-        times.append(time.perf_counter() - t)
-        cpus.append(time.process_time() - c)
+        with laps:
+            suggested = selectors.suggestions_for(dispatcher, case)
         assert suggested["units"], "no unit suggested"
-    p50, p95 = p(times[5:])  # the first calls load the model into this process
-    c50, c95 = p(cpus[5:])
+    times = laps.wall
+    p50, p95 = p50_p95(times[5:])  # the first calls load the model into this process
+    c50, c95 = p50_p95(laps.cpu[5:])
     out.append({"name": "routing suggestion (p50 / p95)", "seconds": round(p95, 4), "rows": len(times),
                 "note": f"goal p95 ≤ 10 ms; p50 {p50 * 1000:.2f} ms, p95 {p95 * 1000:.2f} ms (CPU p50 {c50 * 1000:.2f} ms, "
                         f"p95 {c95 * 1000:.2f} ms), as a street dispatcher "
                         f"(version check, prediction, categories and units read); first call (unpickling) "
                         f"{times[0] * 1000:.0f} ms"})
     Case.objects.filter(pk__in=[c.pk for c in fresh]).delete()
-    print(json.dumps(out, ensure_ascii=False))
+    emit(out)
 
 
 if __name__ == "__main__":

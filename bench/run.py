@@ -14,6 +14,7 @@ that list, and everything below its hand-written marker is kept.
 
 from __future__ import annotations
 
+import importlib
 import json
 import os
 import platform
@@ -147,16 +148,22 @@ def household_import(db: str, env: dict, tmp: Path) -> list[Result]:
     return [Result(f"import {HOUSEHOLDS:,} households (.xlsx)", db, seconds, peak, HOUSEHOLDS, "goal ≤ 30 s")]
 
 
+def module_rows(db: str, env: dict, tmp: Path, module: str) -> list[Result]:
+    """A step measured by bench/<module>.py's `measure(env, tmp)` in this process: a list of rows {name, seconds,
+    rows?, note?, peak_mb?, extra?}."""
+    if str(ROOT / "bench") not in sys.path:
+        sys.path.insert(0, str(ROOT / "bench"))
+    measure = importlib.import_module(module).measure
+    return [Result(r["name"], db, r["seconds"], r.get("peak_mb", 0), r.get("rows", 0), r.get("note", ""),
+                   r.get("extra", {})) for r in measure(env, tmp)]
+
+
 @step
 def cases_http(db: str, env: dict, tmp: Path) -> list[Result]:
     """PostgreSQL only: intake over HTTP with concurrent clients vs raw psycopg, and inbox p95 (bench/cases_http.py)."""
     if not db.startswith("PostgreSQL"):
         return []
-    sys.path.insert(0, str(ROOT / "bench"))
-    from cases_http import measure
-
-    return [Result(r["name"], db, r["seconds"], r.get("peak_mb", 0), r.get("rows", 0), r.get("note", ""), r.get("extra", {}))
-            for r in measure(env, tmp)]
+    return module_rows(db, env, tmp, "cases_http")
 
 
 @step
@@ -165,10 +172,7 @@ def visits(db: str, env: dict, tmp: Path) -> list[Result]:
     demo district's households and enterprises (bench/visits_http.py; the demo must exist: `demo_generation`)."""
     if not db.startswith("PostgreSQL"):
         return []
-    sys.path.insert(0, str(ROOT / "bench"))
-    from visits_http import measure
-
-    return [Result(r["name"], db, r["seconds"], 0, r.get("rows", 0), r.get("note", "")) for r in measure(env, tmp)]
+    return module_rows(db, env, tmp, "visits_http")
 
 
 @step
@@ -178,10 +182,7 @@ def dashboard(db: str, env: dict, tmp: Path) -> list[Result]:
     the size `demo_generation` made (bench/dashboard_http.py)."""
     if not db.startswith("PostgreSQL"):
         return []
-    sys.path.insert(0, str(ROOT / "bench"))
-    from dashboard_http import measure
-
-    return [Result(r["name"], db, r["seconds"], 0, r.get("rows", 0), r.get("note", "")) for r in measure(env, tmp)]
+    return module_rows(db, env, tmp, "dashboard_http")
 
 
 @step
@@ -192,10 +193,7 @@ def assess(db: str, env: dict, tmp: Path) -> list[Result]:
     CIVICLOOP_DEMO_DAYS=365) (bench/assess_http.py)."""
     if not db.startswith("PostgreSQL"):
         return []
-    sys.path.insert(0, str(ROOT / "bench"))
-    from assess_http import measure
-
-    return [Result(r["name"], db, r["seconds"], 0, r.get("rows", 0), r.get("note", "")) for r in measure(env, tmp)]
+    return module_rows(db, env, tmp, "assess_http")
 
 
 @step
@@ -205,11 +203,7 @@ def citizens(db: str, env: dict, tmp: Path) -> list[Result]:
     the database `demo_generation` made (bench/citizens_http.py)."""
     if not db.startswith("PostgreSQL"):
         return []
-    sys.path.insert(0, str(ROOT / "bench"))
-    from citizens_http import measure
-
-    return [Result(r["name"], db, r["seconds"], r.get("peak_mb", 0), r.get("rows", 0), r.get("note", ""))
-            for r in measure(env, tmp)]
+    return module_rows(db, env, tmp, "citizens_http")
 
 
 @step
@@ -218,10 +212,7 @@ def plans(db: str, env: dict, tmp: Path) -> list[Result]:
     demo district is generated small first when the database has none)."""
     if not db.startswith("PostgreSQL"):
         return []
-    sys.path.insert(0, str(ROOT / "bench"))
-    from plans_http import measure
-
-    return [Result(r["name"], db, r["seconds"], 0, r.get("rows", 0), r.get("note", "")) for r in measure(env, tmp)]
+    return module_rows(db, env, tmp, "plans_http")
 
 
 @step
@@ -230,11 +221,7 @@ def meetings(db: str, env: dict, tmp: Path) -> list[Result]:
     district) and read — on the demo district (bench/meetings_http.py; alone, the step generates the demo first)."""
     if not db.startswith("PostgreSQL"):
         return []
-    sys.path.insert(0, str(ROOT / "bench"))
-    from meetings_http import measure
-
-    return [Result(r["name"], db, r["seconds"], 0, r.get("rows", 0), r.get("note", "")) for r in measure(env, tmp)]
-
+    return module_rows(db, env, tmp, "meetings_http")
 
 
 def script_rows(db: str, env: dict, script: str) -> list[Result]:
@@ -244,6 +231,7 @@ def script_rows(db: str, env: dict, script: str) -> list[Result]:
     _seconds, peak, out = run_measured([str(BIN / "python"), str(ROOT / "bench" / f"{script}.py")], env)
     rows = json.loads(out.strip().splitlines()[-1])
     return [Result(r["name"], db, r["seconds"], peak, r.get("rows", 0), r.get("note", "")) for r in rows]
+
 
 @step
 def signs(db: str, env: dict, tmp: Path) -> list[Result]:
@@ -292,10 +280,7 @@ def sqlite_batch_load(db: str, env: dict, tmp: Path) -> list[Result]:
     meanwhile (bench/batch_load.py). Runs on the database `demo_generation` made (BENCH_ONLY must name both)."""
     if db != "SQLite":
         return []
-    sys.path.insert(0, str(ROOT / "bench"))
-    from batch_load import measure
-
-    return [Result(r["name"], db, r["seconds"], 0, r.get("rows", 0), r.get("note", "")) for r in measure(env, tmp)]
+    return module_rows(db, env, tmp, "batch_load")
 
 
 CITY_YEAR_CASES = int(os.environ.get("BENCH_CITY_YEAR_CASES", "10000000"))

@@ -18,23 +18,19 @@ Prints one JSON line: a list of {name, seconds, rows, note}.
 from __future__ import annotations
 
 import datetime as dt
-import json
 import os
-import statistics
 import sys
 import time
 
-import django
+from kit import Laps, bench_district, django_setup, emit, p50_p95
 
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "civicloop.settings")
-django.setup()
+django_setup()
 
 from django.db import connection, transaction  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
 from civicloop.places.constants import PlaceLevel  # noqa: E402
 from civicloop.places.models import Place  # noqa: E402
-from civicloop.places.services import place_create  # noqa: E402
 from civicloop.signs.constants import DeviceKind, RuleKind  # noqa: E402
 from civicloop.signs.models import Device, Rule  # noqa: E402
 from civicloop.signs.partitions import month_of, partitions_ensure  # noqa: E402
@@ -52,20 +48,9 @@ BUILDINGS = 100
 DISTRICT = "319999000000"
 
 
-def p(times):
-    times = sorted(times)
-    return statistics.median(times), times[max(0, int(len(times) * 0.95) - 1)]
-
-
 def world():
-    district = Place.objects.filter(code=DISTRICT).first()
-    if district is None:
-        district = place_create(code=DISTRICT, name="基准区", level=PlaceLevel.DISTRICT, abbr="BQ")
-        street = place_create(code="319999001000", name="基准街道", level=PlaceLevel.STREET, parent=district)
-        comm = place_create(code="319999001001", name="基准居委", level=PlaceLevel.COMMUNITY, parent=street)
-        comp = place_create(code="319999001001-C001", name="基准小区", level=PlaceLevel.COMPOUND, parent=comm)
-        for i in range(BUILDINGS):
-            place_create(code=f"{comp.code}-B{i:03d}", name=f"{i}号楼", level=PlaceLevel.BUILDING, parent=comp)
+    district, _made = bench_district(DISTRICT, "基准区", "BQ", street="基准街道", communities=["基准居委"],
+                                     compound="基准小区", buildings=BUILDINGS)
     if not Device.objects.filter(district=district).exists():
         buildings = list(Place.objects.filter(district=district, level=PlaceLevel.BUILDING).order_by("code"))
         Device.objects.bulk_create([Device(code=f"BQ-EL-{k:06d}", name=f"{k}号电梯", kind=DeviceKind.ELEVATOR,
@@ -150,7 +135,8 @@ def main():
     district, metrics = world()
     devices = list(Device.objects.filter(district=district).order_by("pk").values_list("pk", "code"))
     now = timezone.now().replace(second=0, microsecond=0)
-    seconds = prefill(metrics["elevator_fault"].pk, now - dt.timedelta(hours=BATCHES // (DEVICES // 1000) + 2))
+    per_minute = max(1, DEVICES // 1000)  # batches of 1,000 devices a minute (fewer devices: one batch a minute)
+    seconds = prefill(metrics["elevator_fault"].pk, now - dt.timedelta(hours=BATCHES // per_minute + 2))
     with connection.cursor() as cursor:
         cursor.execute("SELECT count(*) FROM signs_reading")
         stored = cursor.fetchone()[0]
@@ -160,7 +146,6 @@ def main():
     results = [{"name": f"signs: prefill {stored:,} readings + rollups (SQL)", "seconds": seconds, "rows": stored,
                 "note": f"signs_reading {size} (not a goal: the stored size the others run at)"}]
     # batches of 1,000: device i's reading at minute m (one per device and minute, each batch a slice of devices)
-    per_minute = max(1, DEVICES // 1000)
     batches = []
     for b in range(BATCHES):
         minute, part = divmod(b, per_minute)
@@ -168,16 +153,14 @@ def main():
         chunk = devices[part * 1000:(part + 1) * 1000]
         batches.append([{"device": code, "metric": "elevator_fault", "at": at,
                          "value": 23.0 if (pk + minute) % 97 == 0 else 0.0} for pk, code in chunk])
-    times = []
+    laps = Laps()
     for batch in batches:
-        t = time.perf_counter()
-        with transaction.atomic():  # as a request does: the evaluation task is enqueued when it commits
+        with laps, transaction.atomic():  # as a request does: the evaluation task is enqueued when it commits
             out = readings_ingest(district_id=district.pk, items=batch, now=now)
-        times.append(time.perf_counter() - t)
         assert all(o.status == "stored" for o in out), out[0]
-    total = sum(times)
+    total = sum(laps.wall)
     n = sum(len(b) for b in batches)
-    b50, b95 = p(times)
+    b50, b95 = p50_p95(laps.wall)
     results.append({"name": "signs: ingest batches of 1,000 (sequential, in-process)", "seconds": total, "rows": n,
                     "note": f"goal ≥ 20,000 readings/s; a batch p50 {b50 * 1000:.0f} ms, p95 {b95 * 1000:.0f} ms; "
                             f"{stored:,} readings stored before"})
@@ -203,14 +186,13 @@ def main():
                     "rows": n, "note": f"rows = readings ingested; {len(queued)} tasks, {due:,} devices evaluated "
                                        f"(2 rules); keeps up when this takes less than the ingestion"})
     DBTaskResult.objects.filter(task_path="civicloop.signs.tasks.evaluate_devices").delete()
-    sweep = []
+    sweep = Laps()
     for part in range(min(per_minute, 10)):
         ids = [pk for pk, _c in devices[part * 1000:(part + 1) * 1000]]
-        t = time.perf_counter()
-        evaluate_devices(ids, now=now + dt.timedelta(seconds=30))
-        sweep.append(time.perf_counter() - t)
-    results.append({"name": "signs: periodic sweep, every device (2 rules, 1,000 a call)", "seconds": sum(sweep),
-                    "rows": len(sweep) * 1000, "note": "rows = devices evaluated; the silence sweep runs every 5 min"})
+        with sweep:
+            evaluate_devices(ids, now=now + dt.timedelta(seconds=30))
+    results.append({"name": "signs: periodic sweep, every device (2 rules, 1,000 a call)", "seconds": sum(sweep.wall),
+                    "rows": len(sweep.wall) * 1000, "note": "rows = devices evaluated; the silence sweep runs every 5 min"})
     from civicloop.orgs.models import User
 
     viewer = User.objects.filter(username="bench_signs").first() or User.objects.create_superuser(
@@ -228,16 +210,15 @@ def main():
     )
     for label, read in charts:
         read()  # warm
-        chart = []
+        chart = Laps()
         for _ in range(CHARTS):
-            t = time.perf_counter()
-            points = read()
-            chart.append(time.perf_counter() - t)
-        c50, c95 = p(chart)
+            with chart:
+                points = read()
+        c50, c95 = p50_p95(chart.wall)
         results.append({"name": f"signs: 30-day hourly chart, {label}", "seconds": c95, "rows": len(points),
                         "note": f"p50 {c50 * 1000:.1f} ms, p95 {c95 * 1000:.1f} ms (goal ≤ 100 ms); rows = points; "
                                 f"{stored:,} readings stored; seconds = p95"})
-    print(json.dumps(results))
+    emit(results)
 
 
 if __name__ == "__main__":

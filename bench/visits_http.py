@@ -13,47 +13,21 @@
 
 from __future__ import annotations
 
-import json
 import os
-import statistics
-import subprocess
 import time
 import uuid
 from datetime import date
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-BIN = ROOT / ".venv" / "bin"
+from kit import BASE, login, script_json, start_server, stop_server, timed_gets
+
 REQUESTS = int(os.environ.get("BENCH_COVERAGE_REQUESTS", "50"))
 SYNC = int(os.environ.get("BENCH_SYNC_VISITS", "50"))
 COVERAGE_USERS = ["xh_admin", "tpl_dispatcher"]  # + the measured team's recorder
 
 
-def _p(times: list[float]) -> tuple[float, float]:
-    times = sorted(times)
-    return statistics.median(times), times[max(0, int(len(times) * 0.95) - 1)]
-
-
-def _timed_gets(session, url: str, n: int) -> tuple[float, float]:
-    from cases_http import BASE
-
-    r = session.get(f"{BASE}{url}", timeout=120)  # warm
-    if r.status_code != 200:
-        raise SystemExit(f"GET {url}: {r.status_code} {r.text[:300]}")
-    times = []
-    for _ in range(n):
-        t = time.perf_counter()
-        r = session.get(f"{BASE}{url}", timeout=120)
-        times.append((time.perf_counter() - t) * 1000)
-        if r.status_code != 200:
-            raise SystemExit(f"GET {url}: {r.status_code}")
-    return _p(times)
-
-
 def _setup(env: dict, *args: str) -> dict:
-    out = subprocess.run([str(BIN / "python"), str(ROOT / "bench" / "visits_setup.py"), *args], env=env,
-                         check=True, capture_output=True, text=True).stdout
-    return json.loads(out.strip().splitlines()[-1])
+    return script_json(env, "visits_setup", *args)
 
 
 def _visit_body(subject_id: int, member_id: int | None) -> dict:
@@ -63,8 +37,6 @@ def _visit_body(subject_id: int, member_id: int | None) -> dict:
 
 
 def measure(env: dict, tmp: Path) -> list[dict]:
-    from cases_http import BASE, login, start_server, stop_server
-
     started = time.perf_counter()
     world = _setup(env, "build")
     setup_s = time.perf_counter() - started
@@ -77,8 +49,8 @@ def measure(env: dict, tmp: Path) -> list[dict]:
         paths = {p for p in login("xh_admin").get(f"{BASE}/api/openapi.json", timeout=60).json()["paths"]}
         figures = {}
         for username in [*COVERAGE_USERS, recorder]:
-            figures[f"{username} API"] = _timed_gets(login(username), f"/api/visits/campaigns/{cid}/coverage", REQUESTS)
-        figures["xh_admin page"] = _timed_gets(login("xh_admin"), f"/visits/campaigns/{cid}/coverage/", REQUESTS)
+            figures[f"{username} API"] = timed_gets(login(username), f"/api/visits/campaigns/{cid}/coverage", REQUESTS)
+        figures["xh_admin page"] = timed_gets(login("xh_admin"), f"/visits/campaigns/{cid}/coverage/", REQUESTS)
         results.append({
             "name": f"coverage overview p95 ({REQUESTS} requests × {len(figures)}, {world['subjects']:,} subjects)",
             "seconds": max(p95 for _p50, p95 in figures.values()) / 1000,
@@ -87,7 +59,7 @@ def measure(env: dict, tmp: Path) -> list[dict]:
         field_list = "/api/visits/teams/{team_id}/field-list"
         session = login(recorder)
         if field_list in paths:
-            p50, p95 = _timed_gets(session, field_list.format(team_id=team), REQUESTS)
+            p50, p95 = timed_gets(session, field_list.format(team_id=team), REQUESTS)
             note = "GET /api/visits/teams/{id}/field-list"
         else:
             f = _setup(env, "field-list", str(cid), str(team), recorder, "--requests", str(REQUESTS))

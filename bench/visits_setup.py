@@ -21,12 +21,13 @@ import datetime as dt
 import json
 import os
 import random
-import statistics
 import sys
 import time
 import uuid
 from pathlib import Path
 from types import SimpleNamespace
+
+from kit import p50_p95
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "src"))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "civicloop.settings")
@@ -179,8 +180,8 @@ def field_list(campaign_id: int, team_id: int, username: str, requests: int) -> 
         rows = list(selectors.coverage_subjects_for(actor, campaign, Area(team_id=team_id))
                     .select_related("household", "enterprise").order_by("walk_key"))
         times.append((time.perf_counter() - t) * 1000)
-    times = sorted(times[1:])  # the first warms the caches
-    return {"p50": statistics.median(times), "p95": times[max(0, int(len(times) * 0.95) - 1)], "rows": len(rows)}
+    p50, p95 = p50_p95(times[1:])  # the first warms the caches
+    return {"p50": p50, "p95": p95, "rows": len(rows)}
 
 
 def main() -> None:

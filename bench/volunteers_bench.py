@@ -13,17 +13,14 @@ Prints one JSON line: a list of {name, seconds, rows, note}.
 from __future__ import annotations
 
 import datetime as dt
-import json
 import os
-import statistics
 import sys
 import time
 from decimal import Decimal
 
-import django
+from kit import Laps, bench_district, bench_unit, bench_user, django_setup, emit, p50_p95
 
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "civicloop.settings")
-django.setup()
+django_setup()
 
 from django.contrib.auth.models import AnonymousUser  # noqa: E402,F401
 from django.db import connection  # noqa: E402
@@ -31,10 +28,9 @@ from django.test import RequestFactory  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
 from civicloop.orgs.constants import PersonKind, Role, UnitKind  # noqa: E402
-from civicloop.orgs.models import Person, Unit, User, UserRole  # noqa: E402
+from civicloop.orgs.models import Person, Unit, User  # noqa: E402
 from civicloop.places.constants import PlaceLevel  # noqa: E402
 from civicloop.places.models import Place  # noqa: E402
-from civicloop.places.services import place_create  # noqa: E402
 from civicloop.volunteers import views  # noqa: E402
 from civicloop.volunteers.constants import MemberKind, NeedCategory, NeedState, SignUpState  # noqa: E402
 from civicloop.volunteers.models import HoursEntry, Member, ServiceNeed, SignUp  # noqa: E402
@@ -49,27 +45,14 @@ READS = int(os.environ.get("BENCH_VOL_READS", "30"))
 DISTRICT = "319995000000"
 
 
-def p(times):
-    times = sorted(times)
-    return statistics.median(times), times[max(0, int(len(times) * 0.95) - 1)]
-
-
 def world():
-    district = Place.objects.filter(code=DISTRICT).first()
-    if district is None:
-        district = place_create(code=DISTRICT, name="志愿基准区", level=PlaceLevel.DISTRICT, abbr="ZQ")
-        street = place_create(code="319995001000", name="志愿基准街道", level=PlaceLevel.STREET, parent=district)
-        for i in range(COMMUNITIES):
-            place_create(code=f"319995001{i + 1:03d}", name=f"基准{i + 1}居委", level=PlaceLevel.COMMUNITY,
-                         parent=street)
+    district, _made = bench_district(DISTRICT, "志愿基准区", "ZQ", street="志愿基准街道",
+                                     communities=[f"基准{i + 1}居委" for i in range(COMMUNITIES)])
     street = Place.objects.get(code="319995001000")
-    office = Unit.objects.filter(code="ZQ-SO").first()
-    if office is None:
-        office = Unit.objects.create(code="ZQ-SO", name="志愿基准街道办事处", kind=UnitKind.STREET_OFFICE,
-                                     district=district, territory=street)
-        user = User.objects.create_user(username="zq_dispatcher", password="x", unit=office, district=district)
-        UserRole.objects.create(user=user, role=Role.DISPATCHER)
-    return district, street, User.objects.get(username="zq_dispatcher")
+    office = bench_unit("ZQ-SO", name="志愿基准街道办事处", kind=UnitKind.STREET_OFFICE, district=district,
+                        territory=street)
+    return district, street, bench_user("zq_dispatcher", unit=office, role=Role.DISPATCHER, password="x",
+                                        district=district)
 
 
 def prefill(district, street) -> int:
@@ -137,31 +120,29 @@ def main() -> None:
     fill = time.perf_counter() - t
     results = []
     year = timezone.now().astimezone(SHANGHAI).year
-    times = []
+    laps = Laps()
     for _ in range(READS):
         user = User.objects.get(pk=user.pk)  # a fresh request's user (scope computed again)
-        t = time.perf_counter()
-        board = board_for(user, place_id=street.pk, year=year)
-        times.append(time.perf_counter() - t)
-    p50, p95 = p(times)
+        with laps:
+            board = board_for(user, place_id=street.pk, year=year)
+    p50, p95 = p50_p95(laps.wall)
     results.append({"name": "volunteer board of a street (selector)", "seconds": p95, "rows": rows,
                     "note": f"p50 {p50 * 1000:.0f} ms, p95 {p95 * 1000:.0f} ms over {READS} reads; "
                             f"{COMMUNITIES} communities, {COMMUNITIES * MEMBERS:,} members, {rows:,} ledger rows, "
                             f"{board.hours} h this year; prefill {fill:.0f} s (goal ≤ 100 ms)"})
     rf = RequestFactory()
-    times = []
+    laps = Laps()
     for _ in range(READS):
         request = rf.get(f"/volunteers/?place={street.pk}")
         request.user = User.objects.get(pk=user.pk)
         request.session = {}
-        t = time.perf_counter()
-        response = views.board(request)
-        times.append(time.perf_counter() - t)
+        with laps:
+            response = views.board(request)
         assert response.status_code == 200, response.status_code
-    p50, p95 = p(times)
+    p50, p95 = p50_p95(laps.wall)
     results.append({"name": "volunteer board of a street (page)", "seconds": p95, "rows": rows,
                     "note": f"p50 {p50 * 1000:.0f} ms, p95 {p95 * 1000:.0f} ms over {READS} renders (goal ≤ 100 ms)"})
-    print(json.dumps(results, ensure_ascii=False))
+    emit(results)
 
 
 if __name__ == "__main__":
