@@ -20,7 +20,7 @@ from civicloop.places.constants import PlaceLevel
 from civicloop.places.models import Place
 from civicloop.workdays.calendar import SHANGHAI
 
-from .constants import ACTIVE_SIGNUP_STATES, BOARD_NEEDS, BOARD_TOP, MemberKind, NeedState, SignUpState
+from .constants import ACTIVE_SIGNUP_STATES, BOARD_NEEDS, BOARD_TOP, MEMBER_NEEDS, MemberKind, NeedState, SignUpState
 from .hours import total
 from .models import HoursEntry, Member, MemberYearHours, RecognitionRule, ServiceNeed, SignUp
 from .permissions import may_keep, visible_q
@@ -97,7 +97,7 @@ def open_needs_for_member(member: Member, *, now: dt.datetime | None = None) -> 
     now = now or timezone.now()
     mine = SignUp.objects.filter(member=member, state__in=ACTIVE_SIGNUP_STATES).values("need_id")
     return list(ServiceNeed.objects.filter(community_id=member.community_id, state=NeedState.OPEN, ends_at__gt=now)
-                .exclude(pk__in=mine).order_by("starts_at")[:BOARD_NEEDS])
+                .exclude(pk__in=mine).order_by("starts_at")[:MEMBER_NEEDS])
 
 
 # ----- needs
