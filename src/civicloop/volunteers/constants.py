@@ -80,4 +80,5 @@ PROOF_LIMIT_CLIENT = (20, 3600)  # proofs one client address tries per hour
 # Rows shown on the board's lists: the soonest open needs (the rest behind a link to the needs page), the top members.
 BOARD_NEEDS = 8
 MEMBER_NEEDS = 30  # open needs on a member's own page
+NEEDS_LISTED = 100  # needs on the needs page (the newest, or the soonest open ones)
 BOARD_TOP = 10
