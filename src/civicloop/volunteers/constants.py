@@ -77,6 +77,8 @@ PROOF_SECONDS = 1800
 PROOF_SESSION_KEY = "volunteer_proofs"  # {member id: proved until (epoch seconds)}
 PROOF_LIMIT_CODE = (5, 3600)  # proofs tried for one code per hour (four digits are 10,000 guesses)
 PROOF_LIMIT_CLIENT = (20, 3600)  # proofs one client address tries per hour
-# Rows shown on the board's lists.
-BOARD_NEEDS = 30
+# Rows shown on the board's lists: the soonest open needs (the rest behind a link to the needs page), the top members.
+BOARD_NEEDS = 8
+MEMBER_NEEDS = 30  # open needs on a member's own page
+NEEDS_LISTED = 100  # needs on the needs page (the newest, or the soonest open ones)
 BOARD_TOP = 10

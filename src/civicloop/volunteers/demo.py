@@ -51,6 +51,10 @@ SHIFTS = [
     (NeedCategory.CIVILISATION, "文明交通劝导", 16, 90),
     (NeedCategory.PATROL, "夜间平安巡逻", 22, 240),
     (NeedCategory.ELDERLY_VISIT, "高龄老人助餐送餐", 11, 60),
+    (NeedCategory.OTHER, "楼道堆物清理", 14, 120),
+    (NeedCategory.OTHER, "防范电信诈骗宣传", 10, 90),
+    (NeedCategory.CIVILISATION, "共享单车规范停放整理", 8, 60),
+    (NeedCategory.OTHER, "社区助老理发", 9, 150),
 ]
 KIND = {PersonKind.VOLUNTEER: MemberKind.VOLUNTEER, PersonKind.PARTY_MEMBER: MemberKind.PARTY_MEMBER}
 DONE_WHEN_KEEPER = "tpl_c01_grid"
@@ -92,11 +96,14 @@ def generate_volunteers(ctx) -> None:
                                          taken=len(chosen), state=NeedState.CLOSED, created_at=start - dt.timedelta(
                                              days=7)))
                 picks.append(chosen)
-        category, title, hour, minutes = SHIFTS[n % len(SHIFTS)]
-        start = dt.datetime.combine(end.date() + dt.timedelta(days=7), dt.time(hour), tzinfo=SHANGHAI)
+        # the open need: any shift, on a day of the next two weeks (a board of ~300 communities is not one list of
+        # the same shift on the same morning)
+        category, title, hour, minutes = rng.choice(SHIFTS)
+        start = dt.datetime.combine(end.date() + dt.timedelta(days=rng.randint(1, 14)), dt.time(hour),
+                                    tzinfo=SHANGHAI)
         needs.append(ServiceNeed(district=d, street_id=community.street_id, community=community, title=title,
                                  category=category, starts_at=start, ends_at=start + dt.timedelta(minutes=minutes),
-                                 slots=5, created_at=end))
+                                 slots=rng.randint(3, 8), created_at=end))
         picks.append([])
     ServiceNeed.objects.bulk_create(needs, batch_size=2000)
     signups = []

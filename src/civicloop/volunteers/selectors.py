@@ -20,7 +20,15 @@ from civicloop.places.constants import PlaceLevel
 from civicloop.places.models import Place
 from civicloop.workdays.calendar import SHANGHAI
 
-from .constants import ACTIVE_SIGNUP_STATES, BOARD_NEEDS, BOARD_TOP, MemberKind, NeedState, SignUpState
+from .constants import (
+    ACTIVE_SIGNUP_STATES,
+    BOARD_NEEDS,
+    BOARD_TOP,
+    MEMBER_NEEDS,
+    MemberKind,
+    NeedState,
+    SignUpState,
+)
 from .hours import total
 from .models import HoursEntry, Member, MemberYearHours, RecognitionRule, ServiceNeed, SignUp
 from .permissions import may_keep, visible_q
@@ -97,15 +105,19 @@ def open_needs_for_member(member: Member, *, now: dt.datetime | None = None) -> 
     now = now or timezone.now()
     mine = SignUp.objects.filter(member=member, state__in=ACTIVE_SIGNUP_STATES).values("need_id")
     return list(ServiceNeed.objects.filter(community_id=member.community_id, state=NeedState.OPEN, ends_at__gt=now)
-                .exclude(pk__in=mine).order_by("starts_at")[:BOARD_NEEDS])
+                .exclude(pk__in=mine).order_by("starts_at")[:MEMBER_NEEDS])
 
 
 # ----- needs
 
-def needs_for(actor, *, community_id: int | None = None, open_only: bool = False, now: dt.datetime | None = None):
+def needs_for(actor, *, community_id: int | None = None, open_only: bool = False, now: dt.datetime | None = None,
+              place: Place | None = None):
+    """Needs in the viewer's sight, soonest first; of one community, or below a place (`board_place_for`'s)."""
     qs = ServiceNeed.objects.filter(visible_q(actor)).select_related("community")
     if community_id is not None:
         qs = qs.filter(community_id=community_id)
+    if place is not None:
+        qs = qs.filter(**{f"{PLACE_FIELD[place.level]}_id": place.pk})
     if open_only:
         qs = qs.filter(state=NeedState.OPEN, ends_at__gt=now or timezone.now())
     return qs.order_by("starts_at", "pk")
@@ -160,6 +172,9 @@ class Board:
     @property
     def open_needs(self) -> int:
         return sum(r.open_needs for r in self.rows)
+
+
+PLACE_FIELD = {PlaceLevel.DISTRICT: "district", PlaceLevel.STREET: "street", PlaceLevel.COMMUNITY: "community"}
 
 
 def board_place_for(actor, place_id: int | None) -> Place:

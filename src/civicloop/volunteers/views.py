@@ -28,7 +28,7 @@ from civicloop.places.selectors import place_list_for
 from . import permissions as perms
 from . import selectors
 from . import services as s
-from .constants import MemberKind, NeedCategory
+from .constants import NEEDS_LISTED, MemberKind, NeedCategory
 from .error_codes import VolunteerErrorCode
 from .inputs import CorrectionIn, MomentIn, NeedIn, ProofIn, SignUpIn, VolunteerMemberIn
 from .models import Member
@@ -124,9 +124,18 @@ def needs(request):
         need = s.need_post(actor=user, **payload.dict())
         return done(request, reverse("volunteers:need", args=[need.pk]), _("已发布服务需求。"))
     community = _chosen_community(request, kept)
-    qs = selectors.needs_for(user, community_id=community).order_by("-starts_at", "-pk")
+    # ?open=1 — the open needs only, soonest first (the board's "all open needs" link); ?place= — below a district,
+    # street or community in sight (the board's place)
+    open_only = request.GET.get("open") == "1"
+    place_id = _int_param(request, "place")
+    place = selectors.board_place_for(user, place_id) if place_id is not None else None
+    qs = selectors.needs_for(user, community_id=None if place else community, open_only=open_only, place=place)
+    if not open_only:
+        qs = qs.order_by("-starts_at", "-pk")
+    needs = list(qs[:NEEDS_LISTED + 1])
     return render(request, "volunteers/needs.html", {
-        "needs": list(qs[:100]), "kept": kept, "community": community, "categories": NeedCategory.choices,
+        "needs": needs[:NEEDS_LISTED], "more": len(needs) > NEEDS_LISTED, "listed": NEEDS_LISTED, "kept": kept,
+        "community": community, "place": place, "open_only": open_only, "categories": NeedCategory.choices,
         "may_post": community is not None and any(c.pk == community for c in kept)})
 
 

@@ -2,6 +2,7 @@
 masking, bad input (NUL, huge numbers, unknown ids) changing nothing, the volunteer's own page, bounded queries."""
 
 import datetime as dt
+import re
 
 import pytest
 from django.utils import timezone
@@ -9,6 +10,7 @@ from django.utils import timezone
 from civicloop.core.models import AuditLog
 from civicloop.testing import PASSWORD
 from civicloop.volunteers import services as s
+from civicloop.volunteers.constants import BOARD_NEEDS
 from civicloop.volunteers.models import HoursEntry, Member, ServiceNeed, SignUp
 from civicloop.volunteers.testing import make_member, make_need
 
@@ -198,3 +200,21 @@ def test_list_pages_are_bounded(client, world, django_assert_max_num_queries):
             assert r.status_code == 200, (user, url)
     login(client, world.committee_worker)
     assert client.get(f"/volunteers/?place={world.street_a.pk}").status_code == 404
+
+
+def test_the_board_lists_the_soonest_open_needs_and_links_to_the_rest(client, world):
+    now = timezone.now()
+    for i in range(BOARD_NEEDS + 3):
+        make_need(world, title=f"需求{i:02d}", starts_in=dt.timedelta(hours=i + 1), now=now)
+    login(client, world.street_dispatcher)
+    html = client.get(f"/volunteers/?place={world.street_a.pk}").content.decode()
+    shown = [f"需求{i:02d}" for i in range(BOARD_NEEDS + 3) if f"需求{i:02d}" in html]
+    assert shown == [f"需求{i:02d}" for i in range(BOARD_NEEDS)]  # the soonest first, no more than the cap
+    assert 'id="all-needs"' in html and f"全部 {BOARD_NEEDS + 3} 项招募中的需求" in html
+    # the link lists exactly those open needs, soonest first; a closed one is not among them
+    make_need(world, title="已过需求", starts_in=dt.timedelta(hours=-5), hours=1, now=now)
+    link = re.search(r'href="([^"]+)" id="all-needs"', html).group(1).replace("&amp;", "&")
+    listed = re.findall(r"需求\d\d|已过需求", client.get(link).content.decode())
+    assert listed == [f"需求{i:02d}" for i in range(BOARD_NEEDS + 3)]
+    assert "已过需求" in client.get(f"/volunteers/needs/?place={world.street_a.pk}").content.decode()
+    assert client.get(f"/volunteers/needs/?place={world.street_b.pk}").status_code == 404  # not in sight
