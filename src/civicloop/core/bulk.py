@@ -27,11 +27,18 @@ def sqlite_datetime(value):
     """As `DatabaseOperations.adapt_datetimefield_value` on SQLite with USE_TZ: naive UTC, `str()`."""
     if value is None:
         return None
-    return str(value.astimezone(dt.UTC))[:-6]  # without "+00:00": the naive value's str, one call less
+    offset = value.utcoffset()
+    if offset is None:  # naive: local time, as `astimezone` reads it
+        return str(value.astimezone(dt.UTC))[:-6]
+    # the naive UTC value's str (`isoformat(" ")`): its wall time less its offset, one conversion less
+    return (value.replace(tzinfo=None) - offset).isoformat(" ")
+
+
+_encode = json.JSONEncoder(check_circular=False).encode  # json.dumps's text, without the cycle check
 
 
 def _json(value):
-    return None if value is None else json.dumps(value)
+    return None if value is None else _encode(value)
 
 
 def _adapter(field, connection):
