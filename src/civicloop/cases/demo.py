@@ -118,7 +118,7 @@ def _pick(rng, table):
 
 def _weighted(rng, values, cum):
     """`rng.choices(values, cum_weights=cum)[0]` without its argument checks (a million calls): the same one
-    `random()` and the same bisection, so the same value (tests/test_demo_speed.py holds them equal)."""
+    `random()` and the same bisection, so the same value (tests/test_demo_speed.py of this app holds them equal)."""
     return values[bisect_right(cum, rng.random() * (cum[-1] + 0.0), 0, len(values) - 1)]
 
 
