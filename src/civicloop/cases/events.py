@@ -48,14 +48,11 @@ def snapshot(case: Case, co_unit_ids=None) -> dict:
     return data
 
 
-def diff(before: dict, after: dict, only=None) -> tuple[dict, dict]:
+def diff(before: dict, after: dict) -> tuple[dict, dict]:
     """The fields of `after` that differ from `before`: their old values (only those `before` has — a
-    registration has no before, so its event's `before` is `{}`, as the demo writes it) and their new ones.
-    `only`: the fields that may differ (a set; the others are known equal — `steps.step` passes the ones it set),
-    compared alone, in `after`'s order as without it."""
+    registration has no before, so its event's `before` is `{}`, as the demo writes it) and their new ones."""
     missing = object()
-    keys = after if only is None else [k for k in after if k in only]
-    changed = [k for k in keys if before.get(k, missing) != after[k]]
+    changed = [k for k in after if before.get(k, missing) != after[k]]
     return {k: before[k] for k in changed if k in before}, {k: after[k] for k in changed}
 
 

@@ -54,14 +54,11 @@ def step(before: dict, action: str, *, changes: dict | None = None, co_unit_ids=
     values = dict(changes) if changes else {}
     values["state"], values["version"] = target, before["version"] + 1
     after = before.copy()
-    touched = set()  # the snapshot's fields set here: the others are `before`'s, unchanged
     for name, value in values.items():
         if name in _TRACKED:
             after[name] = json_value(value)
-            touched.add(name)
     if co_unit_ids is not None:
         co_unit_ids = sorted(set(co_unit_ids) - {after["lead_unit_id"]})
         after["co_unit_ids"] = co_unit_ids
-        touched.add("co_unit_ids")
-    b, a = diff(before, after, only=touched)
+    b, a = diff(before, after)
     return Step(target, values, co_unit_ids, after, b, a)

@@ -7,7 +7,6 @@ from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 from civicloop.cases import demo as cases_demo
-from civicloop.cases.events import diff
 from civicloop.core.bulk import _json, sqlite_datetime
 
 
@@ -20,14 +19,6 @@ def test_weighted_draws_are_choices_draws():
         assert ours == theirs
         assert a.random() == b.random()  # the same draws consumed
     assert len({cases_demo._pick(random.Random(s), [("x", 1), ("y", 5)]) for s in range(50)}) == 2
-
-
-def test_diff_of_the_fields_set_equals_the_full_diff():
-    before = {"state": "dispatched", "version": 3, "lead_unit_id": 4, "deadline": None, "co_unit_ids": [2]}
-    after = {**before, "state": "accepted", "version": 4, "lead_unit_id": 4}
-    assert diff(before, after, only={"state", "version", "lead_unit_id"}) == diff(before, after)
-    assert list(diff(before, after, only={"version", "state"})[1]) == ["state", "version"]  # after's order
-    assert diff({}, after, only=set(after)) == diff({}, after)
 
 
 def test_sqlite_datetime_is_djangos_text():
