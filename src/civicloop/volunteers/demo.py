@@ -22,11 +22,9 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
-from django.core.management.color import no_style
-from django.db import connection
 from django.db.models import Sum
 
-from civicloop.core.bulk import Table, indexes_deferred
+from civicloop.core.bulk import NewRows, Table, indexes_deferred
 from civicloop.orgs.constants import PersonKind
 from civicloop.orgs.models import Person, User
 from civicloop.workdays.calendar import SHANGHAI
@@ -69,7 +67,7 @@ def generate_volunteers(ctx) -> None:
     communities = {c.pk: c for c in ctx.committees}
     _more_people(ctx, rng, communities)
     people = list(Person.objects.filter(district=d, kind__in=list(KIND), community__isnull=False).order_by("code"))
-    ids = _Ids()
+    ids = NewRows()
     members = [ids.row(Member, district_id=d.pk, street_id=communities[p.community_id].street_id,
                        community_id=p.community_id, person_id=p.pk, kind=KIND[p.kind],
                        unit_id=p.unit_id if p.kind == PersonKind.PARTY_MEMBER else None,
@@ -132,30 +130,6 @@ def generate_volunteers(ctx) -> None:
     ctx.stats.add("volunteers.hours_entry", HoursEntry.objects.filter(district=d).count())
     ctx.stats.add("volunteers.member_year_hours", MemberYearHours.objects.filter(district=d).count())
     ctx.log(f"  volunteers: {len(members)} members, {len(needs)} needs, {len(signups)} shifts{done_when}")
-
-
-class _Ids:
-    """Rows of this step as dicts by attname — the model's defaults, then the values — with the ids they will have
-    (after the table's largest), so the rows pointing at them are built before anything is written."""
-
-    def __init__(self):
-        self.next: dict = {}
-        self.defaults: dict = {}
-
-    def row(self, model, **values) -> dict:
-        if model not in self.next:
-            self.next[model] = (model.objects.order_by("-pk").values_list("pk", flat=True).first() or 0) + 1
-            self.defaults[model] = {f.attname: f.get_default() for f in model._meta.concrete_fields}
-        row = {**self.defaults[model], **values, "id": self.next[model]}
-        self.next[model] += 1
-        return row
-
-    def reset_sequences(self) -> None:
-        """PostgreSQL: the sequences past the ids given (SQLite takes the largest id + 1 by itself)."""
-        if connection.vendor == "postgresql" and self.next:
-            with connection.cursor() as cursor:
-                for sql in connection.ops.sequence_reset_sql(no_style(), list(self.next)):
-                    cursor.execute(sql)
 
 
 def _more_people(ctx, rng, communities: dict) -> None:
