@@ -304,6 +304,7 @@ class Generator:
     def __init__(self, ctx, end: dt.datetime, rng_name: str = "cases"):
         self.ctx, self.end = ctx, end
         self.rng = ctx.rng_for(rng_name)
+        self.tz = timezone.get_current_timezone()  # what `timezone.localtime` converts to (the codes' year)
         _CALENDAR.append(WorkCalendar())
         _deadline.cache_clear()
         d = ctx.district
@@ -415,7 +416,7 @@ class Generator:
         return self.xh_admin
 
     def _code(self, at: dt.datetime) -> str:
-        year = timezone.localtime(at).year
+        year = at.astimezone(self.tz).year  # timezone.localtime(at), its current-timezone lookup done once
         self.counters[year] = self.counters.get(year, 0) + 1
         return f"{tracking_prefix(self.district)}{year}-{self.counters[year]:07d}"
 
