@@ -100,9 +100,10 @@ class Table:
 
 
 class NewRows:
-    """New rows as dicts by attname — the model's defaults (`get_default`, as `Model.__init__` fills them), then the
-    values — with the ids they will have (after the table's largest), so rows pointing at them are built before
-    anything is written (`Table(model, pk=True).values(row)`). After writing: `reset_sequences`."""
+    """New rows as dicts by attname — the model's defaults (`get_default`, as `Model.__init__` fills them; a callable
+    default called for each row), then the values — with the ids they will have (after the table's largest), so rows
+    pointing at them are built before anything is written (`Table(model, pk=True).values(row)`). After writing:
+    `reset_sequences`."""
 
     def __init__(self, *, using: str = "default"):
         self.connection = connections[using]
@@ -114,8 +115,12 @@ class NewRows:
             last = model._default_manager.using(self.connection.alias).order_by("-pk").values_list(
                 "pk", flat=True).first()
             self.next[model] = (last or 0) + 1
-            self.defaults[model] = {f.attname: f.get_default() for f in model._meta.concrete_fields}
-        row = {**self.defaults[model], **values, model._meta.pk.attname: self.next[model]}
+            fields = model._meta.concrete_fields
+            self.defaults[model] = ({f.attname: f.get_default() for f in fields},
+                                    [f for f in fields if f.has_default() and callable(f.default)])
+        defaults, per_row = self.defaults[model]
+        row = {**defaults, **{f.attname: f.get_default() for f in per_row if f.attname not in values},
+               **values, model._meta.pk.attname: self.next[model]}
         self.next[model] += 1
         return row
 
