@@ -22,6 +22,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
+from bisect import bisect_right
 from contextlib import contextmanager
 from functools import cached_property, lru_cache
 from itertools import accumulate
@@ -112,7 +113,13 @@ def _pick(rng, table):
     """A value of `table` ([(value, weight)]) drawn by weight — `rng.choices(values, weights)`, with the cumulative
     weights computed once per table (`choices` turns weights into exactly these; the draws are the same)."""
     values, cum = _cumulative(tuple(table))
-    return rng.choices(values, cum_weights=cum)[0]
+    return _weighted(rng, values, cum)
+
+
+def _weighted(rng, values, cum):
+    """`rng.choices(values, cum_weights=cum)[0]` without its argument checks (a million calls): the same one
+    `random()` and the same bisection, so the same value (tests/test_demo_speed.py of this app holds them equal)."""
+    return values[bisect_right(cum, rng.random() * (cum[-1] + 0.0), 0, len(values) - 1)]
 
 
 @lru_cache(maxsize=64)
@@ -297,6 +304,7 @@ class Generator:
     def __init__(self, ctx, end: dt.datetime, rng_name: str = "cases"):
         self.ctx, self.end = ctx, end
         self.rng = ctx.rng_for(rng_name)
+        self.tz = timezone.get_current_timezone()  # what `timezone.localtime` converts to (the codes' year)
         _CALENDAR.append(WorkCalendar())
         _deadline.cache_clear()
         d = ctx.district
@@ -408,7 +416,7 @@ class Generator:
         return self.xh_admin
 
     def _code(self, at: dt.datetime) -> str:
-        year = timezone.localtime(at).year
+        year = at.astimezone(self.tz).year  # timezone.localtime(at), its current-timezone lookup done once
         self.counters[year] = self.counters.get(year, 0) + 1
         return f"{tracking_prefix(self.district)}{year}-{self.counters[year]:07d}"
 
@@ -421,8 +429,8 @@ class Generator:
             committee, category, place_id, like = previous
             buildings = self.buildings.get(committee.pk)
         else:
-            committee = rng.choices(ctx.committees, cum_weights=self.committee_cum)[0]
-            category = rng.choices(self.categories, cum_weights=self.season_weights[month - 1])[0]
+            committee = _weighted(rng, ctx.committees, self.committee_cum)
+            category = _weighted(rng, self.categories, self.season_weights[month - 1])
             buildings = self.buildings.get(committee.pk)
             place_id, like = rng.choice(buildings) if buildings else committee.pk, None
         description, appeal = self.texts.describe(
@@ -831,6 +839,10 @@ EVENT_COLUMNS = ("district_id", "case_id", "seq", "actor_id", "actor_unit_id", "
 assert {f.column for f in CaseEvent._meta.concrete_fields} == {"id", *EVENT_COLUMNS}  # a new column: add it here
 
 
+# `json.dumps` with its defaults — the text Django's JSONField writes — minus the cycle check (rows of plain values)
+_dumps = json.JSONEncoder(check_circular=False).encode
+
+
 def _same(value):
     return value
 
@@ -878,7 +890,7 @@ def _flush(gen: Generator, sims: list[Sim], totals: dict) -> list[tuple[Table, l
     out = [(tables["case"], [tables["case"].row(c) for c in cases]),
            (tables["co"], [(c.district_id, c.pk, u) for s in sims for c in (s.case,) for u in s.co])]
     at = sqlite_datetime if connection.vendor == "sqlite" else _same
-    dumps = json.dumps
+    dumps = _dumps
     events = [(c.district_id, c.pk, e.seq, e.actor_id, e.actor_unit_id, at(e.at), e.action,
                dumps(e.before), dumps(e.after), e.note, "[]") for s in sims for c in (s.case,) for e in s.events]
     out.append((tables["event"], events))

@@ -18,6 +18,7 @@ import threading
 from collections.abc import Iterable, Sequence
 from contextlib import contextmanager
 
+from django.core.management.color import no_style
 from django.db import connections, models
 
 COPY_CHUNK = 20_000  # rows per COPY statement (PostgreSQL streams them; the chunk bounds the Python lists)
@@ -27,11 +28,18 @@ def sqlite_datetime(value):
     """As `DatabaseOperations.adapt_datetimefield_value` on SQLite with USE_TZ: naive UTC, `str()`."""
     if value is None:
         return None
-    return str(value.astimezone(dt.UTC))[:-6]  # without "+00:00": the naive value's str, one call less
+    offset = value.utcoffset()
+    if offset is None:  # naive: local time, as `astimezone` reads it
+        return str(value.astimezone(dt.UTC))[:-6]
+    # the naive UTC value's str (`isoformat(" ")`): its wall time less its offset, one conversion less
+    return (value.replace(tzinfo=None) - offset).isoformat(" ")
+
+
+_encode = json.JSONEncoder(check_circular=False).encode  # json.dumps's text, without the cycle check
 
 
 def _json(value):
-    return None if value is None else json.dumps(value)
+    return None if value is None else _encode(value)
 
 
 def _adapter(field, connection):
@@ -89,6 +97,39 @@ class Table:
             else:
                 cursor.executemany(self.insert_sql, rows)
         return len(rows)
+
+
+class NewRows:
+    """New rows as dicts by attname — the model's defaults (`get_default`, as `Model.__init__` fills them; a callable
+    default called for each row), then the values — with the ids they will have (after the table's largest), so rows
+    pointing at them are built before anything is written (`Table(model, pk=True).values(row)`). After writing:
+    `reset_sequences`."""
+
+    def __init__(self, *, using: str = "default"):
+        self.connection = connections[using]
+        self.next: dict = {}
+        self.defaults: dict = {}
+
+    def row(self, model, **values) -> dict:
+        if model not in self.next:
+            last = model._default_manager.using(self.connection.alias).order_by("-pk").values_list(
+                "pk", flat=True).first()
+            self.next[model] = (last or 0) + 1
+            fields = model._meta.concrete_fields
+            self.defaults[model] = ({f.attname: f.get_default() for f in fields},
+                                    [f for f in fields if f.has_default() and callable(f.default)])
+        defaults, per_row = self.defaults[model]
+        row = {**defaults, **{f.attname: f.get_default() for f in per_row if f.attname not in values},
+               **values, model._meta.pk.attname: self.next[model]}
+        self.next[model] += 1
+        return row
+
+    def reset_sequences(self) -> None:
+        """PostgreSQL: the sequences past the ids given (SQLite takes the largest id + 1 by itself)."""
+        if self.connection.vendor == "postgresql" and self.next:
+            with self.connection.cursor() as cursor:
+                for sql in self.connection.ops.sequence_reset_sql(no_style(), list(self.next)):
+                    cursor.execute(sql)
 
 
 class Writer:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
+from civicloop.core.bulk import NewRows, Table, indexes_deferred
 from civicloop.core.validators import make_id_number
 from civicloop.places.constants import PlaceLevel
 from civicloop.places.models import Household, Place, Tag
@@ -152,42 +153,46 @@ def generate_households(ctx: GenerationContext) -> None:
     fake = ctx.faker_for("households")
     through = Household.tags.through
     tag_ids = {code: ctx.tags[code].pk for code in HOUSEHOLD_TAG_SHARES}
-    batch: list[Household] = []
-    batch_tags: list[list[int]] = []
+    # rows by attname with their ids, written raw (core.bulk): bulk_create's per-value field adaptation was most of
+    # this step; the empty tables' secondary indexes are built once at the end
+    ids = NewRows()
+    households, household_t = Table(Household, pk=True), Table(through, pk=True)
+    batch: list[list] = []
+    tag_rows: list[list] = []
     n_rows = n_tags = 0
 
     def flush() -> None:
         nonlocal n_rows, n_tags
-        Household.objects.bulk_create(batch, batch_size=BATCH)
-        rows = [through(household_id=h.pk, tag_id=t) for h, ids in zip(batch, batch_tags, strict=True) for t in ids]
-        through.objects.bulk_create(rows, batch_size=BATCH)
-        n_rows += len(batch)
-        n_tags += len(rows)
+        n_rows += households.write(batch)
+        n_tags += household_t.write(tag_rows)
         batch.clear()
-        batch_tags.clear()
+        tag_rows.clear()
 
     today = date(2026, 1, 1)
-    for b, n in ctx.extra.pop("house_plan"):
-        per_floor = rng.choice((2, 2, 4, 4, 6))
-        for k in range(n):
-            floor, door = divmod(k, per_floor)
-            room = f"{floor + 1:02d}{door + 1:02d}"
-            tags = [code for code, share in HOUSEHOLD_TAG_SHARES.items() if rng.random() < share]
-            alone = "elderly_alone" in tags
-            born = today - timedelta(days=rng.randint(70 * 365, 95 * 365) if alone else rng.randint(25 * 365, 85 * 365))
-            id_number = make_id_number(f"310104{born:%Y%m%d}{rng.randint(0, 999):03d}")
-            batch.append(Household(
-                code=f"{b.code}-{room}", district=ctx.district, street_id=b.street_id, community_id=b.community_id,
-                building=b, room=room, address=f"{b.address}{int(room)}室", head_name=fake.name(),
-                head_phone=_mobile(rng), head_id_number=id_number,
-                members=1 if alone else rng.choices((1, 2, 3, 4, 5), (12, 30, 32, 18, 8))[0],
-                lat=b.lat, lng=b.lng,
-            ))
-            batch_tags.append([tag_ids[c] for c in tags])
-            if len(batch) >= BATCH:
-                flush()
-    if batch:
+    with indexes_deferred([Household, through]):
+        for b, n in ctx.extra.pop("house_plan"):
+            per_floor = rng.choice((2, 2, 4, 4, 6))
+            for k in range(n):
+                floor, door = divmod(k, per_floor)
+                room = f"{floor + 1:02d}{door + 1:02d}"
+                tags = [code for code, share in HOUSEHOLD_TAG_SHARES.items() if rng.random() < share]
+                alone = "elderly_alone" in tags
+                born = today - timedelta(days=rng.randint(70 * 365, 95 * 365) if alone else rng.randint(25 * 365, 85 * 365))
+                id_number = make_id_number(f"310104{born:%Y%m%d}{rng.randint(0, 999):03d}")
+                row = ids.row(
+                    Household, code=f"{b.code}-{room}", district_id=ctx.district.pk, street_id=b.street_id,
+                    community_id=b.community_id, building_id=b.pk, room=room, address=f"{b.address}{int(room)}室",
+                    head_name=fake.name(), head_phone=_mobile(rng), head_id_number=id_number,
+                    members=1 if alone else rng.choices((1, 2, 3, 4, 5), (12, 30, 32, 18, 8))[0],
+                    lat=b.lat, lng=b.lng,
+                )
+                batch.append(households.values(row))
+                tag_rows += [household_t.values(ids.row(through, household_id=row["id"], tag_id=tag_ids[c]))
+                             for c in tags]
+                if len(batch) >= BATCH:
+                    flush()
         flush()
+    ids.reset_sequences()
     ctx.stats.add("places.household", n_rows)
     ctx.stats.add("places.household_tags", n_tags)
     ctx.log(f"  households: {n_rows} ({n_tags} tags)")

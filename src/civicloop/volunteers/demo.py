@@ -24,6 +24,7 @@ from decimal import Decimal
 
 from django.db.models import Sum
 
+from civicloop.core.bulk import NewRows, Table, indexes_deferred
 from civicloop.orgs.constants import PersonKind
 from civicloop.orgs.models import Person, User
 from civicloop.workdays.calendar import SHANGHAI
@@ -70,14 +71,15 @@ def generate_volunteers(ctx) -> None:
     communities = {c.pk: c for c in ctx.committees}
     _more_people(ctx, rng, communities)
     people = list(Person.objects.filter(district=d, kind__in=list(KIND), community__isnull=False).order_by("code"))
-    members = [Member(district=d, street_id=communities[p.community_id].street_id, community_id=p.community_id,
-                      person=p, kind=KIND[p.kind], unit_id=p.unit_id if p.kind == PersonKind.PARTY_MEMBER else None,
-                      registered_at=end - dt.timedelta(days=365 + rng.randint(0, 700)))
-                  for p in people if p.community_id in communities]
-    Member.objects.bulk_create(members, batch_size=2000)
-    by_community: dict[int, list[Member]] = {}
+    ids = NewRows()
+    members = [ids.row(Member, district_id=d.pk, street_id=communities[p.community_id].street_id,
+                       community_id=p.community_id, person_id=p.pk, kind=KIND[p.kind],
+                       unit_id=p.unit_id if p.kind == PersonKind.PARTY_MEMBER else None,
+                       registered_at=end - dt.timedelta(days=365 + rng.randint(0, 700)))
+               for p in people if p.community_id in communities]
+    by_community: dict[int, list[dict]] = {}
     for m in members:
-        by_community.setdefault(m.community_id, []).append(m)
+        by_community.setdefault(m["community_id"], []).append(m)
     needs, picks = [], []
     first_day = end.date() - dt.timedelta(days=365)
     for n, community_id in enumerate(sorted(by_community, key=lambda pk: communities[pk].code)):
@@ -90,36 +92,42 @@ def generate_volunteers(ctx) -> None:
                 start = dt.datetime.combine(day, dt.time(hour), tzinfo=SHANGHAI)
                 slots = rng.randint(2, 6)
                 chosen = rng.sample(pool, min(len(pool), rng.randint(1, slots)))
-                needs.append(ServiceNeed(district=d, street_id=community.street_id, community=community, title=title,
-                                         category=category, starts_at=start,
-                                         ends_at=start + dt.timedelta(minutes=minutes), slots=slots,
-                                         taken=len(chosen), state=NeedState.CLOSED, created_at=start - dt.timedelta(
-                                             days=7)))
+                needs.append(ids.row(ServiceNeed, district_id=d.pk, street_id=community.street_id,
+                                     community_id=community.pk, title=title, category=category, starts_at=start,
+                                     ends_at=start + dt.timedelta(minutes=minutes), slots=slots, taken=len(chosen),
+                                     state=NeedState.CLOSED, created_at=start - dt.timedelta(days=7)))
                 picks.append(chosen)
         # the open need: any shift, on a day of the next two weeks (a board of ~300 communities is not one list of
         # the same shift on the same morning)
         category, title, hour, minutes = rng.choice(SHIFTS)
         start = dt.datetime.combine(end.date() + dt.timedelta(days=rng.randint(1, 14)), dt.time(hour),
                                     tzinfo=SHANGHAI)
-        needs.append(ServiceNeed(district=d, street_id=community.street_id, community=community, title=title,
-                                 category=category, starts_at=start, ends_at=start + dt.timedelta(minutes=minutes),
-                                 slots=rng.randint(3, 8), created_at=end))
+        needs.append(ids.row(ServiceNeed, district_id=d.pk, street_id=community.street_id, community_id=community.pk,
+                             title=title, category=category, starts_at=start,
+                             ends_at=start + dt.timedelta(minutes=minutes), slots=rng.randint(3, 8), created_at=end))
         picks.append([])
-    ServiceNeed.objects.bulk_create(needs, batch_size=2000)
-    signups = []
+    signups, entries = [], []
     for need, chosen in zip(needs, picks, strict=True):
         for m in chosen:
-            check_in = need.starts_at + dt.timedelta(minutes=rng.randint(-10, 10))
-            check_out = need.ends_at + dt.timedelta(minutes=rng.randint(-15, 20))
-            signups.append(SignUp(district=d, street_id=need.street_id, community_id=need.community_id, need=need,
-                                  member=m, state=SignUpState.CHECKED_OUT, signed_up_at=need.created_at,
-                                  check_in_at=check_in, check_out_at=check_out,
-                                  hours=shift_hours(check_in, check_out)))
-    SignUp.objects.bulk_create(signups, batch_size=2000)
-    HoursEntry.objects.bulk_create([
-        HoursEntry(district=d, street_id=s.street_id, community_id=s.community_id, member=s.member,
-                   unit_id=s.member.unit_id, signup=s, kind="service", day=s.check_in_at.astimezone(SHANGHAI).date(),
-                   hours=s.hours, created_at=s.check_out_at) for s in signups], batch_size=2000)
+            check_in = need["starts_at"] + dt.timedelta(minutes=rng.randint(-10, 10))
+            check_out = need["ends_at"] + dt.timedelta(minutes=rng.randint(-15, 20))
+            signup = ids.row(SignUp, district_id=d.pk, street_id=need["street_id"],
+                             community_id=need["community_id"], need_id=need["id"], member_id=m["id"],
+                             state=SignUpState.CHECKED_OUT, signed_up_at=need["created_at"], check_in_at=check_in,
+                             check_out_at=check_out, hours=shift_hours(check_in, check_out))
+            signups.append(signup)
+            entries.append(ids.row(HoursEntry, district_id=d.pk, street_id=signup["street_id"],
+                                   community_id=signup["community_id"], member_id=m["id"], unit_id=m["unit_id"],
+                                   signup_id=signup["id"], kind="service",
+                                   day=check_in.astimezone(SHANGHAI).date(), hours=signup["hours"],
+                                   created_at=check_out))
+    # rows by attname with their ids, written raw (core.bulk): bulk_create's per-value field adaptation was most of
+    # this step; the secondary indexes of the empty tables are built once afterwards
+    with indexes_deferred([Member, ServiceNeed, SignUp, HoursEntry]):
+        for model, rows in ((Member, members), (ServiceNeed, needs), (SignUp, signups), (HoursEntry, entries)):
+            table = Table(model, pk=True)
+            table.write([table.values(r) for r in rows])
+    ids.reset_sequences()
     totals_rebuild(district_id=d.pk)  # the year totals the board reads, from the ledger just written
     _rules(d)
     done_when = _done_when(ctx, end)
