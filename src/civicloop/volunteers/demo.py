@@ -30,7 +30,7 @@ from civicloop.orgs.models import Person, User
 from civicloop.workdays.calendar import SHANGHAI
 
 from .constants import MemberKind, NeedCategory, NeedState, SignUpState
-from .hours import shift_hours
+from .hours import shift_hours, total
 from .models import HoursEntry, Member, MemberYearHours, RecognitionRule, ServiceNeed, SignUp
 from .services import (
     member_register,
@@ -172,7 +172,8 @@ def _rules(d) -> None:
 
 
 def community_hours(community_id: int) -> Decimal:
-    return HoursEntry.objects.filter(community_id=community_id).aggregate(h=Sum("hours"))["h"] or Decimal("0")
+    """The community's hours in the ledger, to the hundredth (SQLite sums decimals as floats)."""
+    return total([HoursEntry.objects.filter(community_id=community_id).aggregate(h=Sum("hours"))["h"] or Decimal("0")])
 
 
 def _done_when(ctx, end: dt.datetime) -> str:
