@@ -25,8 +25,8 @@ CLUSTER = (
 
 
 def _places(ctx):
-    """The grid worker's community, a building of it (its 12号楼 if it has one) and a building of another
-    compound of the district."""
+    """The grid worker's community, its 12号楼 (built in its first compound when a small demo has none: the story is
+    told with that number) and a building of another compound of the district."""
     from django.contrib.auth import get_user_model
 
     from civicloop.places.constants import PlaceLevel
@@ -40,7 +40,16 @@ def _places(ctx):
         mine = list(buildings.order_by("code")[:50])
     if not mine:
         return None
-    here = next((b for b in mine if b.name.startswith("12")), mine[0])
+    here = next((b for b in mine if b.name.startswith("12号")), None)
+    if here is None and community_id:  # a small demo's compound has fewer buildings: its 12号楼 is built here
+        from civicloop.places.services import place_create
+
+        compound = mine[0].parent
+        taken = set(Place.objects.filter(parent=compound).values_list("code", flat=True))
+        code = next(f"{compound.code}-B{k}" for k in range(12, 10_000) if f"{compound.code}-B{k}" not in taken)
+        here = place_create(code=code, name="12号楼", level=PlaceLevel.BUILDING, parent=compound)
+        ctx.stats.add("places.place", 1)
+    here = here or mine[0]
     other = buildings.exclude(parent_id=here.parent_id).exclude(community_id=here.community_id).order_by("code").first()
     return here, other or here
 
