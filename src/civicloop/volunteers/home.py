@@ -10,9 +10,10 @@ from django.utils import timezone
 
 from civicloop.workdays.calendar import SHANGHAI
 
-from .constants import NeedState, SignUpState
+from .constants import SignUpState
 from .models import Member, ServiceNeed, SignUp
 from .permissions import own_community
+from .selectors import open_q
 
 
 def panel(request) -> str | None:
@@ -22,7 +23,7 @@ def panel(request) -> str | None:
         return None
     now = timezone.now()
     start = dt.datetime.combine(now.astimezone(SHANGHAI).date(), dt.time(0), tzinfo=SHANGHAI)
-    open_needs = ServiceNeed.objects.filter(community_id=community, state=NeedState.OPEN, ends_at__gt=now).count()
+    open_needs = ServiceNeed.objects.filter(open_q(now), community_id=community).count()
     members = Member.objects.filter(community_id=community, active=True).count()
     today = SignUp.objects.filter(community_id=community, state=SignUpState.SIGNED_UP, need__starts_at__gte=start,
                                   need__starts_at__lt=start + dt.timedelta(days=1)).count()

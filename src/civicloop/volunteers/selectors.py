@@ -104,7 +104,7 @@ def open_needs_for_member(member: Member, *, now: dt.datetime | None = None) -> 
     """Open needs of the member's community that they have not signed up for (the self-service page)."""
     now = now or timezone.now()
     mine = SignUp.objects.filter(member=member, state__in=ACTIVE_SIGNUP_STATES).values("need_id")
-    return list(ServiceNeed.objects.filter(community_id=member.community_id, state=NeedState.OPEN, ends_at__gt=now)
+    return list(ServiceNeed.objects.filter(open_q(now), community_id=member.community_id)
                 .exclude(pk__in=mine).order_by("starts_at")[:MEMBER_NEEDS])
 
 
@@ -117,9 +117,9 @@ def needs_for(actor, *, community_id: int | None = None, open_only: bool = False
     if community_id is not None:
         qs = qs.filter(community_id=community_id)
     if place is not None:
-        qs = qs.filter(**{f"{PLACE_FIELD[place.level]}_id": place.pk})
+        qs = qs.filter(below_q(place))
     if open_only:
-        qs = qs.filter(state=NeedState.OPEN, ends_at__gt=now or timezone.now())
+        qs = qs.filter(open_q(now or timezone.now()))
     return qs.order_by("starts_at", "pk")
 
 
@@ -177,6 +177,16 @@ class Board:
 PLACE_FIELD = {PlaceLevel.DISTRICT: "district", PlaceLevel.STREET: "street", PlaceLevel.COMMUNITY: "community"}
 
 
+def below_q(place: Place) -> Q:
+    """Rows (members, needs, ledger, totals: each carries its district, street and community) below a board's place."""
+    return Q(**{f"{PLACE_FIELD[place.level]}_id": place.pk})
+
+
+def open_q(now: dt.datetime) -> Q:
+    """Needs still taking sign-ups: open and not yet ended (the board's count, its list and the needs page's)."""
+    return Q(state=NeedState.OPEN, ends_at__gt=now)
+
+
 def board_place_for(actor, place_id: int | None) -> Place:
     """The place a board is for: one in the viewer's sight (a district, street or community), default their root."""
     scope = scope_for(actor)
@@ -198,14 +208,15 @@ def board_for(actor, *, place_id: int | None = None, year: int | None = None, no
     place = board_place_for(actor, place_id)
     year = year or this_year()
     now = now or timezone.now()
+    where = below_q(place)
     if place.level == PlaceLevel.DISTRICT:
-        part, where = "street", Q(district_id=place.pk)
+        part = "street"
         parts = Place.objects.defer("boundary").filter(parent_id=place.pk, level=PlaceLevel.STREET)
     elif place.level == PlaceLevel.STREET:
-        part, where = "community", Q(street_id=place.pk)
+        part = "community"
         parts = Place.objects.defer("boundary").filter(parent_id=place.pk, level=PlaceLevel.COMMUNITY)
     else:
-        part, where = "community", Q(community_id=place.pk)
+        part = "community"
         parts = Place.objects.defer("boundary").filter(pk=place.pk)
     rows = {p.pk: BoardRow(p) for p in parts.order_by("code")}
     key = f"{part}_id"
@@ -223,11 +234,11 @@ def board_for(actor, *, place_id: int | None = None, year: int | None = None, no
             rows[k].hours += Decimal(h)
     for r in rows.values():
         r.hours = total([r.hours])
-    open_q = Q(where, state=NeedState.OPEN, ends_at__gt=now)
-    for k, n in ServiceNeed.objects.filter(open_q).order_by().values_list(key).annotate(n=Count("pk")).values_list(key, "n"):
+    open_here = where & open_q(now)
+    for k, n in ServiceNeed.objects.filter(open_here).order_by().values_list(key).annotate(n=Count("pk")).values_list(key, "n"):
         if k in rows:
             rows[k].open_needs = n
-    needs = list(ServiceNeed.objects.filter(open_q).select_related("community").defer("community__boundary")
+    needs = list(ServiceNeed.objects.filter(open_here).select_related("community").defer("community__boundary")
                  .order_by("starts_at", "pk")[:BOARD_NEEDS])
     top = []
     for t in totals.select_related("member__person", "member__unit", "member__community").defer(
