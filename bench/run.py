@@ -9,7 +9,8 @@ Ratios compare numbers from the same run; the machine is shared and noisy.
 
 `BENCH_ONLY=visits,plans` runs some steps: their rows replace the same steps' rows (per database) in
 docs/benchmarks.json, every other row is kept and says when it was measured; docs/benchmarks.md is written from
-that list, and everything below its hand-written marker is kept.
+that list, and everything below its hand-written marker is kept. `BENCH_KEEP_PG=1` leaves the PostgreSQL server and
+its database running; `BENCH_PG_DATA=<its data directory>` (and `BENCH_PG_PORT`) runs later steps on it as it is.
 """
 
 from __future__ import annotations
@@ -84,6 +85,12 @@ def databases(tmp: Path):
     if "sqlite" in WANTED:
         yield "SQLite", f"sqlite:///{tmp / 'bench.sqlite3'}", None
     if "postgresql" not in WANTED:
+        return
+    if reuse := os.environ.get("BENCH_PG_DATA"):  # a server BENCH_KEEP_PG kept: its database as it is, left running
+        env = dict(os.environ, PGPORT=os.environ.get("BENCH_PG_PORT", "54391"), PGDATA_DIR=reuse)
+        url = f"postgres://civicloop@127.0.0.1:{env['PGPORT']}/civicloop"  # what scripts/pg.sh start printed
+        yield "PostgreSQL 15", url, {**env, "CIVICLOOP_DEMO_CASES_PER_SCALE": os.environ.get(
+            "BENCH_PG_CASES_PER_SCALE", "1000000")}
         return
     # Not inside `tmp` (mode 0700): as root, the cluster belongs to the `postgres` user, which must reach it.
     pgdata = Path(f"/tmp/civicloop-bench-pg-{os.getpid()}")
