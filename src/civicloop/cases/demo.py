@@ -32,7 +32,7 @@ from django.db import connection
 from django.db.models.base import ModelState
 from django.utils import timezone
 
-from civicloop.core.bulk import Table, Writer, indexes_deferred, sqlite_datetime
+from civicloop.core.bulk import NewRows, Table, Writer, indexes_deferred, sqlite_datetime
 from civicloop.orgs.constants import UnitKind
 from civicloop.orgs.models import Unit, User
 from civicloop.places.constants import PlaceLevel
@@ -350,8 +350,7 @@ class Generator:
         # replies, ratings, extension requests, supervisions: dicts by attname (`_side_row`); items, decisions: models
         self.side: dict[str, list] = {k: [] for k in ("reply", "rating", "ext", "sup", "item", "decision")}
         self.counted: dict[str, int] = {}  # side rows written so far, by kind
-        first = Case.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
-        self.next_pk = first + 1
+        self.ids = NewRows(Case)  # the cases' ids, after the largest (a second run continues them)
 
     def _side_row(self, key: str, case: Case, **values) -> dict:
         """A side row of `case` as the bulk `Table` reads it (attnames; the model's defaults for the rest): the
@@ -441,16 +440,16 @@ class Generator:
         name = "" if anonymous else f"{rng.choice('王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗')}{rng.choice(('先生', '女士'))}"
         phone = "" if anonymous else f"1{rng.choice('35789')}{rng.randint(0, 999_999_999):09d}"
         lat = ctx.centre.get(committee.pk, (31.18, 121.43))
+        pk = self.ids.next_id(Case)
         case = _new_case(
-            id=self.next_pk, district_id=self.district.pk, tracking_code=self._code(t0), channel=channel,
-            external_id=f"{channel[:3].upper()}{self.next_pk:09d}" if channel in (Channel.HOTLINE_12345, Channel.SENSOR) else "",
+            id=pk, district_id=self.district.pk, tracking_code=self._code(t0), channel=channel,
+            external_id=f"{channel[:3].upper()}{pk:09d}" if channel in (Channel.HOTLINE_12345, Channel.SENSOR) else "",
             category_id=None, urgency=Urgency.NORMAL, appeal_type=appeal.kind, place_id=place_id, street_id=committee.street_id,
             community_id=committee.pk, lat=round(lat[0] + rng.uniform(-0.004, 0.004), 6),
             lng=round(lat[1] + rng.uniform(-0.004, 0.004), 6),
             description=description,
             reporter_name=name, reporter_phone=phone, reporter_anonymous=anonymous, created_at=t0,
         )
-        self.next_pk += 1
         actor = self._registrar(channel, committee.pk, committee.street_id)
         return self._start(case, actor, category, t0, appeal=appeal, duplicate=previous is not None)
 
@@ -475,13 +474,12 @@ class Generator:
         subject = h if h is not None else e if e is not None else None
         centre = self.ctx.centre.get(where["community_id"]) if subject is None else (subject.lat, subject.lng)
         case = _new_case(
-            id=self.next_pk, district_id=self.district.pk, tracking_code=self._code(problem.at),
+            id=self.ids.next_id(Case), district_id=self.district.pk, tracking_code=self._code(problem.at),
             channel=problem.channel, external_id=problem.external_id, category_id=None, urgency=Urgency.NORMAL,
             lat=centre[0] if centre else None, lng=centre[1] if centre else None, description=problem.description,
             reporter_name=reporter[0], reporter_phone=reporter[1], reporter_anonymous=subject is None,
             created_at=problem.at, **where,
         )
-        self.next_pk += 1
         category = self.category_by_code.get(problem.category_code) or self.rng.choices(
             self.categories, cum_weights=self.cat_cum)[0]
         return self._start(case, problem.registrar, category, problem.at, note=problem.note)
@@ -820,12 +818,7 @@ def _write(ctx, gen: Generator, sims) -> None:
     for year, last in gen.counters.items():
         CaseCounter.objects.update_or_create(district=gen.district, year=year,
                                              defaults={"last": last, "prefix": tracking_prefix(gen.district)})
-    if connection.vendor == "postgresql":
-        from django.core.management.color import no_style
-
-        with connection.cursor() as cursor:
-            for sql in connection.ops.sequence_reset_sql(no_style(), [Case]):
-                cursor.execute(sql)
+    gen.ids.reset_sequences()
     for k, v in totals.items():
         ctx.stats.add(k, v)
     for key, label in (("reply", "cases.reply"), ("rating", "cases.rating"), ("ext", "cases.extension_request"),

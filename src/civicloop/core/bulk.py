@@ -103,26 +103,36 @@ class NewRows:
     """New rows as dicts by attname — the model's defaults (`get_default`, as `Model.__init__` fills them; a callable
     default called for each row), then the values — with the ids they will have (after the table's largest), so rows
     pointing at them are built before anything is written (`Table(model, pk=True).values(row)`). After writing:
-    `reset_sequences`."""
+    `reset_sequences`. The models named here have their largest id read now (a generator that hands the
+    connection to a `Writer` reads nothing while it writes); any other, at its first row."""
 
-    def __init__(self, *, using: str = "default"):
+    def __init__(self, *models, using: str = "default"):
         self.connection = connections[using]
         self.next: dict = {}
         self.defaults: dict = {}
+        for model in models:
+            self._start(model)
+
+    def _start(self, model) -> None:
+        last = model._default_manager.using(self.connection.alias).order_by("-pk").values_list("pk", flat=True).first()
+        self.next[model] = (last or 0) + 1
 
     def row(self, model, **values) -> dict:
-        if model not in self.next:
-            last = model._default_manager.using(self.connection.alias).order_by("-pk").values_list(
-                "pk", flat=True).first()
-            self.next[model] = (last or 0) + 1
+        if model not in self.defaults:
             fields = model._meta.concrete_fields
             self.defaults[model] = ({f.attname: f.get_default() for f in fields},
                                     [f for f in fields if f.has_default() and callable(f.default)])
         defaults, per_row = self.defaults[model]
-        row = {**defaults, **{f.attname: f.get_default() for f in per_row if f.attname not in values},
-               **values, model._meta.pk.attname: self.next[model]}
+        return {**defaults, **{f.attname: f.get_default() for f in per_row if f.attname not in values},
+                **values, model._meta.pk.attname: self.next_id(model)}
+
+    def next_id(self, model) -> int:
+        """The id the next new row of `model` will have (taken: the one after is next) — for a generator that
+        builds its own row objects and writes them with `Table(model, pk=True)`."""
+        if model not in self.next:
+            self._start(model)
         self.next[model] += 1
-        return row
+        return self.next[model] - 1
 
     def reset_sequences(self) -> None:
         """PostgreSQL: the sequences past the ids given (SQLite takes the largest id + 1 by itself)."""

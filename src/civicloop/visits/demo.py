@@ -30,6 +30,7 @@ from django.db.models import Count
 from django.utils import timezone
 
 from civicloop.cases.demo import cases_end
+from civicloop.core.bulk import NewRows
 from civicloop.demo.context import apportion
 from civicloop.demo.organisation import person_row, staff_row
 from civicloop.orgs.constants import PersonKind, Role
@@ -137,6 +138,7 @@ class _Generation:
     def __init__(self, ctx, rng, fake, end: dt.datetime):
         self.ctx, self.rng, self.fake, self.end = ctx, rng, fake, end
         self.d = ctx.district
+        self.ids = NewRows(Subject, Visit)  # the subjects' and visits' ids, after the largest
         self.calendar = WorkCalendar()
         self.counts: dict[str, int] = defaultdict(int)
         self.orgs = sorted(ctx.extra["party_orgs"], key=lambda u: u.code)
@@ -236,21 +238,18 @@ class _Generation:
             ent_keys[eid].add(tid)
         paths = {pk: _Building(path) for pk, path in Place.objects.filter(
             district=self.d, level=PlaceLevel.BUILDING).values_list("pk", "path")}
-        pk = (Subject.objects.order_by("-pk").values_list("pk", flat=True).first() or 0)
         for r in Household.objects.filter(district=self.d).order_by("code").values_list(
                 "pk", "building_id", "room", "district_id", "street_id", "community_id", "members").iterator(
                 chunk_size=BATCH):
             h = _Household(r[0], r[1], paths[r[1]], *r[2:])
             fields = subject_fields(h, kind=SubjectKind.HOUSEHOLD, key_tag_ids=key_ids, tag_ids=hh_keys.get(h.pk, ()))
-            pk += 1
-            yield SubjectRow(pk, h, team_id=self.team_of_block[("c", h.community_id)], **fields)
+            yield SubjectRow(self.ids.next_id(Subject), h, team_id=self.team_of_block[("c", h.community_id)], **fields)
         for r in Enterprise.objects.filter(district=self.d).order_by("credit_code").values_list(
                 "pk", "name", "district_id", "street_id", "community_id", "park_building_id").iterator(chunk_size=BATCH):
             e = _Enterprise(*r)
             fields = subject_fields(e, kind=SubjectKind.ENTERPRISE, key_tag_ids=key_ids, tag_ids=ent_keys.get(e.pk, ()))
             block = ("b", e.park_building_id) if e.park_building_id else ("c", e.community_id)
-            pk += 1
-            yield SubjectRow(pk, e, team_id=self.team_of_block[block], **fields)
+            yield SubjectRow(self.ids.next_id(Subject), e, team_id=self.team_of_block[block], **fields)
 
     # --- teams -----------------------------------------------------------------------------------------------
     def teams(self) -> None:

@@ -12,7 +12,6 @@ import datetime as dt
 import uuid
 from typing import NamedTuple
 
-from django.core.management.color import no_style
 from django.db import connection
 from django.utils import timezone
 
@@ -97,7 +96,6 @@ class VisitRecords:
     def __init__(self, gen):
         self.gen, self.rng, self.fake = gen, gen.rng, gen.fake
         self.counts = gen.counts
-        self.next_pk = (Visit.objects.order_by("-pk").values_list("pk", flat=True).first() or 0) + 1
         self.pace = {t.pk: self.rng.uniform(*TEAM_PACE) for ts in gen.teams_of.values() for t in ts}
         self.team_name = {t.pk: t.name for ts in gen.teams_of.values() for t in ts}
         self.problems: list[Heard] = []
@@ -142,10 +140,7 @@ class VisitRecords:
                 self._flush(batch)
                 batch = []
         self._flush(batch)
-        if connection.vendor == "postgresql":  # ids were given: move the sequences past them
-            with connection.cursor() as cursor:
-                for sql in connection.ops.sequence_reset_sql(no_style(), [Subject, Visit]):
-                    cursor.execute(sql)
+        self.gen.ids.reset_sequences()  # ids were given: PostgreSQL's sequences moved past them
 
     def _flush(self, subjects: list) -> None:
         """Plan and fill in the visits of `subjects` (their counters follow); write subjects, visits and who was
@@ -204,10 +199,9 @@ class VisitRecords:
         for topic, (_title, _login, _text, group, share) in zip(gen.topics, gen.topic_specs, strict=True):
             if (group == s.group or (group is None and s.kind == SubjectKind.ENTERPRISE)) and rng.random() < share:
                 topic_id = topic.pk
-        visit = VisitRow(pk=self.next_pk, client_id=uuid.UUID(int=rng.getrandbits(128), version=4), subject=s,
+        visit = VisitRow(pk=self.gen.ids.next_id(Visit), client_id=uuid.UUID(int=rng.getrandbits(128), version=4), subject=s,
                          team_id=s.team_id, topic_id=topic_id, visited_on=day, method=method, summary="",
                          satisfaction="", recorded_by=seats[MemberRole.STAFF].user, recorded_at=at, present=present)
-        self.next_pk += 1
         return visit
 
     def _hear(self, s, visit: VisitRow) -> list[int]:
