@@ -186,14 +186,16 @@ def _record(*, actor, client_id, subject_id, visited_on, method, summary, satisf
     texts = _problems(problems)
     answers = _follow_ups(subject, follow_ups)
 
-    subject = Subject.objects.select_related("household", "enterprise").get(pk=subject.pk)
+    if texts or answers:  # the cases registered name the household's head or the enterprise's contact
+        subject = Subject.objects.select_related("household", "enterprise").get(pk=subject.pk)
     at = timezone.now()
     visit = Visit.objects.create(
         district_id=subject.district_id, client_id=client_id, campaign=campaign, subject=subject, team=team,
         topic=topic, household_id=subject.household_id, enterprise_id=subject.enterprise_id,
         street_id=subject.street_id, community_id=subject.community_id, visited_on=visited_on, method=method,
         summary=summary, satisfaction=satisfaction, recorded_by=actor, recorded_at=at)
-    visit.members.set(members)
+    Visit.members.through.objects.bulk_create(  # a new visit: nobody there yet to compare with (`set` reads first)
+        [Visit.members.through(visit_id=visit.pk, teammember_id=pk) for pk in members])
     Subject.objects.filter(pk=subject.pk).update(
         visits_count=F("visits_count") + 1,
         first_visited_on=CaseWhen(When(Q(first_visited_on__isnull=True) | Q(first_visited_on__gt=visited_on),
