@@ -86,23 +86,23 @@ def databases(tmp: Path):
         yield "SQLite", f"sqlite:///{tmp / 'bench.sqlite3'}", None
     if "postgresql" not in WANTED:
         return
+    port = os.environ.get("BENCH_PG_PORT", "54391")
+    # The inbox goal is stated at 1,000,000 cases: PostgreSQL's demo generates twice the default per scale.
+    pg_cases = os.environ.get("BENCH_PG_CASES_PER_SCALE", "1000000")
     if reuse := os.environ.get("BENCH_PG_DATA"):  # a server BENCH_KEEP_PG kept: its database as it is, left running
-        env = dict(os.environ, PGPORT=os.environ.get("BENCH_PG_PORT", "54391"), PGDATA_DIR=reuse)
-        url = f"postgres://civicloop@127.0.0.1:{env['PGPORT']}/civicloop"  # what scripts/pg.sh start printed
-        yield "PostgreSQL 15", url, {**env, "CIVICLOOP_DEMO_CASES_PER_SCALE": os.environ.get(
-            "BENCH_PG_CASES_PER_SCALE", "1000000")}
+        env = dict(os.environ, PGPORT=port, PGDATA_DIR=reuse)
+        url = f"postgres://civicloop@127.0.0.1:{port}/civicloop"  # what scripts/pg.sh start printed
+        yield "PostgreSQL 15", url, {**env, "CIVICLOOP_DEMO_CASES_PER_SCALE": pg_cases}
         return
     # Not inside `tmp` (mode 0700): as root, the cluster belongs to the `postgres` user, which must reach it.
     pgdata = Path(f"/tmp/civicloop-bench-pg-{os.getpid()}")
     # shared_buffers 2 GB: PostgreSQL's usual advice is ~25 % of RAM (this machine: 24 GiB); the 1 M-case
     # database is ~5 GB, and with the 256 MB default every inbox read copies pages from the OS cache.
-    env = dict(os.environ, PGPORT=os.environ.get("BENCH_PG_PORT", "54391"), PGDATA_DIR=str(pgdata), PG_FSYNC="on", PG_SYNC_COMMIT="on",
+    env = dict(os.environ, PGPORT=port, PGDATA_DIR=str(pgdata), PG_FSYNC="on", PG_SYNC_COMMIT="on",
                PG_SHARED_BUFFERS=os.environ.get("BENCH_PG_SHARED_BUFFERS", "2GB"),
                # the data fits in memory: a random read costs about a sequential one (PostgreSQL's advice for SSDs
                # and cached data); at the default 4 the planner seq-scans all cases for a drill-down of 14,000 ids
                PG_RANDOM_PAGE_COST=os.environ.get("BENCH_PG_RANDOM_PAGE_COST", "1.1"))
-    # The inbox goal is stated at 1,000,000 cases: PostgreSQL's demo generates twice the default per scale.
-    pg_cases = os.environ.get("BENCH_PG_CASES_PER_SCALE", "1000000")
     url = subprocess.check_output([str(ROOT / "scripts" / "pg.sh"), "start"], env=env, text=True).strip()
     keep = os.environ.get("BENCH_KEEP_PG")  # keep the server and its 1 M-case database for measuring by hand
     try:
@@ -146,9 +146,11 @@ def demo_generation(db: str, env: dict, tmp: Path) -> list[Result]:
     if db.startswith("PostgreSQL"):
         # the load's dirty pages written now, not by the checkpoints that would run for minutes under the steps
         # measured next (a 1 M-case load: two of ~4 minutes each, every commit's flush waiting behind them)
+        import psycopg
+
         started = time.perf_counter()
-        subprocess.run([str(BIN / "python"), "-c", "import os, psycopg; psycopg.connect(os.environ['DATABASE_URL'], "
-                        "autocommit=True).execute('CHECKPOINT')"], env=env, check=True)
+        with psycopg.connect(env["DATABASE_URL"], autocommit=True) as conn:
+            conn.execute("CHECKPOINT")
         note += f"; then CHECKPOINT, {time.perf_counter() - started:.0f} s (not counted)"
     return [Result(f"demo generation, xuhui scale {SCALE:g}", db, seconds, peak, sum(counts.values()), note)]
 
