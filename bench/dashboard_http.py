@@ -138,7 +138,7 @@ def measure(env: dict, tmp: Path) -> list[dict]:
     district, street, cases = scope_ids(url)
     size = f"{cases:,} cases"
     results = []
-    if os.environ.get("BENCH_DASH_REBUILD", "1") == "1":  # 0: a rerun on a database whose rollups are built
+    if env.get("BENCH_DASH_REBUILD", "1") == "1":  # 0: a rerun on a database whose rollups are built
         full = refresh(env, rebuild=True)
         results.append({"name": f"rollups: first full fold ({size})", "seconds": full["seconds"],
                         "rows": full["events"], "note": "rows = case events folded (facts in Python per case, "

@@ -256,6 +256,23 @@ def rollups_load_district(district, *, now: dt.datetime | None = None) -> int:
     return read if load else rollups_refresh(now=now)
 
 
+@transaction.atomic
+def rollups_sum_district(district, *, through_event_id: int) -> None:
+    """After a bulk load that wrote a district's cases with their events *and* the facts, returns and red stretches
+    folded from those events (bench/city_year.py: copies of a generated year, facts copied with their cases): the
+    district's rollups summed again from its facts (`_rollups_from_facts`, the refresh's sums), and the watermark
+    moved to `through_event_id`, the last event those facts include, so the refresh does not fold the loaded
+    events a second time. The watermark never moves back."""
+    RollupWatermark.objects.get_or_create(pk=1)
+    mark = RollupWatermark.objects.select_for_update().get(pk=1)
+    for model, _dims in ROLLUPS:
+        model.objects.filter(district=district).delete()
+    _rollups_from_facts(district_id=district.pk)
+    mark.last_event_id = max(mark.last_event_id, through_event_id)
+    mark.refreshed_at, mark.version = timezone.now(), new_version()
+    mark.save(update_fields=["last_event_id", "refreshed_at", "version"])
+
+
 class _Event(NamedTuple):
     case_id: int
     seq: int

@@ -18,7 +18,12 @@ from civicloop.dashboard.models import (
     DailyRollup,
     RollupWatermark,
 )
-from civicloop.dashboard.services import rollups_load_district, rollups_rebuild, rollups_refresh
+from civicloop.dashboard.services import (
+    rollups_load_district,
+    rollups_rebuild,
+    rollups_refresh,
+    rollups_sum_district,
+)
 from civicloop.workdays.calendar import SHANGHAI, WorkCalendar, deadline_for
 
 COLUMNS = [m.name for m in MEASURES]
@@ -187,6 +192,25 @@ def test_the_bulk_load_gives_the_refreshs_facts_returns_and_rollups(loop):
     assert rollups_refresh(now=loop.clock.t) == 0 and stored() == before
     # facts present already: the ordinary refresh (nothing new to read)
     assert rollups_load_district(loop.world.district, now=loop.clock.t) == 0 and stored() == before
+
+
+def test_rollups_summed_again_from_the_facts_after_a_bulk_load(loop):
+    """`rollups_sum_district` (the bench's city-year copies): the district's rollups, emptied, are summed again
+    from its facts to what the refresh kept; the watermark moves to the event given, never back."""
+    before = stored()
+    coarse = {model: stored_in(model, dims) for model, dims in ROLLUPS}
+    assert before  # the loop's cases are folded
+    last = CaseEvent.objects.order_by("-pk").values_list("pk", flat=True).first()
+    for model, _dims in ROLLUPS:
+        model.objects.all().delete()
+    RollupWatermark.objects.filter(pk=1).update(last_event_id=last - 5)
+    rollups_sum_district(loop.world.district, through_event_id=last)
+    assert stored() == before
+    assert {model: stored_in(model, dims) for model, dims in ROLLUPS} == coarse
+    assert RollupWatermark.objects.get(pk=1).last_event_id == last
+    assert rollups_refresh(now=loop.clock.t) == 0 and stored() == before
+    rollups_sum_district(loop.world.district, through_event_id=1)
+    assert RollupWatermark.objects.get(pk=1).last_event_id == last and stored() == before
 
 
 def _hide(event: CaseEvent) -> dict:
