@@ -1,6 +1,7 @@
 """Demo step: two years of cases for the demo district, through realistic lifecycles.
 
-Speed: cases, events and their side rows are built in memory and written with `bulk_create`. Correctness: every
+Speed: cases, events and their side rows are built in memory and written raw (`core.bulk`), the demo's own cases in
+slices of their time line generated in forked processes (`demo_slices`, decision 96). Correctness: every
 step goes through `Sim.step`, which applies `steps.step` — the one rule `services._core.apply` uses too (transition
 table, version bump, field values, the event's before/after) — and every field change is built by the
 `changes` functions the services call (the Sim's decision methods: triage, dispatch, decide, return, extension,
@@ -39,6 +40,7 @@ from civicloop.places.constants import PlaceLevel
 from civicloop.workdays.calendar import SHANGHAI, WorkCalendar, deadline_for
 
 from . import demo_rhythm, demo_texts
+from . import demo_slices as slices
 from .changes import (
     answer_changes,
     close_changes,
@@ -350,6 +352,7 @@ class Generator:
         # replies, ratings, extension requests, supervisions: dicts by attname (`_side_row`); items, decisions: models
         self.side: dict[str, list] = {k: [] for k in ("reply", "rating", "ext", "sup", "item", "decision")}
         self.counted: dict[str, int] = {}  # side rows written so far, by kind
+        self.totals = {"cases.case": 0, "cases.case_event": 0}  # rows written so far
         self.ids = NewRows(Case)  # the cases' ids, after the largest (a second run continues them)
 
     def _side_row(self, key: str, case: Case, **values) -> dict:
@@ -754,14 +757,7 @@ def generate_cases(ctx) -> None:
     end = ctx.extra.setdefault("cases_end", cases_end())
     gen = Generator(ctx, end)
     moments = _times(gen.rng, n, end)
-
-    def sims():
-        for i, t0 in enumerate(moments):
-            yield gen.case(t0)
-            if ctx.stdout is not None and (i + 1) % 50_000 == 0:
-                ctx.log(f"  cases {i + 1:,}/{n:,}")
-
-    _write(ctx, gen, sims())
+    _write(ctx, gen, slices.batches(gen, moments))
 
 
 def generate_visit_cases(ctx, problems: list[VisitCase], *, rng_name: str = "visit_cases") -> list[int]:
@@ -780,33 +776,41 @@ def generate_visit_cases(ctx, problems: list[VisitCase], *, rng_name: str = "vis
             ids[i] = sim.case.pk
             yield sim
 
-    _write(ctx, gen, sims())
+    _warm(gen)
+    _write(ctx, gen, sim_batches(gen, sims()))
     return ids
 
 
-def _write(ctx, gen: Generator, sims) -> None:
-    """Write the cases `sims` yields (in time order) with their events and side rows, in batches; then the
-    meetings, agenda items and decisions, and the tracking-number counters. Counts go to `ctx.stats`."""
+def sim_batches(gen: Generator, sims):
+    """The rows of the cases `sims` yields (in time order), in batches for `_write`: a case stays in memory until
+    half a batch of newer ones has passed (a merge may still point at it and reply through it)."""
+    pending: list[Sim] = []
+    for sim in sims:
+        pending.append(sim)
+        recent = gen.recent.setdefault(sim.case.community_id, [])
+        recent.append(sim)
+        del recent[:-5]
+        if len(pending) >= BATCH:  # keep the newest half: merges may still point at them
+            yield _flush(gen, pending[: BATCH // 2])
+            pending = pending[BATCH // 2:]
+    yield _flush(gen, pending)
+
+
+def _write(ctx, gen: Generator, batches) -> None:
+    """Write the batches of rows (`sim_batches`, or the slices' `slices.batches`) of cases with their events and
+    side rows; then the meetings, agenda items and decisions, and the tracking-number counters that `gen` holds.
+    `_warm(gen)` first: the batches may be built while the writer thread owns the connection. Counts go to
+    `ctx.stats`."""
     auto = [(Case, "created_at"), (Case, "updated_at")]
     saved = [(m, f, m._meta.get_field(f).auto_now, m._meta.get_field(f).auto_now_add) for m, f in auto]
     for m, f, *_ in saved:
         m._meta.get_field(f).auto_now = m._meta.get_field(f).auto_now_add = False
-    pending: list[Sim] = []
-    totals = {"cases.case": 0, "cases.case_event": 0}
-    _warm(gen)
     try:
         # a fresh demo fills empty tables: their indexes are built once at the end (bulk.indexes_deferred)
         with indexes_deferred([Case, CaseCoUnit, CaseEvent, Reply, Rating, ExtensionRequest, Supervision]), \
                 Writer() as writer:  # the database inserts one batch while the next is generated
-            for sim in sims:
-                pending.append(sim)
-                recent = gen.recent.setdefault(sim.case.community_id, [])
-                recent.append(sim)
-                del recent[:-5]
-                if len(pending) >= BATCH:  # keep the newest half: merges may still point at them
-                    writer.put(_flush(gen, pending[: BATCH // 2], totals))
-                    pending = pending[BATCH // 2:]
-            writer.put(_flush(gen, pending, totals))
+            for batch in batches:
+                writer.put(batch)
     finally:
         for m, f, now_, add in saved:
             m._meta.get_field(f).auto_now, m._meta.get_field(f).auto_now_add = now_, add
@@ -819,7 +823,7 @@ def _write(ctx, gen: Generator, sims) -> None:
         CaseCounter.objects.update_or_create(district=gen.district, year=year,
                                              defaults={"last": last, "prefix": tracking_prefix(gen.district)})
     gen.ids.reset_sequences()
-    for k, v in totals.items():
+    for k, v in gen.totals.items():
         ctx.stats.add(k, v)
     for key, label in (("reply", "cases.reply"), ("rating", "cases.rating"), ("ext", "cases.extension_request"),
                        ("sup", "cases.supervision"), ("item", "cases.agenda_item")):
@@ -864,16 +868,18 @@ def _pk(obj):
 
 
 def _warm(gen: Generator) -> None:
-    """Read what the generation would read from the database while the writer thread owns the connection: the
-    working-day calendar of every year the cases and their deadlines can touch, and the tables' columns."""
+    """Read what the generation would read from the database while the writer thread owns the connection (or in a
+    slice's process, which has none): the working-day calendar of every year the cases and their deadlines can
+    touch, the texts' places, and the tables' columns."""
     cal = _CALENDAR[-1]
     for year in range(gen.end.year - DAYS // 365 - 2, gen.end.year + 3):
         cal._year(year)
         cal.is_provisional_year(year)
+    gen.texts, gen.season_weights, gen._street_names  # noqa: B018 — cached: read now
     _tables(connection.vendor, connection.alias)
 
 
-def _flush(gen: Generator, sims: list[Sim], totals: dict) -> list[tuple[Table, list]]:
+def _flush(gen: Generator, sims: list[Sim]) -> list[tuple[Table, list]]:
     """The rows of `sims`' cases, co-units, events and the side rows of those cases, for the writer
     (`civicloop.core.bulk`: COPY on PostgreSQL, one prepared INSERT per table elsewhere)."""
     if not sims:
@@ -887,8 +893,8 @@ def _flush(gen: Generator, sims: list[Sim], totals: dict) -> list[tuple[Table, l
     events = [(c.district_id, c.pk, e.seq, e.actor_id, e.actor_unit_id, at(e.at), e.action,
                dumps(e.before), dumps(e.after), e.note, "[]") for s in sims for c in (s.case,) for e in s.events]
     out.append((tables["event"], events))
-    totals["cases.case"] += len(cases)
-    totals["cases.case_event"] += len(events)
+    gen.totals["cases.case"] += len(cases)
+    gen.totals["cases.case_event"] += len(events)
     flushed = {c.pk for c in cases}
     for key in ("reply", "rating", "ext", "sup"):
         rows = [r for r in gen.side[key] if r["case_id"] in flushed]
