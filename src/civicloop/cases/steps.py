@@ -54,11 +54,27 @@ def step(before: dict, action: str, *, changes: dict | None = None, co_unit_ids=
     values = dict(changes) if changes else {}
     values["state"], values["version"] = target, before["version"] + 1
     after = before.copy()
+    touched = []
     for name, value in values.items():
         if name in _TRACKED:
             after[name] = json_value(value)
+            touched.append(name)
     if co_unit_ids is not None:
         co_unit_ids = sorted(set(co_unit_ids) - {after["lead_unit_id"]})
         after["co_unit_ids"] = co_unit_ids
-    b, a = diff(before, after)
+        touched.append("co_unit_ids")
+    b, a = _diff_touched(before, after, touched)
     return Step(target, values, co_unit_ids, after, b, a)
+
+
+_POSITION = {name: i for i, name in enumerate(TRACKED_FIELDS)}
+
+
+def _diff_touched(before: dict, after: dict, touched: list[str]) -> tuple[dict, dict]:
+    """`events.diff(before, after)` when `after` is `before` with only the `touched` keys set: a snapshot's keys
+    come in TRACKED_FIELDS order, so only those few are compared, in that order (the demo steps a million cases;
+    the whole snapshot compared each time was a sixth of its time). Any other `before`: `diff` itself."""
+    if tuple(before) != TRACKED_FIELDS:
+        return diff(before, after)
+    changed = [k for k in sorted(set(touched), key=_POSITION.__getitem__) if before[k] != after[k]]
+    return {k: before[k] for k in changed}, {k: after[k] for k in changed}

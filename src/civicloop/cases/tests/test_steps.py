@@ -2,11 +2,13 @@
 refuses what the table forbids (the same error as the services), and its before/after are what apply writes."""
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from civicloop.cases import services as s
 from civicloop.cases.constants import Action, CaseState, Satisfaction, Urgency
 from civicloop.cases.error_codes import CaseErrorCode
-from civicloop.cases.events import TRACKED_FIELDS, snapshot
+from civicloop.cases.events import TRACKED_FIELDS, diff, snapshot
 from civicloop.cases.models import Case
 from civicloop.cases.steps import step
 from civicloop.core.errors import CivicError
@@ -101,3 +103,24 @@ def test_before_after_equal_what_apply_writes(world, flow, cats):
                    fields=("satisfaction", "unsatisfied_count"))
     _same_as_apply(pk, Action.CLOSE, lambda: s.case_close(actor=disp, case_id=pk), fields=("closed_at",))
     assert Case.objects.get(pk=pk).state == CaseState.CLOSED
+
+
+_VALUES = st.one_of(st.none(), st.integers(-3, 3), st.sampled_from(["a", "b", "2026-01-02T03:04:05+00:00"]))
+_UNITS = st.lists(st.integers(1, 4), max_size=3)
+
+
+@settings(max_examples=300, deadline=None)
+@given(before=st.fixed_dictionaries({name: _UNITS if name == "co_unit_ids" else _VALUES for name in TRACKED_FIELDS}),
+       changes=st.dictionaries(st.sampled_from([n for n in (*TRACKED_FIELDS, "description") if n != "co_unit_ids"]),
+                               _VALUES, max_size=6),
+       co=st.none() | _UNITS)
+def test_the_steps_diff_of_the_touched_fields_is_the_whole_diff(before, changes, co):
+    """`step` compares only the fields it set (a snapshot's keys in TRACKED_FIELDS order): the same before/after as
+    `events.diff` over the whole snapshot — and `diff` itself for a snapshot in another order."""
+    changes.pop("state", None)
+    changes.pop("version", None)
+    before.update(state=CaseState.DISPATCHED, version=3)
+    for snap in (before, dict(reversed(before.items()))):
+        got = step(snap, Action.ACCEPT, changes=changes, co_unit_ids=co)
+        assert (got.before, got.after) == diff(snap, got.snapshot)
+        assert list(got.after) == [k for k in got.snapshot if k in got.after]
