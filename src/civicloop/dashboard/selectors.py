@@ -17,7 +17,7 @@ from django.utils import timezone
 from django.utils.translation import get_language
 
 from civicloop.cases.constants import CLOCK_STATES, Channel, TimeState
-from civicloop.cases.models import Category
+from civicloop.cases.models import CaseEvent, Category
 from civicloop.cases.selectors import CaseFilters, case_list_for
 from civicloop.core.errors import CivicError, ErrorCode
 from civicloop.orgs.constants import UnitKind
@@ -214,8 +214,35 @@ def drill_for(actor, code: str, part: str | None, period: Period, filters: Filte
     at city scale), else a COUNT of the list."""
     now = now or timezone.now()
     qs = drill_cases_for(actor, code, part, period, filters, returned_by=returned_by, now=now)
-    count = drill_count(dashboard_scope_for(actor), code, part, period, filters, today_local(now))
-    return RedFirst(qs, now, count=count)
+    scope = dashboard_scope_for(actor)
+    count = drill_count(scope, code, part, period, filters, today_local(now))
+    running = None
+    if code in KPI_BY_CODE:
+        running = may_run(facts_behind(scope, code, part or Part.NUMERATOR, period, filters, today=today_local(now)))
+    return RedFirst(qs, now, count=count, may_run=running)
+
+
+MAY_RUN_MAX = 5000  # more candidates than this: the running ranks read the list itself
+
+
+def may_run(facts: QuerySet) -> list[int] | None:
+    """The cases among a figure's `facts` whose clock may run now: those whose case's clock ran when the fact was
+    folded (its `state`), and those with an event the refresh has not folded yet — the only way a case leaves the
+    state its fact holds. The red, yellow and green ranks of the figure's list lie among them (RedFirst), so a big
+    figure of resolved cases (a month's: tens of thousands at city scale, of which hardly any runs again) does not
+    probe every running case of the district. None — the ranks read the list itself — when there are more than
+    MAY_RUN_MAX. (An event the refresh gave up on, visible only after SAFETY_LAG, is outside both: its fact and
+    the figures are stale the same way until the case's next event.)"""
+    mark = RollupWatermark.objects.filter(pk=1).values_list("last_event_id", "holes").first()
+    last, holes = mark if mark is not None else (0, {})
+    pending = list(CaseEvent.objects.filter(Q(pk__gt=last) | Q(pk__in=[int(h) for h in holes]))
+                   .values_list("case_id", flat=True)[:MAY_RUN_MAX + 1])
+    if len(pending) > MAY_RUN_MAX:
+        return None
+    ids = set(facts.filter(state__in=CLOCK_STATES).values_list("case_id", flat=True)[:MAY_RUN_MAX + 1])
+    if pending:
+        ids.update(facts.filter(case_id__in=set(pending)).values_list("case_id", flat=True))
+    return sorted(ids) if len(ids) <= MAY_RUN_MAX else None
 
 
 WINDOW_FROM = 2000  # a list longer than this: its last rank is read in windows of recent cases first (RedFirst)
@@ -229,15 +256,17 @@ class RedFirst:
     the page is full — ids only (no joins), then the page's rows by id. The same rows in the same order as
     `qs[a:b]`; `count()` is the list's (the figure's): `count` when the caller knows it (`drill_for`), else a COUNT."""
 
-    def __init__(self, qs: QuerySet, now: dt.datetime, *, count: int | None = None):
+    def __init__(self, qs: QuerySet, now: dt.datetime, *, count: int | None = None, may_run: list[int] | None = None):
         self.known_count = count
         self.now = now
         running = Q(state__in=CLOCK_STATES, deadline__isnull=False)
+        # the running ranks among the cases that can run (`may_run` — drill_for's figures), else the whole list
+        among = Q() if may_run is None else Q(pk__in=may_run)
         order = ("-created_at", "-id")  # within one rank, the list's order
         self.parts = tuple(part.order_by(*order).values_list("pk", flat=True) for part in (  # each rank with
-            qs.filter(running & Q(deadline__lt=now), time_rank=0),  # the same condition on indexed columns
-            qs.filter(running & ~Q(deadline__lt=now) & Q(yellow_at__lte=now), time_rank=1),
-            qs.filter(running & ~Q(deadline__lt=now) & ~Q(yellow_at__lte=now), time_rank=2),
+            qs.filter(among, running & Q(deadline__lt=now), time_rank=0),  # the same condition on indexed columns
+            qs.filter(among, running & ~Q(deadline__lt=now) & Q(yellow_at__lte=now), time_rank=1),
+            qs.filter(among, running & ~Q(deadline__lt=now) & ~Q(yellow_at__lte=now), time_rank=2),
             qs.exclude(running).filter(time_rank=3),
         ))
         self.qs = qs

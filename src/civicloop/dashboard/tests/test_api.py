@@ -265,8 +265,47 @@ def test_a_page_read_rank_by_rank_is_the_ranked_lists_page(client, loop, persona
         seen_ranks |= {rank for _pk, rank in ranked}
         paged = selectors.RedFirst(qs, now, count=len(ranked) if windowed else None)
         assert paged.count() == len(ranked), where
+        hinted = selectors.drill_for(user, params.kpi, params.part, period, params.filters(),
+                                     returned_by=params.returned_by, now=now)  # the running ranks among `may_run`
         for start, stop in ((0, 2), (0, 20), (1, 3), (2, 5), (3, 100), (len(ranked), len(ranked) + 2)):
             assert [(c.pk, c.time_rank) for c in paged[start:stop]] == ranked[start:stop], (where, start, stop)
+            assert [(c.pk, c.time_rank) for c in hinted[start:stop]] == ranked[start:stop], (where, start, stop)
         page = client.get(f"{API}/cases?{figure['drill']}&limit=2&offset=1").json()
         assert [row["id"] for row in page["items"]] == [pk for pk, _r in ranked[1:3]], where
     assert seen_ranks >= {0, 3}, seen_ranks  # red and closed cases in the lists: the ranks are exercised
+
+
+def test_the_running_ranks_lie_among_the_cases_that_may_run_folded_or_not(client, loop):
+    """`may_run`: a figure's cases whose clock ran when folded, and those changed since the last refresh — a case
+    reopened after it is red, yellow or green in the list of the figure that still counts it resolved, in the same
+    place as the whole list ranked at once; the resolved cases of a period are not probed one by one."""
+    from urllib.parse import parse_qsl
+
+    from django.utils import timezone
+
+    from civicloop.cases import services as s
+    from civicloop.cases.models import Case
+    from civicloop.dashboard import selectors
+    from civicloop.dashboard.filters import DrillIn
+    from civicloop.dashboard.models import CaseFact
+
+    user = loop.world.leader
+    resolved = CaseFact.objects.filter(resolved=True, state="resolved").values_list("case_id", flat=True)
+    case = Case.objects.filter(pk__in=resolved, deadline__isnull=False).order_by("pk").first()
+    assert case is not None
+    data = overview(client, user)
+    figure = next(f for where, f in figures(data) if "kpi=resolve_rate&part=numerator" in f["drill"])
+    params = DrillIn(**dict(parse_qsl(figure["drill"])))
+    period = selectors.period_of(params.start, params.end)
+    facts = selectors.facts_behind(selectors.dashboard_scope_for(user), params.kpi, params.part, period,
+                                   params.filters())
+    assert case.pk in set(facts.values_list("case_id", flat=True))
+    assert case.pk not in selectors.may_run(facts)  # folded resolved: cannot run
+    s.case_reopen(actor=loop.world.street_dispatcher, case_id=case.pk, reason="未解决")  # not refreshed
+    assert case.pk in selectors.may_run(facts)
+    now = timezone.now()
+    qs = selectors.drill_cases_for(user, params.kpi, params.part, period, params.filters(), now=now)
+    ranked = [(c.pk, c.time_rank) for c in qs]
+    assert (case.pk, 3) not in ranked and case.pk in {pk for pk, _r in ranked}  # running again: ranked first
+    hinted = selectors.drill_for(user, params.kpi, params.part, period, params.filters(), now=now)
+    assert [(c.pk, c.time_rank) for c in hinted[0:len(ranked) + 1]] == ranked
