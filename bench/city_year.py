@@ -32,6 +32,7 @@ import time
 
 from kit import shell
 
+COPY_CODE = "left(c.tracking_code, length(c.tracking_code) - 12) || %(letter)s || right(c.tracking_code, 12)"
 LETTERS = "BCDEFGHJKLMNPQRSTUVWXYZ"  # copy 1 → B …: no I or O (read as 1 and 0)
 
 # An event's before/after as the copy's case row has them: its category moved (a hash join on the small map, not a
@@ -52,7 +53,7 @@ MERGED = ("CASE WHEN jsonb_typeof({x} -> 'merged_into_id') = 'number' THEN jsonb
 COPIES = [
     ("cases_case", {
         "id": "c.id + %(off)s",
-        "tracking_code": "left(c.tracking_code, length(c.tracking_code) - 12) || %(letter)s || right(c.tracking_code, 12)",
+        "tracking_code": COPY_CODE,
         "external_id": "CASE WHEN c.external_id = '' THEN '' ELSE c.external_id || '-' || %(k)s END",
         "category_id": "COALESCE(m.dst, c.category_id)",
         "merged_into_id": "c.merged_into_id + %(off)s",
@@ -113,6 +114,11 @@ def multiply(url: str, wanted: int, log=print) -> dict:
         district, have = conn.execute("SELECT district_id, count(*) FROM cases_case GROUP BY district_id "
                                       "ORDER BY count(*) DESC LIMIT 1").fetchone()  # the demo's
         (ispan,) = conn.execute("SELECT COALESCE(max(id), 0) + 1 FROM cases_agendaitem").fetchone()
+        (taken,) = conn.execute(  # copies made before: the first copy's codes exist already
+            f"SELECT count(*) FROM cases_case WHERE tracking_code IN (SELECT {COPY_CODE} FROM cases_case c "
+            "WHERE c.district_id = %(d)s ORDER BY c.id LIMIT 100)", {"d": district, "letter": LETTERS[0]}).fetchone()
+        if taken:
+            raise SystemExit("city-year: the database holds copies already; multiply a freshly generated year")
         copies = -(-(wanted - total) // have)
         if copies > len(LETTERS):
             raise SystemExit(f"city-year: {copies} copies wanted, at most {len(LETTERS)}")
