@@ -222,27 +222,28 @@ def drill_for(actor, code: str, part: str | None, period: Period, filters: Filte
     return RedFirst(qs, now, count=count, may_run=running)
 
 
-MAY_RUN_MAX = 5000  # more candidates than this: the running ranks read the list itself
+MAY_RUN_MAX = 5000  # more cases changed since the last refresh than this: the running ranks read the list itself
 
 
-def may_run(facts: QuerySet) -> list[int] | None:
-    """The cases among a figure's `facts` whose clock may run now: those whose case's clock ran when the fact was
-    folded (its `state`), and those with an event the refresh has not folded yet — the only way a case leaves the
-    state its fact holds. The red, yellow and green ranks of the figure's list lie among them (RedFirst), so a big
-    figure of resolved cases (a month's: tens of thousands at city scale, of which hardly any runs again) does not
-    probe every running case of the district. None — the ranks read the list itself — when there are more than
-    MAY_RUN_MAX. (An event the refresh gave up on, visible only after SAFETY_LAG, is outside both: its fact and
-    the figures are stale the same way until the case's next event.)"""
+def may_run(facts: QuerySet) -> list[int] | QuerySet | None:
+    """The cases among a figure's `facts` whose clock may run now (their ids: a list, or a query when there are
+    more than MAY_RUN_MAX — an overdue figure's red cases at city scale): those whose case's clock ran
+    when the fact was folded (its `state`, on the partial indexes `fact_<day>_run`), and those with an event the
+    refresh has not folded yet — the only way a case leaves the state its fact holds. The red, yellow and green
+    ranks of the figure's list lie among them (RedFirst), so a big figure of resolved cases (a month's: tens of
+    thousands at city scale, of which hardly any runs again) does not probe every running case of the district, nor
+    an overdue figure every one of its facts. None — the ranks read the list itself — when more than MAY_RUN_MAX
+    cases wait for the refresh. (An event the refresh gave up on, visible only after SAFETY_LAG, is outside both:
+    its fact and the figures are stale the same way until the case's next event.)"""
     mark = RollupWatermark.objects.filter(pk=1).values_list("last_event_id", "holes").first()
     last, holes = mark if mark is not None else (0, {})
-    pending = list(CaseEvent.objects.filter(Q(pk__gt=last) | Q(pk__in=[int(h) for h in holes]))
-                   .values_list("case_id", flat=True)[:MAY_RUN_MAX + 1])
+    pending = set(CaseEvent.objects.filter(Q(pk__gt=last) | Q(pk__in=[int(h) for h in holes]))
+                  .values_list("case_id", flat=True)[:MAY_RUN_MAX + 1])
     if len(pending) > MAY_RUN_MAX:
         return None
-    ids = set(facts.filter(state__in=CLOCK_STATES).values_list("case_id", flat=True)[:MAY_RUN_MAX + 1])
-    if pending:
-        ids.update(facts.filter(case_id__in=set(pending)).values_list("case_id", flat=True))
-    return sorted(ids) if len(ids) <= MAY_RUN_MAX else None
+    ids = facts.filter(Q(state__in=CLOCK_STATES) | Q(case_id__in=sorted(pending))).values_list("case_id", flat=True)
+    few = list(ids[:MAY_RUN_MAX + 1])  # usually a handful: the ranks then read them by id
+    return few if len(few) <= MAY_RUN_MAX else ids
 
 
 WINDOW_FROM = 2000  # a list longer than this: its last rank is read in windows of recent cases first (RedFirst)
@@ -256,7 +257,8 @@ class RedFirst:
     the page is full — ids only (no joins), then the page's rows by id. The same rows in the same order as
     `qs[a:b]`; `count()` is the list's (the figure's): `count` when the caller knows it (`drill_for`), else a COUNT."""
 
-    def __init__(self, qs: QuerySet, now: dt.datetime, *, count: int | None = None, may_run: list[int] | None = None):
+    def __init__(self, qs: QuerySet, now: dt.datetime, *, count: int | None = None,
+                 may_run: list[int] | QuerySet | None = None):
         self.known_count = count
         self.now = now
         running = Q(state__in=CLOCK_STATES, deadline__isnull=False)
