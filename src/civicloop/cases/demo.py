@@ -812,6 +812,9 @@ def _write(ctx, gen: Generator, batches) -> None:
             for batch in batches:
                 writer.put(batch)
     finally:
+        close = getattr(batches, "close", None)
+        if close is not None:  # a generator left early (the writer failed): the slices' processes end now
+            close()
         for m, f, now_, add in saved:
             m._meta.get_field(f).auto_now, m._meta.get_field(f).auto_now_add = now_, add
     new_meetings = [m for m in gen.meetings.values() if m.pk is None]  # items point at them: written first
