@@ -241,3 +241,11 @@ class RollupWatermark(models.Model):
 
     def watermark(self) -> int:
         return min((int(k) - 1 for k in self.holes), default=self.last_event_id)
+
+    def hole_ids(self) -> list[int]:
+        return sorted(int(k) for k in self.holes)
+
+    def unread(self) -> models.Q:
+        """The case events the refresh has not read yet (a `CaseEvent` condition): past `last_event_id`, or in
+        `holes`. The refresh reads them; a drill-down's ranks (selectors.may_run) treat their cases as changed."""
+        return models.Q(pk__gt=self.last_event_id) | models.Q(pk__in=self.hole_ids())

@@ -164,22 +164,27 @@ def drill_cases_for(actor, code: str, part: str | None, period: Period, filters:
                     returned_by: int | None = None, now: dt.datetime | None = None) -> QuerySet:
     """The cases behind a figure of the overview (`code`: a KPI, `LIVE` or `DISPUTES`), as the viewer may see them,
     red and yellow first: their count is the figure's."""
+    return _drill(actor, code, part, period, filters, returned_by, now or timezone.now())[0]
+
+
+def _drill(actor, code: str, part: str | None, period: Period, filters: Filters, returned_by: int | None,
+           now: dt.datetime) -> tuple[QuerySet, QuerySet | None]:
+    """`drill_cases_for`'s list, and the facts it is drawn from (a KPI's; None for the live figures and disputes)."""
     scope = dashboard_scope_for(actor)
-    now = now or timezone.now()
     if code in LIVE:
-        return _live_qs(actor, scope, filters, now, filters.category_ids(), None if code == "open" else code)
+        return _live_qs(actor, scope, filters, now, filters.category_ids(), None if code == "open" else code), None
     if code == DISPUTES:
         if not may_see_disputes(scope) or returned_by is None:
-            return case_list_for(actor).none()
+            return case_list_for(actor).none(), None
         qs = _returns(scope, period, filters).filter(unit_id=returned_by)
         qs = qs.filter(category_id=filters.category_id or NONE)  # no category: the uncategorised returns
-        return case_list_for(actor, CaseFilters(), now=now).filter(pk__in=qs.values("case_id"))
+        return case_list_for(actor, CaseFilters(), now=now).filter(pk__in=qs.values("case_id")), None
     kpi = KPI_BY_CODE[code]
     part = part or Part.NUMERATOR
     if part == Part.DENOMINATOR and kpi.denominator is None:
         raise CivicError(DashboardErrorCode.PART_INVALID)
     facts = facts_behind(scope, code, part, period, filters, today=today_local(now))
-    return case_list_for(actor, CaseFilters(), now=now).filter(pk__in=facts.values("case_id"))
+    return case_list_for(actor, CaseFilters(), now=now).filter(pk__in=facts.values("case_id")), facts
 
 
 # The scopes whose viewer sees every case the scope's facts hold: a district's staff (their territory is the
@@ -213,13 +218,9 @@ def drill_for(actor, code: str, part: str | None, period: Period, filters: Filte
     the list's count by construction (`drill_count`: a KPI of a district's viewer — no COUNT over a month's cases
     at city scale), else a COUNT of the list."""
     now = now or timezone.now()
-    qs = drill_cases_for(actor, code, part, period, filters, returned_by=returned_by, now=now)
-    scope = dashboard_scope_for(actor)
-    count = drill_count(scope, code, part, period, filters, today_local(now))
-    running = None
-    if code in KPI_BY_CODE:
-        running = may_run(facts_behind(scope, code, part or Part.NUMERATOR, period, filters, today=today_local(now)))
-    return RedFirst(qs, now, count=count, may_run=running)
+    qs, facts = _drill(actor, code, part, period, filters, returned_by, now)
+    count = drill_count(dashboard_scope_for(actor), code, part, period, filters, today_local(now))
+    return RedFirst(qs, now, count=count, may_run=None if facts is None else may_run(facts))
 
 
 MAY_RUN_MAX = 5000  # more cases changed since the last refresh than this: the running ranks read the list itself
@@ -235,10 +236,8 @@ def may_run(facts: QuerySet) -> list[int] | QuerySet | None:
     an overdue figure every one of its facts. None — the ranks read the list itself — when more than MAY_RUN_MAX
     cases wait for the refresh. (An event the refresh gave up on, visible only after SAFETY_LAG, is outside both:
     its fact and the figures are stale the same way until the case's next event.)"""
-    mark = RollupWatermark.objects.filter(pk=1).values_list("last_event_id", "holes").first()
-    last, holes = mark if mark is not None else (0, {})
-    pending = set(CaseEvent.objects.filter(Q(pk__gt=last) | Q(pk__in=[int(h) for h in holes]))
-                  .values_list("case_id", flat=True)[:MAY_RUN_MAX + 1])
+    mark = RollupWatermark.objects.filter(pk=1).first() or RollupWatermark()
+    pending = set(CaseEvent.objects.filter(mark.unread()).values_list("case_id", flat=True)[:MAY_RUN_MAX + 1])
     if len(pending) > MAY_RUN_MAX:
         return None
     ids = facts.filter(Q(state__in=CLOCK_STATES) | Q(case_id__in=sorted(pending))).values_list("case_id", flat=True)

@@ -62,7 +62,7 @@ def _refresh_batch(*, now: dt.datetime, calendar: WorkCalendar, batch: int, roll
     RollupWatermark.objects.get_or_create(pk=1)
     mark = RollupWatermark.objects.select_for_update().get(pk=1)
     holes = {int(k): v for k, v in mark.holes.items()}
-    found = list(CaseEvent.objects.filter(pk__in=sorted(holes)).values_list("pk", "case_id")) if holes else []
+    found = list(CaseEvent.objects.filter(pk__in=mark.hole_ids()).values_list("pk", "case_id")) if holes else []
     new = list(CaseEvent.objects.filter(pk__gt=mark.last_event_id).order_by("pk").values_list("pk", "case_id")[:batch])
     case_ids = sorted({case_id for _pk, case_id in found + new})
     if case_ids:
