@@ -33,7 +33,8 @@ from django.db import connection
 from django.db.models.base import ModelState
 from django.utils import timezone
 
-from civicloop.core.bulk import NewRows, Table, Writer, indexes_deferred, sqlite_datetime
+from civicloop.core import registry
+from civicloop.core.bulk import NewRows, Table, Writer, indexes_deferred, sqlite_datetime, table_of
 from civicloop.orgs.constants import UnitKind
 from civicloop.orgs.models import Unit, User
 from civicloop.places.constants import PlaceLevel
@@ -807,10 +808,15 @@ def _write(ctx, gen: Generator, batches) -> None:
         m._meta.get_field(f).auto_now = m._meta.get_field(f).auto_now_add = False
     try:
         # a fresh demo fills empty tables: their indexes are built once at the end (bulk.indexes_deferred)
-        with indexes_deferred([Case, CaseCoUnit, CaseEvent, Reply, Rating, ExtensionRequest, Supervision]), \
+        derived = [model for _rows_of, models in _case_rows() for model in models]
+        first = (CaseEvent.objects.order_by("-pk").values_list("pk", flat=True).first() or 0) + 1
+        with indexes_deferred([Case, CaseCoUnit, CaseEvent, Reply, Rating, ExtensionRequest, Supervision, *derived]), \
                 Writer() as writer:  # the database inserts one batch while the next is generated
             for batch in batches:
                 writer.put(batch)
+        last = CaseEvent.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
+        if last >= first:  # the events written here: the other apps' derived rows were folded from them
+            ctx.extra.setdefault("cases_bulk_events", []).append((first, last))
     finally:
         close = getattr(batches, "close", None)
         if close is not None:  # a generator left early (the writer failed): the slices' processes end now
@@ -850,8 +856,10 @@ def _same(value):
 @lru_cache(maxsize=8)
 def _tables(vendor: str, alias: str) -> dict[str, Table]:
     """The tables `_flush` writes (columns and statements built once per database)."""
-    tables = {"case": Table(Case, pk=True), "co": Table(CaseCoUnit), "event": Table(CaseEvent),
-              "reply": Table(Reply), "rating": Table(Rating), "ext": Table(ExtensionRequest), "sup": Table(Supervision)}
+    tables = {"case": table_of(Case, pk=True, using=alias), "co": table_of(CaseCoUnit, using=alias),
+              "event": table_of(CaseEvent, using=alias), "reply": table_of(Reply, using=alias),
+              "rating": table_of(Rating, using=alias), "ext": table_of(ExtensionRequest, using=alias),
+              "sup": table_of(Supervision, using=alias)}
     assert tuple(tables["event"].attnames) == EVENT_COLUMNS
     return tables
 
@@ -880,6 +888,7 @@ def _warm(gen: Generator) -> None:
         cal.is_provisional_year(year)
     gen.texts, gen.season_weights, gen._street_names  # noqa: B018 — cached: read now
     _tables(connection.vendor, connection.alias)
+    _case_rows()
 
 
 def _flush(gen: Generator, sims: list[Sim]) -> list[tuple[Table, list]]:
@@ -904,9 +913,17 @@ def _flush(gen: Generator, sims: list[Sim]) -> list[tuple[Table, list]]:
         gen.side[key] = [r for r in gen.side[key] if r["case_id"] not in flushed]
         out.append((tables[key], [tables[key].values(r) for r in rows]))
         gen.counted[key] = gen.counted.get(key, 0) + len(rows)
+    for rows_of, _models in _case_rows():  # other apps' rows of these cases (the dashboard's facts)
+        out += rows_of(sims)
     for s in sims:  # the events and side rows are in the rows; let them go
         s.events = []
     return out
+
+
+@lru_cache(maxsize=1)
+def _case_rows() -> list:
+    """The apps' `DemoCaseRows` (registry.demo_case_rows): read once, before any slice's process is forked."""
+    return registry.demo_case_rows()
 
 
 def delete_cases(district) -> None:

@@ -26,6 +26,8 @@ from typing import NamedTuple
 
 from django.db import connections
 
+from civicloop.core.bulk import table_for
+
 from . import demo
 
 SLICES = 4
@@ -148,27 +150,25 @@ def _join(gen, ends: list[End], before: dict) -> None:
 
 def _forked(gen, its_parts: list[Part], meetings: dict, n: int, ends: list[End]):
     """Each part in a process forked now (at most `n` generating at once, started in slice order); the iterator of
-    their batches in slice order, this process's table objects put back in."""
-    tables = demo._tables(connections["default"].vendor, connections["default"].alias)
-    keys = {id(t): k for k, t in tables.items()}
+    their batches in slice order, each table named by its key and this process's table object put back in."""
     context = multiprocessing.get_context("fork")
     slots = context.Semaphore(n)
     began = [context.Event() for _ in its_parts]
     queues = [context.Queue() for _ in its_parts]
-    procs = [context.Process(target=_child, args=(gen, part, meetings, keys, slots, began, q), daemon=True,
+    procs = [context.Process(target=_child, args=(gen, part, meetings, slots, began, q), daemon=True,
                              name=f"demo-cases-{part.index}") for part, q in zip(its_parts, queues, strict=True)]
     for proc in procs:  # each waits for its turn
         proc.start()
-    return _read(procs, queues, tables, ends)
+    return _read(procs, queues, ends)
 
 
-def _read(procs, queues, tables: dict, ends: list[End]):
+def _read(procs, queues, ends: list[End]):
     try:
         for proc, q in zip(procs, queues, strict=True):
             while True:
                 kind, payload = pickle.loads(_get(q, proc))
                 if kind == "rows":
-                    yield [(tables[key], rows) for key, rows in payload]
+                    yield [(table_for(key), rows) for key, rows in payload]
                 elif kind == "end":
                     ends.append(payload)
                     break
@@ -199,7 +199,7 @@ def _no_database(*args, **kwargs):
     raise RuntimeError("a demo slice's process must not use the database (read it before the fork: demo._warm)")
 
 
-def _child(gen, part: Part, meetings: dict, keys: dict, slots, began: list, q) -> None:
+def _child(gen, part: Part, meetings: dict, slots, began: list, q) -> None:
     for conn in connections.all(initialized_only=True):  # the parent's: never touched here
         conn._cursor = conn.ensure_connection = _no_database
     if part.index > 0:
@@ -211,7 +211,7 @@ def _child(gen, part: Part, meetings: dict, keys: dict, slots, began: list, q) -
                 if isinstance(batch, End):
                     message = ("end", batch)
                 else:
-                    message = ("rows", [(keys[id(table)], rows) for table, rows in batch])
+                    message = ("rows", [(table.key, rows) for table, rows in batch])
                 q.put(pickle.dumps(message, protocol=pickle.HIGHEST_PROTOCOL))
         except BaseException:
             q.put(pickle.dumps(("error", traceback.format_exc())))

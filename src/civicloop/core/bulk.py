@@ -17,6 +17,7 @@ import queue
 import threading
 from collections.abc import Iterable, Sequence
 from contextlib import contextmanager
+from functools import lru_cache
 
 from django.core.management.color import no_style
 from django.db import connections, models
@@ -61,6 +62,7 @@ class Table:
     def __init__(self, model, *, pk: bool = False, using: str = "default"):
         self.connection = connection = connections[using]
         meta = model._meta
+        self.key = (meta.label_lower, pk, using)  # names this table to another process (`table_for`)
         self.fields = [f for f in meta.concrete_fields if pk or not f.primary_key]
         self.attnames = [f.attname for f in self.fields]
         self.adapters = [(i, a) for i, f in enumerate(self.fields) if (a := _adapter(f, connection)) is not None]
@@ -97,6 +99,20 @@ class Table:
             else:
                 cursor.executemany(self.insert_sql, rows)
         return len(rows)
+
+
+@lru_cache(maxsize=64)
+def table_of(model, *, pk: bool = False, using: str = "default") -> Table:
+    """The one `Table` of `model` (with its primary key if `pk`) in this process."""
+    return Table(model, pk=pk, using=using)
+
+
+def table_for(key: tuple) -> Table:
+    """The `Table` a `Table.key` names (a row batch sent from a forked process names its tables by key)."""
+    from django.apps import apps
+
+    label, pk, using = key
+    return table_of(apps.get_model(label), pk=pk, using=using)
 
 
 class NewRows:

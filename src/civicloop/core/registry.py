@@ -61,6 +61,17 @@ class PeriodicTask:
     env: str | None = None  # environment variable that overrides `every`
 
 
+@dataclass(frozen=True)
+class DemoCaseRows:
+    """Rows an app derives from the cases the demo writes in bulk (cases.demo), built beside them — in a slice's
+    process (cases.demo_slices) — and written in the same batches: the dashboard's facts, folded from each case's
+    events where they are made instead of read back from the database at the end."""
+
+    rows: str  # dotted path of `f(sims) -> list[tuple[core.bulk.Table, list]]`: each sim has `.case`, `.events`
+    # (all its events, final: objects with `seq`, `action`, `at`, `after`) and `.calendar` (a warm WorkCalendar)
+    models: Sequence[str] = ()  # "app_label.Model" of the tables it fills: indexes deferred while the demo loads
+
+
 class CivicAppConfig(AppConfig):
     """An app of civicloop: what it adds to the project (see the module docstring). Nothing by default."""
 
@@ -81,6 +92,9 @@ class CivicAppConfig(AppConfig):
     # case events — the assessment's, the plans' and the meetings' cases included)
     demo_final_steps: Sequence[str] = ()
     demo_reset_steps: Sequence[str] = ()
+    # rows derived from the demo's bulk-written cases (`DemoCaseRows`); which events those cases' rows were folded
+    # from: `ctx.extra["cases_bulk_events"]`, the id ranges the cases demo wrote
+    demo_case_rows: Sequence[DemoCaseRows] = ()
     periodic_tasks: Sequence[PeriodicTask] = ()
     import_kinds: Sequence[str] = ()
     # dotted paths of `f(model, unit_id) -> QuerySet | None`: the ids of `model`'s rows (households, enterprises)
@@ -143,6 +157,12 @@ def demo_steps(only=None) -> list[Callable]:
     configs = [c for c in civic_apps() if only is None or c.label in only]
     return [import_string(path) for field in ("demo_steps", "demo_final_steps") for config in configs
             for path in getattr(config, field)]
+
+
+def demo_case_rows() -> list[tuple[Callable, list]]:
+    """(`f(sims)`, [its models]) of every app's `DemoCaseRows`, in INSTALLED_APPS order."""
+    return [(import_string(entry.rows), [apps.get_model(label) for label in entry.models])
+            for config in civic_apps() for entry in config.demo_case_rows]
 
 
 def demo_reset_steps() -> list[Callable]:

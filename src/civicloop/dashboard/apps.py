@@ -1,7 +1,7 @@
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from civicloop.core.registry import CivicAppConfig, Nav, PeriodicTask
+from civicloop.core.registry import CivicAppConfig, DemoCaseRows, Nav, PeriodicTask
 
 
 class DashboardConfig(CivicAppConfig):
@@ -17,5 +17,8 @@ class DashboardConfig(CivicAppConfig):
                                    env="CIVICLOOP_ROLLUP_EVERY"),)
     # after every app's demo steps (their cases too: visits, inspections, plans): the overview is current
     demo_final_steps = ("civicloop.dashboard.demo.generate_rollups",)
+    # the demo's bulk-written cases' facts, folded where they are generated (the final step reads only the rest)
+    demo_case_rows = (DemoCaseRows("civicloop.dashboard.demo.case_rows", models=(
+        "dashboard.CaseFact", "dashboard.CaseReturn", "dashboard.CaseRedSpan")),)
     demo_reset_steps = ("civicloop.dashboard.demo.delete_rollups",)  # its rows point at the demo's cases
     field_labels = "civicloop.dashboard.field_labels.FIELD_LABELS"  # how validation refusals name the parameters

@@ -18,6 +18,7 @@ import datetime as dt
 import json
 import logging
 from collections import defaultdict
+from collections.abc import Sequence
 from functools import reduce
 from operator import or_
 from typing import NamedTuple
@@ -254,6 +255,37 @@ def rollups_load_district(district, *, now: dt.datetime | None = None) -> int:
             mark.last_event_id, mark.refreshed_at, mark.version = last, now, new_version()
             mark.save(update_fields=["last_event_id", "refreshed_at", "version"])
     return read if load else rollups_refresh(now=now)
+
+
+def rollups_complete_district(district, folded: Sequence[tuple[int, int]], *, now: dt.datetime | None = None) -> int:
+    """After a bulk load that wrote, with the cases, their facts, returns and red stretches folded from their events
+    (the demo: `DashboardConfig.demo_case_rows`), the ids of those events in the ranges `folded` (first, last): the
+    cases of every other unread event — written through the services afterwards, or by another bulk path — refolded
+    from all their events (`refresh_cases`), the district's rollups summed from its facts (`_rollups_from_facts`, the
+    refresh's sums) and the watermark moved past the last event. Nothing folded: `rollups_load_district`; an unread
+    event of another district outside `folded`: the ordinary refresh (it refolds the loaded cases too: the same
+    facts, slowly). Returns the events read here (those outside `folded`)."""
+    now = now or timezone.now()
+    if not folded:
+        return rollups_load_district(district, now=now)
+    with transaction.atomic():
+        RollupWatermark.objects.get_or_create(pk=1)
+        mark = RollupWatermark.objects.select_for_update().get(pk=1)
+        outside = CaseEvent.objects.filter(mark.unread()).exclude(reduce(or_, (Q(pk__range=r) for r in folded)))
+        if not outside.exclude(district=district).exists():
+            events = list(outside.values_list("case_id", flat=True))
+            case_ids, calendar = sorted(set(events)), WorkCalendar()
+            for start in range(0, len(case_ids), 500):
+                refresh_cases(case_ids[start:start + 500], calendar=calendar, rollups=False)
+            for model, _dims in ROLLUPS:
+                model.objects.filter(district=district).delete()
+            _rollups_from_facts(district_id=district.pk)
+            last = CaseEvent.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
+            mark.last_event_id = max(mark.last_event_id, last)
+            mark.refreshed_at, mark.version = now, new_version()
+            mark.save(update_fields=["last_event_id", "refreshed_at", "version"])
+            return len(events)
+    return rollups_refresh(now=now)
 
 
 @transaction.atomic

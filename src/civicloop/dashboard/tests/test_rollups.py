@@ -19,6 +19,7 @@ from civicloop.dashboard.models import (
     RollupWatermark,
 )
 from civicloop.dashboard.services import (
+    rollups_complete_district,
     rollups_load_district,
     rollups_rebuild,
     rollups_refresh,
@@ -192,6 +193,26 @@ def test_the_bulk_load_gives_the_refreshs_facts_returns_and_rollups(loop):
     assert rollups_refresh(now=loop.clock.t) == 0 and stored() == before
     # facts present already: the ordinary refresh (nothing new to read)
     assert rollups_load_district(loop.world.district, now=loop.clock.t) == 0 and stored() == before
+
+
+def test_rollups_completed_after_a_load_that_folded_its_own_cases(loop):
+    """`rollups_complete_district` (the demo's final step, after a bulk load that wrote its cases' facts): the facts
+    of cases whose events all lie in the loaded ranges are taken as they are; a case with an event outside them —
+    written afterwards through the services — is refolded from all its events; the district's rollups are summed
+    from the facts; the watermark moves past the last event."""
+    before, facts = stored(), list(CaseFact.objects.order_by("pk").values())
+    coarse = {model: stored_in(model, dims) for model, dims in ROLLUPS}
+    events = list(CaseEvent.objects.order_by("pk").values_list("pk", "case_id"))
+    late, late_case = events[-1]  # "written afterwards": the one event outside the loaded range
+    CaseFact.objects.filter(case_id=late_case).update(seq=0, state=CaseState.REGISTERED, resolved=False)  # stale
+    for model, _dims in ROLLUPS:
+        model.objects.all().delete()
+    RollupWatermark.objects.filter(pk=1).update(last_event_id=0, holes={})
+    assert rollups_complete_district(loop.world.district, [(events[0][0], late - 1)], now=loop.clock.t) == 1
+    assert list(CaseFact.objects.order_by("pk").values()) == facts
+    assert stored() == before and {model: stored_in(model, dims) for model, dims in ROLLUPS} == coarse
+    assert RollupWatermark.objects.get(pk=1).last_event_id == late
+    assert rollups_refresh(now=loop.clock.t) == 0 and stored() == before
 
 
 def test_rollups_summed_again_from_the_facts_after_a_bulk_load(loop):

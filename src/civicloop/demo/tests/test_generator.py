@@ -215,3 +215,26 @@ def test_the_overview_is_current_when_the_demo_is_ready(xuhui_demo):
     assert inspection.exists()
     assert CaseFact.objects.filter(district=d, case__in=inspection).count() == inspection.count()
     assert CaseFact.objects.filter(district=d).count() == Case.objects.filter(district=d).count()
+
+
+def test_the_demos_facts_and_rollups_are_the_refreshs(xuhui_demo):
+    """The demo folds its bulk-written cases' facts where it generates them (`DashboardConfig.demo_case_rows`, in
+    the slices' processes) and at the end only the events written otherwise (an alarm's case, a hall vote's, a
+    cluster's merges): the same facts, returns, red stretches and rollups as `rollups_rebuild` reading the whole
+    event log, and the watermark past the last event."""
+    from collections import Counter
+
+    from civicloop.cases.models import CaseEvent
+    from civicloop.dashboard.models import ROLLUPS, CaseFact, CaseRedSpan, CaseReturn, RollupWatermark
+    from civicloop.dashboard.services import rollups_rebuild
+
+    def stored() -> dict:
+        return {model: Counter(model.objects.values_list(*(f.attname for f in model._meta.concrete_fields
+                                                           if f.attname != "id")))
+                for model in (CaseFact, CaseReturn, CaseRedSpan, *(m for m, _dims in ROLLUPS))}
+
+    before = stored()
+    assert all(before.values())  # every table has rows: the demo has returns and red stretches
+    assert RollupWatermark.objects.get(pk=1).last_event_id == CaseEvent.objects.order_by("-pk").first().pk
+    rollups_rebuild()
+    assert stored() == before
