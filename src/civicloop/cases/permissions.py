@@ -77,6 +77,18 @@ def visible_q(scope: Scope, *, inline_co_cases: bool | Q = False) -> Q:
     return scope.territorial_q() | by_unit
 
 
+def own_q(scope: Scope) -> Q:
+    """Q over the cases a viewer answers for as a whole — every one of them visible (`visible_q` holds for each):
+    all, for who sees everything; a department's, the cases it leads now; else its territory's. The dashboard's
+    scope of a viewer is this set (dashboard.metrics.metric_scope_for). One indexed condition, no OR: an
+    overview's live counts read it from the (street, state, deadline, yellow_at) indexes alone."""
+    if scope.sees_everything:
+        return Q()
+    if scope.is_department:
+        return Q(lead_unit_id=scope.unit_id) if scope.unit_id is not None else Q(pk__in=[])
+    return scope.territorial_q() if scope.has_territory else Q(pk__in=[])
+
+
 def covers(scope: Scope, case) -> bool:
     """Does the actor's *territory* cover the case (not just being assigned to it)? Departments never do."""
     return scope.has_territory and scope.covers_row(case)

@@ -18,7 +18,7 @@ from django.utils.translation import get_language
 
 from civicloop.cases.constants import CLOCK_STATES, Channel, TimeState
 from civicloop.cases.models import CaseEvent, Category
-from civicloop.cases.selectors import CaseFilters, case_list_for
+from civicloop.cases.selectors import CaseFilters, case_list_for, time_state_q
 from civicloop.core.errors import CivicError, ErrorCode
 from civicloop.orgs.constants import UnitKind
 from civicloop.orgs.models import Unit
@@ -121,14 +121,19 @@ def _with(filters: Filters, **changes) -> Filters:
 # ----- live counts (the case table, open states only)
 
 
-def _live_qs(actor, scope: MetricScope, filters: Filters, now, category_ids, time_state: str | None = None) -> QuerySet:
-    qs = case_list_for(actor, CaseFilters(open_only=True, time_state=time_state), now=now)
-    return qs.filter(scope.q(), filters.q(category_ids))
+def _live_qs(actor, filters: Filters, now, category_ids, time_state: str | None = None) -> QuerySet:
+    """The viewer's open cases now: those it answers for as a whole (`case_list_for(own_only=True)`, the cases'
+    `permissions.own_q` — the same set as its `MetricScope`, built from the same scope), filtered. Not the
+    visibility and then the scope: their OR (territory, lead unit, the co-handled cases' ids) kept the database off
+    the (street, state, deadline, yellow_at) index — 85 ms instead of 6 for a street at 10,000,000 cases."""
+    qs = case_list_for(actor, CaseFilters(open_only=True, time_state=time_state), now=now, own_only=True)
+    return qs.filter(filters.q(category_ids))
 
 
-def live_counts(actor, scope: MetricScope, filters: Filters, now, category_ids) -> dict[str, int]:
-    return _live_qs(actor, scope, filters, now, category_ids).order_by().aggregate(open=Count("pk"), red=Count("pk", filter=Q(time_state=TimeState.RED)),
-                                   yellow=Count("pk", filter=Q(time_state=TimeState.YELLOW)))
+def live_counts(actor, filters: Filters, now, category_ids) -> dict[str, int]:
+    return _live_qs(actor, filters, now, category_ids).order_by().aggregate(
+        open=Count("pk"), red=Count("pk", filter=time_state_q(TimeState.RED, now)),
+        yellow=Count("pk", filter=time_state_q(TimeState.YELLOW, now)))
 
 
 # ----- disputes (returns by unit and category)
@@ -172,7 +177,7 @@ def _drill(actor, code: str, part: str | None, period: Period, filters: Filters,
     """`drill_cases_for`'s list, and the facts it is drawn from (a KPI's; None for the live figures and disputes)."""
     scope = dashboard_scope_for(actor)
     if code in LIVE:
-        return _live_qs(actor, scope, filters, now, filters.category_ids(), None if code == "open" else code), None
+        return _live_qs(actor, filters, now, filters.category_ids(), None if code == "open" else code), None
     if code == DISPUTES:
         if not may_see_disputes(scope) or returned_by is None:
             return case_list_for(actor).none(), None
@@ -382,7 +387,7 @@ def overview_for(actor, period: Period, filters: Filters = Filters(), *, now: dt
     key = None if mark is None else (mark[0], get_language(), scope, period, filters, today, tuple(cats or ()))
     figures = _kept_figures(key, lambda: _overview_figures(scope, period, filters, today, cats,
                                                            None if mark is None else mark[1]))
-    live = live_counts(actor, scope, filters, now, cats)
+    live = live_counts(actor, filters, now, cats)
     today_query = DrillBase(Period(today, today), filters)
     head = ("scope", "refreshed_at", "period", "previous")
     return {
@@ -506,7 +511,7 @@ def street_map_for(actor, period: Period, filters: Filters = Filters(), *, now: 
     today = today_local(now)
     cats = filters.category_ids() if filters.category_id is not None else None
     on_time = compute_by(scope, period, "street_id", filters, codes=("on_time_rate",), today=today, category_ids=cats)
-    open_by = dict(_live_qs(actor, scope, filters, now, cats).order_by().values("street_id")
+    open_by = dict(_live_qs(actor, filters, now, cats).order_by().values("street_id")
                    .annotate(n=Count("pk")).values_list("street_id", "n"))
     with_data = {k for k in (*on_time, *open_by) if k}
     streets = list(_streets_shown(scope, filters, with_data).order_by("code").values("pk", "name", "lat", "lng",

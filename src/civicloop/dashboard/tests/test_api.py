@@ -90,6 +90,49 @@ def test_every_figure_lists_the_cases_behind_it_with_its_count(client, loop, per
     assert checked > 100
 
 
+@pytest.mark.parametrize("persona", ["leader", "district_admin", "street_dispatcher", "committee_worker",
+                                     "dept_handler", "city_handler", "outsider"])
+def test_the_live_figures_are_the_viewers_visible_open_cases_in_its_scope(client, loop, persona):
+    """The live figures read the cases the viewer answers for as a whole (`own_q`, no visibility OR): the same
+    cases as its visible open cases narrowed to its dashboard scope — every persona, co-handled cases included."""
+    from civicloop.cases.constants import CLOCK_STATES, TimeState
+    from civicloop.cases.selectors import CaseFilters, case_list_for
+    from civicloop.dashboard.metrics import metric_scope_for
+
+    user = getattr(loop.world, persona)
+    data = overview(client, user)
+    now = loop.clock.t
+    visible = case_list_for(user, CaseFilters(open_only=True), now=now).filter(metric_scope_for(user).q())
+    red = visible.filter(state__in=CLOCK_STATES, deadline__lt=now)
+    assert data["today"]["open"]["count"] == visible.count() and data["today"]["red"]["count"] == red.count()
+    assert data["today"]["yellow"]["count"] == visible.filter(time_state=TimeState.YELLOW).count()
+    listed = client.get(f"{API}/cases?{data['today']['open']['drill']}&limit=500").json()["items"]
+    assert sorted(c["id"] for c in listed) == sorted(visible.values_list("pk", flat=True))
+    if persona in ("leader", "street_dispatcher"):
+        assert visible.exists() and red.exists()
+
+
+def test_the_time_states_on_plain_columns_are_the_annotations(loop):
+    """`time_state_q` (the live counts' conditions) selects exactly the cases `with_time_state` annotates so, at
+    moments just before and after the loop's deadlines and yellow points."""
+    import datetime as dt
+
+    from civicloop.cases.constants import TimeState
+    from civicloop.cases.models import Case
+    from civicloop.cases.selectors import time_state_q, with_time_state
+
+    seen, second = set(), dt.timedelta(seconds=1)
+    points = [t for row in Case.objects.values_list("deadline", "yellow_at") for t in row if t is not None]
+    assert points
+    for now in sorted({t + d for t in points for d in (-second, second)}):
+        annotated = dict(with_time_state(Case.objects.all(), now).values_list("pk", "time_state"))
+        for state in TimeState:
+            ids = set(Case.objects.filter(time_state_q(state, now)).values_list("pk", flat=True))
+            assert ids == {pk for pk, s in annotated.items() if s == state}, (days, state)
+            seen |= {state} if ids else set()
+    assert seen == set(TimeState)
+
+
 def test_the_overview_reads_a_bounded_number_of_statements(client, loop, django_assert_max_num_queries):
     client.force_login(loop.world.leader)
     client.get(f"{API}/overview")
