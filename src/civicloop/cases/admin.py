@@ -49,7 +49,7 @@ class CaseEventAdmin(ReadOnlyAdmin):
 
 @admin.register(Supervision)
 class SupervisionAdmin(ReadOnlyAdmin):
-    list_display = ("case", "kind", "opened_at", "replied_at")
+    list_display = ("case", "kind", "opened_at", "replied_at", "lapsed_at")
 
 
 @admin.register(Meeting)

@@ -60,6 +60,7 @@ from .changes import (
     triage_follow_up,
 )
 from .constants import (
+    FINAL_STATES,
     Action,
     CaseState,
     Channel,
@@ -908,6 +909,12 @@ def _flush(gen: Generator, sims: list[Sim]) -> list[tuple[Table, list]]:
     gen.totals["cases.case"] += len(cases)
     gen.totals["cases.case_event"] += len(events)
     flushed = {c.pk for c in cases}
+    # a supervision still unanswered when its case ended is closed with it, at that step (services' supervisions_lapse)
+    ended = {s.case.pk: next(e.at for e in s.events if e.after.get("state") in FINAL_STATES)
+             for s in sims if s.case.state in FINAL_STATES}
+    for row in gen.side["sup"]:
+        if row["case_id"] in ended and row["replied_at"] is None:
+            row["lapsed_at"] = ended[row["case_id"]]
     for key in ("reply", "rating", "ext", "sup"):
         rows = [r for r in gen.side[key] if r["case_id"] in flushed]
         gen.side[key] = [r for r in gen.side[key] if r["case_id"] not in flushed]

@@ -180,8 +180,14 @@ class Supervision(TenantModel):
     notice = models.TextField(_("督办通知"))
     reply = models.TextField(_("督办回复"), blank=True)
     replied_at = models.DateTimeField(_("回复时间"), null=True, blank=True)
+    # Closed with its case (销号): the case ended — closed, merged, withdrawn — with this notice unanswered; no answer
+    # can come any more (services._core.supervisions_lapse).
+    lapsed_at = models.DateTimeField(_("随工单销号时间"), null=True, blank=True)
     # For automatic supervision: the deadline of the overdue episode (ISO), so each episode is supervised once.
     overdue_episode = models.CharField(max_length=40, blank=True)
+
+    # awaiting the lead unit's answer: neither answered nor closed with the case
+    OPEN = Q(replied_at__isnull=True, lapsed_at__isnull=True)
 
     class Meta:
         verbose_name = _("督办")
@@ -191,7 +197,9 @@ class Supervision(TenantModel):
             models.UniqueConstraint(fields=["case", "overdue_episode"], condition=Q(kind=SupervisionKind.AUTO),
                                     name="uniq_auto_supervision_episode"),
         ]
-        indexes = [models.Index(fields=["case"], condition=Q(replied_at__isnull=True), name="supervision_open")]
+        # the open ones only: a district's years of answered and lapsed notices stay out of the inbox's probe
+        indexes = [models.Index(fields=["case"], condition=Q(replied_at__isnull=True, lapsed_at__isnull=True),
+                                name="supervision_open")]
 
 
 class ExtensionRequest(TenantModel):

@@ -49,7 +49,9 @@ def _no_extension_pending(actor, case) -> CivicError | None:
 
 
 def _supervision_open(actor, case) -> CivicError | None:
-    if case.supervisions.filter(replied_at__isnull=True).exists():
+    from .models import Supervision
+
+    if case.supervisions.filter(Supervision.OPEN).exists():
         return None
     return CivicError(CaseErrorCode.SUPERVISION_NOT_OPEN)
 

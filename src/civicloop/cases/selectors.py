@@ -248,7 +248,7 @@ def inbox_conditions(actor, *, pending_extension_ids: list[int] | None = None) -
         # correlated EXISTS, checked per candidate case (my unit's few) through the partial index on open
         # supervisions, instead of reading every open supervision of the district
         "supervisions": mine & Q(state__in=states_allowing(Action.SUPERVISION_REPLY)) & Q(Exists(
-            Supervision.objects.filter(case_id=OuterRef("pk"), replied_at__isnull=True))),
+            Supervision.objects.filter(Supervision.OPEN, case_id=OuterRef("pk")))),
         # pending requests are few: their case ids (partial index) make an indexable `id IN (…)`
         "extensions": approvals & Q(state__in=states_allowing(Action.APPROVE_EXTENSION), pk__in=(
             pending_extension_case_ids(scope) if pending_extension_ids is None else pending_extension_ids))

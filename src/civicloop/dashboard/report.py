@@ -134,7 +134,8 @@ def _supervision(actor, scope: MetricScope, start: dt.datetime, end: dt.datetime
     base = Supervision.objects.filter(case_id__in=cases, opened_at__lt=end)
     opened = Q(opened_at__gte=start)
     answered = Q(replied_at__gte=start, replied_at__lt=end)
-    still_open = Q(replied_at__isnull=True) | Q(replied_at__gte=end)
+    # neither answered nor closed with its case (销号) before the week's end
+    still_open = (Q(replied_at__isnull=True) | Q(replied_at__gte=end)) & (Q(lapsed_at__isnull=True) | Q(lapsed_at__gte=end))
     counts = base.aggregate(opened=Count("pk", filter=opened), answered=Count("pk", filter=answered),
                             open_at_end=Count("pk", filter=still_open))
     listed = base.filter(opened | answered | still_open)

@@ -12,9 +12,9 @@ from django.utils.translation import gettext_lazy as _
 from civicloop.core.errors import CivicError, ErrorCode, not_found
 from civicloop.orgs.scope import scope_for
 
-from ..constants import Action, CaseState, ExtensionState
+from ..constants import FINAL_STATES, Action, CaseState, ExtensionState
 from ..events import event_write, snapshot
-from ..models import Case, CaseCoUnit, CaseEvent
+from ..models import Case, CaseCoUnit, CaseEvent, Supervision
 from ..permissions import is_system, visible_q
 from ..preconditions import require
 from ..steps import step
@@ -82,6 +82,15 @@ def extensions_lapse(case: Case, *, at=None) -> int:
         state=ExtensionState.LAPSED, decided_by=None, decided_at=at or now(), decision_note=note)
 
 
+def supervisions_lapse(case: Case, *, at=None) -> int:
+    """A supervision notice still unanswered when its case ends (closed, merged, withdrawn: no answer can come any
+    more) is closed with it (销号): `lapsed_at`, in the step's transaction. `apply` calls it for every step that
+    ends a case, so the open notices (`Supervision.OPEN`) are only those of cases still in the loop."""
+    if case.state not in FINAL_STATES:
+        return 0
+    return case.supervisions.filter(Supervision.OPEN).update(lapsed_at=at or now())
+
+
 def apply(actor, case: Case, action: str, *, changes: dict | None = None, co_unit_ids=None, note: str = "",
           attachments: list | None = None, permission: bool = True, at: dt.datetime | None = None) -> CaseEvent:
     """Check (`preconditions.require`: who, the table, the action's precondition) and apply one table step: set fields, bump the version with a conditional UPDATE, append the event.
@@ -112,6 +121,8 @@ def apply(actor, case: Case, action: str, *, changes: dict | None = None, co_uni
     case._before = st.snapshot
     if state_before in EXTENSION_STATES and case.state not in EXTENSION_STATES:
         extensions_lapse(case, at=at)
+    if state_before not in FINAL_STATES and case.state in FINAL_STATES:
+        supervisions_lapse(case, at=at)
     from .notifications import notify_after_commit
 
     notify_after_commit(event)

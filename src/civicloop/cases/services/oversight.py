@@ -47,7 +47,7 @@ def case_supervision_reply(*, actor, case_id: int, reply: str, supervision_id: i
     case = load_for_update(actor, case_id, expected_version)
     reply = require_text(reply, _("督办回复"))
     require(actor, case, Action.SUPERVISION_REPLY)
-    qs = case.supervisions.select_for_update().filter(replied_at__isnull=True)
+    qs = case.supervisions.select_for_update().filter(Supervision.OPEN)
     if supervision_id is not None:
         qs = qs.filter(pk=supervision_id)
     sup = qs.order_by("opened_at", "pk").first()

@@ -65,6 +65,14 @@ def test_every_generated_case_is_the_replay_of_its_events(xuhui_demo):
         assert END - dt.timedelta(days=731) <= case.created_at <= END
         if case.state == CaseState.CLOSED:
             assert case.replied_at is not None  # no close without a reply
+    # a notice unanswered when its case ended was closed with it, at the step that ended it (as the services do)
+    ended = {c.pk: next(e.at for e in events[c.pk] if e.after.get("state") in FINAL_STATES)
+             for c in cases if c.state in FINAL_STATES}
+    sups = list(Supervision.objects.filter(district=district).values("case_id", "replied_at", "lapsed_at"))
+    assert any(s["lapsed_at"] for s in sups) and any(s["replied_at"] for s in sups)
+    for s in sups:
+        expected = ended.get(s["case_id"]) if s["replied_at"] is None else None
+        assert s["lapsed_at"] == expected, s
 
 
 def test_lifecycles_and_shares_are_varied(xuhui_demo):

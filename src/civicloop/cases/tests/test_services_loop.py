@@ -210,6 +210,36 @@ def test_supervise_and_reply(world, flow, django_capture_on_commit_callbacks):
     assert Case.objects.get(pk=case.pk).state == CaseState.DISPATCHED
 
 
+@pytest.mark.parametrize("end", ["close", "withdraw"])
+def test_a_supervision_unanswered_when_its_case_ends_is_closed_with_it(world, flow, end):
+    """销号: the notice still open when the case ends (closed, withdrawn) is closed at that step — no answer can
+    come any more — and the open notices (the inbox's section, the reply's precondition) are only those of cases
+    still in the loop; an answered notice keeps its answer and no lapse."""
+    from civicloop.cases.inbox import inbox_for
+    from civicloop.cases.models import Supervision
+
+    case = flow.dispatched()
+    s.case_accept(actor=world.dept_handler, case_id=case.pk)
+    answered = s.case_supervise(actor=world.leader, case_id=case.pk, notice="请加快办理")
+    s.case_supervision_reply(actor=world.dept_handler, case_id=case.pk, reply="本周内完成")
+    unanswered = s.case_supervise(actor=world.leader, case_id=case.pk, notice="再次督办")
+    assert inbox_for(world.dept_handler)["supervisions"]["count"] == 1
+    if end == "close":
+        s.case_resolve(actor=world.dept_handler, case_id=case.pk, result="已处理")
+        assert Supervision.objects.filter(Supervision.OPEN, case=case).count() == 1  # answerable until closed
+        s.case_reply_unreachable(actor=world.street_dispatcher, case_id=case.pk, note="电话空号，三次未接通")
+        s.case_close(actor=world.street_dispatcher, case_id=case.pk)
+    else:
+        s.case_withdraw(actor=world.street_dispatcher, case_id=case.pk, reason="诉求人来电撤回")
+    last = CaseEvent.objects.filter(case=case).order_by("-seq").first()
+    answered.refresh_from_db()
+    unanswered.refresh_from_db()
+    assert unanswered.lapsed_at == last.at and unanswered.replied_at is None
+    assert answered.lapsed_at is None and answered.reply == "本周内完成"
+    assert not Supervision.objects.filter(Supervision.OPEN, case=case).exists()
+    assert inbox_for(world.dept_handler)["supervisions"]["count"] == 0
+
+
 def test_merge_gives_reporters_the_targets_reply(world, flow):
     target = flow.dispatched()
     dup = flow.register(reporter_name="王五")

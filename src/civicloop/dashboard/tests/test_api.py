@@ -128,7 +128,7 @@ def test_the_time_states_on_plain_columns_are_the_annotations(loop):
         annotated = dict(with_time_state(Case.objects.all(), now).values_list("pk", "time_state"))
         for state in TimeState:
             ids = set(Case.objects.filter(time_state_q(state, now)).values_list("pk", flat=True))
-            assert ids == {pk for pk, s in annotated.items() if s == state}, (days, state)
+            assert ids == {pk for pk, s in annotated.items() if s == state}, (now, state)
             seen |= {state} if ids else set()
     assert seen == set(TimeState)
 
