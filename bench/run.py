@@ -311,7 +311,7 @@ def city_year(db: str, env: dict, tmp: Path) -> list[Result]:
     SQL (bench/city_year.py, decision 95); then the dashboard's figures and the inbox at that size
     (bench/dashboard_http.py, without its full fold of the event log — hours of Python at this size; the copies'
     facts come with them). A database that already holds the demo district is multiplied as it is and kept; one
-    this step made is dropped afterwards unless BENCH_KEEP_PG."""
+    this step made is dropped afterwards unless BENCH_KEEP_PG. BENCH_CITY_YEAR_AGAIN=1: a kept city-year measured again."""
     if not db.startswith("PostgreSQL"):
         return []
     import psycopg
@@ -328,6 +328,14 @@ def city_year(db: str, env: dict, tmp: Path) -> list[Result]:
         exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", (name,)).fetchone() is not None
         if not exists:
             conn.execute(f"CREATE DATABASE {name}")
+    if os.environ.get("BENCH_CITY_YEAR_AGAIN"):
+        # a kept city-year (BENCH_PG_DATA, BENCH_KEEP_PG) measured again as it is, after a change of the code (its
+        # migrations applied first): its generation and copies' rows stay those of the run that made it
+        if not exists or not has_demo(env):
+            raise SystemExit(f"city-year: BENCH_CITY_YEAR_AGAIN needs the kept database {name}")
+        subprocess.run([str(BIN / "civicloop"), "migrate", "-v0"], env=env, check=True)
+        made = [r for r in _earlier("city_year", db) if r.name.startswith("city-year:")]
+        return made + module_rows(db, env, tmp, "dashboard_http")
     results = []
     made = not exists or not has_demo(env)
     if made:
@@ -358,6 +366,14 @@ ROWS = ROOT / "docs" / "benchmarks.json"  # every row with its step: a run of so
 HAND = "<!-- Everything below is written by hand and kept by `make bench`. -->"
 
 
+def _earlier(step: str, database: str) -> list[Result]:
+    """The rows `step` wrote on `database` in an earlier run, with their dates."""
+    if not ROWS.exists():
+        return []
+    rows = [Result(**row) for row in json.loads(ROWS.read_text(encoding="utf-8"))]
+    return [r for r in rows if r.step == step and r.database == database]
+
+
 def _kept_rows(results: list[Result]) -> list[Result]:
     """The rows of earlier runs that this run did not measure again: other steps, or the other database."""
     if not ROWS.exists():
@@ -376,7 +392,7 @@ def _row(r: Result, now: str) -> str:
 def write_report(results: list[Result], total: float) -> None:
     now = f"{datetime.now():%Y-%m-%d %H:%M}"
     for r in results:
-        r.written = now
+        r.written = r.written or now  # a row carried from an earlier run (`_earlier`) keeps its date
     order = {fn.__name__: i for i, fn in enumerate(STEPS)}
     rows = sorted([*_kept_rows(results), *results], key=lambda r: (order.get(r.step, len(order)), r.database))
     lines = [
