@@ -171,6 +171,10 @@ class CaseEvent(TenantModel):
         constraints = [models.UniqueConstraint(fields=["case", "seq"], name="uniq_case_event_seq")]
 
 
+# a supervision awaiting the lead unit's answer: neither answered nor closed with its case (`Supervision.OPEN`)
+_SUPERVISION_OPEN = Q(replied_at__isnull=True, lapsed_at__isnull=True)
+
+
 class Supervision(TenantModel):
     case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="supervisions")
     kind = models.CharField(_("类型"), max_length=10, choices=SupervisionKind.choices)
@@ -186,8 +190,7 @@ class Supervision(TenantModel):
     # For automatic supervision: the deadline of the overdue episode (ISO), so each episode is supervised once.
     overdue_episode = models.CharField(max_length=40, blank=True)
 
-    # awaiting the lead unit's answer: neither answered nor closed with the case
-    OPEN = Q(replied_at__isnull=True, lapsed_at__isnull=True)
+    OPEN = _SUPERVISION_OPEN
 
     class Meta:
         verbose_name = _("督办")
@@ -198,8 +201,7 @@ class Supervision(TenantModel):
                                     name="uniq_auto_supervision_episode"),
         ]
         # the open ones only: a district's years of answered and lapsed notices stay out of the inbox's probe
-        indexes = [models.Index(fields=["case"], condition=Q(replied_at__isnull=True, lapsed_at__isnull=True),
-                                name="supervision_open")]
+        indexes = [models.Index(fields=["case"], condition=_SUPERVISION_OPEN, name="supervision_open")]
 
 
 class ExtensionRequest(TenantModel):

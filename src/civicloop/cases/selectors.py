@@ -47,30 +47,36 @@ def cases_visible_to(actor, *, inline_co_cases: bool | Q = False, own_only: bool
     return Case.objects.filter(visible_q(scope_for(actor), inline_co_cases=inline_co_cases))
 
 
+def _clock(now: dt.datetime) -> tuple[Q, Q, Q]:
+    """The time states' conditions at `now`, once: running (the clock runs), past the deadline, past the yellow
+    point. Red = running and past the deadline; yellow = running, not red, past the yellow point; green = running,
+    neither; none = not running."""
+    return Q(state__in=CLOCK_STATES, deadline__isnull=False), Q(deadline__lt=now), Q(yellow_at__lte=now)
+
+
 def time_state_q(state: str, now: dt.datetime) -> Q:
     """The cases in time state `state` (red, yellow, green, none) at `now`, on their plain columns — what
-    `with_time_state` annotates, for a count that need not compute the annotation per row (the overview's live
-    figures: a third faster over a district's open cases)."""
-    running = Q(state__in=CLOCK_STATES, deadline__isnull=False)
-    red = Q(deadline__lt=now)
-    return {TimeState.RED: running & red, TimeState.YELLOW: running & ~red & Q(yellow_at__lte=now),
-            TimeState.GREEN: running & ~red & ~Q(yellow_at__lte=now), TimeState.NONE: ~running}[TimeState(state)]
+    `with_time_state` annotates, for a count or filter that need not compute the annotation per row (the overview's
+    live figures: a third faster over a district's open cases; a red list on the (who, state, deadline) indexes)."""
+    running, late, yellow = _clock(now)
+    return {TimeState.RED: running & late, TimeState.YELLOW: running & ~late & yellow,
+            TimeState.GREEN: running & ~late & ~yellow, TimeState.NONE: ~running}[TimeState(state)]
 
 
 def with_time_state(qs: QuerySet, now: dt.datetime | None = None) -> QuerySet:
     """Annotate `time_state` and `time_rank` (red 0, yellow 1, green 2, none 3) for sorting red/yellow first."""
     now = now or timezone.now()
-    running = Q(state__in=CLOCK_STATES, deadline__isnull=False)
+    running, late, yellow = _clock(now)
     return qs.annotate(
         time_state=When_(
-            When(running & Q(deadline__lt=now), then=Value(TimeState.RED.value)),
-            When(running & Q(yellow_at__lte=now), then=Value(TimeState.YELLOW.value)),
+            When(running & late, then=Value(TimeState.RED.value)),
+            When(running & yellow, then=Value(TimeState.YELLOW.value)),
             When(running, then=Value(TimeState.GREEN.value)),
             default=Value(TimeState.NONE.value), output_field=CharField(),
         ),
         time_rank=When_(
-            When(running & Q(deadline__lt=now), then=Value(0)),
-            When(running & Q(yellow_at__lte=now), then=Value(1)),
+            When(running & late, then=Value(0)),
+            When(running & yellow, then=Value(1)),
             When(running, then=Value(2)),
             default=Value(3), output_field=IntegerField(),
         ),
@@ -129,7 +135,7 @@ def case_list_for(actor, filters: CaseFilters | dict | None = None, *, now: dt.d
     if f.time_state:
         qs = qs.filter(time_state=f.time_state)
         if f.time_state == TimeState.RED:  # the same rule as plain columns: the (who, state, deadline) indexes serve it
-            qs = qs.filter(state__in=CLOCK_STATES, deadline__lt=now)
+            qs = qs.filter(time_state_q(TimeState.RED, now))
     if f.lead_unit_id:
         qs = qs.filter(lead_unit_id=f.lead_unit_id)
     if f.street_id:

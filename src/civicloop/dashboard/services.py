@@ -277,13 +277,8 @@ def rollups_complete_district(district, folded: Sequence[tuple[int, int]], *, no
             case_ids, calendar = sorted(set(events)), WorkCalendar()
             for start in range(0, len(case_ids), 500):
                 refresh_cases(case_ids[start:start + 500], calendar=calendar, rollups=False)
-            for model, _dims in ROLLUPS:
-                model.objects.filter(district=district).delete()
-            _rollups_from_facts(district_id=district.pk)
             last = CaseEvent.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
-            mark.last_event_id = max(mark.last_event_id, last)
-            mark.refreshed_at, mark.version = now, new_version()
-            mark.save(update_fields=["last_event_id", "refreshed_at", "version"])
+            _sum_district(district, mark, through_event_id=last, now=now)
             return len(events)
     return rollups_refresh(now=now)
 
@@ -296,12 +291,18 @@ def rollups_sum_district(district, *, through_event_id: int) -> None:
     moved to `through_event_id`, the last event those facts include, so the refresh does not fold the loaded
     events a second time. The watermark never moves back."""
     RollupWatermark.objects.get_or_create(pk=1)
-    mark = RollupWatermark.objects.select_for_update().get(pk=1)
+    _sum_district(district, RollupWatermark.objects.select_for_update().get(pk=1), through_event_id=through_event_id,
+                  now=timezone.now())
+
+
+def _sum_district(district, mark: RollupWatermark, *, through_event_id: int, now: dt.datetime) -> None:
+    """The district's rollups summed again from its facts and the watermark (`mark`, locked by the caller) moved to
+    `through_event_id`, never back — after a load that wrote the facts with their events."""
     for model, _dims in ROLLUPS:
         model.objects.filter(district=district).delete()
     _rollups_from_facts(district_id=district.pk)
     mark.last_event_id = max(mark.last_event_id, through_event_id)
-    mark.refreshed_at, mark.version = timezone.now(), new_version()
+    mark.refreshed_at, mark.version = now, new_version()
     mark.save(update_fields=["last_event_id", "refreshed_at", "version"])
 
 
